@@ -1,0 +1,23 @@
+// Page objects: what a person does, in their words.
+import { expect, Page } from "@playwright/test";
+
+export async function signIn(page: Page, email: string, password = "demo1234") {
+  await page.goto("/login");
+  await waitForHydration(page);
+  await page.getByLabel("E-mail").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(/\/products$/);
+}
+
+/// The server renders the page first; clicks only work once the WASM client
+/// has taken over. Leptos marks that by removing nothing visible, so wait
+/// for the network to go quiet after load.
+export async function waitForHydration(page: Page) {
+  await page.waitForLoadState("networkidle");
+}
+
+export async function openNewProduct(page: Page) {
+  await page.getByRole("button", { name: "New product" }).click();
+  await expect(page.getByRole("dialog", { name: "New product" })).toBeVisible();
+}

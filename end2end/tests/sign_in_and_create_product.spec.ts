@@ -1,0 +1,62 @@
+import { expect, test } from "@playwright/test";
+import { openNewProduct, signIn } from "./pages";
+
+test("the owner signs in, creates a category and a product, and finds it by barcode", async ({ page }) => {
+  const suffix = Date.now().toString().slice(-6);
+  const category = `Gifts ${suffix}`;
+  const product = `Gift card ${suffix}`;
+  const barcode = `99${suffix}01`;
+
+  await signIn(page, "owner@demo.test");
+  await expect(page.getByText("Olivia Owner")).toBeVisible();
+
+  await page.getByRole("link", { name: "Categories" }).first().click();
+  await expect(page.getByRole("heading", { name: "New category" })).toBeVisible();
+  await page.getByLabel("Name").fill(category);
+  await page.getByRole("button", { name: "Save category" }).click();
+  await expect(page.getByRole("cell", { name: category })).toBeVisible();
+
+  await page.getByRole("link", { name: "Products" }).first().click();
+  await openNewProduct(page);
+  const dialog = page.getByRole("dialog", { name: "New product" });
+  await dialog.getByLabel("Name").fill(product);
+  await dialog.getByLabel("SKU").fill(`GC-${suffix}`);
+  await dialog.getByLabel("Barcode").fill(barcode);
+  await dialog.getByLabel("Category").selectOption({ label: category });
+  await dialog.getByLabel("Price").fill("25.00");
+  await dialog.getByLabel("Tax %").fill("20");
+  await dialog.getByRole("button", { name: "Save product" }).click();
+  await expect(page.getByText(`Saved “${product}”.`)).toBeVisible();
+  await expect(dialog).toBeHidden();
+
+  await page.getByLabel("Find by barcode").fill(barcode);
+  await page.getByLabel("Find by barcode").press("Enter");
+  const editor = page.getByRole("dialog", { name: "Edit product" });
+  await expect(editor).toBeVisible();
+  await expect(editor.getByLabel("Name")).toHaveValue(product);
+  await expect(editor.getByLabel("Price")).toHaveValue("25.00");
+});
+
+test("bad input is refused with the field marked and nothing saved", async ({ page }) => {
+  await signIn(page, "manager@demo.test");
+  await openNewProduct(page);
+  const dialog = page.getByRole("dialog", { name: "New product" });
+  await dialog.getByLabel("Name").fill("Broken price");
+  await dialog.getByLabel("SKU").fill("BROKEN-1");
+  await dialog.getByLabel("Price").fill("12,50");
+  await dialog.getByRole("button", { name: "Save product" }).click();
+  await expect(dialog.getByText("enter an amount like 12.50")).toBeVisible();
+  await dialog.getByRole("button", { name: "Cancel" }).click();
+  await page.getByLabel("Search products").fill("Broken price");
+  await expect(page.getByText("No products match.")).toBeVisible();
+});
+
+test("a wrong password is told plainly", async ({ page }) => {
+  await page.goto("/login");
+  await page.waitForLoadState("networkidle");
+  await page.getByLabel("E-mail").fill("owner@demo.test");
+  await page.getByLabel("Password").fill("not-the-password");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByText("That e-mail and password do not match")).toBeVisible();
+  await expect(page).toHaveURL(/\/login$/);
+});

@@ -1,0 +1,49 @@
+//! Schema migrations, run at start-up. A shipped migration is never edited:
+//! a change to the schema is a new file here.
+//!
+//! Tables are written once as SQL with a few type placeholders, so SQLite and
+//! PostgreSQL get the same columns and constraints from one text.
+
+use sea_orm_migration::prelude::*;
+use sea_orm_migration::sea_orm::{ConnectionTrait, DbBackend};
+
+mod m20261125_000001_tables;
+mod m20261125_000002_indexes;
+mod m20261125_000003_text_search;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261125_000001_tables::Migration),
+            Box::new(m20261125_000002_indexes::Migration),
+            Box::new(m20261125_000003_text_search::Migration),
+        ]
+    }
+}
+
+/// Replaces the type placeholders with each backend's type:
+/// `{id}` a UUID, `{ts}` a UTC timestamp, `{json}` a JSON document.
+fn dialect(backend: DbBackend, sql: &str) -> String {
+    let (id, ts, json, date, time) = match backend {
+        DbBackend::Postgres => ("UUID", "TIMESTAMPTZ", "JSONB", "DATE", "TIME"),
+        _ => ("BLOB", "TEXT", "TEXT", "TEXT", "TEXT"),
+    };
+    sql.replace("{id}", id)
+        .replace("{ts}", ts)
+        .replace("{json}", json)
+        .replace("{date}", date)
+        .replace("{time}", time)
+}
+
+/// Runs each `;`-separated statement of `sql` in order.
+async fn run_all(manager: &SchemaManager<'_>, sql: &str) -> Result<(), DbErr> {
+    let conn = manager.get_connection();
+    let sql = dialect(conn.get_database_backend(), sql);
+    for statement in sql.split(';').map(str::trim).filter(|s| !s.is_empty()) {
+        conn.execute_unprepared(statement).await?;
+    }
+    Ok(())
+}

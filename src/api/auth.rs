@@ -1,0 +1,70 @@
+//! Signing in and out, pairing a till, switching cashiers by PIN.
+
+use crate::domain::auth::{SessionInfo, TillPerson};
+use crate::domain::error::AppError;
+use leptos::prelude::*;
+use uuid::Uuid;
+
+#[cfg(feature = "ssr")]
+use {
+    super::context::{parts, set_cookie, signed, state},
+    crate::server::http::extract::{self, DEVICE_COOKIE, DEVICE_COOKIE_MAX_AGE, SESSION_COOKIE},
+    crate::server::services::auth,
+};
+
+/// The person signed in on this browser, if anyone.
+#[server(prefix = "/rpc")]
+pub async fn current_session() -> Result<Option<SessionInfo>, AppError> {
+    let state = state()?;
+    Ok(extract::signed_in(&parts()?, &state).await?.map(|s| s.info))
+}
+
+#[cfg(feature = "ssr")]
+fn keep_session(state: &crate::server::startup::AppState, signed: auth::SignedIn) -> SessionInfo {
+    set_cookie(extract::set_cookie(SESSION_COOKIE, &signed.token, signed.max_age_seconds, state.settings.cookie_secure));
+    signed.info
+}
+
+#[server(prefix = "/rpc")]
+pub async fn sign_in(email: String, password: String) -> Result<SessionInfo, AppError> {
+    let (state, parts) = (state()?, parts()?);
+    let signed = auth::login(&state.db, state.settings.session_hours, &email, &password, &extract::request_meta(&parts)).await?;
+    Ok(keep_session(&state, signed))
+}
+
+#[server(prefix = "/rpc")]
+pub async fn sign_out() -> Result<(), AppError> {
+    let (state, parts) = (state()?, parts()?);
+    if let Some(token) = extract::cookie(&parts.headers, SESSION_COOKIE) {
+        auth::logout(&state.db, token).await?;
+    }
+    set_cookie(extract::set_cookie(SESSION_COOKIE, "", 0, state.settings.cookie_secure));
+    Ok(())
+}
+
+/// Pairs this browser as a till of the signed-in manager's store.
+#[server(prefix = "/rpc")]
+pub async fn pair_till(name: String) -> Result<String, AppError> {
+    let (state, who) = signed().await?;
+    let (device, token) = auth::pair_device(&state.db, &who.actor, &name).await?;
+    set_cookie(extract::set_cookie(DEVICE_COOKIE, &token, DEVICE_COOKIE_MAX_AGE, state.settings.cookie_secure));
+    Ok(device.name)
+}
+
+/// The people who can switch in on this till.
+#[server(prefix = "/rpc")]
+pub async fn till_people() -> Result<Vec<TillPerson>, AppError> {
+    let state = state()?;
+    let till = extract::paired_till(&parts()?, &state).await?;
+    auth::till_people(&state.db, &till).await
+}
+
+#[server(prefix = "/rpc")]
+pub async fn switch_in(employee_id: Uuid, pin: String) -> Result<SessionInfo, AppError> {
+    let (state, parts) = (state()?, parts()?);
+    let till = extract::paired_till(&parts, &state).await?;
+    let signed =
+        auth::pin_switch(&state.db, state.settings.session_hours, &till, employee_id, &pin, &extract::request_meta(&parts))
+            .await?;
+    Ok(keep_session(&state, signed))
+}

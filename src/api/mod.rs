@@ -1,0 +1,8 @@
+//! Server functions the screens call (under `/rpc`, so `/api` stays the
+//! public REST API). Each is thin: find the caller, call one service.
+
+pub mod auth;
+pub mod catalog;
+
+#[cfg(feature = "ssr")]
+mod context;

@@ -1,0 +1,52 @@
+//! The HTML shell, the routes and the layout around every screen.
+
+use crate::ui::components::layout::Layout;
+use crate::ui::components::toast::provide_toasts;
+use crate::ui::pages::{CategoriesPage, HomePage, LoginPage, PairPage, ProductsPage, TillPage};
+use crate::ui::session::provide_session;
+use leptos::prelude::*;
+use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::path;
+
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <meta name="theme-color" content="#1f6f5c"/>
+                <AutoReload options=options.clone()/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    provide_toasts();
+    provide_session();
+    view! {
+        <Stylesheet id="leptos" href="/pkg/tillwise.css"/>
+        <Title text="Tillwise"/>
+        <Router>
+            <Layout>
+                <Routes fallback=|| view! { <p class="notice">"There is no such page."</p> }>
+                    <Route path=path!("/") view=HomePage/>
+                    <Route path=path!("/login") view=LoginPage/>
+                    <Route path=path!("/till") view=TillPage/>
+                    <Route path=path!("/pair") view=PairPage/>
+                    <Route path=path!("/products") view=ProductsPage/>
+                    <Route path=path!("/categories") view=CategoriesPage/>
+                </Routes>
+            </Layout>
+        </Router>
+    }
+}

@@ -1,0 +1,146 @@
+//! The one error type that reaches a person. It crosses the wire as JSON
+//! `{code, message, details, request_id}` from the REST API and from server
+//! functions alike, so the UI can show a plain sentence and mark the fields.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// Field name → what is wrong with it, in words for the person at the till.
+pub type FieldErrors = BTreeMap<String, String>;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    Validation,
+    Unauthenticated,
+    Forbidden,
+    NotFound,
+    Conflict,
+    RateLimited,
+    Unavailable,
+    Internal,
+}
+
+impl ErrorCode {
+    /// The HTTP status each kind of error is sent with; one place, so the
+    /// REST API and the server functions agree.
+    pub fn http_status(self) -> u16 {
+        match self {
+            ErrorCode::Validation => 400,
+            ErrorCode::Unauthenticated => 401,
+            ErrorCode::Forbidden => 403,
+            ErrorCode::NotFound => 404,
+            ErrorCode::Conflict => 409,
+            ErrorCode::RateLimited => 429,
+            ErrorCode::Unavailable => 503,
+            ErrorCode::Internal => 500,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, thiserror::Error)]
+#[error("{message}")]
+pub struct AppError {
+    pub code: ErrorCode,
+    pub message: String,
+    /// Field errors for `validation`; conflict data for `conflict`.
+    #[serde(default, skip_serializing_if = "serde_json::Value::is_null")]
+    pub details: serde_json::Value,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
+}
+
+impl AppError {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        AppError {
+            code,
+            message: message.into(),
+            details: serde_json::Value::Null,
+            request_id: None,
+        }
+    }
+
+    pub fn validation(fields: FieldErrors) -> Self {
+        let message = if fields.len() == 1 {
+            "Please correct the highlighted field.".to_string()
+        } else {
+            format!("Please correct the {} highlighted fields.", fields.len())
+        };
+        AppError {
+            details: serde_json::json!({ "fields": fields }),
+            ..AppError::new(ErrorCode::Validation, message)
+        }
+    }
+
+    pub fn field(field: &str, problem: impl Into<String>) -> Self {
+        AppError::validation(FieldErrors::from([(field.to_string(), problem.into())]))
+    }
+
+    pub fn unauthenticated() -> Self {
+        AppError::new(ErrorCode::Unauthenticated, "Please sign in.")
+    }
+
+    pub fn forbidden() -> Self {
+        AppError::new(ErrorCode::Forbidden, "Your role does not allow this. Ask a manager.")
+    }
+
+    pub fn not_found(what: &str) -> Self {
+        AppError::new(ErrorCode::NotFound, format!("That {what} was not found."))
+    }
+
+    pub fn internal() -> Self {
+        AppError::new(
+            ErrorCode::Internal,
+            "Something went wrong on the server. Nothing was changed; please try again.",
+        )
+    }
+
+    /// The field errors of a validation error, for marking inputs.
+    pub fn field_errors(&self) -> FieldErrors {
+        self.details
+            .get("fields")
+            .and_then(|f| serde_json::from_value(f.clone()).ok())
+            .unwrap_or_default()
+    }
+}
+
+/// Server functions carry `AppError` as their error type, JSON-encoded, so a
+/// server-side validation failure arrives in the UI with its field errors.
+impl server_fn::error::FromServerFnError for AppError {
+    type Encoder = server_fn::codec::JsonEncoding;
+
+    fn from_server_fn_error(value: server_fn::error::ServerFnErrorErr) -> Self {
+        use server_fn::error::ServerFnErrorErr as E;
+        match value {
+            E::Request(_) | E::Response(_) => AppError::new(
+                ErrorCode::Unavailable,
+                "The server cannot be reached. Check the connection and try again.",
+            ),
+            other => AppError {
+                details: serde_json::json!({ "cause": other.to_string() }),
+                ..AppError::internal()
+            },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn validation_errors_carry_their_fields() {
+        let err = AppError::field("price", "must not be negative");
+        assert_eq!(err.code, ErrorCode::Validation);
+        assert_eq!(err.code.http_status(), 400);
+        assert_eq!(err.field_errors().get("price").map(String::as_str), Some("must not be negative"));
+    }
+
+    #[test]
+    fn the_wire_form_has_code_message_details() {
+        let json = serde_json::to_value(AppError::field("name", "is required")).unwrap();
+        assert_eq!(json["code"], "validation");
+        assert_eq!(json["details"]["fields"]["name"], "is required");
+        assert!(json["message"].as_str().unwrap().contains("correct"));
+    }
+}

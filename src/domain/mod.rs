@@ -1,0 +1,13 @@
+//! The shop's own rules, shared by server and client. No I/O lives here:
+//! every type is parsed once at the edge and trusted afterwards.
+
+pub mod auth;
+pub mod catalog;
+pub mod customer;
+pub mod error;
+pub mod fields;
+pub mod ids;
+pub mod money;
+pub mod mutation;
+pub mod page;
+pub mod staff;

@@ -1,0 +1,149 @@
+//! Money is a whole number of cents. Parsing what a person typed ("12.5",
+//! "0.99") into cents happens here and nowhere else; floats never touch money.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// An amount of money in minor units (cents). May be negative (refunds).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Default)]
+#[serde(transparent)]
+pub struct Cents(pub i64);
+
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum MoneyError {
+    #[error("enter an amount like 12.50")]
+    NotANumber,
+    #[error("use at most two digits after the decimal point")]
+    TooPrecise,
+    #[error("the amount is too large")]
+    TooLarge,
+}
+
+impl Cents {
+    pub const ZERO: Cents = Cents(0);
+
+    /// Parses a decimal amount as typed at a till: "12", "12.5", "12.50",
+    /// "-3.10". Rejects thousands separators, more than two decimals and
+    /// anything that is not a plain number, rather than guessing.
+    pub fn parse(input: &str) -> Result<Cents, MoneyError> {
+        let s = input.trim();
+        let (negative, digits) = match s.strip_prefix('-') {
+            Some(rest) => (true, rest),
+            None => (false, s),
+        };
+        let (whole, frac) = match digits.split_once('.') {
+            Some((w, f)) => (w, f),
+            None => (digits, ""),
+        };
+        if whole.is_empty() && frac.is_empty() {
+            return Err(MoneyError::NotANumber);
+        }
+        let all_digits = |p: &str| p.chars().all(|c| c.is_ascii_digit());
+        if !all_digits(whole) || !all_digits(frac) {
+            return Err(MoneyError::NotANumber);
+        }
+        if frac.len() > 2 {
+            return Err(MoneyError::TooPrecise);
+        }
+        let whole: i64 = if whole.is_empty() {
+            0
+        } else {
+            whole.parse().map_err(|_| MoneyError::TooLarge)?
+        };
+        let frac_cents: i64 = match frac.len() {
+            0 => 0,
+            1 => frac.parse::<i64>().unwrap_or(0) * 10,
+            _ => frac.parse::<i64>().unwrap_or(0),
+        };
+        let cents = whole
+            .checked_mul(100)
+            .and_then(|c| c.checked_add(frac_cents))
+            .ok_or(MoneyError::TooLarge)?;
+        Ok(Cents(if negative { -cents } else { cents }))
+    }
+
+    pub fn checked_add(self, other: Cents) -> Option<Cents> {
+        self.0.checked_add(other.0).map(Cents)
+    }
+}
+
+impl fmt::Display for Cents {
+    /// "12.50", "-0.05": the form `parse` reads back.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let sign = if self.0 < 0 { "-" } else { "" };
+        let abs = self.0.unsigned_abs();
+        write!(f, "{sign}{}.{:02}", abs / 100, abs % 100)
+    }
+}
+
+/// A tax rate in basis points: 2000 is 20 %. Integer, so rates like 7.25 %
+/// are exact.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(transparent)]
+pub struct TaxRate(pub i32);
+
+impl TaxRate {
+    pub const MAX_BASIS_POINTS: i32 = 100_00;
+
+    /// Parses a percentage as typed ("20", "7.25").
+    pub fn parse_percent(input: &str) -> Result<TaxRate, MoneyError> {
+        // Same shape as money: at most two decimals.
+        let Cents(bp) = Cents::parse(input)?;
+        if !(0..=i64::from(Self::MAX_BASIS_POINTS)).contains(&bp) {
+            return Err(MoneyError::TooLarge);
+        }
+        Ok(TaxRate(bp as i32))
+    }
+
+    /// "20", "7.25": the form `parse_percent` reads back.
+    pub fn percent_text(self) -> String {
+        let text = Cents(i64::from(self.0)).to_string();
+        text.trim_end_matches('0').trim_end_matches('.').to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn parses_the_forms_a_cashier_types() {
+        assert_eq!(Cents::parse("12"), Ok(Cents(1200)));
+        assert_eq!(Cents::parse("12.5"), Ok(Cents(1250)));
+        assert_eq!(Cents::parse(" 0.99 "), Ok(Cents(99)));
+        assert_eq!(Cents::parse(".5"), Ok(Cents(50)));
+        assert_eq!(Cents::parse("-3.10"), Ok(Cents(-310)));
+    }
+
+    #[test]
+    fn refuses_what_it_would_have_to_guess() {
+        assert_eq!(Cents::parse(""), Err(MoneyError::NotANumber));
+        assert_eq!(Cents::parse("1,000"), Err(MoneyError::NotANumber));
+        assert_eq!(Cents::parse("12.345"), Err(MoneyError::TooPrecise));
+        assert_eq!(Cents::parse("1e3"), Err(MoneyError::NotANumber));
+        assert_eq!(Cents::parse("99999999999999999999"), Err(MoneyError::TooLarge));
+    }
+
+    #[test]
+    fn tax_rates_are_exact_percentages() {
+        assert_eq!(TaxRate::parse_percent("20"), Ok(TaxRate(2000)));
+        assert_eq!(TaxRate::parse_percent("7.25"), Ok(TaxRate(725)));
+        assert_eq!(TaxRate(725).percent_text(), "7.25");
+        assert_eq!(TaxRate(2000).percent_text(), "20");
+        assert_eq!(TaxRate(0).percent_text(), "0");
+        assert!(TaxRate::parse_percent("101").is_err());
+    }
+
+    proptest! {
+        #[test]
+        fn display_then_parse_gives_back_the_same_cents(c in -1_000_000_000_000i64..1_000_000_000_000) {
+            prop_assert_eq!(Cents::parse(&Cents(c).to_string()), Ok(Cents(c)));
+        }
+
+        #[test]
+        fn tax_rate_text_round_trips(bp in 0i32..=10_000) {
+            prop_assert_eq!(TaxRate::parse_percent(&TaxRate(bp).percent_text()), Ok(TaxRate(bp)));
+        }
+    }
+}

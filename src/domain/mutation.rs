@@ -1,0 +1,120 @@
+//! A mutation is the one shape every change takes, from a screen, the REST
+//! API or (later) a till's outbox. The server applies it in one transaction.
+
+use super::auth::Role;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EntityKind {
+    Product,
+    Category,
+    StockMove,
+    Employee,
+    Customer,
+}
+
+impl EntityKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EntityKind::Product => "product",
+            EntityKind::Category => "category",
+            EntityKind::StockMove => "stock_move",
+            EntityKind::Employee => "employee",
+            EntityKind::Customer => "customer",
+        }
+    }
+
+    /// Words for messages: "That product was not found."
+    pub fn noun(self) -> &'static str {
+        match self {
+            EntityKind::Product => "product",
+            EntityKind::Category => "category",
+            EntityKind::StockMove => "stock adjustment",
+            EntityKind::Employee => "employee",
+            EntityKind::Customer => "customer",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Op {
+    Create,
+    Update,
+    Delete,
+}
+
+impl Op {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Op::Create => "create",
+            Op::Update => "update",
+            Op::Delete => "delete",
+        }
+    }
+}
+
+/// One change to apply. `base_version` is the `sync_version` the edit
+/// started from; it is required for updates and deletes.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Mutation {
+    pub entity: EntityKind,
+    pub op: Op,
+    pub id: Uuid,
+    pub base_version: Option<i64>,
+    #[serde(default)]
+    pub data: serde_json::Value,
+}
+
+/// Who may make which change. Checked by the write path before anything
+/// else; the UI's hidden buttons are a courtesy, this is the rule.
+pub fn may_apply(role: Role, entity: EntityKind, op: Op) -> bool {
+    match (entity, op) {
+        (EntityKind::Product | EntityKind::Category | EntityKind::StockMove, _) => role.is_manager(),
+        (EntityKind::Employee, _) => role.is_manager(),
+        // Cashiers add and correct customers at the till; removing one is
+        // back office.
+        (EntityKind::Customer, Op::Create | Op::Update) => true,
+        (EntityKind::Customer, Op::Delete) => role.is_manager(),
+    }
+}
+
+/// What the write path did: the record's new version and state, and the
+/// change-feed position it was written at.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Applied {
+    pub entity: EntityKind,
+    pub id: Uuid,
+    pub version: i64,
+    pub seq: i64,
+    pub record: serde_json::Value,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cashiers_cannot_change_the_catalog() {
+        for op in [Op::Create, Op::Update, Op::Delete] {
+            for e in [EntityKind::Product, EntityKind::Category, EntityKind::StockMove] {
+                assert!(!may_apply(Role::Cashier, e, op));
+                assert!(may_apply(Role::Manager, e, op));
+                assert!(may_apply(Role::Owner, e, op));
+            }
+        }
+    }
+
+    #[test]
+    fn the_wire_form_uses_snake_case_names() {
+        let m: Mutation = serde_json::from_value(serde_json::json!({
+            "entity": "stock_move", "op": "create",
+            "id": "0190a0b0-0000-7000-8000-000000000000", "base_version": null
+        }))
+        .unwrap();
+        assert_eq!(m.entity, EntityKind::StockMove);
+        assert!(m.data.is_null());
+    }
+}

@@ -1,0 +1,15 @@
+use serde::{Deserialize, Serialize};
+
+/// One page of a list, with the total count for the pager.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub total: u64,
+    pub limit: u64,
+    pub offset: u64,
+}
+
+/// Clamps a requested page size to 1..=200 (default 50).
+pub fn page_limit(limit: Option<u64>) -> u64 {
+    limit.unwrap_or(50).clamp(1, 200)
+}

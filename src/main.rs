@@ -1,0 +1,48 @@
+//! The Tillwise server: reads settings, starts the app, serves until Ctrl-C.
+
+use tillwise::server::services::seed;
+use tillwise::server::settings::{Settings, redact_url};
+use tillwise::server::startup::Application;
+use tillwise::server::telemetry;
+
+#[tokio::main]
+async fn main() {
+    let settings = match Settings::load() {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("tillwise: {e}");
+            std::process::exit(2);
+        }
+    };
+    telemetry::init(&settings);
+    let seed_demo = settings.seed_demo;
+    let database = redact_url(&settings.database_url);
+    let app = match Application::build(settings).await {
+        Ok(app) => app,
+        Err(e) => {
+            tracing::error!(error = %e, "cannot start");
+            eprintln!("tillwise: cannot start: {e}");
+            std::process::exit(1);
+        }
+    };
+    let addr = app.state.leptos_options.site_addr;
+    println!("Tillwise is running at http://{addr}  (database: {database})");
+    if seed_demo {
+        println!(
+            "Demo sign-ins: {} / {pw} (owner), {} / {pw} (manager), {} / {pw} (Second Store). \
+             Cashiers on a paired till: Ana PIN 1111, Ben PIN 2222.",
+            seed::DEMO_OWNER,
+            seed::DEMO_MANAGER,
+            seed::SECOND_OWNER,
+            pw = seed::DEMO_PASSWORD
+        );
+    }
+    let shutdown = async {
+        let _ = tokio::signal::ctrl_c().await;
+        tracing::info!("shutting down");
+    };
+    if let Err(e) = app.run_until(shutdown).await {
+        tracing::error!(error = %e, "server stopped with an error");
+        std::process::exit(1);
+    }
+}

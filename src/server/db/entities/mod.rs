@@ -1,0 +1,14 @@
+//! Row types, one file per table, kept apart from the wire types in
+//! `crate::domain`. Tables that later features fill get their row type with
+//! that feature.
+
+pub mod audit_entry;
+pub mod category;
+pub mod change;
+pub mod customer;
+pub mod device;
+pub mod employee;
+pub mod product;
+pub mod session;
+pub mod stock_move;
+pub mod store;

@@ -1,0 +1,23 @@
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "stores")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub name: String,
+    pub currency: String,
+    pub prices_include_tax: bool,
+    /// The last change-feed position handed out; bumped under the row lock.
+    pub change_seq: i64,
+    pub audit_seq: i64,
+    /// Hash of the newest audit entry: the head of the store's chain.
+    pub audit_head: String,
+    pub sale_seq: i64,
+    pub created_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,42 @@
+//! Extractors whose rejections are `AppError`s, so a malformed body, query
+//! or id gets the same JSON error shape as everything else.
+
+use crate::domain::error::AppError;
+use axum::extract::{FromRequest, FromRequestParts, Query, Request};
+use axum::http::request::Parts;
+use serde::de::DeserializeOwned;
+use uuid::Uuid;
+
+/// A JSON body, left as a value: the domain parsers report field errors.
+pub struct JsonBody(pub serde_json::Value);
+
+impl<S: Send + Sync> FromRequest<S> for JsonBody {
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        axum::Json::<serde_json::Value>::from_request(req, state)
+            .await
+            .map(|axum::Json(v)| JsonBody(v))
+            .map_err(|rejection| AppError::field("body", format!("must be a JSON object ({})", rejection.body_text())))
+    }
+}
+
+/// Query parameters; a bad one is a validation error naming it.
+pub struct Params<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for Params<T> {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        Query::<T>::from_request_parts(parts, state)
+            .await
+            .map(|Query(v)| Params(v))
+            .map_err(|rejection| AppError::field("query", rejection.body_text()))
+    }
+}
+
+/// A record id from the path. Anything that is not an id cannot name a
+/// record, so it is "not found", like another store's id.
+pub fn record_id(raw: &str, noun: &str) -> Result<Uuid, AppError> {
+    Uuid::parse_str(raw).map_err(|_| AppError::not_found(noun))
+}

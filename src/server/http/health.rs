@@ -1,0 +1,24 @@
+use crate::server::redis;
+use crate::server::startup::AppState;
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use serde_json::{Value, json};
+
+/// `{status, db, redis, version}`. 503 when the database does not answer;
+/// Redis being down degrades, it does not fail.
+pub async fn health(State(state): State<AppState>) -> (StatusCode, Json<Value>) {
+    let db_ok = state.db.ping().await.is_ok();
+    let redis = match &state.redis {
+        Some(client) => redis::status(client).await,
+        None => "disabled",
+    };
+    let status = if db_ok { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
+    let body = json!({
+        "status": if db_ok { "ok" } else { "unavailable" },
+        "db": if db_ok { "ok" } else { "down" },
+        "redis": redis,
+        "version": env!("CARGO_PKG_VERSION"),
+    });
+    (status, Json(body))
+}

@@ -1,0 +1,40 @@
+//! The public REST API under `/api` (DESIGN.md "HTTP surface"). Handlers
+//! parse the request, call one service, and shape the answer; nothing more.
+
+mod auth;
+pub mod body;
+mod catalog;
+pub mod extract;
+mod health;
+mod records;
+
+use crate::server::startup::AppState;
+use axum::Router;
+use axum::routing::{get, post};
+
+/// Bodies above this are refused before they are read.
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+
+pub fn api_router() -> Router<AppState> {
+    Router::new()
+        .route("/health", get(health::health))
+        .route("/auth/login", post(auth::login))
+        .route("/auth/pin", post(auth::pin))
+        .route("/auth/logout", post(auth::logout))
+        .route("/auth/me", get(auth::me))
+        .route("/devices/pair", post(auth::pair))
+        .route("/devices/people", get(auth::till_people))
+        .route("/products", get(catalog::list_products).post(catalog::create_product))
+        .route("/products/barcode/{code}", get(catalog::product_by_barcode))
+        .route(
+            "/products/{id}",
+            get(catalog::get_product).put(catalog::update_product).delete(catalog::delete_product),
+        )
+        .route("/products/{id}/stock", post(catalog::adjust_stock))
+        .route("/categories", get(catalog::list_categories).post(catalog::create_category))
+        .route(
+            "/categories/{id}",
+            get(catalog::get_category).put(catalog::update_category).delete(catalog::delete_category),
+        )
+        .fallback(|| async { crate::domain::error::AppError::not_found("API endpoint") })
+}

@@ -1,0 +1,14 @@
+//! Server only (`ssr`): settings, database, services (the one write path),
+//! REST handlers, telemetry and start-up.
+
+pub mod db;
+pub mod error;
+pub mod http;
+#[path = "../../migrations/mod.rs"]
+pub mod migrations;
+pub mod redis;
+pub mod request;
+pub mod services;
+pub mod settings;
+pub mod startup;
+pub mod telemetry;

@@ -1,0 +1,353 @@
+//! Signing in: e-mail and password for managers and owners, a PIN on a
+//! paired till for everyone with one. Sessions and device tokens are random
+//! and stored only as SHA-256 hashes; passwords and PINs as Argon2id hashes.
+
+use super::audit::{self, AuditDraft};
+use super::write_path::begin;
+use super::Actor;
+use crate::domain::auth::{Pin, Role, SessionInfo, TillPerson};
+use crate::domain::error::{AppError, ErrorCode};
+use crate::domain::ids::new_id;
+use crate::server::db::entities::{device, employee, session, store};
+use crate::server::error::{DbResultExt, internal};
+use crate::server::request::RequestMeta;
+use argon2::Argon2;
+use argon2::password_hash::phc::PasswordHash;
+use argon2::password_hash::{PasswordHasher, PasswordVerifier};
+use chrono::{Duration, Utc};
+use rand::RngCore;
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
+};
+use sha2::{Digest, Sha256};
+use uuid::Uuid;
+
+/// Wrong PINs allowed before the employee is locked out.
+pub const MAX_PIN_ATTEMPTS: i32 = 5;
+/// How long a lockout lasts.
+pub const PIN_LOCKOUT_MINUTES: i64 = 15;
+
+pub fn hash_secret(secret: &str) -> Result<String, AppError> {
+    Argon2::default().hash_password(secret.as_bytes()).map(|h| h.to_string()).map_err(internal)
+}
+
+fn verify_secret(hash: &str, secret: &str) -> bool {
+    PasswordHash::new(hash).is_ok_and(|parsed| Argon2::default().verify_password(secret.as_bytes(), &parsed).is_ok())
+}
+
+/// Argon2 is slow on purpose; run it off the async worker threads.
+async fn verify_blocking(hash: Option<String>, secret: String) -> Result<bool, AppError> {
+    tokio::task::spawn_blocking(move || match hash {
+        Some(h) => verify_secret(&h, &secret),
+        None => {
+            // Same work when there is nobody to check, so timing does not
+            // tell which e-mails exist.
+            let _ = hash_secret(&secret);
+            false
+        }
+    })
+    .await
+    .map_err(internal)
+}
+
+/// A random token for a cookie, and the hash that is stored.
+pub fn new_token() -> (String, String) {
+    let mut bytes = [0u8; 32];
+    rand::thread_rng().fill_bytes(&mut bytes);
+    let token = hex::encode(bytes);
+    let hash = token_hash(&token);
+    (token, hash)
+}
+
+pub fn token_hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+/// A new session: its cookie token and what the UI shows.
+#[derive(Debug)]
+pub struct SignedIn {
+    pub token: String,
+    pub info: SessionInfo,
+    pub max_age_seconds: i64,
+}
+
+async fn start_session(
+    db: &DatabaseConnection,
+    session_hours: i64,
+    person: &employee::Model,
+    device_id: Option<Uuid>,
+    meta: &RequestMeta,
+    action: &str,
+) -> Result<SignedIn, AppError> {
+    let store = store::Entity::find_by_id(person.store_id).one(db).await.or_internal()?.ok_or_else(internal_store)?;
+    let role = Role::parse(&person.role).ok_or_else(|| internal("unknown role"))?;
+    let (token, hash) = new_token();
+    let now = Utc::now();
+    let actor = Actor { store_id: store.id, employee_id: Some(person.id), role, device_id, meta: meta.clone() };
+    let txn = begin(db).await.or_internal()?;
+    session::Entity::insert(session::ActiveModel {
+        id: Set(new_id()),
+        token_hash: Set(hash),
+        store_id: Set(store.id),
+        employee_id: Set(person.id),
+        device_id: Set(device_id),
+        created_at: Set(now),
+        expires_at: Set(now + Duration::hours(session_hours)),
+        last_seen_at: Set(now),
+    })
+    .exec_without_returning(&txn)
+    .await
+    .or_internal()?;
+    employee::Entity::update_many()
+        .col_expr(employee::Column::FailedPinAttempts, sea_orm::sea_query::Expr::value(0))
+        .col_expr(employee::Column::LockedUntil, sea_orm::sea_query::Expr::value(Option::<chrono::DateTime<Utc>>::None))
+        .filter(employee::Column::Id.eq(person.id))
+        .exec(&txn)
+        .await
+        .or_internal()?;
+    let draft = AuditDraft {
+        action: action.to_string(),
+        entity_type: "employee".into(),
+        entity_id: Some(person.id),
+        before: None,
+        after: Some(serde_json::json!({ "device_id": device_id })),
+    };
+    audit::append(&txn, &actor, draft, now).await.or_internal()?;
+    txn.commit().await.or_internal()?;
+    Ok(SignedIn {
+        token,
+        max_age_seconds: session_hours * 3600,
+        info: SessionInfo {
+            employee_id: person.id,
+            employee_name: person.name.clone(),
+            role,
+            store_id: store.id,
+            store_name: store.name,
+            device_id,
+        },
+    })
+}
+
+fn internal_store() -> AppError {
+    internal("employee without a store")
+}
+
+fn wrong_login() -> AppError {
+    AppError::new(ErrorCode::Unauthenticated, "That e-mail and password do not match. Please try again.")
+}
+
+/// E-mail and password sign-in, for anyone who has a password.
+pub async fn login(
+    db: &DatabaseConnection,
+    session_hours: i64,
+    email: &str,
+    password: &str,
+    meta: &RequestMeta,
+) -> Result<SignedIn, AppError> {
+    let email = email.trim().to_lowercase();
+    let candidates = employee::Entity::find()
+        .filter(employee::Column::Email.eq(email))
+        .filter(employee::Column::Active.eq(true))
+        .filter(employee::Column::DeletedAt.is_null())
+        .filter(employee::Column::PasswordHash.is_not_null())
+        .order_by_asc(employee::Column::CreatedAt)
+        .all(db)
+        .await
+        .or_internal()?;
+    if candidates.is_empty() {
+        verify_blocking(None, password.to_string()).await?;
+        return Err(wrong_login());
+    }
+    for person in candidates {
+        if verify_blocking(person.password_hash.clone(), password.to_string()).await? {
+            return start_session(db, session_hours, &person, None, meta, "auth.login").await;
+        }
+    }
+    Err(wrong_login())
+}
+
+/// The session a cookie token names, if it is live and its employee still is.
+pub async fn session_for_token(db: &DatabaseConnection, token: &str) -> Result<Option<(SessionInfo, Uuid)>, AppError> {
+    let Some(s) = session::Entity::find()
+        .filter(session::Column::TokenHash.eq(token_hash(token)))
+        .filter(session::Column::ExpiresAt.gt(Utc::now()))
+        .one(db)
+        .await
+        .or_internal()?
+    else {
+        return Ok(None);
+    };
+    let person = employee::Entity::find_by_id(s.employee_id)
+        .filter(employee::Column::Active.eq(true))
+        .filter(employee::Column::DeletedAt.is_null())
+        .one(db)
+        .await
+        .or_internal()?;
+    let store = store::Entity::find_by_id(s.store_id).one(db).await.or_internal()?;
+    Ok(match (person, store) {
+        (Some(p), Some(st)) => Role::parse(&p.role).map(|role| {
+            (
+                SessionInfo {
+                    employee_id: p.id,
+                    employee_name: p.name,
+                    role,
+                    store_id: st.id,
+                    store_name: st.name,
+                    device_id: s.device_id,
+                },
+                s.id,
+            )
+        }),
+        _ => None,
+    })
+}
+
+pub async fn logout(db: &DatabaseConnection, token: &str) -> Result<(), AppError> {
+    session::Entity::delete_many()
+        .filter(session::Column::TokenHash.eq(token_hash(token)))
+        .exec(db)
+        .await
+        .or_internal()?;
+    Ok(())
+}
+
+/// Pairs the browser a manager is using as a till of their store.
+pub async fn pair_device(db: &DatabaseConnection, actor: &Actor, name: &str) -> Result<(device::Model, String), AppError> {
+    if !actor.role.is_manager() {
+        return Err(AppError::forbidden());
+    }
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 80 {
+        return Err(AppError::field("name", "give the till a name of 1 to 80 characters"));
+    }
+    let paired_by = actor.employee_id.ok_or_else(AppError::forbidden)?;
+    let (token, hash) = new_token();
+    let now = Utc::now();
+    let txn = begin(db).await.or_internal()?;
+    let model = device::Entity::insert(device::ActiveModel {
+        id: Set(new_id()),
+        store_id: Set(actor.store_id),
+        name: Set(name.to_string()),
+        token_hash: Set(hash),
+        paired_by: Set(paired_by),
+        created_at: Set(now),
+        revoked_at: Set(None),
+    })
+    .exec_with_returning(&txn)
+    .await
+    .or_internal()?;
+    let draft = AuditDraft {
+        action: "device.pair".into(),
+        entity_type: "device".into(),
+        entity_id: Some(model.id),
+        before: None,
+        after: Some(serde_json::json!({ "name": model.name })),
+    };
+    audit::append(&txn, actor, draft, now).await.or_internal()?;
+    txn.commit().await.or_internal()?;
+    Ok((model, token))
+}
+
+/// The paired, unrevoked till a device cookie names.
+pub async fn device_for_token(db: &DatabaseConnection, token: &str) -> Result<Option<device::Model>, AppError> {
+    device::Entity::find()
+        .filter(device::Column::TokenHash.eq(token_hash(token)))
+        .filter(device::Column::RevokedAt.is_null())
+        .one(db)
+        .await
+        .or_internal()
+}
+
+/// The people who can switch in on this till: active, with a PIN.
+pub async fn till_people(db: &DatabaseConnection, till: &device::Model) -> Result<Vec<TillPerson>, AppError> {
+    let people = employee::Entity::find()
+        .filter(employee::Column::StoreId.eq(till.store_id))
+        .filter(employee::Column::Active.eq(true))
+        .filter(employee::Column::DeletedAt.is_null())
+        .filter(employee::Column::PinHash.is_not_null())
+        .order_by_asc(employee::Column::Name)
+        .all(db)
+        .await
+        .or_internal()?;
+    Ok(people
+        .into_iter()
+        .filter_map(|p| Role::parse(&p.role).map(|role| TillPerson { employee_id: p.id, name: p.name, role }))
+        .collect())
+}
+
+/// Switches a person in on a paired till by PIN. Five wrong PINs lock the
+/// person out for fifteen minutes; every try is audited.
+pub async fn pin_switch(
+    db: &DatabaseConnection,
+    session_hours: i64,
+    till: &device::Model,
+    employee_id: Uuid,
+    pin: &str,
+    meta: &RequestMeta,
+) -> Result<SignedIn, AppError> {
+    let pin = Pin::parse(pin).map_err(|problem| AppError::field("pin", problem))?;
+    let person = employee::Entity::find_by_id(employee_id)
+        .filter(employee::Column::StoreId.eq(till.store_id))
+        .filter(employee::Column::Active.eq(true))
+        .filter(employee::Column::DeletedAt.is_null())
+        .one(db)
+        .await
+        .or_internal()?
+        .ok_or_else(|| AppError::not_found("employee"))?;
+    let now = Utc::now();
+    if person.locked_until.is_some_and(|until| until > now) {
+        return Err(locked_out());
+    }
+    if verify_blocking(person.pin_hash.clone(), pin.expose().to_string()).await? {
+        return start_session(db, session_hours, &person, Some(till.id), meta, "auth.pin").await;
+    }
+    record_wrong_pin(db, till, &person, meta).await
+}
+
+fn locked_out() -> AppError {
+    AppError::new(
+        ErrorCode::RateLimited,
+        format!("Too many wrong PINs. Try again in {PIN_LOCKOUT_MINUTES} minutes or ask a manager."),
+    )
+}
+
+async fn record_wrong_pin(
+    db: &DatabaseConnection,
+    till: &device::Model,
+    person: &employee::Model,
+    meta: &RequestMeta,
+) -> Result<SignedIn, AppError> {
+    let now = Utc::now();
+    let txn = begin(db).await.or_internal()?;
+    // Re-read inside the write lock so two tills guessing at once both count.
+    let current = employee::Entity::find_by_id(person.id).one(&txn).await.or_internal()?.ok_or_else(internal_store)?;
+    let attempts = current.failed_pin_attempts + 1;
+    let locked = attempts >= MAX_PIN_ATTEMPTS;
+    let locked_until = locked.then(|| now + Duration::minutes(PIN_LOCKOUT_MINUTES));
+    employee::Entity::update_many()
+        .col_expr(employee::Column::FailedPinAttempts, sea_orm::sea_query::Expr::value(if locked { 0 } else { attempts }))
+        .col_expr(employee::Column::LockedUntil, sea_orm::sea_query::Expr::value(locked_until))
+        .filter(employee::Column::Id.eq(person.id))
+        .exec(&txn)
+        .await
+        .or_internal()?;
+    let role = Role::parse(&person.role).unwrap_or(Role::Cashier);
+    let actor = Actor { store_id: till.store_id, employee_id: Some(person.id), role, device_id: Some(till.id), meta: meta.clone() };
+    let draft = AuditDraft {
+        action: if locked { "auth.pin_locked".into() } else { "auth.pin_failed".into() },
+        entity_type: "employee".into(),
+        entity_id: Some(person.id),
+        before: None,
+        after: Some(serde_json::json!({ "attempts": attempts, "device_id": till.id })),
+    };
+    audit::append(&txn, &actor, draft, now).await.or_internal()?;
+    txn.commit().await.or_internal()?;
+    if locked {
+        return Err(locked_out());
+    }
+    let left = MAX_PIN_ATTEMPTS - attempts;
+    Err(AppError::new(
+        ErrorCode::Unauthenticated,
+        format!("Wrong PIN. {left} {} left before a {PIN_LOCKOUT_MINUTES}-minute lockout.", if left == 1 { "try" } else { "tries" }),
+    ))
+}

@@ -1,0 +1,162 @@
+//! Catalog reads, always scoped to the actor's store and blind to
+//! soft-deleted rows: another store's id is simply "not found".
+
+use crate::domain::catalog::{Category, Product};
+use crate::domain::error::AppError;
+use crate::server::db::entities::{category, product};
+use crate::server::db::is_sqlite;
+use crate::server::error::DbResultExt;
+use crate::server::services::{Actor, Page, page_limit};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ColumnTrait, Condition, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+};
+use serde::Deserialize;
+use uuid::Uuid;
+
+#[derive(Clone, Debug, Default, Deserialize)]
+pub struct ProductQuery {
+    /// Words to find in the name or SKU, or an exact barcode.
+    pub q: Option<String>,
+    pub category_id: Option<Uuid>,
+    /// Include products taken off sale.
+    #[serde(default)]
+    pub include_inactive: bool,
+    /// Only products at or below their low-stock threshold.
+    #[serde(default)]
+    pub low_stock: bool,
+    pub limit: Option<u64>,
+    pub offset: Option<u64>,
+}
+
+fn live_products(store_id: Uuid) -> sea_orm::Select<product::Entity> {
+    product::Entity::find()
+        .filter(product::Column::StoreId.eq(store_id))
+        .filter(product::Column::DeletedAt.is_null())
+}
+
+pub async fn products(db: &DatabaseConnection, actor: &Actor, query: &ProductQuery) -> Result<Page<Product>, AppError> {
+    let mut select = live_products(actor.store_id);
+    if !query.include_inactive {
+        select = select.filter(product::Column::Active.eq(true));
+    }
+    if let Some(category_id) = query.category_id {
+        select = select.filter(product::Column::CategoryId.eq(category_id));
+    }
+    if query.low_stock {
+        select = select.filter(Expr::col(product::Column::Quantity).lte(Expr::col(product::Column::LowStockThreshold)));
+    }
+    if let Some(q) = query.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+        select = select.filter(search_condition(db, q));
+    }
+    let limit = page_limit(query.limit);
+    let offset = query.offset.unwrap_or(0);
+    let total = select.clone().count(db).await.or_internal()?;
+    let items = select
+        .order_by_asc(product::Column::Name)
+        .order_by_asc(product::Column::Id)
+        .limit(limit)
+        .offset(offset)
+        .all(db)
+        .await
+        .or_internal()?;
+    Ok(Page { items: items.into_iter().map(Product::from).collect(), total, limit, offset })
+}
+
+/// Name or SKU words (prefix match) or an exact barcode. FTS5 on SQLite;
+/// trigram-indexed LIKE on PostgreSQL.
+fn search_condition(db: &DatabaseConnection, q: &str) -> Condition {
+    let barcode = Expr::col(product::Column::Barcode).eq(q.to_string());
+    if is_sqlite(db) {
+        match fts_query(q) {
+            Some(fts) => Condition::any().add(barcode).add(Expr::cust_with_values(
+                "products.rowid IN (SELECT rowid FROM products_fts WHERE products_fts MATCH ?)",
+                [fts],
+            )),
+            None => Condition::any().add(barcode),
+        }
+    } else {
+        let pattern = format!("%{}%", escape_like(&q.to_lowercase()));
+        Condition::any().add(barcode).add(Expr::cust_with_values(
+            "(lower(products.name) LIKE ? ESCAPE '\\' OR lower(products.sku) LIKE ? ESCAPE '\\')",
+            [pattern.clone(), pattern],
+        ))
+    }
+}
+
+/// Turns typed words into an FTS5 query that cannot be a syntax error:
+/// each word quoted, as a prefix, all required.
+pub(crate) fn fts_query(q: &str) -> Option<String> {
+    let words: Vec<String> = q
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(|w| format!("\"{w}\"*"))
+        .collect();
+    (!words.is_empty()).then(|| words.join(" "))
+}
+
+fn escape_like(s: &str) -> String {
+    s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+}
+
+pub async fn product(db: &DatabaseConnection, actor: &Actor, id: Uuid) -> Result<Product, AppError> {
+    live_products(actor.store_id)
+        .filter(product::Column::Id.eq(id))
+        .one(db)
+        .await
+        .or_internal()?
+        .map(Product::from)
+        .ok_or_else(|| AppError::not_found("product"))
+}
+
+pub async fn product_by_barcode(db: &DatabaseConnection, actor: &Actor, code: &str) -> Result<Product, AppError> {
+    live_products(actor.store_id)
+        .filter(product::Column::Barcode.eq(code.trim()))
+        .one(db)
+        .await
+        .or_internal()?
+        .map(Product::from)
+        .ok_or_else(|| AppError::not_found("product"))
+}
+
+pub async fn categories(db: &DatabaseConnection, actor: &Actor) -> Result<Vec<Category>, AppError> {
+    Ok(category::Entity::find()
+        .filter(category::Column::StoreId.eq(actor.store_id))
+        .filter(category::Column::DeletedAt.is_null())
+        .order_by_asc(category::Column::SortOrder)
+        .order_by_asc(category::Column::Name)
+        .all(db)
+        .await
+        .or_internal()?
+        .into_iter()
+        .map(Category::from)
+        .collect())
+}
+
+pub async fn category(db: &DatabaseConnection, actor: &Actor, id: Uuid) -> Result<Category, AppError> {
+    category::Entity::find_by_id(id)
+        .filter(category::Column::StoreId.eq(actor.store_id))
+        .filter(category::Column::DeletedAt.is_null())
+        .one(db)
+        .await
+        .or_internal()?
+        .map(Category::from)
+        .ok_or_else(|| AppError::not_found("category"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn typed_words_become_a_safe_prefix_query() {
+        assert_eq!(fts_query("green te").as_deref(), Some("\"green\"* \"te\"*"));
+        assert_eq!(fts_query("\"; DROP *").as_deref(), Some("\"DROP\"*"));
+        assert_eq!(fts_query("  -- "), None);
+    }
+
+    #[test]
+    fn like_wildcards_are_escaped() {
+        assert_eq!(escape_like("50%_off\\"), "50\\%\\_off\\\\");
+    }
+}

@@ -1,0 +1,38 @@
+//! The services: everything the app does, behind plain async functions that
+//! take the database and an [`Actor`]. REST handlers and server functions
+//! both call these and nothing below them.
+
+pub mod audit;
+pub mod auth;
+pub mod catalog;
+pub mod customers;
+pub mod feed;
+pub mod seed;
+pub mod staff;
+pub mod stores;
+pub mod write_path;
+
+use crate::domain::auth::Role;
+use crate::server::request::RequestMeta;
+use uuid::Uuid;
+
+/// Who is acting, for which store, from where. Every service call that reads
+/// or writes store data takes one, so every query is scoped to its store.
+#[derive(Clone, Debug)]
+pub struct Actor {
+    pub store_id: Uuid,
+    /// `None` for the system itself (demo seeding).
+    pub employee_id: Option<Uuid>,
+    pub role: Role,
+    pub device_id: Option<Uuid>,
+    pub meta: RequestMeta,
+}
+
+impl Actor {
+    /// The system acting on a store, e.g. when seeding demo data.
+    pub fn system(store_id: Uuid) -> Actor {
+        Actor { store_id, employee_id: None, role: Role::Owner, device_id: None, meta: RequestMeta::default() }
+    }
+}
+
+pub use crate::domain::page::{Page, page_limit};

@@ -1,0 +1,191 @@
+//! The one write path (DESIGN.md "One write path"). Every change to a
+//! versioned record, from any screen or API, is applied here, in one
+//! transaction with its change-feed entries and its audit entry: either all
+//! of them are written or none.
+
+use super::feed::{self, FeedEntry};
+use super::{Actor, audit, catalog, customers, staff};
+use crate::domain::catalog::{CategoryDraft, ProductDraft, StockAdjustment};
+use crate::domain::customer::CustomerDraft;
+use crate::domain::error::{AppError, ErrorCode};
+use crate::domain::mutation::{Applied, EntityKind, Mutation, Op, may_apply};
+use crate::domain::staff::EmployeeDraft;
+use crate::server::error::DbResultExt;
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    DatabaseConnection, DatabaseTransaction, DbErr, SqliteTransactionMode, TransactionOptions, TransactionTrait,
+};
+use serde_json::Value;
+use uuid::Uuid;
+
+/// What a record writer did, for the feed and the audit entry.
+pub(super) struct Written {
+    pub before: Option<Value>,
+    pub after: Value,
+    pub version: i64,
+    pub feed: Vec<FeedEntry>,
+}
+
+/// A mutation's payload, parsed before the transaction starts so bad input
+/// never opens one.
+enum Payload {
+    Product(ProductDraft),
+    Category(CategoryDraft),
+    StockMove(StockAdjustment),
+    Employee(staff::PreparedEmployee),
+    Customer(CustomerDraft),
+    Delete,
+}
+
+/// The facts of one mutation a record writer needs.
+pub(super) struct Target<'a> {
+    pub actor: &'a Actor,
+    pub id: Uuid,
+    pub op: Op,
+    pub base_version: Option<i64>,
+    pub now: DateTime<Utc>,
+}
+
+/// Applies one mutation: authorise, validate, write the record, the feed
+/// and the audit entry, commit.
+#[tracing::instrument(skip_all, err(level = "debug"), fields(entity = m.entity.as_str(), op = m.op.as_str(), id = %m.id, store = %actor.store_id))]
+pub async fn apply(db: &DatabaseConnection, actor: &Actor, m: Mutation) -> Result<Applied, AppError> {
+    if !may_apply(actor.role, m.entity, m.op) {
+        return Err(AppError::forbidden());
+    }
+    let payload = parse(&m).await?;
+    let txn = begin(db).await.or_internal()?;
+    let target = Target { actor, id: m.id, op: m.op, base_version: m.base_version, now: Utc::now() };
+    let written = match payload {
+        Payload::Product(draft) => catalog::write_product(&txn, &target, Some(draft)).await?,
+        Payload::Category(draft) => catalog::write_category(&txn, &target, Some(draft)).await?,
+        Payload::StockMove(adjustment) => catalog::write_stock_move(&txn, &target, adjustment).await?,
+        Payload::Employee(prepared) => staff::write_employee(&txn, &target, prepared).await?,
+        Payload::Customer(draft) => customers::write_customer(&txn, &target, Some(draft)).await?,
+        Payload::Delete => match m.entity {
+            EntityKind::Product => catalog::write_product(&txn, &target, None).await?,
+            EntityKind::Category => catalog::write_category(&txn, &target, None).await?,
+            EntityKind::Customer => customers::write_customer(&txn, &target, None).await?,
+            other => return Err(unsupported(other, m.op)),
+        },
+    };
+    let seq = feed::append(&txn, actor.store_id, &written.feed, target.now).await.or_internal()?;
+    let draft = audit::AuditDraft {
+        action: format!("{}.{}", m.entity.as_str(), m.op.as_str()),
+        entity_type: m.entity.as_str().to_string(),
+        entity_id: Some(m.id),
+        before: written.before,
+        after: Some(written.after.clone()).filter(|v| !v.is_null()),
+    };
+    audit::append(&txn, actor, draft, target.now).await.or_internal()?;
+    txn.commit().await.or_internal()?;
+    Ok(Applied { entity: m.entity, id: m.id, version: written.version, seq, record: written.after })
+}
+
+async fn parse(m: &Mutation) -> Result<Payload, AppError> {
+    Ok(match (m.entity, m.op) {
+        (_, Op::Delete) => Payload::Delete,
+        (EntityKind::Product, _) => Payload::Product(ProductDraft::parse(&m.data)?),
+        (EntityKind::Category, _) => Payload::Category(CategoryDraft::parse(&m.data)?),
+        (EntityKind::Customer, _) => Payload::Customer(CustomerDraft::parse(&m.data)?),
+        (EntityKind::StockMove, Op::Create) => Payload::StockMove(StockAdjustment::parse(&m.data)?),
+        (EntityKind::Employee, Op::Create) => {
+            Payload::Employee(staff::prepare(EmployeeDraft::parse(&m.data)?).await?)
+        }
+        (entity, op) => return Err(unsupported(entity, op)),
+    })
+}
+
+fn unsupported(entity: EntityKind, op: Op) -> AppError {
+    AppError::new(ErrorCode::Validation, format!("A {} cannot be {}d this way.", entity.noun(), op.as_str()))
+}
+
+/// Starts a write transaction. On SQLite it takes the write lock at BEGIN
+/// (IMMEDIATE), so two writers wait their turn instead of failing midway.
+pub(super) async fn begin(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
+    db.begin_with_options(TransactionOptions {
+        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+        ..Default::default()
+    })
+    .await
+}
+
+/// An update or delete must name the version it started from, and it must
+/// be the current one; otherwise the caller gets the server's record back.
+pub(super) fn check_version(target: &Target<'_>, entity: EntityKind, current: i64, server: &Value) -> Result<(), AppError> {
+    match target.base_version {
+        None => Err(AppError::field("sync_version", "is required to change an existing record")),
+        Some(base) if base == current => Ok(()),
+        Some(base) => Err(stale(entity, base, current, server)),
+    }
+}
+
+/// The 409 for an edit that started from an old version.
+pub(super) fn stale(entity: EntityKind, base: i64, current: i64, server: &Value) -> AppError {
+    AppError {
+        details: serde_json::json!({
+            "entity": entity.as_str(),
+            "base_version": base,
+            "server_version": current,
+            "server": server,
+        }),
+        ..AppError::new(
+            ErrorCode::Conflict,
+            format!("Someone else changed this {} since you opened it. Review their version and try again.", entity.noun()),
+        )
+    }
+}
+
+/// Writes `row` over the record at `current` version, in one statement
+/// whose WHERE names that version: a concurrent edit that committed first
+/// leaves no row to update, and this edit becomes a 409, never a silent
+/// overwrite.
+pub(super) async fn update_versioned<E>(
+    txn: &DatabaseTransaction,
+    t: &Target<'_>,
+    kind: EntityKind,
+    (id_column, version_column): (E::Column, E::Column),
+    current: i64,
+    row: E::ActiveModel,
+    server: &Value,
+) -> Result<(), AppError>
+where
+    E: sea_orm::EntityTrait,
+{
+    use sea_orm::{ColumnTrait, QueryFilter};
+    let result = E::update_many()
+        .set(row)
+        .filter(id_column.eq(t.id))
+        .filter(version_column.eq(current))
+        .exec(txn)
+        .await
+        .or_internal()?;
+    if result.rows_affected == 1 { Ok(()) } else { Err(stale(kind, current, current + 1, server)) }
+}
+
+/// What a create, update or delete of a versioned record wrote.
+pub(super) fn written_record(
+    kind: EntityKind,
+    id: Uuid,
+    before: Option<Value>,
+    after: Value,
+    version: i64,
+    deleted: bool,
+) -> Written {
+    Written {
+        before,
+        after: if deleted { Value::Null } else { after },
+        version,
+        feed: vec![FeedEntry { entity: kind, id, op: if deleted { feed::FeedOp::Delete } else { feed::FeedOp::Upsert }, version }],
+    }
+}
+
+/// The error for a create whose id is already taken.
+pub(super) fn id_taken(kind: EntityKind) -> AppError {
+    AppError::new(ErrorCode::Conflict, format!("A {} with this id already exists.", kind.noun()))
+}
+
+/// A wire record as JSON for the feed and the audit entry.
+pub(super) fn to_json<T: serde::Serialize>(value: T) -> Value {
+    serde_json::to_value(value).unwrap_or(Value::Null)
+}

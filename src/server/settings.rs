@@ -1,0 +1,195 @@
+//! Runtime settings: `Leptos.toml`, then the environment on top. Secrets in
+//! URLs are kept out of `Debug` output.
+
+use serde::Deserialize;
+use std::net::SocketAddr;
+
+#[derive(Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    pub site_addr: SocketAddr,
+    pub database_url: String,
+    #[serde(default)]
+    pub redis_url: String,
+    #[serde(default = "default_log_level")]
+    pub log_level: String,
+    #[serde(default)]
+    pub log_format: LogFormat,
+    #[serde(default)]
+    pub seed_demo: bool,
+    #[serde(default = "default_session_hours")]
+    pub session_hours: i64,
+    #[serde(default)]
+    pub cookie_secure: bool,
+    #[serde(default = "default_heartbeat")]
+    pub heartbeat_seconds: u64,
+    #[serde(default)]
+    pub cache_ttl_seconds: CacheTtls,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    #[default]
+    Human,
+    Json,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CacheTtls {
+    pub products: u64,
+    pub customers: u64,
+    pub sales: u64,
+    pub categories: u64,
+    pub reports: u64,
+    pub settings: u64,
+}
+
+impl Default for CacheTtls {
+    fn default() -> Self {
+        CacheTtls { products: 300, customers: 180, sales: 60, categories: 600, reports: 600, settings: 900 }
+    }
+}
+
+fn default_log_level() -> String {
+    "info".into()
+}
+fn default_session_hours() -> i64 {
+    12
+}
+fn default_heartbeat() -> u64 {
+    30
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SettingsError {
+    #[error("cannot read {path}: {source}")]
+    Read { path: String, source: std::io::Error },
+    #[error("{path} is not valid: {source}")]
+    Parse { path: String, source: toml::de::Error },
+    #[error("{name}={value:?} is not valid: {problem}")]
+    Env { name: &'static str, value: String, problem: String },
+}
+
+impl Settings {
+    /// Reads `path` (default `Leptos.toml`, or `TILLWISE_CONFIG`) and applies
+    /// the environment overrides.
+    pub fn load() -> Result<Settings, SettingsError> {
+        let path = std::env::var("TILLWISE_CONFIG").unwrap_or_else(|_| "Leptos.toml".into());
+        let text = std::fs::read_to_string(&path).map_err(|source| SettingsError::Read { path: path.clone(), source })?;
+        let settings: Settings = toml::from_str(&text).map_err(|source| SettingsError::Parse { path, source })?;
+        settings.with_env(|name| std::env::var(name).ok())
+    }
+
+    /// Applies overrides from `env` (a lookup, so tests need not touch the
+    /// process environment).
+    pub fn with_env(mut self, env: impl Fn(&str) -> Option<String>) -> Result<Settings, SettingsError> {
+        fn parsed<T: std::str::FromStr>(name: &'static str, value: String) -> Result<T, SettingsError>
+        where
+            T::Err: std::fmt::Display,
+        {
+            value.parse().map_err(|e: T::Err| SettingsError::Env { name, value, problem: e.to_string() })
+        }
+        if let Some(v) = env("LEPTOS_SITE_ADDR") {
+            self.site_addr = parsed("LEPTOS_SITE_ADDR", v)?;
+        }
+        if let Some(v) = env("DATABASE_URL") {
+            self.database_url = v;
+        }
+        if let Some(v) = env("REDIS_URL") {
+            self.redis_url = v;
+        }
+        if let Some(v) = env("RUST_LOG") {
+            self.log_level = v;
+        }
+        if let Some(v) = env("TILLWISE_LOG_FORMAT") {
+            self.log_format = match v.as_str() {
+                "json" => LogFormat::Json,
+                "human" => LogFormat::Human,
+                _ => return Err(SettingsError::Env { name: "TILLWISE_LOG_FORMAT", value: v, problem: "use human or json".into() }),
+            };
+        }
+        if let Some(v) = env("TILLWISE_SEED_DEMO") {
+            self.seed_demo = parsed("TILLWISE_SEED_DEMO", v)?;
+        }
+        if let Some(v) = env("TILLWISE_SESSION_HOURS") {
+            self.session_hours = parsed("TILLWISE_SESSION_HOURS", v)?;
+        }
+        if let Some(v) = env("TILLWISE_COOKIE_SECURE") {
+            self.cookie_secure = parsed("TILLWISE_COOKIE_SECURE", v)?;
+        }
+        if let Some(v) = env("TILLWISE_HEARTBEAT_SECONDS") {
+            self.heartbeat_seconds = parsed("TILLWISE_HEARTBEAT_SECONDS", v)?;
+        }
+        Ok(self)
+    }
+
+    pub fn redis_url(&self) -> Option<&str> {
+        Some(self.redis_url.trim()).filter(|u| !u.is_empty())
+    }
+}
+
+/// Hides the password part of a URL: `postgres://u:secret@h/db` → `postgres://u:***@h/db`.
+pub fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            let userinfo = &url[scheme_end + 3..at];
+            match userinfo.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme_end + 3], &url[at..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}
+
+impl std::fmt::Debug for Settings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Settings")
+            .field("site_addr", &self.site_addr)
+            .field("database_url", &redact_url(&self.database_url))
+            .field("redis_url", &redact_url(&self.redis_url))
+            .field("log_level", &self.log_level)
+            .field("log_format", &self.log_format)
+            .field("seed_demo", &self.seed_demo)
+            .finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn from_file() -> Settings {
+        toml::from_str(&std::fs::read_to_string("Leptos.toml").unwrap()).unwrap()
+    }
+
+    #[test]
+    fn the_shipped_file_parses_with_an_embedded_default() {
+        let s = from_file();
+        assert!(s.database_url.starts_with("sqlite://data/"));
+        assert_eq!(s.redis_url(), None);
+        assert_eq!(s.cache_ttl_seconds.products, 300);
+    }
+
+    #[test]
+    fn the_environment_overrides_the_file() {
+        let s = from_file()
+            .with_env(|name| match name {
+                "LEPTOS_SITE_ADDR" => Some("127.0.0.1:0".into()),
+                "DATABASE_URL" => Some("postgres://u:pw@localhost/x".into()),
+                "TILLWISE_LOG_FORMAT" => Some("json".into()),
+                _ => None,
+            })
+            .unwrap();
+        assert_eq!(s.site_addr.port(), 0);
+        assert_eq!(s.log_format, LogFormat::Json);
+        assert!(!format!("{s:?}").contains("pw"), "secrets stay out of logs");
+    }
+
+    #[test]
+    fn a_bad_override_is_an_error_not_a_default() {
+        assert!(from_file().with_env(|n| (n == "LEPTOS_SITE_ADDR").then(|| "nope".into())).is_err());
+    }
+}

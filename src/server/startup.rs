@@ -1,0 +1,104 @@
+//! Building and running the server. `Application::build` takes settings and
+//! binds the listener, so tests start the real app on port 0.
+
+use crate::app::{App, shell};
+use crate::server::redis::{self, Redis};
+use crate::server::settings::Settings;
+use crate::server::{db, http, request, services};
+use axum::Router;
+use axum::extract::FromRef;
+use leptos::config::LeptosOptions;
+use leptos_axum::{LeptosRoutes, generate_route_list};
+use sea_orm::DatabaseConnection;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use tokio::net::TcpListener;
+
+/// What every handler and server function can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: DatabaseConnection,
+    pub settings: Arc<Settings>,
+    pub redis: Option<Redis>,
+    pub leptos_options: LeptosOptions,
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos_options.clone()
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error("database: {0}")]
+    Database(#[from] sea_orm::DbErr),
+    #[error("cannot listen on {addr}: {source}")]
+    Bind { addr: SocketAddr, source: std::io::Error },
+    #[error("leptos configuration: {0}")]
+    Leptos(String),
+    #[error("demo data: {0}")]
+    Seed(crate::domain::error::AppError),
+}
+
+pub struct Application {
+    listener: TcpListener,
+    router: Router,
+    pub state: AppState,
+}
+
+impl Application {
+    /// Connects and migrates the database, seeds demo data when asked and
+    /// the database is empty, connects Redis if configured, binds the
+    /// listener.
+    pub async fn build(settings: Settings) -> Result<Application, StartupError> {
+        let db = db::connect_and_migrate(&settings.database_url).await?;
+        if settings.seed_demo && services::seed::seed_if_empty(&db).await.map_err(StartupError::Seed)? {
+            tracing::info!("seeded the demo stores");
+        }
+        let redis = match settings.redis_url() {
+            Some(url) => match redis::connect(url).await {
+                Ok(client) => Some(client),
+                Err(e) => {
+                    // Redis is optional: run on the in-process fallbacks.
+                    tracing::warn!(error = %e, "redis unavailable; continuing without it");
+                    None
+                }
+            },
+            None => None,
+        };
+        let mut leptos_options = leptos::config::get_configuration(Some("Cargo.toml"))
+            .map_err(|e| StartupError::Leptos(e.to_string()))?
+            .leptos_options;
+        leptos_options.site_addr = settings.site_addr;
+        let listener = TcpListener::bind(settings.site_addr)
+            .await
+            .map_err(|source| StartupError::Bind { addr: settings.site_addr, source })?;
+        let state = AppState { db, settings: Arc::new(settings), redis, leptos_options };
+        Ok(Application { listener, router: router(state.clone()), state })
+    }
+
+    /// The port actually bound (useful with port 0).
+    pub fn port(&self) -> u16 {
+        self.listener.local_addr().map(|a| a.port()).unwrap_or(0)
+    }
+
+    /// Serves until `shutdown` completes.
+    pub async fn run_until(self, shutdown: impl std::future::Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
+        axum::serve(self.listener, self.router.into_make_service_with_connect_info::<SocketAddr>())
+            .with_graceful_shutdown(shutdown)
+            .await
+    }
+}
+
+fn router(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let leptos_options = state.leptos_options.clone();
+    Router::new()
+        .nest("/api", http::api_router())
+        .leptos_routes(&state, routes, move || shell(leptos_options.clone()))
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(axum::middleware::from_fn(request::with_request_meta))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(http::MAX_BODY_BYTES))
+        .with_state(state)
+}

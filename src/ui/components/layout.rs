@@ -1,0 +1,59 @@
+//! The frame around every screen: who is signed in, where to go, sign out.
+
+use super::toast::{ToastHost, use_toasts};
+use crate::api::auth::sign_out;
+use crate::ui::session::use_session;
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_navigate;
+
+#[component]
+pub fn Layout(children: Children) -> impl IntoView {
+    let session = use_session();
+    let toasts = use_toasts();
+    let navigate = use_navigate();
+    let sign_out_action = Action::new(move |_: &()| sign_out());
+    Effect::new(move |_| {
+        if let Some(result) = sign_out_action.value().get() {
+            match result {
+                Ok(()) => {
+                    session.refresh();
+                    toasts.success("Signed out.");
+                    navigate("/login", Default::default());
+                }
+                Err(e) => toasts.error(e.message),
+            }
+        }
+    });
+    view! {
+        <header class="topbar">
+            <A href="/" attr:class="brand">"Tillwise"</A>
+            <nav aria-label="Main">
+                <A href="/products">"Products"</A>
+                <A href="/categories">"Categories"</A>
+                <A href="/till">"Switch cashier"</A>
+                <A href="/pair">"Pair till"</A>
+            </nav>
+            <div class="who">
+                <Transition fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        match session.current.await {
+                            Ok(Some(s)) => view! {
+                                <span class="who-name">{s.employee_name.clone()}</span>
+                                <span class="who-role">{s.role.as_str()}</span>
+                                <span class="who-store">{s.store_name.clone()}</span>
+                                <button class="button subtle" on:click=move |_| { sign_out_action.dispatch(()); }>
+                                    "Sign out"
+                                </button>
+                            }
+                                .into_any(),
+                            _ => view! { <A href="/login">"Sign in"</A> }.into_any(),
+                        }
+                    })}
+                </Transition>
+            </div>
+        </header>
+        <main class="page">{children()}</main>
+        <ToastHost/>
+    }
+}

@@ -1,0 +1,5 @@
+//! Screens (`pages/`) and the pieces they share (`components/`).
+
+pub mod components;
+pub mod pages;
+pub mod session;

@@ -1,0 +1,35 @@
+use crate::ui::session::use_session;
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+#[component]
+pub fn HomePage() -> impl IntoView {
+    let session = use_session();
+    view! {
+        <section class="home">
+            <h1>"Tillwise"</h1>
+            <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match session.current.await {
+                        Ok(Some(s)) => view! {
+                            <p>"Signed in as " <strong>{s.employee_name.clone()}</strong> " at " {s.store_name.clone()} "."</p>
+                            <div class="tiles">
+                                <A href="/products" attr:class="tile">"Products"</A>
+                                <A href="/categories" attr:class="tile">"Categories"</A>
+                                <A href="/till" attr:class="tile">"Switch cashier"</A>
+                            </div>
+                        }
+                            .into_any(),
+                        _ => view! {
+                            <div class="tiles">
+                                <A href="/login" attr:class="tile">"Sign in (managers and owners)"</A>
+                                <A href="/till" attr:class="tile">"Switch in with a PIN (cashiers)"</A>
+                            </div>
+                        }
+                            .into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}

@@ -1,0 +1,183 @@
+//! The catalog screen: search, find by barcode, create, edit, delete,
+//! adjust stock.
+
+use crate::api::catalog::{delete_product, find_barcode, list_categories, list_products};
+use crate::domain::catalog::{Category, Product};
+use crate::domain::money::{Cents, TaxRate};
+use crate::ui::components::guard::SignedIn;
+use crate::ui::components::product_editor::{Editing, ProductEditor};
+use crate::ui::components::stock_dialog::StockDialog;
+use crate::ui::components::toast::use_toasts;
+use leptos::prelude::*;
+use uuid::Uuid;
+
+#[component]
+pub fn ProductsPage() -> impl IntoView {
+    view! {
+        <SignedIn manager=true>
+            <ProductsScreen/>
+        </SignedIn>
+    }
+}
+
+#[component]
+fn ProductsScreen() -> impl IntoView {
+    let toasts = use_toasts();
+    let query = RwSignal::new(String::new());
+    let category = RwSignal::new(String::new());
+    let barcode = RwSignal::new(String::new());
+    let reload = RwSignal::new(0u32);
+    let editing = RwSignal::new(None::<Editing>);
+    let stocking = RwSignal::new(None::<Product>);
+    let confirm_delete = RwSignal::new(None::<Uuid>);
+
+    let products = Resource::new(
+        move || (query.get(), category.get(), reload.get()),
+        |(q, c, _)| list_products(q, Uuid::parse_str(&c).ok(), true, 0),
+    );
+    let categories = Resource::new(move || reload.get(), |_| list_categories());
+
+    let lookup = Action::new(move |code: &String| find_barcode(code.clone()));
+    Effect::new(move |_| {
+        if let Some(result) = lookup.value().get() {
+            match result {
+                Ok(Some(p)) => {
+                    barcode.set(String::new());
+                    editing.set(Some(Editing::Existing(p)));
+                }
+                Ok(None) => toasts.error(format!("No product has the barcode {}.", barcode.get_untracked())),
+                Err(e) => toasts.error(e.message),
+            }
+        }
+    });
+    let remove = Action::new(move |(id, version): &(Uuid, i64)| delete_product(*id, *version));
+    Effect::new(move |_| {
+        if let Some(result) = remove.value().get() {
+            match result {
+                Ok(()) => toasts.success("Product deleted."),
+                Err(e) => toasts.error(e.message),
+            }
+            confirm_delete.set(None);
+            reload.update(|r| *r += 1);
+        }
+    });
+    let closed = Callback::new(move |saved: Option<Product>| {
+        editing.set(None);
+        stocking.set(None);
+        if saved.is_some() {
+            reload.update(|r| *r += 1);
+        }
+    });
+
+    view! {
+        <section class="card">
+            <div class="toolbar">
+                <h1>"Products"</h1>
+                <input
+                    class="search"
+                    type="search"
+                    placeholder="Search name or SKU"
+                    aria-label="Search products"
+                    bind:value=query
+                />
+                <form class="barcode-form" on:submit=move |ev| {
+                    ev.prevent_default();
+                    let code = barcode.get_untracked();
+                    if !code.trim().is_empty() {
+                        lookup.dispatch(code);
+                    }
+                }>
+                    <input name="barcode-lookup" inputmode="numeric" placeholder="Scan a barcode" aria-label="Find by barcode" bind:value=barcode/>
+                    <button class="button" type="submit">"Find"</button>
+                </form>
+                <Transition fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        let list = categories.await.unwrap_or_default();
+                        view! {
+                            <select aria-label="Filter by category" bind:value=category>
+                                <option value="">"All categories"</option>
+                                {list.into_iter().map(|c| view! { <option value=c.id.to_string()>{c.name}</option> }).collect_view()}
+                            </select>
+                        }
+                    })}
+                </Transition>
+                <button class="button primary big" on:click=move |_| editing.set(Some(Editing::New))>"New product"</button>
+            </div>
+            <Transition fallback=|| view! { <p>"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    let names = categories.await.unwrap_or_default();
+                    match products.await {
+                        Err(e) => view! { <p class="notice error">{e.message}</p> }.into_any(),
+                        Ok(page) if page.items.is_empty() => view! { <p class="muted">"No products match."</p> }.into_any(),
+                        Ok(page) => view! {
+                            <p class="muted">{format!("{} products", page.total)}</p>
+                            <ProductTable items=page.items categories=names editing stocking confirm_delete remove/>
+                        }
+                            .into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+        {move || editing.get().map(|e| view! {
+            <Transition fallback=|| ()>
+                {move || {
+                    let e = e.clone();
+                    Suspend::new(async move {
+                        let list = categories.await.unwrap_or_default();
+                        view! { <ProductEditor product=e.product() categories=list on_done=closed/> }
+                    })
+                }}
+            </Transition>
+        })}
+        {move || stocking.get().map(|p| view! { <StockDialog product=p on_done=closed/> })}
+    }
+}
+
+#[component]
+fn ProductTable(
+    items: Vec<Product>,
+    categories: Vec<Category>,
+    editing: RwSignal<Option<Editing>>,
+    stocking: RwSignal<Option<Product>>,
+    confirm_delete: RwSignal<Option<Uuid>>,
+    remove: Action<(Uuid, i64), Result<(), crate::domain::error::AppError>>,
+) -> impl IntoView {
+    let category_name = move |id: Option<Uuid>| {
+        id.and_then(|id| categories.iter().find(|c| c.id == id).map(|c| c.name.clone())).unwrap_or_default()
+    };
+    view! {
+        <table class="grid">
+            <thead>
+                <tr><th>"Name"</th><th>"SKU"</th><th>"Barcode"</th><th>"Category"</th><th class="num">"Price"</th><th class="num">"Tax"</th><th class="num">"Stock"</th><th></th></tr>
+            </thead>
+            <tbody>
+                {items.into_iter().map(|p| {
+                    let (for_edit, for_stock) = (p.clone(), p.clone());
+                    let (id, version) = (p.id, p.sync_version);
+                    let low = p.is_low_on_stock();
+                    view! {
+                        <tr class:inactive=!p.active>
+                            <td>{p.name.clone()} {(!p.active).then(|| view! { <span class="badge">"off sale"</span> })}</td>
+                            <td>{p.sku.clone()}</td>
+                            <td class="mono">{p.barcode.clone().unwrap_or_default()}</td>
+                            <td>{category_name(p.category_id)}</td>
+                            <td class="num">{Cents(p.price_cents).to_string()}</td>
+                            <td class="num">{format!("{}%", TaxRate(p.tax_rate_bp).percent_text())}</td>
+                            <td class="num" class:low=low>{p.quantity}</td>
+                            <td class="actions">
+                                <button class="button" on:click=move |_| editing.set(Some(Editing::Existing(for_edit.clone())))>"Edit"</button>
+                                <button class="button" on:click=move |_| stocking.set(Some(for_stock.clone()))>"Stock"</button>
+                                <Show
+                                    when=move || confirm_delete.get() == Some(id)
+                                    fallback=move || view! { <button class="button danger" on:click=move |_| confirm_delete.set(Some(id))>"Delete"</button> }
+                                >
+                                    <button class="button danger" on:click=move |_| { remove.dispatch((id, version)); }>"Really delete?"</button>
+                                </Show>
+                            </td>
+                        </tr>
+                    }
+                }).collect_view()}
+            </tbody>
+        </table>
+    }
+}

@@ -1,0 +1,263 @@
+//! Spawning the app for a test, and the people who use it.
+
+use reqwest::{Client, StatusCode};
+use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
+use serde_json::{Value, json};
+use std::path::PathBuf;
+use tillwise::domain::ids::new_id;
+use tillwise::domain::mutation::{EntityKind, Mutation, Op};
+use tillwise::server::services::{Actor, stores, write_path};
+use tillwise::server::settings::Settings;
+use tillwise::server::startup::Application;
+use uuid::Uuid;
+
+pub const PASSWORD: &str = "correct horse";
+pub const OWNER: &str = "owner@a.test";
+pub const MANAGER: &str = "manager@a.test";
+pub const OTHER_OWNER: &str = "owner@b.test";
+pub const CASHIER_PIN: &str = "1111";
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Runs a test body once per backend: `on_every_backend!(name, …)` makes
+/// `name::sqlite` and `name::postgres` from `async fn name(Backend)`.
+#[macro_export]
+macro_rules! on_every_backend {
+    ($($name:ident),* $(,)?) => {$(
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+            async fn sqlite() {
+                super::$name($crate::helpers::Backend::Sqlite).await
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+            async fn postgres() {
+                if $crate::helpers::postgres_admin_url().is_none() {
+                    eprintln!("skipped: TEST_DATABASE_URL is not set");
+                    return;
+                }
+                super::$name($crate::helpers::Backend::Postgres).await
+            }
+        }
+    )*};
+}
+
+pub fn postgres_admin_url() -> Option<String> {
+    std::env::var("TEST_DATABASE_URL").ok().filter(|u| !u.trim().is_empty())
+}
+
+/// A database of the test's own, removed when the test ends.
+pub struct TestDatabase {
+    pub url: String,
+    cleanup: Cleanup,
+}
+
+enum Cleanup {
+    Dir(PathBuf),
+    Postgres { admin_url: String, name: String },
+}
+
+impl TestDatabase {
+    pub async fn create(backend: Backend) -> TestDatabase {
+        match backend {
+            Backend::Sqlite => {
+                let dir = std::env::temp_dir().join(format!("tillwise-test-{}", new_id().simple()));
+                std::fs::create_dir_all(&dir).unwrap();
+                let url = format!("sqlite://{}?mode=rwc", dir.join("test.db").display());
+                TestDatabase { url, cleanup: Cleanup::Dir(dir) }
+            }
+            Backend::Postgres => {
+                let admin_url = postgres_admin_url().expect("TEST_DATABASE_URL");
+                let name = format!("tw_test_{}", new_id().simple());
+                let admin = Database::connect(&admin_url).await.expect("connect to TEST_DATABASE_URL");
+                admin.execute_unprepared(&format!("CREATE DATABASE {name}")).await.unwrap();
+                admin.close().await.ok();
+                let url = with_database(&admin_url, &name);
+                TestDatabase { url, cleanup: Cleanup::Postgres { admin_url, name } }
+            }
+        }
+    }
+}
+
+/// `postgres://u@h:5432/x?opts` with its database replaced by `name`.
+fn with_database(url: &str, name: &str) -> String {
+    let (base, query) = url.split_once('?').map_or((url, None), |(b, q)| (b, Some(q)));
+    let authority_end = base.find("://").map(|i| i + 3).unwrap_or(0);
+    let path_start = base[authority_end..].find('/').map(|i| i + authority_end).unwrap_or(base.len());
+    let mut out = format!("{}/{name}", &base[..path_start]);
+    if let Some(q) = query {
+        out.push('?');
+        out.push_str(q);
+    }
+    out
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        match &self.cleanup {
+            Cleanup::Dir(dir) => {
+                let _ = std::fs::remove_dir_all(dir);
+            }
+            Cleanup::Postgres { admin_url, name } => {
+                let (admin_url, name) = (admin_url.clone(), name.clone());
+                // Drop runs outside async: use a runtime of its own.
+                let _ = std::thread::spawn(move || {
+                    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+                    rt.block_on(async {
+                        if let Ok(admin) = Database::connect(&admin_url).await {
+                            let _ = admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await;
+                            let _ = admin.close().await;
+                        }
+                    });
+                })
+                .join();
+            }
+        }
+    }
+}
+
+pub struct TestApp {
+    pub address: String,
+    pub db: DatabaseConnection,
+    pub backend: Backend,
+    /// Store A: owner, manager and cashier Ana.
+    pub store: Uuid,
+    /// Store B: another tenant, with its own owner.
+    pub other_store: Uuid,
+    pub cashier_id: Uuid,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    // Dropped last: the server has stopped using it by then.
+    _database: TestDatabase,
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+pub fn settings(database_url: &str) -> Settings {
+    let redis = std::env::var("TEST_REDIS_URL").unwrap_or_default();
+    Settings::load()
+        .expect("Leptos.toml")
+        .with_env(|name| match name {
+            "LEPTOS_SITE_ADDR" => Some("127.0.0.1:0".into()),
+            "DATABASE_URL" => Some(database_url.into()),
+            "REDIS_URL" => Some(redis.clone()),
+            "TILLWISE_SEED_DEMO" => Some("false".into()),
+            _ => None,
+        })
+        .unwrap()
+}
+
+/// Starts the app on a random port with a fresh database and two stores.
+pub async fn spawn_app(backend: Backend) -> TestApp {
+    let database = TestDatabase::create(backend).await;
+    let app = Application::build(settings(&database.url)).await.expect("app starts");
+    let address = format!("http://127.0.0.1:{}", app.port());
+    let db = app.state.db.clone();
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    tokio::spawn(app.run_until(async {
+        let _ = rx.await;
+    }));
+
+    let store = new_id();
+    stores::create_store(&db, store, "Store A").await.unwrap();
+    let owner = create(&db, &Actor::system(store), EntityKind::Employee, json!({"name": "Olga", "role": "owner", "email": OWNER, "password": PASSWORD})).await;
+    let owner = Actor { employee_id: Some(owner), ..Actor::system(store) };
+    create(&db, &owner, EntityKind::Employee, json!({"name": "Mia", "role": "manager", "email": MANAGER, "password": PASSWORD})).await;
+    let cashier_id = create(&db, &owner, EntityKind::Employee, json!({"name": "Ana", "role": "cashier", "pin": CASHIER_PIN})).await;
+
+    let other_store = new_id();
+    stores::create_store(&db, other_store, "Store B").await.unwrap();
+    create(&db, &Actor::system(other_store), EntityKind::Employee, json!({"name": "Bo", "role": "owner", "email": OTHER_OWNER, "password": PASSWORD})).await;
+
+    TestApp { address, db, backend, store, other_store, cashier_id, shutdown: Some(tx), _database: database }
+}
+
+pub async fn create(db: &DatabaseConnection, actor: &Actor, entity: EntityKind, data: Value) -> Uuid {
+    let id = new_id();
+    write_path::apply(db, actor, Mutation { entity, op: Op::Create, id, base_version: None, data })
+        .await
+        .unwrap_or_else(|e| panic!("seeding {entity:?}: {e:?}"));
+    id
+}
+
+pub fn browser() -> Client {
+    Client::builder().cookie_store(true).build().unwrap()
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.address)
+    }
+
+    /// A browser signed in with e-mail and password.
+    pub async fn signed_in(&self, email: &str) -> Client {
+        let client = browser();
+        let res = client.post(self.url("/api/auth/login")).json(&json!({"email": email, "password": PASSWORD})).send().await.unwrap();
+        assert_eq!(res.status(), StatusCode::OK, "login as {email}: {}", res.text().await.unwrap_or_default());
+        client
+    }
+
+    /// A browser a manager paired as a till, not yet switched in.
+    pub async fn paired_till(&self) -> Client {
+        let client = self.signed_in(MANAGER).await;
+        let res = client.post(self.url("/api/devices/pair")).json(&json!({"name": "Till 1"})).send().await.unwrap();
+        assert_eq!(res.status(), StatusCode::CREATED);
+        client.post(self.url("/api/auth/logout")).send().await.unwrap();
+        client
+    }
+
+    /// A paired till with cashier Ana switched in.
+    pub async fn cashier(&self) -> Client {
+        let client = self.paired_till().await;
+        let res = self.pin(&client, self.cashier_id, CASHIER_PIN).await;
+        assert_eq!(res.status(), StatusCode::OK);
+        client
+    }
+
+    pub async fn pin(&self, client: &Client, employee_id: Uuid, pin: &str) -> reqwest::Response {
+        client
+            .post(self.url("/api/auth/pin"))
+            .json(&json!({"employee_id": employee_id, "pin": pin}))
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// Creates a product through the REST API and returns its JSON.
+    pub async fn product(&self, client: &Client, sku: &str, barcode: &str) -> Value {
+        let res = client
+            .post(self.url("/api/products"))
+            .json(&json!({"name": format!("Product {sku}"), "sku": sku, "barcode": barcode, "price_cents": 250, "tax_rate_bp": 2000}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::CREATED);
+        res.json().await.unwrap()
+    }
+
+    /// How many rows `from` has: a table, optionally with a WHERE clause.
+    pub async fn count(&self, from: &str) -> i64 {
+        let row = self
+            .db
+            .query_one_raw(sea_orm::Statement::from_string(self.db.get_database_backend(), format!("SELECT COUNT(*) AS n FROM {from}")))
+            .await
+            .unwrap()
+            .unwrap();
+        row.try_get::<i64>("", "n").unwrap()
+    }
+}
+
+#[test]
+fn replaces_the_database_of_a_url() {
+    assert_eq!(with_database("postgres://postgres@127.0.0.1:5432/postgres", "x"), "postgres://postgres@127.0.0.1:5432/x");
+    assert_eq!(with_database("postgres://u:p@h/db?sslmode=disable", "x"), "postgres://u:p@h/x?sslmode=disable");
+    assert_eq!(with_database("postgres://h", "x"), "postgres://h/x");
+}

@@ -1,0 +1,12 @@
+//! HTTP and service tests against the real app on a random port, with a
+//! database of their own: SQLite always, PostgreSQL when
+//! `TEST_DATABASE_URL` is set (CI sets it; so does `.ci/run`).
+
+mod helpers;
+
+mod auth;
+mod catalog;
+mod isolation;
+mod migrations;
+mod platform;
+mod write_path;
