@@ -21,14 +21,26 @@ pub async fn current_session() -> Result<Option<SessionInfo>, AppError> {
 
 #[cfg(feature = "ssr")]
 fn keep_session(state: &crate::server::startup::AppState, signed: auth::SignedIn) -> SessionInfo {
-    set_cookie(extract::set_cookie(SESSION_COOKIE, &signed.token, signed.max_age_seconds, state.settings.cookie_secure));
+    set_cookie(extract::set_cookie(
+        SESSION_COOKIE,
+        &signed.token,
+        signed.max_age_seconds,
+        state.settings.cookie_secure,
+    ));
     signed.info
 }
 
 #[server(prefix = "/rpc")]
 pub async fn sign_in(email: String, password: String) -> Result<SessionInfo, AppError> {
     let (state, parts) = (state()?, parts()?);
-    let signed = auth::login(&state.db, state.settings.session_hours, &email, &password, &extract::request_meta(&parts)).await?;
+    let signed = auth::login(
+        &state.db,
+        state.settings.session_hours,
+        &email,
+        &password,
+        &extract::request_meta(&parts),
+    )
+    .await?;
     Ok(keep_session(&state, signed))
 }
 
@@ -38,7 +50,12 @@ pub async fn sign_out() -> Result<(), AppError> {
     if let Some(token) = extract::cookie(&parts.headers, SESSION_COOKIE) {
         auth::logout(&state.db, token).await?;
     }
-    set_cookie(extract::set_cookie(SESSION_COOKIE, "", 0, state.settings.cookie_secure));
+    set_cookie(extract::set_cookie(
+        SESSION_COOKIE,
+        "",
+        0,
+        state.settings.cookie_secure,
+    ));
     Ok(())
 }
 
@@ -47,7 +64,12 @@ pub async fn sign_out() -> Result<(), AppError> {
 pub async fn pair_till(name: String) -> Result<String, AppError> {
     let (state, who) = signed().await?;
     let (device, token) = auth::pair_device(&state.db, &who.actor, &name).await?;
-    set_cookie(extract::set_cookie(DEVICE_COOKIE, &token, DEVICE_COOKIE_MAX_AGE, state.settings.cookie_secure));
+    set_cookie(extract::set_cookie(
+        DEVICE_COOKIE,
+        &token,
+        DEVICE_COOKIE_MAX_AGE,
+        state.settings.cookie_secure,
+    ));
     Ok(device.name)
 }
 
@@ -63,8 +85,14 @@ pub async fn till_people() -> Result<Vec<TillPerson>, AppError> {
 pub async fn switch_in(employee_id: Uuid, pin: String) -> Result<SessionInfo, AppError> {
     let (state, parts) = (state()?, parts()?);
     let till = extract::paired_till(&parts, &state).await?;
-    let signed =
-        auth::pin_switch(&state.db, state.settings.session_hours, &till, employee_id, &pin, &extract::request_meta(&parts))
-            .await?;
+    let signed = auth::pin_switch(
+        &state.db,
+        state.settings.session_hours,
+        &till,
+        employee_id,
+        &pin,
+        &extract::request_meta(&parts),
+    )
+    .await?;
     Ok(keep_session(&state, signed))
 }

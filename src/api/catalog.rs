@@ -47,14 +47,24 @@ pub async fn find_barcode(code: String) -> Result<Option<Product>, AppError> {
 
 /// Creates (no `id`) or updates (with the `sync_version` it was read at).
 #[server(prefix = "/rpc")]
-pub async fn save_product(id: Option<Uuid>, sync_version: Option<i64>, form: ProductForm) -> Result<Product, AppError> {
+pub async fn save_product(
+    id: Option<Uuid>,
+    sync_version: Option<i64>,
+    form: ProductForm,
+) -> Result<Product, AppError> {
     let (state, who) = signed().await?;
     let data = form.to_data()?;
     let (op, id) = match id {
         Some(id) => (Op::Update, id),
         None => (Op::Create, new_id()),
     };
-    let m = Mutation { entity: EntityKind::Product, op, id, base_version: sync_version, data };
+    let m = Mutation {
+        entity: EntityKind::Product,
+        op,
+        id,
+        base_version: sync_version,
+        data,
+    };
     write_path::apply(&state.db, &who.actor, m).await?;
     catalog::product(&state.db, &who.actor, id).await
 }
@@ -62,17 +72,39 @@ pub async fn save_product(id: Option<Uuid>, sync_version: Option<i64>, form: Pro
 #[server(prefix = "/rpc")]
 pub async fn delete_product(id: Uuid, sync_version: i64) -> Result<(), AppError> {
     let (state, who) = signed().await?;
-    let m = Mutation { entity: EntityKind::Product, op: Op::Delete, id, base_version: Some(sync_version), data: Default::default() };
-    write_path::apply(&state.db, &who.actor, m).await.map(|_| ())
+    let m = Mutation {
+        entity: EntityKind::Product,
+        op: Op::Delete,
+        id,
+        base_version: Some(sync_version),
+        data: Default::default(),
+    };
+    write_path::apply(&state.db, &who.actor, m)
+        .await
+        .map(|_| ())
 }
 
 /// Adds `delta` ("12" or "-3") to the product's stock, for `reason`.
 #[server(prefix = "/rpc")]
-pub async fn adjust_stock(product_id: Uuid, delta: String, reason: String, note: String) -> Result<Product, AppError> {
+pub async fn adjust_stock(
+    product_id: Uuid,
+    delta: String,
+    reason: String,
+    note: String,
+) -> Result<Product, AppError> {
     let (state, who) = signed().await?;
-    let delta: i64 = delta.trim().parse().map_err(|_| AppError::field("delta", "enter a whole number, like 12 or -3"))?;
+    let delta: i64 = delta
+        .trim()
+        .parse()
+        .map_err(|_| AppError::field("delta", "enter a whole number, like 12 or -3"))?;
     let data = serde_json::json!({ "product_id": product_id, "delta": delta, "reason": reason, "note": note });
-    let m = Mutation { entity: EntityKind::StockMove, op: Op::Create, id: new_id(), base_version: None, data };
+    let m = Mutation {
+        entity: EntityKind::StockMove,
+        op: Op::Create,
+        id: new_id(),
+        base_version: None,
+        data,
+    };
     write_path::apply(&state.db, &who.actor, m).await?;
     catalog::product(&state.db, &who.actor, product_id).await
 }
@@ -94,14 +126,23 @@ pub async fn save_category(
     let (state, who) = signed().await?;
     let sort_order: i64 = match sort_order.trim() {
         "" => 0,
-        s => s.parse().map_err(|_| AppError::field("sort_order", "enter a whole number"))?,
+        s => s
+            .parse()
+            .map_err(|_| AppError::field("sort_order", "enter a whole number"))?,
     };
-    let data = serde_json::json!({ "name": name, "description": description, "sort_order": sort_order });
+    let data =
+        serde_json::json!({ "name": name, "description": description, "sort_order": sort_order });
     let (op, id) = match id {
         Some(id) => (Op::Update, id),
         None => (Op::Create, new_id()),
     };
-    let m = Mutation { entity: EntityKind::Category, op, id, base_version: sync_version, data };
+    let m = Mutation {
+        entity: EntityKind::Category,
+        op,
+        id,
+        base_version: sync_version,
+        data,
+    };
     write_path::apply(&state.db, &who.actor, m).await?;
     catalog::category(&state.db, &who.actor, id).await
 }
@@ -109,6 +150,14 @@ pub async fn save_category(
 #[server(prefix = "/rpc")]
 pub async fn delete_category(id: Uuid, sync_version: i64) -> Result<(), AppError> {
     let (state, who) = signed().await?;
-    let m = Mutation { entity: EntityKind::Category, op: Op::Delete, id, base_version: Some(sync_version), data: Default::default() };
-    write_path::apply(&state.db, &who.actor, m).await.map(|_| ())
+    let m = Mutation {
+        entity: EntityKind::Category,
+        op: Op::Delete,
+        id,
+        base_version: Some(sync_version),
+        data: Default::default(),
+    };
+    write_path::apply(&state.db, &who.actor, m)
+        .await
+        .map(|_| ())
 }

@@ -8,17 +8,21 @@ use axum::http::request::Parts;
 use leptos::prelude::*;
 
 pub fn state() -> Result<AppState, AppError> {
-    use_context::<AppState>().ok_or_else(|| crate::server::error::internal("server function without app state"))
+    use_context::<AppState>()
+        .ok_or_else(|| crate::server::error::internal("server function without app state"))
 }
 
 pub fn parts() -> Result<Parts, AppError> {
-    use_context::<Parts>().ok_or_else(|| crate::server::error::internal("server function without request parts"))
+    use_context::<Parts>()
+        .ok_or_else(|| crate::server::error::internal("server function without request parts"))
 }
 
 /// The signed-in caller, or `unauthenticated`.
 pub async fn signed() -> Result<(AppState, Signed), AppError> {
     let state = state()?;
-    let signed = extract::signed_in(&parts()?, &state).await?.ok_or_else(AppError::unauthenticated)?;
+    let signed = extract::signed_in(&parts()?, &state)
+        .await?
+        .ok_or_else(AppError::unauthenticated)?;
     Ok((state, signed))
 }
 

@@ -45,7 +45,10 @@ impl Email {
         let s = input.trim().to_lowercase();
         match s.split_once('@') {
             Some((user, host))
-                if !user.is_empty() && host.contains('.') && !host.contains('@') && s.len() <= 254 =>
+                if !user.is_empty()
+                    && host.contains('.')
+                    && !host.contains('@')
+                    && s.len() <= 254 =>
             {
                 Ok(Email(s))
             }
@@ -143,7 +146,10 @@ mod tests {
 
     #[test]
     fn emails_are_normalised_and_checked() {
-        assert_eq!(Email::parse(" Owner@Demo.Test ").unwrap().as_str(), "owner@demo.test");
+        assert_eq!(
+            Email::parse(" Owner@Demo.Test ").unwrap().as_str(),
+            "owner@demo.test"
+        );
         assert!(Email::parse("owner").is_err());
         assert!(Email::parse("@demo.test").is_err());
         assert!(Email::parse("a@b").is_err());

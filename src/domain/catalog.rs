@@ -68,7 +68,8 @@ pub struct ProductDraft {
 }
 
 fn is_code(s: &str) -> bool {
-    s.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '/'))
+    s.chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '/'))
 }
 
 impl ProductDraft {
@@ -88,7 +89,11 @@ impl ProductDraft {
         let category_id = r.opt_uuid("category_id");
         let price_cents = r.int_in("price_cents", 0..=MAX_PRICE_CENTS, None);
         let cost_cents = r.int_in("cost_cents", 0..=MAX_PRICE_CENTS, Some(0));
-        let tax_rate_bp = r.int_in("tax_rate_bp", 0..=i64::from(TaxRate::MAX_BASIS_POINTS), Some(0)) as i32;
+        let tax_rate_bp = r.int_in(
+            "tax_rate_bp",
+            0..=i64::from(TaxRate::MAX_BASIS_POINTS),
+            Some(0),
+        ) as i32;
         let active = r.bool_or("active", true);
         let low_stock_threshold = r.int_in("low_stock_threshold", 0..=1_000_000, Some(5));
         r.finish(ProductDraft {
@@ -118,7 +123,11 @@ impl CategoryDraft {
         let name = r.text("name", 80);
         let description = r.opt_text("description", 500);
         let sort_order = r.int_in("sort_order", 0..=10_000, Some(0)) as i32;
-        r.finish(CategoryDraft { name, description, sort_order })
+        r.finish(CategoryDraft {
+            name,
+            description,
+            sort_order,
+        })
     }
 }
 
@@ -181,7 +190,10 @@ impl StockAdjustment {
         let reason_text = r.text("reason", 20);
         let reason = StockReason::parse(&reason_text).filter(|r| *r != StockReason::Sale);
         if reason.is_none() && !reason_text.is_empty() {
-            r.fail("reason", "choose received, count, damaged, returned or other");
+            r.fail(
+                "reason",
+                "choose received, count, damaged, returned or other",
+            );
         }
         let note = r.opt_text("note", 200);
         r.finish(StockAdjustment {
@@ -221,7 +233,10 @@ impl ProductForm {
                 }
                 return None;
             }
-            Cents::parse(text).map(|c| c.0).map_err(|e| errors.insert(field.into(), e.to_string())).ok()
+            Cents::parse(text)
+                .map(|c| c.0)
+                .map_err(|e| errors.insert(field.into(), e.to_string()))
+                .ok()
         };
         let price = money("price_cents", &self.price, true);
         let cost = money("cost_cents", &self.cost, false);
@@ -230,12 +245,22 @@ impl ProductForm {
         } else {
             TaxRate::parse_percent(&self.tax_percent)
                 .map(|t| t.0)
-                .map_err(|_| errors.insert("tax_rate_bp".into(), "enter a percentage from 0 to 100, like 20 or 7.25".into()))
+                .map_err(|_| {
+                    errors.insert(
+                        "tax_rate_bp".into(),
+                        "enter a percentage from 0 to 100, like 20 or 7.25".into(),
+                    )
+                })
                 .ok()
         };
         let threshold = match self.low_stock_threshold.trim() {
             "" => Some(5),
-            t => t.parse::<i64>().map_err(|_| errors.insert("low_stock_threshold".into(), "enter a whole number".into())).ok(),
+            t => t
+                .parse::<i64>()
+                .map_err(|_| {
+                    errors.insert("low_stock_threshold".into(), "enter a whole number".into())
+                })
+                .ok(),
         };
         if !errors.is_empty() {
             return Err(AppError::validation(errors));
@@ -297,13 +322,21 @@ mod tests {
     fn a_price_from_a_scanner_slip_is_refused() {
         let mut p = good_product();
         p["price_cents"] = json!(4006381333931i64);
-        assert!(ProductDraft::parse(&p).unwrap_err().field_errors().contains_key("price_cents"));
+        assert!(
+            ProductDraft::parse(&p)
+                .unwrap_err()
+                .field_errors()
+                .contains_key("price_cents")
+        );
     }
 
     #[test]
     fn adjustments_need_a_nonzero_delta_and_a_reason() {
         let id = Uuid::now_v7().to_string();
-        assert!(StockAdjustment::parse(&json!({"product_id": id, "delta": 12, "reason": "received"})).is_ok());
+        assert!(
+            StockAdjustment::parse(&json!({"product_id": id, "delta": 12, "reason": "received"}))
+                .is_ok()
+        );
         let f = StockAdjustment::parse(&json!({"product_id": id, "delta": 0, "reason": "sale"}))
             .unwrap_err()
             .field_errors();
@@ -313,8 +346,12 @@ mod tests {
     #[test]
     fn a_typed_form_becomes_cents_and_basis_points() {
         let form = ProductForm {
-            name: "Tea".into(), sku: "T-1".into(), price: "3.50".into(), tax_percent: "7.25".into(),
-            active: true, ..Default::default()
+            name: "Tea".into(),
+            sku: "T-1".into(),
+            price: "3.50".into(),
+            tax_percent: "7.25".into(),
+            active: true,
+            ..Default::default()
         };
         let data = form.to_data().unwrap();
         assert_eq!(data["price_cents"], 350);
@@ -324,9 +361,18 @@ mod tests {
 
     #[test]
     fn a_typed_form_names_the_fields_it_cannot_read() {
-        let form = ProductForm { name: "Tea".into(), sku: "T-1".into(), price: "3,50".into(), tax_percent: "lots".into(), ..Default::default() };
+        let form = ProductForm {
+            name: "Tea".into(),
+            sku: "T-1".into(),
+            price: "3,50".into(),
+            tax_percent: "lots".into(),
+            ..Default::default()
+        };
         let fields = form.to_data().unwrap_err().field_errors();
-        assert!(fields.contains_key("price_cents") && fields.contains_key("tax_rate_bp"), "{fields:?}");
+        assert!(
+            fields.contains_key("price_cents") && fields.contains_key("tax_rate_bp"),
+            "{fields:?}"
+        );
     }
 
     #[test]

@@ -41,15 +41,22 @@ impl CustomerDraft {
         {
             r.fail("phone", "use digits, spaces and + - ( ) only");
         }
-        let email = r.opt_text("email", 254).and_then(|e| match Email::parse(&e) {
-            Ok(e) => Some(e.as_str().to_string()),
-            Err(problem) => {
-                r.fail("email", problem);
-                None
-            }
-        });
+        let email = r
+            .opt_text("email", 254)
+            .and_then(|e| match Email::parse(&e) {
+                Ok(e) => Some(e.as_str().to_string()),
+                Err(problem) => {
+                    r.fail("email", problem);
+                    None
+                }
+            });
         let notes = r.opt_text("notes", 1000);
-        r.finish(CustomerDraft { name, phone, email, notes })
+        r.finish(CustomerDraft {
+            name,
+            phone,
+            email,
+            notes,
+        })
     }
 }
 
@@ -60,9 +67,14 @@ mod tests {
 
     #[test]
     fn customers_need_a_name_and_clean_contacts() {
-        let d = CustomerDraft::parse(&json!({"name": "Rosa", "phone": "+44 (0)20 1234", "email": "R@x.io"})).unwrap();
+        let d = CustomerDraft::parse(
+            &json!({"name": "Rosa", "phone": "+44 (0)20 1234", "email": "R@x.io"}),
+        )
+        .unwrap();
         assert_eq!(d.email.as_deref(), Some("r@x.io"));
-        let f = CustomerDraft::parse(&json!({"name": "", "phone": "call me", "email": "nope"})).unwrap_err().field_errors();
+        let f = CustomerDraft::parse(&json!({"name": "", "phone": "call me", "email": "nope"}))
+            .unwrap_err()
+            .field_errors();
         assert_eq!(f.len(), 3, "{f:?}");
     }
 }

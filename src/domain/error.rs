@@ -81,7 +81,10 @@ impl AppError {
     }
 
     pub fn forbidden() -> Self {
-        AppError::new(ErrorCode::Forbidden, "Your role does not allow this. Ask a manager.")
+        AppError::new(
+            ErrorCode::Forbidden,
+            "Your role does not allow this. Ask a manager.",
+        )
     }
 
     pub fn not_found(what: &str) -> Self {
@@ -133,7 +136,10 @@ mod tests {
         let err = AppError::field("price", "must not be negative");
         assert_eq!(err.code, ErrorCode::Validation);
         assert_eq!(err.code.http_status(), 400);
-        assert_eq!(err.field_errors().get("price").map(String::as_str), Some("must not be negative"));
+        assert_eq!(
+            err.field_errors().get("price").map(String::as_str),
+            Some("must not be negative")
+        );
     }
 
     #[test]

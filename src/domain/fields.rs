@@ -21,11 +21,15 @@ impl<'a> FieldReader<'a> {
     }
 
     fn get(&self, name: &str) -> Option<&'a Value> {
-        self.object.and_then(|o| o.get(name)).filter(|v| !v.is_null())
+        self.object
+            .and_then(|o| o.get(name))
+            .filter(|v| !v.is_null())
     }
 
     pub fn fail(&mut self, name: &str, problem: impl Into<String>) {
-        self.errors.entry(name.to_string()).or_insert_with(|| problem.into());
+        self.errors
+            .entry(name.to_string())
+            .or_insert_with(|| problem.into());
     }
 
     /// Trimmed text; `None` when absent or blank.
@@ -73,11 +77,19 @@ impl<'a> FieldReader<'a> {
     }
 
     /// A whole number in `range`; `default` when absent.
-    pub fn int_in(&mut self, name: &str, range: std::ops::RangeInclusive<i64>, default: Option<i64>) -> i64 {
+    pub fn int_in(
+        &mut self,
+        name: &str,
+        range: std::ops::RangeInclusive<i64>,
+        default: Option<i64>,
+    ) -> i64 {
         match self.opt_int(name).or(default) {
             Some(n) if range.contains(&n) => n,
             Some(_) => {
-                self.fail(name, format!("must be between {} and {}", range.start(), range.end()));
+                self.fail(
+                    name,
+                    format!("must be between {} and {}", range.start(), range.end()),
+                );
                 0
             }
             None => {
@@ -163,7 +175,10 @@ mod tests {
         let n = r.int_in("n", 0..=10, None);
         let id = r.opt_uuid("id");
         let absent = r.int_in("absent", 0..=10, Some(3));
-        assert_eq!(r.finish((name, n, id.is_some(), absent)).unwrap(), ("Tea".to_string(), 5, true, 3));
+        assert_eq!(
+            r.finish((name, n, id.is_some(), absent)).unwrap(),
+            ("Tea".to_string(), 5, true, 3)
+        );
     }
 
     #[test]

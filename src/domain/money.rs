@@ -5,7 +5,9 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// An amount of money in minor units (cents). May be negative (refunds).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Default)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Default,
+)]
 #[serde(transparent)]
 pub struct Cents(pub i64);
 
@@ -122,7 +124,10 @@ mod tests {
         assert_eq!(Cents::parse("1,000"), Err(MoneyError::NotANumber));
         assert_eq!(Cents::parse("12.345"), Err(MoneyError::TooPrecise));
         assert_eq!(Cents::parse("1e3"), Err(MoneyError::NotANumber));
-        assert_eq!(Cents::parse("99999999999999999999"), Err(MoneyError::TooLarge));
+        assert_eq!(
+            Cents::parse("99999999999999999999"),
+            Err(MoneyError::TooLarge)
+        );
     }
 
     #[test]

@@ -72,7 +72,9 @@ pub struct Mutation {
 /// else; the UI's hidden buttons are a courtesy, this is the rule.
 pub fn may_apply(role: Role, entity: EntityKind, op: Op) -> bool {
     match (entity, op) {
-        (EntityKind::Product | EntityKind::Category | EntityKind::StockMove, _) => role.is_manager(),
+        (EntityKind::Product | EntityKind::Category | EntityKind::StockMove, _) => {
+            role.is_manager()
+        }
         (EntityKind::Employee, _) => role.is_manager(),
         // Cashiers add and correct customers at the till; removing one is
         // back office.
@@ -99,7 +101,11 @@ mod tests {
     #[test]
     fn cashiers_cannot_change_the_catalog() {
         for op in [Op::Create, Op::Update, Op::Delete] {
-            for e in [EntityKind::Product, EntityKind::Category, EntityKind::StockMove] {
+            for e in [
+                EntityKind::Product,
+                EntityKind::Category,
+                EntityKind::StockMove,
+            ] {
                 assert!(!may_apply(Role::Cashier, e, op));
                 assert!(may_apply(Role::Manager, e, op));
                 assert!(may_apply(Role::Owner, e, op));

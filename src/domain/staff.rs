@@ -39,20 +39,24 @@ impl EmployeeDraft {
         if role.is_none() && !role_text.is_empty() {
             r.fail("role", "choose cashier, manager or owner");
         }
-        let email = r.opt_text("email", 254).and_then(|e| match Email::parse(&e) {
-            Ok(email) => Some(email),
-            Err(problem) => {
-                r.fail("email", problem);
-                None
-            }
-        });
-        let password = r.opt_text("password", 200).and_then(|p| match NewPassword::parse(&p) {
-            Ok(p) => Some(p),
-            Err(problem) => {
-                r.fail("password", problem);
-                None
-            }
-        });
+        let email = r
+            .opt_text("email", 254)
+            .and_then(|e| match Email::parse(&e) {
+                Ok(email) => Some(email),
+                Err(problem) => {
+                    r.fail("email", problem);
+                    None
+                }
+            });
+        let password = r
+            .opt_text("password", 200)
+            .and_then(|p| match NewPassword::parse(&p) {
+                Ok(p) => Some(p),
+                Err(problem) => {
+                    r.fail("password", problem);
+                    None
+                }
+            });
         let pin = r.opt_text("pin", 6).and_then(|p| match Pin::parse(&p) {
             Ok(p) => Some(p),
             Err(problem) => {
@@ -63,7 +67,10 @@ impl EmployeeDraft {
         if let Some(role) = role {
             if role.is_manager() {
                 if email.is_none() {
-                    r.fail("email", "managers and owners sign in with an e-mail address");
+                    r.fail(
+                        "email",
+                        "managers and owners sign in with an e-mail address",
+                    );
                 }
                 if password.is_none() {
                     r.fail("password", "managers and owners need a password");
@@ -72,7 +79,13 @@ impl EmployeeDraft {
                 r.fail("pin", "cashiers need a PIN to switch in at the till");
             }
         }
-        r.finish(EmployeeDraft { name, email, role: role.unwrap_or(Role::Cashier), password, pin })
+        r.finish(EmployeeDraft {
+            name,
+            email,
+            role: role.unwrap_or(Role::Cashier),
+            password,
+            pin,
+        })
     }
 }
 
@@ -83,12 +96,23 @@ mod tests {
 
     #[test]
     fn a_cashier_needs_a_pin_and_a_manager_a_login() {
-        assert!(EmployeeDraft::parse(&json!({"name": "Ana", "role": "cashier", "pin": "1111"})).is_ok());
-        let f = EmployeeDraft::parse(&json!({"name": "Ana", "role": "cashier"})).unwrap_err().field_errors();
+        assert!(
+            EmployeeDraft::parse(&json!({"name": "Ana", "role": "cashier", "pin": "1111"})).is_ok()
+        );
+        let f = EmployeeDraft::parse(&json!({"name": "Ana", "role": "cashier"}))
+            .unwrap_err()
+            .field_errors();
         assert!(f.contains_key("pin"));
-        let f = EmployeeDraft::parse(&json!({"name": "Mo", "role": "manager"})).unwrap_err().field_errors();
-        assert!(f.contains_key("email") && f.contains_key("password"), "{f:?}");
-        let f = EmployeeDraft::parse(&json!({"name": "Mo", "role": "boss"})).unwrap_err().field_errors();
+        let f = EmployeeDraft::parse(&json!({"name": "Mo", "role": "manager"}))
+            .unwrap_err()
+            .field_errors();
+        assert!(
+            f.contains_key("email") && f.contains_key("password"),
+            "{f:?}"
+        );
+        let f = EmployeeDraft::parse(&json!({"name": "Mo", "role": "boss"}))
+            .unwrap_err()
+            .field_errors();
         assert!(f.contains_key("role"));
     }
 }

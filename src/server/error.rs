@@ -11,7 +11,8 @@ impl IntoResponse for AppError {
         if self.request_id.is_none() {
             self.request_id = current_request_id();
         }
-        let status = StatusCode::from_u16(self.code.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let status = StatusCode::from_u16(self.code.http_status())
+            .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         (status, axum::Json(self)).into_response()
     }
 }
@@ -30,7 +31,10 @@ pub fn db(err: sea_orm::DbErr) -> AppError {
     match &err {
         DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => {
             tracing::warn!(error = %err, "database unavailable");
-            AppError::new(ErrorCode::Unavailable, "The database is busy or unreachable. Please try again.")
+            AppError::new(
+                ErrorCode::Unavailable,
+                "The database is busy or unreachable. Please try again.",
+            )
         }
         _ => internal(err),
     }

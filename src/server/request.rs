@@ -34,7 +34,11 @@ pub async fn with_request_meta(mut req: Request, next: Next) -> Response {
         .headers()
         .get(REQUEST_ID_HEADER)
         .and_then(|v| v.to_str().ok())
-        .filter(|v| !v.is_empty() && v.len() <= 64 && v.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
+        .filter(|v| {
+            !v.is_empty()
+                && v.len() <= 64
+                && v.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        })
         .map(str::to_string)
         .unwrap_or_else(|| crate::domain::ids::new_id().to_string());
     let ip = req
@@ -46,10 +50,16 @@ pub async fn with_request_meta(mut req: Request, next: Next) -> Response {
         .get(axum::http::header::USER_AGENT)
         .and_then(|v| v.to_str().ok())
         .map(|v| v.chars().take(512).collect());
-    req.extensions_mut().insert(RequestMeta { request_id: Some(request_id.clone()), ip, user_agent });
+    req.extensions_mut().insert(RequestMeta {
+        request_id: Some(request_id.clone()),
+        ip,
+        user_agent,
+    });
 
     let span = tracing::info_span!("request", request_id = %request_id, method = %req.method(), path = %req.uri().path());
-    let mut response = REQUEST_ID.scope(request_id.clone(), next.run(req).instrument(span.clone())).await;
+    let mut response = REQUEST_ID
+        .scope(request_id.clone(), next.run(req).instrument(span.clone()))
+        .await;
     span.in_scope(|| {
         let status = response.status();
         if status.is_server_error() {

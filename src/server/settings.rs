@@ -48,7 +48,14 @@ pub struct CacheTtls {
 
 impl Default for CacheTtls {
     fn default() -> Self {
-        CacheTtls { products: 300, customers: 180, sales: 60, categories: 600, reports: 600, settings: 900 }
+        CacheTtls {
+            products: 300,
+            customers: 180,
+            sales: 60,
+            categories: 600,
+            reports: 600,
+            settings: 900,
+        }
     }
 }
 
@@ -65,11 +72,21 @@ fn default_heartbeat() -> u64 {
 #[derive(Debug, thiserror::Error)]
 pub enum SettingsError {
     #[error("cannot read {path}: {source}")]
-    Read { path: String, source: std::io::Error },
+    Read {
+        path: String,
+        source: std::io::Error,
+    },
     #[error("{path} is not valid: {source}")]
-    Parse { path: String, source: toml::de::Error },
+    Parse {
+        path: String,
+        source: toml::de::Error,
+    },
     #[error("{name}={value:?} is not valid: {problem}")]
-    Env { name: &'static str, value: String, problem: String },
+    Env {
+        name: &'static str,
+        value: String,
+        problem: String,
+    },
 }
 
 impl Settings {
@@ -77,19 +94,33 @@ impl Settings {
     /// the environment overrides.
     pub fn load() -> Result<Settings, SettingsError> {
         let path = std::env::var("TILLWISE_CONFIG").unwrap_or_else(|_| "Leptos.toml".into());
-        let text = std::fs::read_to_string(&path).map_err(|source| SettingsError::Read { path: path.clone(), source })?;
-        let settings: Settings = toml::from_str(&text).map_err(|source| SettingsError::Parse { path, source })?;
+        let text = std::fs::read_to_string(&path).map_err(|source| SettingsError::Read {
+            path: path.clone(),
+            source,
+        })?;
+        let settings: Settings =
+            toml::from_str(&text).map_err(|source| SettingsError::Parse { path, source })?;
         settings.with_env(|name| std::env::var(name).ok())
     }
 
     /// Applies overrides from `env` (a lookup, so tests need not touch the
     /// process environment).
-    pub fn with_env(mut self, env: impl Fn(&str) -> Option<String>) -> Result<Settings, SettingsError> {
-        fn parsed<T: std::str::FromStr>(name: &'static str, value: String) -> Result<T, SettingsError>
+    pub fn with_env(
+        mut self,
+        env: impl Fn(&str) -> Option<String>,
+    ) -> Result<Settings, SettingsError> {
+        fn parsed<T: std::str::FromStr>(
+            name: &'static str,
+            value: String,
+        ) -> Result<T, SettingsError>
         where
             T::Err: std::fmt::Display,
         {
-            value.parse().map_err(|e: T::Err| SettingsError::Env { name, value, problem: e.to_string() })
+            value.parse().map_err(|e: T::Err| SettingsError::Env {
+                name,
+                value,
+                problem: e.to_string(),
+            })
         }
         if let Some(v) = env("LEPTOS_SITE_ADDR") {
             self.site_addr = parsed("LEPTOS_SITE_ADDR", v)?;
@@ -107,7 +138,13 @@ impl Settings {
             self.log_format = match v.as_str() {
                 "json" => LogFormat::Json,
                 "human" => LogFormat::Human,
-                _ => return Err(SettingsError::Env { name: "TILLWISE_LOG_FORMAT", value: v, problem: "use human or json".into() }),
+                _ => {
+                    return Err(SettingsError::Env {
+                        name: "TILLWISE_LOG_FORMAT",
+                        value: v,
+                        problem: "use human or json".into(),
+                    });
+                }
             };
         }
         if let Some(v) = env("TILLWISE_SEED_DEMO") {
@@ -190,6 +227,10 @@ mod tests {
 
     #[test]
     fn a_bad_override_is_an_error_not_a_default() {
-        assert!(from_file().with_env(|n| (n == "LEPTOS_SITE_ADDR").then(|| "nope".into())).is_err());
+        assert!(
+            from_file()
+                .with_env(|n| (n == "LEPTOS_SITE_ADDR").then(|| "nope".into()))
+                .is_err()
+        );
     }
 }

@@ -34,7 +34,10 @@ pub enum StartupError {
     #[error("database: {0}")]
     Database(#[from] sea_orm::DbErr),
     #[error("cannot listen on {addr}: {source}")]
-    Bind { addr: SocketAddr, source: std::io::Error },
+    Bind {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
     #[error("leptos configuration: {0}")]
     Leptos(String),
     #[error("demo data: {0}")]
@@ -53,7 +56,11 @@ impl Application {
     /// listener.
     pub async fn build(settings: Settings) -> Result<Application, StartupError> {
         let db = db::connect_and_migrate(&settings.database_url).await?;
-        if settings.seed_demo && services::seed::seed_if_empty(&db).await.map_err(StartupError::Seed)? {
+        if settings.seed_demo
+            && services::seed::seed_if_empty(&db)
+                .await
+                .map_err(StartupError::Seed)?
+        {
             tracing::info!("seeded the demo stores");
         }
         let redis = match settings.redis_url() {
@@ -73,9 +80,21 @@ impl Application {
         leptos_options.site_addr = settings.site_addr;
         let listener = TcpListener::bind(settings.site_addr)
             .await
-            .map_err(|source| StartupError::Bind { addr: settings.site_addr, source })?;
-        let state = AppState { db, settings: Arc::new(settings), redis, leptos_options };
-        Ok(Application { listener, router: router(state.clone()), state })
+            .map_err(|source| StartupError::Bind {
+                addr: settings.site_addr,
+                source,
+            })?;
+        let state = AppState {
+            db,
+            settings: Arc::new(settings),
+            redis,
+            leptos_options,
+        };
+        Ok(Application {
+            listener,
+            router: router(state.clone()),
+            state,
+        })
     }
 
     /// The port actually bound (useful with port 0).
@@ -84,10 +103,17 @@ impl Application {
     }
 
     /// Serves until `shutdown` completes.
-    pub async fn run_until(self, shutdown: impl std::future::Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
-        axum::serve(self.listener, self.router.into_make_service_with_connect_info::<SocketAddr>())
-            .with_graceful_shutdown(shutdown)
-            .await
+    pub async fn run_until(
+        self,
+        shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
+        axum::serve(
+            self.listener,
+            self.router
+                .into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown)
+        .await
     }
 }
 
@@ -99,6 +125,6 @@ fn router(state: AppState) -> Router {
         .leptos_routes(&state, routes, move || shell(leptos_options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(axum::middleware::from_fn(request::with_request_meta))
-        .layer(tower_http::limit::RequestBodyLimitLayer::new(http::MAX_BODY_BYTES))
+        .layer(axum::extract::DefaultBodyLimit::max(http::MAX_BODY_BYTES))
         .with_state(state)
 }

@@ -17,32 +17,69 @@ on_every_backend!(
 
 async fn password_sign_in_sets_an_http_only_cookie(backend: Backend) {
     let app = spawn_app(backend).await;
-    let res = browser().post(app.url("/api/auth/login")).json(&json!({"email": " Owner@A.test ", "password": PASSWORD})).send().await.unwrap();
+    let res = browser()
+        .post(app.url("/api/auth/login"))
+        .json(&json!({"email": " Owner@A.test ", "password": PASSWORD}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::OK);
-    let cookie = res.headers().get("set-cookie").unwrap().to_str().unwrap().to_string();
+    let cookie = res
+        .headers()
+        .get("set-cookie")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_string();
     assert!(cookie.starts_with("tw_session="), "{cookie}");
-    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
+        "{cookie}"
+    );
     let body: Value = res.json().await.unwrap();
     assert_eq!(body["session"]["role"], "owner");
     assert_eq!(body["session"]["store_id"], app.store.to_string());
 
     // The token is stored hashed, never as sent.
-    let token = cookie.trim_start_matches("tw_session=").split(';').next().unwrap();
+    let token = cookie
+        .trim_start_matches("tw_session=")
+        .split(';')
+        .next()
+        .unwrap();
     let sql = format!("SELECT COUNT(*) AS n FROM sessions WHERE token_hash = '{token}'");
-    let row = sea_orm::ConnectionTrait::query_one_raw(&app.db, sea_orm::Statement::from_string(app.db.get_database_backend(), sql)).await.unwrap().unwrap();
+    let row = sea_orm::ConnectionTrait::query_one_raw(
+        &app.db,
+        sea_orm::Statement::from_string(app.db.get_database_backend(), sql),
+    )
+    .await
+    .unwrap()
+    .unwrap();
     assert_eq!(row.try_get::<i64>("", "n").unwrap(), 0);
 }
 
 async fn a_wrong_password_is_401_and_sets_no_cookie(backend: Backend) {
     let app = spawn_app(backend).await;
     for (email, password) in [(OWNER, "wrong password"), ("nobody@a.test", PASSWORD)] {
-        let res = browser().post(app.url("/api/auth/login")).json(&json!({"email": email, "password": password})).send().await.unwrap();
+        let res = browser()
+            .post(app.url("/api/auth/login"))
+            .json(&json!({"email": email, "password": password}))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
         assert!(res.headers().get("set-cookie").is_none());
     }
-    let res = browser().post(app.url("/api/auth/login")).json(&json!({"email": OWNER})).send().await.unwrap();
+    let res = browser()
+        .post(app.url("/api/auth/login"))
+        .json(&json!({"email": OWNER}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::BAD_REQUEST);
-    assert_eq!(res.json::<Value>().await.unwrap()["details"]["fields"]["password"], "is required");
+    assert_eq!(
+        res.json::<Value>().await.unwrap()["details"]["fields"]["password"],
+        "is required"
+    );
 }
 
 async fn pin_switch_needs_a_paired_till(backend: Backend) {
@@ -52,11 +89,32 @@ async fn pin_switch_needs_a_paired_till(backend: Backend) {
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
 
     let till = app.paired_till().await;
-    let people: Value = till.get(app.url("/api/devices/people")).send().await.unwrap().json().await.unwrap();
-    assert!(people.as_array().unwrap().iter().any(|p| p["name"] == "Ana"), "{people}");
+    let people: Value = till
+        .get(app.url("/api/devices/people"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        people
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["name"] == "Ana"),
+        "{people}"
+    );
     let res = app.pin(&till, app.cashier_id, CASHIER_PIN).await;
     assert_eq!(res.status(), StatusCode::OK);
-    let me: Value = till.get(app.url("/api/auth/me")).send().await.unwrap().json().await.unwrap();
+    let me: Value = till
+        .get(app.url("/api/auth/me"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(me["role"], "cashier");
     assert!(me["device_id"].is_string());
 }
@@ -69,13 +127,28 @@ async fn five_wrong_pins_lock_the_cashier_out(backend: Backend) {
         assert_eq!(res.status(), StatusCode::UNAUTHORIZED, "attempt {attempt}");
     }
     let res = app.pin(&till, app.cashier_id, "9999").await;
-    assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS, "the fifth wrong PIN locks");
+    assert_eq!(
+        res.status(),
+        StatusCode::TOO_MANY_REQUESTS,
+        "the fifth wrong PIN locks"
+    );
     assert_eq!(res.json::<Value>().await.unwrap()["code"], "rate_limited");
     // Locked means locked: the right PIN is refused too, and no session is made.
     let res = app.pin(&till, app.cashier_id, CASHIER_PIN).await;
     assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
-    assert_eq!(till.get(app.url("/api/auth/me")).send().await.unwrap().status(), StatusCode::UNAUTHORIZED);
-    assert!(app.count("audit_log WHERE action = 'auth.pin_locked'").await == 1);
+    assert_eq!(
+        till.get(app.url("/api/auth/me"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::UNAUTHORIZED
+    );
+    assert!(
+        app.count("audit_log WHERE action = 'auth.pin_locked'")
+            .await
+            == 1
+    );
 }
 
 async fn a_cashier_cannot_change_products(backend: Backend) {
@@ -84,20 +157,48 @@ async fn a_cashier_cannot_change_products(backend: Backend) {
     let product = app.product(&manager, "P-1", "1001").await;
     let cashier = app.cashier().await;
 
-    let res = cashier.post(app.url("/api/products")).json(&json!({"name": "X", "sku": "X", "price_cents": 1})).send().await.unwrap();
+    let res = cashier
+        .post(app.url("/api/products"))
+        .json(&json!({"name": "X", "sku": "X", "price_cents": 1}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
     assert_eq!(res.json::<Value>().await.unwrap()["code"], "forbidden");
     let id = product["id"].as_str().unwrap();
-    let res = cashier.put(app.url(&format!("/api/products/{id}"))).json(&json!({"name": "Y", "sku": "P-1", "price_cents": 1, "sync_version": 1})).send().await.unwrap();
+    let res = cashier
+        .put(app.url(&format!("/api/products/{id}")))
+        .json(&json!({"name": "Y", "sku": "P-1", "price_cents": 1, "sync_version": 1}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
-    let res = cashier.delete(app.url(&format!("/api/products/{id}?sync_version=1"))).send().await.unwrap();
+    let res = cashier
+        .delete(app.url(&format!("/api/products/{id}?sync_version=1")))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
-    let res = cashier.post(app.url(&format!("/api/products/{id}/stock"))).json(&json!({"delta": 5, "reason": "received"})).send().await.unwrap();
+    let res = cashier
+        .post(app.url(&format!("/api/products/{id}/stock")))
+        .json(&json!({"delta": 5, "reason": "received"}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
-    let res = cashier.post(app.url("/api/categories")).json(&json!({"name": "Z"})).send().await.unwrap();
+    let res = cashier
+        .post(app.url("/api/categories"))
+        .json(&json!({"name": "Z"}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
     // Reading the catalog is what a till does all day.
-    let res = cashier.get(app.url("/api/products/barcode/1001")).send().await.unwrap();
+    let res = cashier
+        .get(app.url("/api/products/barcode/1001"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::OK);
     assert_eq!(app.count("products").await, 1);
 }
@@ -105,8 +206,32 @@ async fn a_cashier_cannot_change_products(backend: Backend) {
 async fn sign_out_ends_the_session(backend: Backend) {
     let app = spawn_app(backend).await;
     let owner = app.signed_in(OWNER).await;
-    assert_eq!(owner.get(app.url("/api/auth/me")).send().await.unwrap().status(), StatusCode::OK);
-    assert_eq!(owner.post(app.url("/api/auth/logout")).send().await.unwrap().status(), StatusCode::NO_CONTENT);
-    assert_eq!(owner.get(app.url("/api/auth/me")).send().await.unwrap().status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        owner
+            .get(app.url("/api/auth/me"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::OK
+    );
+    assert_eq!(
+        owner
+            .post(app.url("/api/auth/logout"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(
+        owner
+            .get(app.url("/api/auth/me"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::UNAUTHORIZED
+    );
     assert_eq!(app.count("sessions").await, 0);
 }

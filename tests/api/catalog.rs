@@ -24,7 +24,14 @@ async fn a_manager_creates_finds_updates_and_deletes_a_product(backend: Backend)
     let id = created["id"].as_str().unwrap();
     assert_eq!(uuid::Uuid::parse_str(id).unwrap().get_version_num(), 7);
 
-    let found: Value = client.get(app.url("/api/products/barcode/4006381333931")).send().await.unwrap().json().await.unwrap();
+    let found: Value = client
+        .get(app.url("/api/products/barcode/4006381333931"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(found["id"], id);
 
     let res = client
@@ -38,14 +45,25 @@ async fn a_manager_creates_finds_updates_and_deletes_a_product(backend: Backend)
     assert_eq!(updated["sync_version"], 2);
     assert_eq!(updated["price_cents"], 399);
 
-    let res = client.delete(app.url(&format!("/api/products/{id}?sync_version=2"))).send().await.unwrap();
+    let res = client
+        .delete(app.url(&format!("/api/products/{id}?sync_version=2")))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::NO_CONTENT);
-    let res = client.get(app.url(&format!("/api/products/{id}"))).send().await.unwrap();
+    let res = client
+        .get(app.url(&format!("/api/products/{id}")))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
     // Soft delete: the row stays for the tombstone, the feed says "delete".
     assert_eq!(app.count("products").await, 1);
     assert_eq!(app.count("changes WHERE op = 'delete'").await, 1);
-    assert_eq!(app.count("audit_log WHERE action LIKE 'product.%'").await, 3);
+    assert_eq!(
+        app.count("audit_log WHERE action LIKE 'product.%'").await,
+        3
+    );
 }
 
 async fn bad_input_is_400_with_field_errors_and_writes_nothing(backend: Backend) {
@@ -66,7 +84,13 @@ async fn bad_input_is_400_with_field_errors_and_writes_nothing(backend: Backend)
     for f in ["name", "sku", "price_cents", "tax_rate_bp", "category_id"] {
         assert!(fields.contains_key(f), "{f} missing: {fields:?}");
     }
-    let res = client.post(app.url("/api/products")).body("{not json").header("content-type", "application/json").send().await.unwrap();
+    let res = client
+        .post(app.url("/api/products"))
+        .body("{not json")
+        .header("content-type", "application/json")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::BAD_REQUEST);
     assert_eq!(res.json::<Value>().await.unwrap()["code"], "validation");
 
@@ -80,17 +104,33 @@ async fn a_stale_update_is_409_with_the_server_version(backend: Backend) {
     let first = app.signed_in(OWNER).await;
     let second = app.signed_in(MANAGER).await;
     let product = app.product(&first, "P-1", "111").await;
-    let url = app.url(&format!("/api/products/{}", product["id"].as_str().unwrap()));
+    let url = app.url(&format!(
+        "/api/products/{}",
+        product["id"].as_str().unwrap()
+    ));
 
     let edit = |name: &str| json!({"name": name, "sku": "P-1", "barcode": "111", "price_cents": 250, "sync_version": 1});
-    assert_eq!(first.put(&url).json(&edit("First")).send().await.unwrap().status(), StatusCode::OK);
+    assert_eq!(
+        first
+            .put(&url)
+            .json(&edit("First"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::OK
+    );
     let res = second.put(&url).json(&edit("Second")).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::CONFLICT);
     let body: Value = res.json().await.unwrap();
     assert_eq!(body["code"], "conflict");
     assert_eq!(body["details"]["server"]["name"], "First");
     assert_eq!(body["details"]["server_version"], 2);
-    let res = second.delete(format!("{url}?sync_version=1")).send().await.unwrap();
+    let res = second
+        .delete(format!("{url}?sync_version=1"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::CONFLICT);
 
     let now: Value = first.get(&url).send().await.unwrap().json().await.unwrap();
@@ -102,10 +142,18 @@ async fn barcodes_and_skus_are_unique_per_store(backend: Backend) {
     let app = spawn_app(backend).await;
     let a = app.signed_in(OWNER).await;
     app.product(&a, "SAME", "123").await;
-    let res = a.post(app.url("/api/products")).json(&json!({"name": "Dup", "sku": "SAME", "barcode": "123", "price_cents": 1})).send().await.unwrap();
+    let res = a
+        .post(app.url("/api/products"))
+        .json(&json!({"name": "Dup", "sku": "SAME", "barcode": "123", "price_cents": 1}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::BAD_REQUEST);
     let fields = res.json::<Value>().await.unwrap()["details"]["fields"].clone();
-    assert!(fields["sku"].is_string() && fields["barcode"].is_string(), "{fields}");
+    assert!(
+        fields["sku"].is_string() && fields["barcode"].is_string(),
+        "{fields}"
+    );
     // Another store may use the same codes.
     let b = app.signed_in(crate::helpers::OTHER_OWNER).await;
     app.product(&b, "SAME", "123").await;
@@ -115,49 +163,121 @@ async fn stock_adjustments_add_up_and_are_moves(backend: Backend) {
     let app = spawn_app(backend).await;
     let client = app.signed_in(MANAGER).await;
     let product = app.product(&client, "S-1", "222").await;
-    let url = app.url(&format!("/api/products/{}/stock", product["id"].as_str().unwrap()));
+    let url = app.url(&format!(
+        "/api/products/{}/stock",
+        product["id"].as_str().unwrap()
+    ));
 
     // Twenty tills adjusting at once: every delta counts.
     let tasks: Vec<_> = (0..20)
         .map(|_| {
             let (client, url) = (client.clone(), url.clone());
-            tokio::spawn(async move { client.post(url).json(&json!({"delta": 5, "reason": "received"})).send().await.unwrap().status() })
+            tokio::spawn(async move {
+                client
+                    .post(url)
+                    .json(&json!({"delta": 5, "reason": "received"}))
+                    .send()
+                    .await
+                    .unwrap()
+                    .status()
+            })
         })
         .collect();
     for t in tasks {
         assert_eq!(t.await.unwrap(), StatusCode::CREATED);
     }
-    let res = client.post(&url).json(&json!({"delta": -3, "reason": "damaged", "note": "dropped"})).send().await.unwrap();
+    let res = client
+        .post(&url)
+        .json(&json!({"delta": -3, "reason": "damaged", "note": "dropped"}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::CREATED);
     assert_eq!(res.json::<Value>().await.unwrap()["quantity"], 97);
     assert_eq!(app.count("stock_moves").await, 21);
     // A stock move does not bump the product's version: edits are not made stale by sales.
-    let p: Value = client.get(app.url(&format!("/api/products/{}", product["id"].as_str().unwrap()))).send().await.unwrap().json().await.unwrap();
+    let p: Value = client
+        .get(app.url(&format!(
+            "/api/products/{}",
+            product["id"].as_str().unwrap()
+        )))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(p["sync_version"], 1);
 
-    let res = client.post(&url).json(&json!({"delta": 0, "reason": "sale"})).send().await.unwrap();
+    let res = client
+        .post(&url)
+        .json(&json!({"delta": 0, "reason": "sale"}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::BAD_REQUEST);
 }
 
 async fn search_finds_products_by_name_and_sku(backend: Backend) {
     let app = spawn_app(backend).await;
     let client = app.signed_in(OWNER).await;
-    for (name, sku, code) in [("Green Tea", "TEA-G", "1"), ("Black Tea", "TEA-B", "2"), ("Coffee Beans", "COF-1", "3")] {
-        let res = client.post(app.url("/api/products")).json(&json!({"name": name, "sku": sku, "barcode": code, "price_cents": 100})).send().await.unwrap();
+    for (name, sku, code) in [
+        ("Green Tea", "TEA-G", "1"),
+        ("Black Tea", "TEA-B", "2"),
+        ("Coffee Beans", "COF-1", "3"),
+    ] {
+        let res = client
+            .post(app.url("/api/products"))
+            .json(&json!({"name": name, "sku": sku, "barcode": code, "price_cents": 100}))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(res.status(), StatusCode::CREATED);
     }
     let names = |v: Value| -> Vec<String> {
-        let mut n: Vec<String> = v["items"].as_array().unwrap().iter().map(|p| p["name"].as_str().unwrap().to_string()).collect();
+        let mut n: Vec<String> = v["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["name"].as_str().unwrap().to_string())
+            .collect();
         n.sort();
         n
     };
-    let find = |q: &str| client.get(app.url("/api/products")).query(&[("q", q)]).send();
-    assert_eq!(names(find("tea").await.unwrap().json().await.unwrap()), ["Black Tea", "Green Tea"]);
-    assert_eq!(names(find("gre").await.unwrap().json().await.unwrap()), ["Green Tea"]);
-    assert_eq!(names(find("cof").await.unwrap().json().await.unwrap()), ["Coffee Beans"]);
-    assert_eq!(names(find("3").await.unwrap().json().await.unwrap()), ["Coffee Beans"]);
-    assert_eq!(names(find("\"%_ *").await.unwrap().json().await.unwrap()), Vec::<String>::new());
-    let page: Value = client.get(app.url("/api/products?limit=2&offset=0")).send().await.unwrap().json().await.unwrap();
+    let find = |q: &str| {
+        client
+            .get(app.url("/api/products"))
+            .query(&[("q", q)])
+            .send()
+    };
+    assert_eq!(
+        names(find("tea").await.unwrap().json().await.unwrap()),
+        ["Black Tea", "Green Tea"]
+    );
+    assert_eq!(
+        names(find("gre").await.unwrap().json().await.unwrap()),
+        ["Green Tea"]
+    );
+    assert_eq!(
+        names(find("cof").await.unwrap().json().await.unwrap()),
+        ["Coffee Beans"]
+    );
+    assert_eq!(
+        names(find("3").await.unwrap().json().await.unwrap()),
+        ["Coffee Beans"]
+    );
+    assert_eq!(
+        names(find("\"%_ *").await.unwrap().json().await.unwrap()),
+        Vec::<String>::new()
+    );
+    let page: Value = client
+        .get(app.url("/api/products?limit=2&offset=0"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(page["total"], 3);
     assert_eq!(page["items"].as_array().unwrap().len(), 2);
 }
@@ -165,22 +285,68 @@ async fn search_finds_products_by_name_and_sku(backend: Backend) {
 async fn categories_in_use_cannot_be_deleted(backend: Backend) {
     let app = spawn_app(backend).await;
     let client = app.signed_in(OWNER).await;
-    let res = client.post(app.url("/api/categories")).json(&json!({"name": "Drinks"})).send().await.unwrap();
+    let res = client
+        .post(app.url("/api/categories"))
+        .json(&json!({"name": "Drinks"}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::CREATED);
     let category: Value = res.json().await.unwrap();
     let cid = category["id"].as_str().unwrap();
-    let res = client.post(app.url("/api/products")).json(&json!({"name": "Cola", "sku": "C", "price_cents": 100, "category_id": cid})).send().await.unwrap();
+    let res = client
+        .post(app.url("/api/products"))
+        .json(&json!({"name": "Cola", "sku": "C", "price_cents": 100, "category_id": cid}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::CREATED);
     let product: Value = res.json().await.unwrap();
 
-    let res = client.delete(app.url(&format!("/api/categories/{cid}?sync_version=1"))).send().await.unwrap();
+    let res = client
+        .delete(app.url(&format!("/api/categories/{cid}?sync_version=1")))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::BAD_REQUEST);
-    let res = client.post(app.url("/api/categories")).json(&json!({"name": "Drinks"})).send().await.unwrap();
-    assert_eq!(res.status(), StatusCode::BAD_REQUEST, "names are unique per store");
+    let res = client
+        .post(app.url("/api/categories"))
+        .json(&json!({"name": "Drinks"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        res.status(),
+        StatusCode::BAD_REQUEST,
+        "names are unique per store"
+    );
 
     let pid = product["id"].as_str().unwrap();
-    assert_eq!(client.delete(app.url(&format!("/api/products/{pid}?sync_version=1"))).send().await.unwrap().status(), StatusCode::NO_CONTENT);
-    assert_eq!(client.delete(app.url(&format!("/api/categories/{cid}?sync_version=1"))).send().await.unwrap().status(), StatusCode::NO_CONTENT);
-    let list: Value = client.get(app.url("/api/categories")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(
+        client
+            .delete(app.url(&format!("/api/products/{pid}?sync_version=1")))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(
+        client
+            .delete(app.url(&format!("/api/categories/{cid}?sync_version=1")))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::NO_CONTENT
+    );
+    let list: Value = client
+        .get(app.url("/api/categories"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(list.as_array().unwrap().len(), 0);
 }

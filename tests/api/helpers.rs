@@ -46,7 +46,9 @@ macro_rules! on_every_backend {
 }
 
 pub fn postgres_admin_url() -> Option<String> {
-    std::env::var("TEST_DATABASE_URL").ok().filter(|u| !u.trim().is_empty())
+    std::env::var("TEST_DATABASE_URL")
+        .ok()
+        .filter(|u| !u.trim().is_empty())
 }
 
 /// A database of the test's own, removed when the test ends.
@@ -67,16 +69,27 @@ impl TestDatabase {
                 let dir = std::env::temp_dir().join(format!("tillwise-test-{}", new_id().simple()));
                 std::fs::create_dir_all(&dir).unwrap();
                 let url = format!("sqlite://{}?mode=rwc", dir.join("test.db").display());
-                TestDatabase { url, cleanup: Cleanup::Dir(dir) }
+                TestDatabase {
+                    url,
+                    cleanup: Cleanup::Dir(dir),
+                }
             }
             Backend::Postgres => {
                 let admin_url = postgres_admin_url().expect("TEST_DATABASE_URL");
                 let name = format!("tw_test_{}", new_id().simple());
-                let admin = Database::connect(&admin_url).await.expect("connect to TEST_DATABASE_URL");
-                admin.execute_unprepared(&format!("CREATE DATABASE {name}")).await.unwrap();
+                let admin = Database::connect(&admin_url)
+                    .await
+                    .expect("connect to TEST_DATABASE_URL");
+                admin
+                    .execute_unprepared(&format!("CREATE DATABASE {name}"))
+                    .await
+                    .unwrap();
                 admin.close().await.ok();
                 let url = with_database(&admin_url, &name);
-                TestDatabase { url, cleanup: Cleanup::Postgres { admin_url, name } }
+                TestDatabase {
+                    url,
+                    cleanup: Cleanup::Postgres { admin_url, name },
+                }
             }
         }
     }
@@ -84,9 +97,14 @@ impl TestDatabase {
 
 /// `postgres://u@h:5432/x?opts` with its database replaced by `name`.
 fn with_database(url: &str, name: &str) -> String {
-    let (base, query) = url.split_once('?').map_or((url, None), |(b, q)| (b, Some(q)));
+    let (base, query) = url
+        .split_once('?')
+        .map_or((url, None), |(b, q)| (b, Some(q)));
     let authority_end = base.find("://").map(|i| i + 3).unwrap_or(0);
-    let path_start = base[authority_end..].find('/').map(|i| i + authority_end).unwrap_or(base.len());
+    let path_start = base[authority_end..]
+        .find('/')
+        .map(|i| i + authority_end)
+        .unwrap_or(base.len());
     let mut out = format!("{}/{name}", &base[..path_start]);
     if let Some(q) = query {
         out.push('?');
@@ -105,10 +123,17 @@ impl Drop for TestDatabase {
                 let (admin_url, name) = (admin_url.clone(), name.clone());
                 // Drop runs outside async: use a runtime of its own.
                 let _ = std::thread::spawn(move || {
-                    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+                    let rt = tokio::runtime::Builder::new_current_thread()
+                        .enable_all()
+                        .build()
+                        .unwrap();
                     rt.block_on(async {
                         if let Ok(admin) = Database::connect(&admin_url).await {
-                            let _ = admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await;
+                            let _ = admin
+                                .execute_unprepared(&format!(
+                                    "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+                                ))
+                                .await;
                             let _ = admin.close().await;
                         }
                     });
@@ -122,7 +147,6 @@ impl Drop for TestDatabase {
 pub struct TestApp {
     pub address: String,
     pub db: DatabaseConnection,
-    pub backend: Backend,
     /// Store A: owner, manager and cashier Ana.
     pub store: Uuid,
     /// Store B: another tenant, with its own owner.
@@ -158,7 +182,12 @@ pub fn settings(database_url: &str) -> Settings {
 /// Starts the app on a random port with a fresh database and two stores.
 pub async fn spawn_app(backend: Backend) -> TestApp {
     let database = TestDatabase::create(backend).await;
-    let app = Application::build(settings(&database.url)).await.expect("app starts");
+    let settings = settings(&database.url);
+    // TEST_LOG=1 shows the server's logs while debugging a test.
+    if std::env::var("TEST_LOG").is_ok() {
+        tillwise::server::telemetry::init(&settings);
+    }
+    let app = Application::build(settings).await.expect("app starts");
     let address = format!("http://127.0.0.1:{}", app.port());
     let db = app.state.db.clone();
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
@@ -168,23 +197,75 @@ pub async fn spawn_app(backend: Backend) -> TestApp {
 
     let store = new_id();
     stores::create_store(&db, store, "Store A").await.unwrap();
-    let owner = create(&db, &Actor::system(store), EntityKind::Employee, json!({"name": "Olga", "role": "owner", "email": OWNER, "password": PASSWORD})).await;
-    let owner = Actor { employee_id: Some(owner), ..Actor::system(store) };
-    create(&db, &owner, EntityKind::Employee, json!({"name": "Mia", "role": "manager", "email": MANAGER, "password": PASSWORD})).await;
-    let cashier_id = create(&db, &owner, EntityKind::Employee, json!({"name": "Ana", "role": "cashier", "pin": CASHIER_PIN})).await;
+    let owner = create(
+        &db,
+        &Actor::system(store),
+        EntityKind::Employee,
+        json!({"name": "Olga", "role": "owner", "email": OWNER, "password": PASSWORD}),
+    )
+    .await;
+    let owner = Actor {
+        employee_id: Some(owner),
+        ..Actor::system(store)
+    };
+    create(
+        &db,
+        &owner,
+        EntityKind::Employee,
+        json!({"name": "Mia", "role": "manager", "email": MANAGER, "password": PASSWORD}),
+    )
+    .await;
+    let cashier_id = create(
+        &db,
+        &owner,
+        EntityKind::Employee,
+        json!({"name": "Ana", "role": "cashier", "pin": CASHIER_PIN}),
+    )
+    .await;
 
     let other_store = new_id();
-    stores::create_store(&db, other_store, "Store B").await.unwrap();
-    create(&db, &Actor::system(other_store), EntityKind::Employee, json!({"name": "Bo", "role": "owner", "email": OTHER_OWNER, "password": PASSWORD})).await;
+    stores::create_store(&db, other_store, "Store B")
+        .await
+        .unwrap();
+    create(
+        &db,
+        &Actor::system(other_store),
+        EntityKind::Employee,
+        json!({"name": "Bo", "role": "owner", "email": OTHER_OWNER, "password": PASSWORD}),
+    )
+    .await;
 
-    TestApp { address, db, backend, store, other_store, cashier_id, shutdown: Some(tx), _database: database }
+    TestApp {
+        address,
+        db,
+        store,
+        other_store,
+        cashier_id,
+        shutdown: Some(tx),
+        _database: database,
+    }
 }
 
-pub async fn create(db: &DatabaseConnection, actor: &Actor, entity: EntityKind, data: Value) -> Uuid {
+pub async fn create(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    entity: EntityKind,
+    data: Value,
+) -> Uuid {
     let id = new_id();
-    write_path::apply(db, actor, Mutation { entity, op: Op::Create, id, base_version: None, data })
-        .await
-        .unwrap_or_else(|e| panic!("seeding {entity:?}: {e:?}"));
+    write_path::apply(
+        db,
+        actor,
+        Mutation {
+            entity,
+            op: Op::Create,
+            id,
+            base_version: None,
+            data,
+        },
+    )
+    .await
+    .unwrap_or_else(|e| panic!("seeding {entity:?}: {e:?}"));
     id
 }
 
@@ -200,17 +281,36 @@ impl TestApp {
     /// A browser signed in with e-mail and password.
     pub async fn signed_in(&self, email: &str) -> Client {
         let client = browser();
-        let res = client.post(self.url("/api/auth/login")).json(&json!({"email": email, "password": PASSWORD})).send().await.unwrap();
-        assert_eq!(res.status(), StatusCode::OK, "login as {email}: {}", res.text().await.unwrap_or_default());
+        let res = client
+            .post(self.url("/api/auth/login"))
+            .json(&json!({"email": email, "password": PASSWORD}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            res.status(),
+            StatusCode::OK,
+            "login as {email}: {}",
+            res.text().await.unwrap_or_default()
+        );
         client
     }
 
     /// A browser a manager paired as a till, not yet switched in.
     pub async fn paired_till(&self) -> Client {
         let client = self.signed_in(MANAGER).await;
-        let res = client.post(self.url("/api/devices/pair")).json(&json!({"name": "Till 1"})).send().await.unwrap();
+        let res = client
+            .post(self.url("/api/devices/pair"))
+            .json(&json!({"name": "Till 1"}))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(res.status(), StatusCode::CREATED);
-        client.post(self.url("/api/auth/logout")).send().await.unwrap();
+        client
+            .post(self.url("/api/auth/logout"))
+            .send()
+            .await
+            .unwrap();
         client
     }
 
@@ -247,7 +347,10 @@ impl TestApp {
     pub async fn count(&self, from: &str) -> i64 {
         let row = self
             .db
-            .query_one_raw(sea_orm::Statement::from_string(self.db.get_database_backend(), format!("SELECT COUNT(*) AS n FROM {from}")))
+            .query_one_raw(sea_orm::Statement::from_string(
+                self.db.get_database_backend(),
+                format!("SELECT COUNT(*) AS n FROM {from}"),
+            ))
             .await
             .unwrap()
             .unwrap();
@@ -257,7 +360,13 @@ impl TestApp {
 
 #[test]
 fn replaces_the_database_of_a_url() {
-    assert_eq!(with_database("postgres://postgres@127.0.0.1:5432/postgres", "x"), "postgres://postgres@127.0.0.1:5432/x");
-    assert_eq!(with_database("postgres://u:p@h/db?sslmode=disable", "x"), "postgres://u:p@h/x?sslmode=disable");
+    assert_eq!(
+        with_database("postgres://postgres@127.0.0.1:5432/postgres", "x"),
+        "postgres://postgres@127.0.0.1:5432/x"
+    );
+    assert_eq!(
+        with_database("postgres://u:p@h/db?sslmode=disable", "x"),
+        "postgres://u:p@h/x?sslmode=disable"
+    );
     assert_eq!(with_database("postgres://h", "x"), "postgres://h/x");
 }

@@ -5,7 +5,11 @@ use crate::on_every_backend;
 use reqwest::StatusCode;
 use serde_json::Value;
 
-on_every_backend!(health_reports_the_database_and_redis, errors_are_json_with_a_request_id, the_login_page_is_served);
+on_every_backend!(
+    health_reports_the_database_and_redis,
+    errors_are_json_with_a_request_id,
+    the_login_page_is_served
+);
 
 async fn health_reports_the_database_and_redis(backend: Backend) {
     let app = spawn_app(backend).await;
@@ -14,22 +18,40 @@ async fn health_reports_the_database_and_redis(backend: Backend) {
     let body: Value = res.json().await.unwrap();
     assert_eq!(body["status"], "ok");
     assert_eq!(body["db"], "ok");
-    let expected_redis = if std::env::var("TEST_REDIS_URL").is_ok_and(|u| !u.is_empty()) { "ok" } else { "disabled" };
+    let expected_redis = if std::env::var("TEST_REDIS_URL").is_ok_and(|u| !u.is_empty()) {
+        "ok"
+    } else {
+        "disabled"
+    };
     assert_eq!(body["redis"], expected_redis);
     assert_eq!(body["version"], env!("CARGO_PKG_VERSION"));
 }
 
 async fn errors_are_json_with_a_request_id(backend: Backend) {
     let app = spawn_app(backend).await;
-    let res = browser().get(app.url("/api/products")).send().await.unwrap();
+    let res = browser()
+        .get(app.url("/api/products"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
-    let header_id = res.headers().get("x-request-id").unwrap().to_str().unwrap().to_string();
+    let header_id = res
+        .headers()
+        .get("x-request-id")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_string();
     let body: Value = res.json().await.unwrap();
     assert_eq!(body["code"], "unauthenticated");
     assert!(!body["message"].as_str().unwrap().is_empty());
     assert_eq!(body["request_id"], header_id.as_str());
 
-    let res = browser().get(app.url("/api/no-such-thing")).send().await.unwrap();
+    let res = browser()
+        .get(app.url("/api/no-such-thing"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
     assert_eq!(res.json::<Value>().await.unwrap()["code"], "not_found");
 }

@@ -18,7 +18,10 @@ on_every_backend!(
 );
 
 fn owner_actor(app: &crate::helpers::TestApp) -> Actor {
-    Actor { role: Role::Owner, ..Actor::system(app.store) }
+    Actor {
+        role: Role::Owner,
+        ..Actor::system(app.store)
+    }
 }
 
 async fn a_write_bumps_the_version_and_appends_feed_and_audit(backend: Backend) {
@@ -26,45 +29,97 @@ async fn a_write_bumps_the_version_and_appends_feed_and_audit(backend: Backend) 
     let actor = owner_actor(&app);
     let id = new_id();
     let data = json!({"name": "Tea", "sku": "T", "price_cents": 100});
-    let created = write_path::apply(&app.db, &actor, Mutation { entity: EntityKind::Product, op: Op::Create, id, base_version: None, data: data.clone() })
-        .await
-        .unwrap();
+    let created = write_path::apply(
+        &app.db,
+        &actor,
+        Mutation {
+            entity: EntityKind::Product,
+            op: Op::Create,
+            id,
+            base_version: None,
+            data: data.clone(),
+        },
+    )
+    .await
+    .unwrap();
     assert_eq!(created.version, 1);
     let mut edit = data.clone();
     edit["price_cents"] = json!(120);
-    let updated = write_path::apply(&app.db, &actor, Mutation { entity: EntityKind::Product, op: Op::Update, id, base_version: Some(1), data: edit })
-        .await
-        .unwrap();
+    let updated = write_path::apply(
+        &app.db,
+        &actor,
+        Mutation {
+            entity: EntityKind::Product,
+            op: Op::Update,
+            id,
+            base_version: Some(1),
+            data: edit,
+        },
+    )
+    .await
+    .unwrap();
     assert_eq!(updated.version, 2);
     assert_eq!(updated.seq, created.seq + 1, "the store's feed has no gaps");
     assert_eq!(updated.record["price_cents"], 120);
 
-    let trail = audit::for_entity(&app.db, app.store, "product", id).await.unwrap();
+    let trail = audit::for_entity(&app.db, app.store, "product", id)
+        .await
+        .unwrap();
     assert_eq!(trail.len(), 2);
     assert_eq!(trail[0].action, "product.update");
     assert_eq!(trail[0].before_state.as_ref().unwrap()["price_cents"], 100);
     assert_eq!(trail[0].after_state.as_ref().unwrap()["price_cents"], 120);
-    assert_eq!(app.count(&format!("products WHERE sync_version = 2")).await, 1);
+    assert_eq!(
+        app.count(&format!("products WHERE sync_version = 2")).await,
+        1
+    );
 }
 
 async fn a_failure_after_the_row_write_leaves_nothing(backend: Backend) {
     let app = spawn_app(backend).await;
     let client = app.signed_in(OWNER).await;
-    let (products, changes, audits) = (app.count("products").await, app.count("changes").await, app.count("audit_log").await);
+    let (products, changes, audits) = (
+        app.count("products").await,
+        app.count("changes").await,
+        app.count("audit_log").await,
+    );
     // Make the last step of the transaction (the audit entry) fail.
-    app.db.execute_unprepared("ALTER TABLE audit_log RENAME TO audit_log_away").await.unwrap();
-    let res = client.post(app.url("/api/products")).json(&json!({"name": "Ghost", "sku": "G", "price_cents": 1})).send().await.unwrap();
+    app.db
+        .execute_unprepared("ALTER TABLE audit_log RENAME TO audit_log_away")
+        .await
+        .unwrap();
+    let res = client
+        .post(app.url("/api/products"))
+        .json(&json!({"name": "Ghost", "sku": "G", "price_cents": 1}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::INTERNAL_SERVER_ERROR);
     let body: Value = res.json().await.unwrap();
     assert_eq!(body["code"], "internal");
-    assert!(!body["message"].as_str().unwrap().contains("audit_log"), "internal causes stay in the log");
-    app.db.execute_unprepared("ALTER TABLE audit_log_away RENAME TO audit_log").await.unwrap();
+    assert!(
+        !body["message"].as_str().unwrap().contains("audit_log"),
+        "internal causes stay in the log"
+    );
+    app.db
+        .execute_unprepared("ALTER TABLE audit_log_away RENAME TO audit_log")
+        .await
+        .unwrap();
 
-    assert_eq!(app.count("products").await, products, "the product row was rolled back");
+    assert_eq!(
+        app.count("products").await,
+        products,
+        "the product row was rolled back"
+    );
     assert_eq!(app.count("changes").await, changes, "no change-feed entry");
     assert_eq!(app.count("audit_log").await, audits);
     // The store's counters did not move either: the next write is seamless.
-    let res = client.post(app.url("/api/products")).json(&json!({"name": "Real", "sku": "R", "price_cents": 1})).send().await.unwrap();
+    let res = client
+        .post(app.url("/api/products"))
+        .json(&json!({"name": "Real", "sku": "R", "price_cents": 1}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::CREATED);
     assert!(audit::verify(&app.db, app.store).await.unwrap().valid);
 }
@@ -73,11 +128,15 @@ async fn the_audit_chain_verifies_and_finds_tampering(backend: Backend) {
     let app = spawn_app(backend).await;
     let client = app.signed_in(OWNER).await;
     for i in 0..3 {
-        app.product(&client, &format!("A-{i}"), &format!("90{i}")).await;
+        app.product(&client, &format!("A-{i}"), &format!("90{i}"))
+            .await;
     }
     let report = audit::verify(&app.db, app.store).await.unwrap();
     assert!(report.valid, "{report:?}");
-    assert!(report.entries >= 6, "store, people, sign-in, products: {report:?}");
+    assert!(
+        report.entries >= 6,
+        "store, people, sign-in, products: {report:?}"
+    );
 
     // Someone edits history: a price in an old entry.
     let sql = "UPDATE audit_log SET action = 'product.delete' WHERE seq = 3 AND store_id IN (SELECT id FROM stores WHERE name = 'Store A')";

@@ -1,5 +1,8 @@
 use super::body::JsonBody;
-use super::extract::{DEVICE_COOKIE, DEVICE_COOKIE_MAX_AGE, SESSION_COOKIE, Signed, Till, cookie, request_meta, set_cookie};
+use super::extract::{
+    DEVICE_COOKIE, DEVICE_COOKIE_MAX_AGE, SESSION_COOKIE, Signed, Till, cookie, request_meta,
+    set_cookie,
+};
 use crate::domain::auth::{SessionInfo, TillPerson};
 use crate::domain::error::AppError;
 use crate::domain::fields::FieldReader;
@@ -13,32 +16,67 @@ use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
 fn with_session_cookie(state: &AppState, signed: SignedIn) -> Response {
-    let cookie = set_cookie(SESSION_COOKIE, &signed.token, signed.max_age_seconds, state.settings.cookie_secure);
-    ([(header::SET_COOKIE, cookie)], Json(json!({ "session": signed.info }))).into_response()
+    let cookie = set_cookie(
+        SESSION_COOKIE,
+        &signed.token,
+        signed.max_age_seconds,
+        state.settings.cookie_secure,
+    );
+    (
+        [(header::SET_COOKIE, cookie)],
+        Json(json!({ "session": signed.info })),
+    )
+        .into_response()
 }
 
 /// `{email, password}` → session cookie and `{session}`.
-pub async fn login(State(state): State<AppState>, parts: Parts, JsonBody(body): JsonBody) -> Result<Response, AppError> {
+pub async fn login(
+    State(state): State<AppState>,
+    parts: Parts,
+    JsonBody(body): JsonBody,
+) -> Result<Response, AppError> {
     let mut r = FieldReader::new(&body);
     let email = r.text("email", 254);
     let password = r.text("password", 200);
     r.finish(())?;
-    let signed = auth::login(&state.db, state.settings.session_hours, &email, &password, &request_meta(&parts)).await?;
+    let signed = auth::login(
+        &state.db,
+        state.settings.session_hours,
+        &email,
+        &password,
+        &request_meta(&parts),
+    )
+    .await?;
     Ok(with_session_cookie(&state, signed))
 }
 
 /// `{employee_id, pin}` on a paired till → session cookie and `{session}`.
-pub async fn pin(State(state): State<AppState>, Till(till): Till, parts: Parts, JsonBody(body): JsonBody) -> Result<Response, AppError> {
+pub async fn pin(
+    State(state): State<AppState>,
+    Till(till): Till,
+    parts: Parts,
+    JsonBody(body): JsonBody,
+) -> Result<Response, AppError> {
     let mut r = FieldReader::new(&body);
     let employee_id = r.uuid("employee_id");
     let pin = r.text("pin", 6);
     r.finish(())?;
-    let signed =
-        auth::pin_switch(&state.db, state.settings.session_hours, &till, employee_id, &pin, &request_meta(&parts)).await?;
+    let signed = auth::pin_switch(
+        &state.db,
+        state.settings.session_hours,
+        &till,
+        employee_id,
+        &pin,
+        &request_meta(&parts),
+    )
+    .await?;
     Ok(with_session_cookie(&state, signed))
 }
 
-pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, AppError> {
+pub async fn logout(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
     if let Some(token) = cookie(&headers, SESSION_COOKIE) {
         auth::logout(&state.db, token).await?;
     }
@@ -51,17 +89,33 @@ pub async fn me(who: Signed) -> Json<SessionInfo> {
 }
 
 /// `{name}`: pairs this browser as a till of the manager's store.
-pub async fn pair(State(state): State<AppState>, who: Signed, JsonBody(body): JsonBody) -> Result<Response, AppError> {
+pub async fn pair(
+    State(state): State<AppState>,
+    who: Signed,
+    JsonBody(body): JsonBody,
+) -> Result<Response, AppError> {
     let mut r = FieldReader::new(&body);
     let name = r.text("name", 80);
     r.finish(())?;
     let (device, token) = auth::pair_device(&state.db, &who.actor, &name).await?;
-    let cookie = set_cookie(DEVICE_COOKIE, &token, DEVICE_COOKIE_MAX_AGE, state.settings.cookie_secure);
-    Ok((StatusCode::CREATED, [(header::SET_COOKIE, cookie)], Json(json!({ "device_id": device.id, "name": device.name })))
+    let cookie = set_cookie(
+        DEVICE_COOKIE,
+        &token,
+        DEVICE_COOKIE_MAX_AGE,
+        state.settings.cookie_secure,
+    );
+    Ok((
+        StatusCode::CREATED,
+        [(header::SET_COOKIE, cookie)],
+        Json(json!({ "device_id": device.id, "name": device.name })),
+    )
         .into_response())
 }
 
 /// Who can switch in on this till.
-pub async fn till_people(State(state): State<AppState>, Till(till): Till) -> Result<Json<Vec<TillPerson>>, AppError> {
+pub async fn till_people(
+    State(state): State<AppState>,
+    Till(till): Till,
+) -> Result<Json<Vec<TillPerson>>, AppError> {
     auth::till_people(&state.db, &till).await.map(Json)
 }

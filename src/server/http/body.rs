@@ -17,7 +17,12 @@ impl<S: Send + Sync> FromRequest<S> for JsonBody {
         axum::Json::<serde_json::Value>::from_request(req, state)
             .await
             .map(|axum::Json(v)| JsonBody(v))
-            .map_err(|rejection| AppError::field("body", format!("must be a JSON object ({})", rejection.body_text())))
+            .map_err(|rejection| {
+                AppError::field(
+                    "body",
+                    format!("must be a JSON object ({})", rejection.body_text()),
+                )
+            })
     }
 }
 

@@ -18,11 +18,19 @@ pub async fn list_products(
     who: Signed,
     Params(query): Params<ProductQuery>,
 ) -> Result<Json<Page<Product>>, AppError> {
-    catalog::products(&state.db, &who.actor, &query).await.map(Json)
+    catalog::products(&state.db, &who.actor, &query)
+        .await
+        .map(Json)
 }
 
-pub async fn get_product(State(state): State<AppState>, who: Signed, Path(id): Path<String>) -> Result<Json<Product>, AppError> {
-    catalog::product(&state.db, &who.actor, record_id(&id, "product")?).await.map(Json)
+pub async fn get_product(
+    State(state): State<AppState>,
+    who: Signed,
+    Path(id): Path<String>,
+) -> Result<Json<Product>, AppError> {
+    catalog::product(&state.db, &who.actor, record_id(&id, "product")?)
+        .await
+        .map(Json)
 }
 
 pub async fn product_by_barcode(
@@ -30,7 +38,9 @@ pub async fn product_by_barcode(
     who: Signed,
     Path(code): Path<String>,
 ) -> Result<Json<Product>, AppError> {
-    catalog::product_by_barcode(&state.db, &who.actor, &code).await.map(Json)
+    catalog::product_by_barcode(&state.db, &who.actor, &code)
+        .await
+        .map(Json)
 }
 
 pub async fn create_product(
@@ -38,7 +48,9 @@ pub async fn create_product(
     who: Signed,
     JsonBody(body): JsonBody,
 ) -> Result<(StatusCode, Json<Value>), AppError> {
-    records::create(&state, &who, EntityKind::Product, body).await.map(created)
+    records::create(&state, &who, EntityKind::Product, body)
+        .await
+        .map(created)
 }
 
 pub async fn update_product(
@@ -48,7 +60,11 @@ pub async fn update_product(
     JsonBody(body): JsonBody,
 ) -> Result<Json<Value>, AppError> {
     let id = record_id(&id, "product")?;
-    Ok(Json(records::update(&state, &who, EntityKind::Product, id, body).await?.record))
+    Ok(Json(
+        records::update(&state, &who, EntityKind::Product, id, body)
+            .await?
+            .record,
+    ))
 }
 
 pub async fn delete_product(
@@ -57,7 +73,14 @@ pub async fn delete_product(
     Path(id): Path<String>,
     Params(version): Params<VersionParam>,
 ) -> Result<StatusCode, AppError> {
-    records::delete(&state, &who, EntityKind::Product, record_id(&id, "product")?, version).await
+    records::delete(
+        &state,
+        &who,
+        EntityKind::Product,
+        record_id(&id, "product")?,
+        version,
+    )
+    .await
 }
 
 /// `{delta, reason, note?}` → 201 with the product and its new quantity.
@@ -73,18 +96,33 @@ pub async fn adjust_stock(
     if let Some(object) = body.as_object_mut() {
         object.insert("product_id".into(), Value::String(product_id.to_string()));
     }
-    let m = Mutation { entity: EntityKind::StockMove, op: Op::Create, id: new_id(), base_version: None, data: body };
+    let m = Mutation {
+        entity: EntityKind::StockMove,
+        op: Op::Create,
+        id: new_id(),
+        base_version: None,
+        data: body,
+    };
     write_path::apply(&state.db, &who.actor, m).await?;
     let product = catalog::product(&state.db, &who.actor, product_id).await?;
     Ok((StatusCode::CREATED, Json(product)))
 }
 
-pub async fn list_categories(State(state): State<AppState>, who: Signed) -> Result<Json<Vec<Category>>, AppError> {
+pub async fn list_categories(
+    State(state): State<AppState>,
+    who: Signed,
+) -> Result<Json<Vec<Category>>, AppError> {
     catalog::categories(&state.db, &who.actor).await.map(Json)
 }
 
-pub async fn get_category(State(state): State<AppState>, who: Signed, Path(id): Path<String>) -> Result<Json<Category>, AppError> {
-    catalog::category(&state.db, &who.actor, record_id(&id, "category")?).await.map(Json)
+pub async fn get_category(
+    State(state): State<AppState>,
+    who: Signed,
+    Path(id): Path<String>,
+) -> Result<Json<Category>, AppError> {
+    catalog::category(&state.db, &who.actor, record_id(&id, "category")?)
+        .await
+        .map(Json)
 }
 
 pub async fn create_category(
@@ -92,7 +130,9 @@ pub async fn create_category(
     who: Signed,
     JsonBody(body): JsonBody,
 ) -> Result<(StatusCode, Json<Value>), AppError> {
-    records::create(&state, &who, EntityKind::Category, body).await.map(created)
+    records::create(&state, &who, EntityKind::Category, body)
+        .await
+        .map(created)
 }
 
 pub async fn update_category(
@@ -102,7 +142,11 @@ pub async fn update_category(
     JsonBody(body): JsonBody,
 ) -> Result<Json<Value>, AppError> {
     let id = record_id(&id, "category")?;
-    Ok(Json(records::update(&state, &who, EntityKind::Category, id, body).await?.record))
+    Ok(Json(
+        records::update(&state, &who, EntityKind::Category, id, body)
+            .await?
+            .record,
+    ))
 }
 
 pub async fn delete_category(
@@ -111,5 +155,12 @@ pub async fn delete_category(
     Path(id): Path<String>,
     Params(version): Params<VersionParam>,
 ) -> Result<StatusCode, AppError> {
-    records::delete(&state, &who, EntityKind::Category, record_id(&id, "category")?, version).await
+    records::delete(
+        &state,
+        &who,
+        EntityKind::Category,
+        record_id(&id, "category")?,
+        version,
+    )
+    .await
 }

@@ -33,8 +33,10 @@ pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
 /// An HttpOnly, SameSite=Lax cookie; `max_age` 0 deletes it.
 pub fn set_cookie(name: &str, value: &str, max_age: i64, secure: bool) -> HeaderValue {
     let secure = if secure { "; Secure" } else { "" };
-    HeaderValue::from_str(&format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}"))
-        .unwrap_or_else(|_| HeaderValue::from_static(""))
+    HeaderValue::from_str(&format!(
+        "{name}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}"
+    ))
+    .unwrap_or_else(|_| HeaderValue::from_static(""))
 }
 
 /// The signed-in person behind a request, as the actor services expect.
@@ -48,31 +50,45 @@ pub async fn signed_in(parts: &Parts, state: &AppState) -> Result<Option<Signed>
     let Some(token) = cookie(&parts.headers, SESSION_COOKIE) else {
         return Ok(None);
     };
-    let meta = parts.extensions.get::<RequestMeta>().cloned().unwrap_or_default();
-    Ok(auth::session_for_token(&state.db, token).await?.map(|(info, _)| Signed {
-        actor: Actor {
-            store_id: info.store_id,
-            employee_id: Some(info.employee_id),
-            role: info.role,
-            device_id: info.device_id,
-            meta,
-        },
-        info,
-    }))
+    let meta = parts
+        .extensions
+        .get::<RequestMeta>()
+        .cloned()
+        .unwrap_or_default();
+    Ok(auth::session_for_token(&state.db, token)
+        .await?
+        .map(|(info, _)| Signed {
+            actor: Actor {
+                store_id: info.store_id,
+                employee_id: Some(info.employee_id),
+                role: info.role,
+                device_id: info.device_id,
+                meta,
+            },
+            info,
+        }))
 }
 
 impl FromRequestParts<AppState> for Signed {
     type Rejection = AppError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        signed_in(parts, state).await?.ok_or_else(AppError::unauthenticated)
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        signed_in(parts, state)
+            .await?
+            .ok_or_else(AppError::unauthenticated)
     }
 }
 
 impl OptionalFromRequestParts<AppState> for Signed {
     type Rejection = AppError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Option<Self>, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Option<Self>, Self::Rejection> {
         signed_in(parts, state).await
     }
 }
@@ -80,7 +96,9 @@ impl OptionalFromRequestParts<AppState> for Signed {
 /// The paired till a request comes from.
 pub async fn paired_till(parts: &Parts, state: &AppState) -> Result<device::Model, AppError> {
     let token = cookie(&parts.headers, DEVICE_COOKIE).ok_or_else(not_paired)?;
-    auth::device_for_token(&state.db, token).await?.ok_or_else(not_paired)
+    auth::device_for_token(&state.db, token)
+        .await?
+        .ok_or_else(not_paired)
 }
 
 fn not_paired() -> AppError {
@@ -95,13 +113,20 @@ pub struct Till(pub device::Model);
 impl FromRequestParts<AppState> for Till {
     type Rejection = AppError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         paired_till(parts, state).await.map(Till)
     }
 }
 
 pub fn request_meta(parts: &Parts) -> RequestMeta {
-    parts.extensions.get::<RequestMeta>().cloned().unwrap_or_default()
+    parts
+        .extensions
+        .get::<RequestMeta>()
+        .cloned()
+        .unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -111,7 +136,10 @@ mod tests {
     #[test]
     fn finds_a_cookie_among_several() {
         let mut h = HeaderMap::new();
-        h.insert(header::COOKIE, HeaderValue::from_static("a=1; tw_session=abc; b=2"));
+        h.insert(
+            header::COOKIE,
+            HeaderValue::from_static("a=1; tw_session=abc; b=2"),
+        );
         assert_eq!(cookie(&h, SESSION_COOKIE), Some("abc"));
         assert_eq!(cookie(&h, DEVICE_COOKIE), None);
     }

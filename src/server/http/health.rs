@@ -13,7 +13,11 @@ pub async fn health(State(state): State<AppState>) -> (StatusCode, Json<Value>) 
         Some(client) => redis::status(client).await,
         None => "disabled",
     };
-    let status = if db_ok { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
+    let status = if db_ok {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
     let body = json!({
         "status": if db_ok { "ok" } else { "unavailable" },
         "db": if db_ok { "ok" } else { "down" },

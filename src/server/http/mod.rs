@@ -24,17 +24,27 @@ pub fn api_router() -> Router<AppState> {
         .route("/auth/me", get(auth::me))
         .route("/devices/pair", post(auth::pair))
         .route("/devices/people", get(auth::till_people))
-        .route("/products", get(catalog::list_products).post(catalog::create_product))
+        .route(
+            "/products",
+            get(catalog::list_products).post(catalog::create_product),
+        )
         .route("/products/barcode/{code}", get(catalog::product_by_barcode))
         .route(
             "/products/{id}",
-            get(catalog::get_product).put(catalog::update_product).delete(catalog::delete_product),
+            get(catalog::get_product)
+                .put(catalog::update_product)
+                .delete(catalog::delete_product),
         )
         .route("/products/{id}/stock", post(catalog::adjust_stock))
-        .route("/categories", get(catalog::list_categories).post(catalog::create_category))
+        .route(
+            "/categories",
+            get(catalog::list_categories).post(catalog::create_category),
+        )
         .route(
             "/categories/{id}",
-            get(catalog::get_category).put(catalog::update_category).delete(catalog::delete_category),
+            get(catalog::get_category)
+                .put(catalog::update_category)
+                .delete(catalog::delete_category),
         )
         .fallback(|| async { crate::domain::error::AppError::not_found("API endpoint") })
 }

@@ -20,28 +20,66 @@ pub struct VersionParam {
     pub sync_version: Option<i64>,
 }
 
-pub async fn create(state: &AppState, who: &Signed, entity: EntityKind, data: Value) -> Result<Applied, AppError> {
+pub async fn create(
+    state: &AppState,
+    who: &Signed,
+    entity: EntityKind,
+    data: Value,
+) -> Result<Applied, AppError> {
     // A client may bring its own UUIDv7 (offline creates); else we make one.
     let mut r = FieldReader::new(&data);
     let id = r.opt_uuid("id");
     r.finish(())?;
-    let m = Mutation { entity, op: Op::Create, id: id.unwrap_or_else(new_id), base_version: None, data };
+    let m = Mutation {
+        entity,
+        op: Op::Create,
+        id: id.unwrap_or_else(new_id),
+        base_version: None,
+        data,
+    };
     write_path::apply(&state.db, &who.actor, m).await
 }
 
-pub async fn update(state: &AppState, who: &Signed, entity: EntityKind, id: Uuid, data: Value) -> Result<Applied, AppError> {
+pub async fn update(
+    state: &AppState,
+    who: &Signed,
+    entity: EntityKind,
+    id: Uuid,
+    data: Value,
+) -> Result<Applied, AppError> {
     let mut r = FieldReader::new(&data);
     let base_version = r.int_in("sync_version", 1..=i64::MAX, None);
     r.finish(())?;
-    let m = Mutation { entity, op: Op::Update, id, base_version: Some(base_version), data };
+    let m = Mutation {
+        entity,
+        op: Op::Update,
+        id,
+        base_version: Some(base_version),
+        data,
+    };
     write_path::apply(&state.db, &who.actor, m).await
 }
 
-pub async fn delete(state: &AppState, who: &Signed, entity: EntityKind, id: Uuid, version: VersionParam) -> Result<StatusCode, AppError> {
-    let base_version = version
-        .sync_version
-        .ok_or_else(|| AppError::field("sync_version", "name the version you are deleting: ?sync_version=N"))?;
-    let m = Mutation { entity, op: Op::Delete, id, base_version: Some(base_version), data: Value::Null };
+pub async fn delete(
+    state: &AppState,
+    who: &Signed,
+    entity: EntityKind,
+    id: Uuid,
+    version: VersionParam,
+) -> Result<StatusCode, AppError> {
+    let base_version = version.sync_version.ok_or_else(|| {
+        AppError::field(
+            "sync_version",
+            "name the version you are deleting: ?sync_version=N",
+        )
+    })?;
+    let m = Mutation {
+        entity,
+        op: Op::Delete,
+        id,
+        base_version: Some(base_version),
+        data: Value::Null,
+    };
     write_path::apply(&state.db, &who.actor, m).await?;
     Ok(StatusCode::NO_CONTENT)
 }

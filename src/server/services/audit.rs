@@ -5,9 +5,10 @@
 use crate::server::db::entities::{audit_entry, store};
 use crate::server::services::Actor;
 use chrono::{DateTime, SubsecRound, Utc};
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, DbErr, EntityTrait, QueryFilter, QueryOrder,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, DbErr, EntityTrait,
+    QueryFilter, QueryOrder,
 };
 use serde_json::Value;
 use sha2::{Digest, Sha256};
@@ -51,7 +52,8 @@ pub fn entry_hash(e: &audit_entry::Model) -> String {
         e.request_id.clone().unwrap_or_default(),
         json(&e.before_state),
         json(&e.after_state),
-        e.created_at.to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
+        e.created_at
+            .to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
     ] {
         h.update((part.len() as u64).to_le_bytes());
         h.update(part.as_bytes());
@@ -67,7 +69,10 @@ pub async fn append(
     now: DateTime<Utc>,
 ) -> Result<audit_entry::Model, DbErr> {
     store::Entity::update_many()
-        .col_expr(store::Column::AuditSeq, Expr::col(store::Column::AuditSeq).add(1))
+        .col_expr(
+            store::Column::AuditSeq,
+            Expr::col(store::Column::AuditSeq).add(1),
+        )
         .filter(store::Column::Id.eq(actor.store_id))
         .exec(txn)
         .await?;
@@ -137,13 +142,17 @@ pub async fn verify(db: &impl ConnectionTrait, store_id: Uuid) -> Result<ChainRe
         .order_by_asc(audit_entry::Column::Seq)
         .all(db)
         .await?;
-    let head = store::Entity::find_by_id(store_id).one(db).await?.map(|s| s.audit_head).unwrap_or_default();
+    let head = store::Entity::find_by_id(store_id)
+        .one(db)
+        .await?
+        .map(|s| s.audit_head)
+        .unwrap_or_default();
     let mut prev = String::new();
     let mut first_bad_seq = None;
     for (i, e) in entries.iter().enumerate() {
         let expected_seq = i as i64 + 1;
         if e.seq != expected_seq || e.prev_hash != prev || entry_hash(e) != e.hash {
-            first_bad_seq = Some(expected_seq.min(e.seq));
+            first_bad_seq = Some(std::cmp::min(expected_seq, e.seq));
             break;
         }
         prev = e.hash.clone();
@@ -151,7 +160,11 @@ pub async fn verify(db: &impl ConnectionTrait, store_id: Uuid) -> Result<ChainRe
     if first_bad_seq.is_none() && prev != head {
         first_bad_seq = Some(entries.len() as i64 + 1);
     }
-    Ok(ChainReport { entries: entries.len() as u64, valid: first_bad_seq.is_none(), first_bad_seq })
+    Ok(ChainReport {
+        entries: entries.len() as u64,
+        valid: first_bad_seq.is_none(),
+        first_bad_seq,
+    })
 }
 
 /// A store's entries about one record, newest first.

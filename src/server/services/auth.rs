@@ -2,9 +2,9 @@
 //! paired till for everyone with one. Sessions and device tokens are random
 //! and stored only as SHA-256 hashes; passwords and PINs as Argon2id hashes.
 
+use super::Actor;
 use super::audit::{self, AuditDraft};
 use super::write_path::begin;
-use super::Actor;
 use crate::domain::auth::{Pin, Role, SessionInfo, TillPerson};
 use crate::domain::error::{AppError, ErrorCode};
 use crate::domain::ids::new_id;
@@ -28,11 +28,18 @@ pub const MAX_PIN_ATTEMPTS: i32 = 5;
 pub const PIN_LOCKOUT_MINUTES: i64 = 15;
 
 pub fn hash_secret(secret: &str) -> Result<String, AppError> {
-    Argon2::default().hash_password(secret.as_bytes()).map(|h| h.to_string()).map_err(internal)
+    Argon2::default()
+        .hash_password(secret.as_bytes())
+        .map(|h| h.to_string())
+        .map_err(internal)
 }
 
 fn verify_secret(hash: &str, secret: &str) -> bool {
-    PasswordHash::new(hash).is_ok_and(|parsed| Argon2::default().verify_password(secret.as_bytes(), &parsed).is_ok())
+    PasswordHash::new(hash).is_ok_and(|parsed| {
+        Argon2::default()
+            .verify_password(secret.as_bytes(), &parsed)
+            .is_ok()
+    })
 }
 
 /// Argon2 is slow on purpose; run it off the async worker threads.
@@ -79,11 +86,21 @@ async fn start_session(
     meta: &RequestMeta,
     action: &str,
 ) -> Result<SignedIn, AppError> {
-    let store = store::Entity::find_by_id(person.store_id).one(db).await.or_internal()?.ok_or_else(internal_store)?;
+    let store = store::Entity::find_by_id(person.store_id)
+        .one(db)
+        .await
+        .or_internal()?
+        .ok_or_else(internal_store)?;
     let role = Role::parse(&person.role).ok_or_else(|| internal("unknown role"))?;
     let (token, hash) = new_token();
     let now = Utc::now();
-    let actor = Actor { store_id: store.id, employee_id: Some(person.id), role, device_id, meta: meta.clone() };
+    let actor = Actor {
+        store_id: store.id,
+        employee_id: Some(person.id),
+        role,
+        device_id,
+        meta: meta.clone(),
+    };
     let txn = begin(db).await.or_internal()?;
     session::Entity::insert(session::ActiveModel {
         id: Set(new_id()),
@@ -99,8 +116,14 @@ async fn start_session(
     .await
     .or_internal()?;
     employee::Entity::update_many()
-        .col_expr(employee::Column::FailedPinAttempts, sea_orm::sea_query::Expr::value(0))
-        .col_expr(employee::Column::LockedUntil, sea_orm::sea_query::Expr::value(Option::<chrono::DateTime<Utc>>::None))
+        .col_expr(
+            employee::Column::FailedPinAttempts,
+            sea_orm::sea_query::Expr::value(0),
+        )
+        .col_expr(
+            employee::Column::LockedUntil,
+            sea_orm::sea_query::Expr::value(Option::<chrono::DateTime<Utc>>::None),
+        )
         .filter(employee::Column::Id.eq(person.id))
         .exec(&txn)
         .await
@@ -112,7 +135,9 @@ async fn start_session(
         before: None,
         after: Some(serde_json::json!({ "device_id": device_id })),
     };
-    audit::append(&txn, &actor, draft, now).await.or_internal()?;
+    audit::append(&txn, &actor, draft, now)
+        .await
+        .or_internal()?;
     txn.commit().await.or_internal()?;
     Ok(SignedIn {
         token,
@@ -133,7 +158,10 @@ fn internal_store() -> AppError {
 }
 
 fn wrong_login() -> AppError {
-    AppError::new(ErrorCode::Unauthenticated, "That e-mail and password do not match. Please try again.")
+    AppError::new(
+        ErrorCode::Unauthenticated,
+        "That e-mail and password do not match. Please try again.",
+    )
 }
 
 /// E-mail and password sign-in, for anyone who has a password.
@@ -167,7 +195,10 @@ pub async fn login(
 }
 
 /// The session a cookie token names, if it is live and its employee still is.
-pub async fn session_for_token(db: &DatabaseConnection, token: &str) -> Result<Option<(SessionInfo, Uuid)>, AppError> {
+pub async fn session_for_token(
+    db: &DatabaseConnection,
+    token: &str,
+) -> Result<Option<(SessionInfo, Uuid)>, AppError> {
     let Some(s) = session::Entity::find()
         .filter(session::Column::TokenHash.eq(token_hash(token)))
         .filter(session::Column::ExpiresAt.gt(Utc::now()))
@@ -183,7 +214,10 @@ pub async fn session_for_token(db: &DatabaseConnection, token: &str) -> Result<O
         .one(db)
         .await
         .or_internal()?;
-    let store = store::Entity::find_by_id(s.store_id).one(db).await.or_internal()?;
+    let store = store::Entity::find_by_id(s.store_id)
+        .one(db)
+        .await
+        .or_internal()?;
     Ok(match (person, store) {
         (Some(p), Some(st)) => Role::parse(&p.role).map(|role| {
             (
@@ -212,13 +246,20 @@ pub async fn logout(db: &DatabaseConnection, token: &str) -> Result<(), AppError
 }
 
 /// Pairs the browser a manager is using as a till of their store.
-pub async fn pair_device(db: &DatabaseConnection, actor: &Actor, name: &str) -> Result<(device::Model, String), AppError> {
+pub async fn pair_device(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    name: &str,
+) -> Result<(device::Model, String), AppError> {
     if !actor.role.is_manager() {
         return Err(AppError::forbidden());
     }
     let name = name.trim();
     if name.is_empty() || name.chars().count() > 80 {
-        return Err(AppError::field("name", "give the till a name of 1 to 80 characters"));
+        return Err(AppError::field(
+            "name",
+            "give the till a name of 1 to 80 characters",
+        ));
     }
     let paired_by = actor.employee_id.ok_or_else(AppError::forbidden)?;
     let (token, hash) = new_token();
@@ -249,7 +290,10 @@ pub async fn pair_device(db: &DatabaseConnection, actor: &Actor, name: &str) -> 
 }
 
 /// The paired, unrevoked till a device cookie names.
-pub async fn device_for_token(db: &DatabaseConnection, token: &str) -> Result<Option<device::Model>, AppError> {
+pub async fn device_for_token(
+    db: &DatabaseConnection,
+    token: &str,
+) -> Result<Option<device::Model>, AppError> {
     device::Entity::find()
         .filter(device::Column::TokenHash.eq(token_hash(token)))
         .filter(device::Column::RevokedAt.is_null())
@@ -259,7 +303,10 @@ pub async fn device_for_token(db: &DatabaseConnection, token: &str) -> Result<Op
 }
 
 /// The people who can switch in on this till: active, with a PIN.
-pub async fn till_people(db: &DatabaseConnection, till: &device::Model) -> Result<Vec<TillPerson>, AppError> {
+pub async fn till_people(
+    db: &DatabaseConnection,
+    till: &device::Model,
+) -> Result<Vec<TillPerson>, AppError> {
     let people = employee::Entity::find()
         .filter(employee::Column::StoreId.eq(till.store_id))
         .filter(employee::Column::Active.eq(true))
@@ -271,7 +318,13 @@ pub async fn till_people(db: &DatabaseConnection, till: &device::Model) -> Resul
         .or_internal()?;
     Ok(people
         .into_iter()
-        .filter_map(|p| Role::parse(&p.role).map(|role| TillPerson { employee_id: p.id, name: p.name, role }))
+        .filter_map(|p| {
+            Role::parse(&p.role).map(|role| TillPerson {
+                employee_id: p.id,
+                name: p.name,
+                role,
+            })
+        })
         .collect())
 }
 
@@ -307,7 +360,9 @@ pub async fn pin_switch(
 fn locked_out() -> AppError {
     AppError::new(
         ErrorCode::RateLimited,
-        format!("Too many wrong PINs. Try again in {PIN_LOCKOUT_MINUTES} minutes or ask a manager."),
+        format!(
+            "Too many wrong PINs. Try again in {PIN_LOCKOUT_MINUTES} minutes or ask a manager."
+        ),
     )
 }
 
@@ -320,27 +375,49 @@ async fn record_wrong_pin(
     let now = Utc::now();
     let txn = begin(db).await.or_internal()?;
     // Re-read inside the write lock so two tills guessing at once both count.
-    let current = employee::Entity::find_by_id(person.id).one(&txn).await.or_internal()?.ok_or_else(internal_store)?;
+    let current = employee::Entity::find_by_id(person.id)
+        .one(&txn)
+        .await
+        .or_internal()?
+        .ok_or_else(internal_store)?;
     let attempts = current.failed_pin_attempts + 1;
     let locked = attempts >= MAX_PIN_ATTEMPTS;
     let locked_until = locked.then(|| now + Duration::minutes(PIN_LOCKOUT_MINUTES));
     employee::Entity::update_many()
-        .col_expr(employee::Column::FailedPinAttempts, sea_orm::sea_query::Expr::value(if locked { 0 } else { attempts }))
-        .col_expr(employee::Column::LockedUntil, sea_orm::sea_query::Expr::value(locked_until))
+        .col_expr(
+            employee::Column::FailedPinAttempts,
+            sea_orm::sea_query::Expr::value(if locked { 0 } else { attempts }),
+        )
+        .col_expr(
+            employee::Column::LockedUntil,
+            sea_orm::sea_query::Expr::value(locked_until),
+        )
         .filter(employee::Column::Id.eq(person.id))
         .exec(&txn)
         .await
         .or_internal()?;
     let role = Role::parse(&person.role).unwrap_or(Role::Cashier);
-    let actor = Actor { store_id: till.store_id, employee_id: Some(person.id), role, device_id: Some(till.id), meta: meta.clone() };
+    let actor = Actor {
+        store_id: till.store_id,
+        employee_id: Some(person.id),
+        role,
+        device_id: Some(till.id),
+        meta: meta.clone(),
+    };
     let draft = AuditDraft {
-        action: if locked { "auth.pin_locked".into() } else { "auth.pin_failed".into() },
+        action: if locked {
+            "auth.pin_locked".into()
+        } else {
+            "auth.pin_failed".into()
+        },
         entity_type: "employee".into(),
         entity_id: Some(person.id),
         before: None,
         after: Some(serde_json::json!({ "attempts": attempts, "device_id": till.id })),
     };
-    audit::append(&txn, &actor, draft, now).await.or_internal()?;
+    audit::append(&txn, &actor, draft, now)
+        .await
+        .or_internal()?;
     txn.commit().await.or_internal()?;
     if locked {
         return Err(locked_out());
@@ -348,6 +425,9 @@ async fn record_wrong_pin(
     let left = MAX_PIN_ATTEMPTS - attempts;
     Err(AppError::new(
         ErrorCode::Unauthenticated,
-        format!("Wrong PIN. {left} {} left before a {PIN_LOCKOUT_MINUTES}-minute lockout.", if left == 1 { "try" } else { "tries" }),
+        format!(
+            "Wrong PIN. {left} {} left before a {PIN_LOCKOUT_MINUTES}-minute lockout.",
+            if left == 1 { "try" } else { "tries" }
+        ),
     ))
 }

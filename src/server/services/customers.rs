@@ -11,8 +11,8 @@ use crate::server::services::write_path::{
 };
 use crate::server::services::{Actor, Page, page_limit};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect,
+    ActiveValue::Set, ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 use uuid::Uuid;
 
@@ -34,7 +34,12 @@ pub async fn customers(
         .all(db)
         .await
         .or_internal()?;
-    Ok(Page { items: items.into_iter().map(Customer::from).collect(), total, limit, offset })
+    Ok(Page {
+        items: items.into_iter().map(Customer::from).collect(),
+        total,
+        limit,
+        offset,
+    })
 }
 
 pub(in crate::server::services) async fn write_customer(
@@ -52,7 +57,12 @@ pub(in crate::server::services) async fn write_customer(
         (Op::Create, Some(_), _) => return Err(id_taken(EntityKind::Customer)),
         (Op::Create, None, Some(d)) => {
             // Ids are global: one taken by any store is taken.
-            if customer::Entity::find_by_id(t.id).count(txn).await.or_internal()? > 0 {
+            if customer::Entity::find_by_id(t.id)
+                .count(txn)
+                .await
+                .or_internal()?
+                > 0
+            {
                 return Err(id_taken(EntityKind::Customer));
             }
             let row = customer::ActiveModel {
@@ -71,7 +81,13 @@ pub(in crate::server::services) async fn write_customer(
                 sync_version: Set(1),
                 last_synced_at: Set(t.now),
             };
-            (None, customer::Entity::insert(row).exec_with_returning(txn).await.or_internal()?)
+            (
+                None,
+                customer::Entity::insert(row)
+                    .exec_with_returning(txn)
+                    .await
+                    .or_internal()?,
+            )
         }
         (_, None, _) => return Err(AppError::not_found("customer")),
         (op, Some(current), draft) => {
@@ -93,18 +109,43 @@ pub(in crate::server::services) async fn write_customer(
                 _ => row.deleted_at = Set(Some(t.now)),
             }
             let columns = (customer::Column::Id, customer::Column::SyncVersion);
-            update_versioned::<customer::Entity>(txn, t, EntityKind::Customer, columns, current.sync_version, row, &server)
-                .await?;
-            let updated = customer::Entity::find_by_id(t.id).one(txn).await.or_internal()?;
-            (Some(server), updated.ok_or_else(|| AppError::not_found("customer"))?)
+            update_versioned::<customer::Entity>(
+                txn,
+                t,
+                EntityKind::Customer,
+                columns,
+                current.sync_version,
+                row,
+                &server,
+            )
+            .await?;
+            let updated = customer::Entity::find_by_id(t.id)
+                .one(txn)
+                .await
+                .or_internal()?;
+            (
+                Some(server),
+                updated.ok_or_else(|| AppError::not_found("customer"))?,
+            )
         }
     };
     let (deleted, version) = (model.deleted_at.is_some(), model.sync_version);
-    Ok(written_record(EntityKind::Customer, t.id, before, to_json(Customer::from(model)), version, deleted))
+    Ok(written_record(
+        EntityKind::Customer,
+        t.id,
+        before,
+        to_json(Customer::from(model)),
+        version,
+        deleted,
+    ))
 }
 
 /// One customer of the actor's store.
-pub async fn customer(db: &DatabaseConnection, actor: &Actor, id: Uuid) -> Result<Customer, AppError> {
+pub async fn customer(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    id: Uuid,
+) -> Result<Customer, AppError> {
     customer::Entity::find_by_id(id)
         .filter(customer::Column::StoreId.eq(actor.store_id))
         .filter(customer::Column::DeletedAt.is_null())

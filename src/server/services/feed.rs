@@ -6,8 +6,10 @@
 use crate::domain::mutation::EntityKind;
 use crate::server::db::entities::{change, store};
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveValue::Set, ColumnTrait, DatabaseTransaction, DbErr, EntityTrait, QueryFilter};
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, DatabaseTransaction, DbErr, EntityTrait, QueryFilter,
+};
 use uuid::Uuid;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -43,7 +45,10 @@ pub async fn append(
 ) -> Result<i64, DbErr> {
     let count = entries.len() as i64;
     store::Entity::update_many()
-        .col_expr(store::Column::ChangeSeq, Expr::col(store::Column::ChangeSeq).add(count))
+        .col_expr(
+            store::Column::ChangeSeq,
+            Expr::col(store::Column::ChangeSeq).add(count),
+        )
         .filter(store::Column::Id.eq(store_id))
         .exec(txn)
         .await?;
@@ -53,15 +58,18 @@ pub async fn append(
         .ok_or_else(|| DbErr::RecordNotFound(format!("store {store_id}")))?
         .change_seq;
     let first = last - count + 1;
-    let rows = entries.iter().enumerate().map(|(i, e)| change::ActiveModel {
-        store_id: Set(store_id),
-        seq: Set(first + i as i64),
-        entity: Set(e.entity.as_str().to_string()),
-        entity_id: Set(e.id),
-        op: Set(e.op.as_str().to_string()),
-        version: Set(e.version),
-        created_at: Set(now),
-    });
+    let rows = entries
+        .iter()
+        .enumerate()
+        .map(|(i, e)| change::ActiveModel {
+            store_id: Set(store_id),
+            seq: Set(first + i as i64),
+            entity: Set(e.entity.as_str().to_string()),
+            entity_id: Set(e.id),
+            op: Set(e.op.as_str().to_string()),
+            version: Set(e.version),
+            created_at: Set(now),
+        });
     change::Entity::insert_many(rows).exec(txn).await?;
     Ok(last)
 }

@@ -31,7 +31,13 @@ pub struct Actor {
 impl Actor {
     /// The system acting on a store, e.g. when seeding demo data.
     pub fn system(store_id: Uuid) -> Actor {
-        Actor { store_id, employee_id: None, role: Role::Owner, device_id: None, meta: RequestMeta::default() }
+        Actor {
+            store_id,
+            employee_id: None,
+            role: Role::Owner,
+            device_id: None,
+            meta: RequestMeta::default(),
+        }
     }
 }
 

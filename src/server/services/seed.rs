@@ -18,19 +18,42 @@ pub const DEMO_MANAGER: &str = "manager@demo.test";
 pub const SECOND_OWNER: &str = "owner2@demo.test";
 
 const CATEGORIES: [(&str, [&str; 4]); 10] = [
-    ("Drinks", ["Sparkling Water", "Orange Juice", "Cola", "Iced Tea"]),
-    ("Snacks", ["Salted Crisps", "Pretzels", "Trail Mix", "Popcorn"]),
-    ("Bakery", ["Sourdough Loaf", "Croissant", "Bagel", "Rye Bread"]),
+    (
+        "Drinks",
+        ["Sparkling Water", "Orange Juice", "Cola", "Iced Tea"],
+    ),
+    (
+        "Snacks",
+        ["Salted Crisps", "Pretzels", "Trail Mix", "Popcorn"],
+    ),
+    (
+        "Bakery",
+        ["Sourdough Loaf", "Croissant", "Bagel", "Rye Bread"],
+    ),
     ("Dairy", ["Whole Milk", "Greek Yogurt", "Cheddar", "Butter"]),
     ("Produce", ["Bananas", "Apples", "Tomatoes", "Avocado"]),
-    ("Pantry", ["Pasta", "Basmati Rice", "Olive Oil", "Tomato Sauce"]),
-    ("Household", ["Dish Soap", "Paper Towels", "Sponges", "Bin Bags"]),
-    ("Personal Care", ["Toothpaste", "Shampoo", "Hand Soap", "Deodorant"]),
+    (
+        "Pantry",
+        ["Pasta", "Basmati Rice", "Olive Oil", "Tomato Sauce"],
+    ),
+    (
+        "Household",
+        ["Dish Soap", "Paper Towels", "Sponges", "Bin Bags"],
+    ),
+    (
+        "Personal Care",
+        ["Toothpaste", "Shampoo", "Hand Soap", "Deodorant"],
+    ),
     ("Frozen", ["Peas", "Ice Cream", "Pizza", "Berries"]),
-    ("Coffee & Tea", ["Ground Coffee", "Green Tea", "Espresso Beans", "Chai"]),
+    (
+        "Coffee & Tea",
+        ["Ground Coffee", "Green Tea", "Espresso Beans", "Chai"],
+    ),
 ];
 const SIZES: [&str; 5] = ["Small", "Regular", "Large", "Family", "Value Pack"];
-const FIRST: [&str; 10] = ["Rosa", "Omar", "Mei", "Jonas", "Aisha", "Luca", "Priya", "Tom", "Ines", "Kwame"];
+const FIRST: [&str; 10] = [
+    "Rosa", "Omar", "Mei", "Jonas", "Aisha", "Luca", "Priya", "Tom", "Ines", "Kwame",
+];
 const LAST: [&str; 5] = ["Silva", "Novak", "Okafor", "Lindqvist", "Moreau"];
 
 /// An EAN-13 with a correct check digit, from a 12-digit body.
@@ -44,9 +67,25 @@ pub fn ean13(body: u64) -> String {
     format!("{digits}{}", (10 - sum % 10) % 10)
 }
 
-async fn create(db: &DatabaseConnection, actor: &Actor, entity: EntityKind, data: Value) -> Result<Uuid, AppError> {
+async fn create(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    entity: EntityKind,
+    data: Value,
+) -> Result<Uuid, AppError> {
     let id = new_id();
-    write_path::apply(db, actor, Mutation { entity, op: Op::Create, id, base_version: None, data }).await?;
+    write_path::apply(
+        db,
+        actor,
+        Mutation {
+            entity,
+            op: Op::Create,
+            id,
+            base_version: None,
+            data,
+        },
+    )
+    .await?;
     Ok(id)
 }
 
@@ -65,28 +104,57 @@ async fn seed_demo_store(db: &DatabaseConnection) -> Result<(), AppError> {
     let store = stores::create_store(db, new_id(), "Demo Store").await?;
     let system = Actor::system(store.id);
     let owner = create(db, &system, EntityKind::Employee, json!({"name": "Olivia Owner", "role": "owner", "email": DEMO_OWNER, "password": DEMO_PASSWORD, "pin": "9999"})).await?;
-    let owner = Actor { employee_id: Some(owner), role: Role::Owner, ..system };
+    let owner = Actor {
+        employee_id: Some(owner),
+        role: Role::Owner,
+        ..system
+    };
     create(db, &owner, EntityKind::Employee, json!({"name": "Max Manager", "role": "manager", "email": DEMO_MANAGER, "password": DEMO_PASSWORD, "pin": "5555"})).await?;
-    create(db, &owner, EntityKind::Employee, json!({"name": "Ana", "role": "cashier", "pin": "1111"})).await?;
-    create(db, &owner, EntityKind::Employee, json!({"name": "Ben", "role": "cashier", "pin": "2222"})).await?;
+    create(
+        db,
+        &owner,
+        EntityKind::Employee,
+        json!({"name": "Ana", "role": "cashier", "pin": "1111"}),
+    )
+    .await?;
+    create(
+        db,
+        &owner,
+        EntityKind::Employee,
+        json!({"name": "Ben", "role": "cashier", "pin": "2222"}),
+    )
+    .await?;
 
     let mut n: u64 = 0;
     for (c, (category, items)) in CATEGORIES.iter().enumerate() {
-        let category_id = create(db, &owner, EntityKind::Category, json!({"name": category, "sort_order": c})).await?;
+        let category_id = create(
+            db,
+            &owner,
+            EntityKind::Category,
+            json!({"name": category, "sort_order": c}),
+        )
+        .await?;
         for item in items {
             for size in SIZES {
                 n += 1;
                 let price = 99 + (n * 37 % 1500) as i64;
-                let product = create(db, &owner, EntityKind::Product, json!({
-                    "name": format!("{item} {size}"),
-                    "sku": format!("{}-{n:04}", &category[..3].to_uppercase()),
-                    "barcode": ean13(400_000_000_000 + n),
-                    "category_id": category_id,
-                    "price_cents": price,
-                    "cost_cents": price * 6 / 10,
-                    "tax_rate_bp": [0, 500, 2000][(n % 3) as usize],
-                    "low_stock_threshold": 5,
-                })).await?;
+                let tax_rate_bp = [0, 500, 2000][(n % 3) as usize];
+                let product = create(
+                    db,
+                    &owner,
+                    EntityKind::Product,
+                    json!({
+                        "name": format!("{item} {size}"),
+                        "sku": format!("{}-{n:04}", &category[..3].to_uppercase()),
+                        "barcode": ean13(400_000_000_000 + n),
+                        "category_id": category_id,
+                        "price_cents": price,
+                        "cost_cents": price * 6 / 10,
+                        "tax_rate_bp": tax_rate_bp,
+                        "low_stock_threshold": 5,
+                    }),
+                )
+                .await?;
                 let stock = (n * 13 % 60) as i64;
                 if stock > 0 {
                     create(db, &owner, EntityKind::StockMove, json!({"product_id": product, "delta": stock, "reason": "received", "note": "opening stock"})).await?;
@@ -109,9 +177,16 @@ async fn seed_second_store(db: &DatabaseConnection) -> Result<(), AppError> {
     let store = stores::create_store(db, new_id(), "Second Store").await?;
     let system = Actor::system(store.id);
     let owner = create(db, &system, EntityKind::Employee, json!({"name": "Sam Second", "role": "owner", "email": SECOND_OWNER, "password": DEMO_PASSWORD})).await?;
-    let owner = Actor { employee_id: Some(owner), role: Role::Owner, ..system };
+    let owner = Actor {
+        employee_id: Some(owner),
+        role: Role::Owner,
+        ..system
+    };
     let category = create(db, &owner, EntityKind::Category, json!({"name": "General"})).await?;
-    for (i, name) in ["Notebook", "Pen", "Stapler", "Tape", "Scissors"].iter().enumerate() {
+    for (i, name) in ["Notebook", "Pen", "Stapler", "Tape", "Scissors"]
+        .iter()
+        .enumerate()
+    {
         create(db, &owner, EntityKind::Product, json!({
             "name": name, "sku": format!("GEN-{i}"), "barcode": ean13(500_000_000_000 + i as u64),
             "category_id": category, "price_cents": 250 + 100 * i as i64, "tax_rate_bp": 2000,

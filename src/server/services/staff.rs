@@ -10,7 +10,9 @@ use crate::server::error::DbResultExt;
 use crate::server::services::auth::hash_secret;
 use crate::server::services::feed::{FeedEntry, FeedOp};
 use crate::server::services::write_path::{Target, Written};
-use sea_orm::{ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter,
+};
 
 /// An employee draft with its password and PIN already hashed.
 #[derive(Debug)]
@@ -25,11 +27,18 @@ pub async fn prepare(draft: EmployeeDraft) -> Result<PreparedEmployee, AppError>
     let password = draft.password.as_ref().map(|p| p.expose().to_string());
     let pin = draft.pin.as_ref().map(|p| p.expose().to_string());
     let (password_hash, pin_hash) = tokio::task::spawn_blocking(move || {
-        (password.map(|p| hash_secret(&p)), pin.map(|p| hash_secret(&p)))
+        (
+            password.map(|p| hash_secret(&p)),
+            pin.map(|p| hash_secret(&p)),
+        )
     })
     .await
     .map_err(crate::server::error::internal)?;
-    Ok(PreparedEmployee { draft, password_hash: password_hash.transpose()?, pin_hash: pin_hash.transpose()? })
+    Ok(PreparedEmployee {
+        draft,
+        password_hash: password_hash.transpose()?,
+        pin_hash: pin_hash.transpose()?,
+    })
 }
 
 impl From<employee::Model> for Employee {
@@ -51,9 +60,16 @@ pub(in crate::server::services) async fn write_employee(
     t: &Target<'_>,
     prepared: PreparedEmployee,
 ) -> Result<Written, AppError> {
-    let PreparedEmployee { draft, password_hash, pin_hash } = prepared;
+    let PreparedEmployee {
+        draft,
+        password_hash,
+        pin_hash,
+    } = prepared;
     if t.op != Op::Create {
-        return Err(AppError::new(ErrorCode::Validation, "Employees can only be created here."));
+        return Err(AppError::new(
+            ErrorCode::Validation,
+            "Employees can only be created here.",
+        ));
     }
     // A manager hires cashiers; only an owner appoints managers and owners.
     if draft.role.is_manager() && t.actor.role != Role::Owner {
@@ -68,7 +84,10 @@ pub(in crate::server::services) async fn write_employee(
             .await
             .or_internal()?;
         if taken > 0 {
-            return Err(AppError::field("email", "another employee of this store has this e-mail"));
+            return Err(AppError::field(
+                "email",
+                "another employee of this store has this e-mail",
+            ));
         }
     }
     let row = employee::ActiveModel {
@@ -88,11 +107,19 @@ pub(in crate::server::services) async fn write_employee(
         sync_version: Set(1),
         last_synced_at: Set(t.now),
     };
-    let model = employee::Entity::insert(row).exec_with_returning(txn).await.or_internal()?;
+    let model = employee::Entity::insert(row)
+        .exec_with_returning(txn)
+        .await
+        .or_internal()?;
     Ok(Written {
         before: None,
         after: serde_json::to_value(Employee::from(model)).unwrap_or_default(),
         version: 1,
-        feed: vec![FeedEntry { entity: EntityKind::Employee, id: t.id, op: FeedOp::Upsert, version: 1 }],
+        feed: vec![FeedEntry {
+            entity: EntityKind::Employee,
+            id: t.id,
+            op: FeedOp::Upsert,
+            version: 1,
+        }],
     })
 }

@@ -1,9 +1,9 @@
 //! Stores are the tenants. Creating one is an owner/admin act, audited as
 //! the first entry of the store's own chain.
 
+use super::Actor;
 use super::audit::{self, AuditDraft};
 use super::write_path::begin;
-use super::Actor;
 use crate::domain::error::AppError;
 use crate::server::db::entities::store;
 use crate::server::error::DbResultExt;
@@ -11,7 +11,11 @@ use chrono::Utc;
 use sea_orm::{ActiveValue::Set, DatabaseConnection, EntityTrait, PaginatorTrait};
 use uuid::Uuid;
 
-pub async fn create_store(db: &DatabaseConnection, id: Uuid, name: &str) -> Result<store::Model, AppError> {
+pub async fn create_store(
+    db: &DatabaseConnection,
+    id: Uuid,
+    name: &str,
+) -> Result<store::Model, AppError> {
     let now = Utc::now();
     let txn = begin(db).await.or_internal()?;
     let model = store::Entity::insert(store::ActiveModel {
@@ -35,7 +39,9 @@ pub async fn create_store(db: &DatabaseConnection, id: Uuid, name: &str) -> Resu
         before: None,
         after: Some(serde_json::json!({ "name": name })),
     };
-    audit::append(&txn, &Actor::system(id), draft, now).await.or_internal()?;
+    audit::append(&txn, &Actor::system(id), draft, now)
+        .await
+        .or_internal()?;
     txn.commit().await.or_internal()?;
     Ok(model)
 }

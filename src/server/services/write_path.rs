@@ -13,7 +13,8 @@ use crate::domain::staff::EmployeeDraft;
 use crate::server::error::DbResultExt;
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    DatabaseConnection, DatabaseTransaction, DbErr, SqliteTransactionMode, TransactionOptions, TransactionTrait,
+    DatabaseConnection, DatabaseTransaction, DbErr, SqliteTransactionMode, TransactionOptions,
+    TransactionTrait,
 };
 use serde_json::Value;
 use uuid::Uuid;
@@ -49,17 +50,29 @@ pub(super) struct Target<'a> {
 /// Applies one mutation: authorise, validate, write the record, the feed
 /// and the audit entry, commit.
 #[tracing::instrument(skip_all, err(level = "debug"), fields(entity = m.entity.as_str(), op = m.op.as_str(), id = %m.id, store = %actor.store_id))]
-pub async fn apply(db: &DatabaseConnection, actor: &Actor, m: Mutation) -> Result<Applied, AppError> {
+pub async fn apply(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    m: Mutation,
+) -> Result<Applied, AppError> {
     if !may_apply(actor.role, m.entity, m.op) {
         return Err(AppError::forbidden());
     }
     let payload = parse(&m).await?;
     let txn = begin(db).await.or_internal()?;
-    let target = Target { actor, id: m.id, op: m.op, base_version: m.base_version, now: Utc::now() };
+    let target = Target {
+        actor,
+        id: m.id,
+        op: m.op,
+        base_version: m.base_version,
+        now: Utc::now(),
+    };
     let written = match payload {
         Payload::Product(draft) => catalog::write_product(&txn, &target, Some(draft)).await?,
         Payload::Category(draft) => catalog::write_category(&txn, &target, Some(draft)).await?,
-        Payload::StockMove(adjustment) => catalog::write_stock_move(&txn, &target, adjustment).await?,
+        Payload::StockMove(adjustment) => {
+            catalog::write_stock_move(&txn, &target, adjustment).await?
+        }
         Payload::Employee(prepared) => staff::write_employee(&txn, &target, prepared).await?,
         Payload::Customer(draft) => customers::write_customer(&txn, &target, Some(draft)).await?,
         Payload::Delete => match m.entity {
@@ -69,7 +82,9 @@ pub async fn apply(db: &DatabaseConnection, actor: &Actor, m: Mutation) -> Resul
             other => return Err(unsupported(other, m.op)),
         },
     };
-    let seq = feed::append(&txn, actor.store_id, &written.feed, target.now).await.or_internal()?;
+    let seq = feed::append(&txn, actor.store_id, &written.feed, target.now)
+        .await
+        .or_internal()?;
     let draft = audit::AuditDraft {
         action: format!("{}.{}", m.entity.as_str(), m.op.as_str()),
         entity_type: m.entity.as_str().to_string(),
@@ -77,9 +92,17 @@ pub async fn apply(db: &DatabaseConnection, actor: &Actor, m: Mutation) -> Resul
         before: written.before,
         after: Some(written.after.clone()).filter(|v| !v.is_null()),
     };
-    audit::append(&txn, actor, draft, target.now).await.or_internal()?;
+    audit::append(&txn, actor, draft, target.now)
+        .await
+        .or_internal()?;
     txn.commit().await.or_internal()?;
-    Ok(Applied { entity: m.entity, id: m.id, version: written.version, seq, record: written.after })
+    Ok(Applied {
+        entity: m.entity,
+        id: m.id,
+        version: written.version,
+        seq,
+        record: written.after,
+    })
 }
 
 async fn parse(m: &Mutation) -> Result<Payload, AppError> {
@@ -97,7 +120,10 @@ async fn parse(m: &Mutation) -> Result<Payload, AppError> {
 }
 
 fn unsupported(entity: EntityKind, op: Op) -> AppError {
-    AppError::new(ErrorCode::Validation, format!("A {} cannot be {}d this way.", entity.noun(), op.as_str()))
+    AppError::new(
+        ErrorCode::Validation,
+        format!("A {} cannot be {}d this way.", entity.noun(), op.as_str()),
+    )
 }
 
 /// Starts a write transaction. On SQLite it takes the write lock at BEGIN
@@ -112,9 +138,17 @@ pub(super) async fn begin(db: &DatabaseConnection) -> Result<DatabaseTransaction
 
 /// An update or delete must name the version it started from, and it must
 /// be the current one; otherwise the caller gets the server's record back.
-pub(super) fn check_version(target: &Target<'_>, entity: EntityKind, current: i64, server: &Value) -> Result<(), AppError> {
+pub(super) fn check_version(
+    target: &Target<'_>,
+    entity: EntityKind,
+    current: i64,
+    server: &Value,
+) -> Result<(), AppError> {
     match target.base_version {
-        None => Err(AppError::field("sync_version", "is required to change an existing record")),
+        None => Err(AppError::field(
+            "sync_version",
+            "is required to change an existing record",
+        )),
         Some(base) if base == current => Ok(()),
         Some(base) => Err(stale(entity, base, current, server)),
     }
@@ -131,7 +165,10 @@ pub(super) fn stale(entity: EntityKind, base: i64, current: i64, server: &Value)
         }),
         ..AppError::new(
             ErrorCode::Conflict,
-            format!("Someone else changed this {} since you opened it. Review their version and try again.", entity.noun()),
+            format!(
+                "Someone else changed this {} since you opened it. Review their version and try again.",
+                entity.noun()
+            ),
         )
     }
 }
@@ -160,7 +197,11 @@ where
         .exec(txn)
         .await
         .or_internal()?;
-    if result.rows_affected == 1 { Ok(()) } else { Err(stale(kind, current, current + 1, server)) }
+    if result.rows_affected == 1 {
+        Ok(())
+    } else {
+        Err(stale(kind, current, current + 1, server))
+    }
 }
 
 /// What a create, update or delete of a versioned record wrote.
@@ -176,13 +217,25 @@ pub(super) fn written_record(
         before,
         after: if deleted { Value::Null } else { after },
         version,
-        feed: vec![FeedEntry { entity: kind, id, op: if deleted { feed::FeedOp::Delete } else { feed::FeedOp::Upsert }, version }],
+        feed: vec![FeedEntry {
+            entity: kind,
+            id,
+            op: if deleted {
+                feed::FeedOp::Delete
+            } else {
+                feed::FeedOp::Upsert
+            },
+            version,
+        }],
     }
 }
 
 /// The error for a create whose id is already taken.
 pub(super) fn id_taken(kind: EntityKind) -> AppError {
-    AppError::new(ErrorCode::Conflict, format!("A {} with this id already exists.", kind.noun()))
+    AppError::new(
+        ErrorCode::Conflict,
+        format!("A {} with this id already exists.", kind.noun()),
+    )
 }
 
 /// A wire record as JSON for the feed and the audit entry.

@@ -18,11 +18,14 @@ pub fn ProductEditor(
     on_done: Callback<Option<Product>>,
 ) -> impl IntoView {
     let toasts = use_toasts();
-    let start = product.as_ref().map(ProductForm::from_product).unwrap_or(ProductForm {
-        active: true,
-        low_stock_threshold: "5".into(),
-        ..Default::default()
-    });
+    let start = product
+        .as_ref()
+        .map(ProductForm::from_product)
+        .unwrap_or(ProductForm {
+            active: true,
+            low_stock_threshold: "5".into(),
+            ..Default::default()
+        });
     let name = RwSignal::new(start.name);
     let sku = RwSignal::new(start.sku);
     let barcode = RwSignal::new(start.barcode);
@@ -33,7 +36,10 @@ pub fn ProductEditor(
     let low_stock = RwSignal::new(start.low_stock_threshold);
     let active = RwSignal::new(start.active);
     let errors = RwSignal::new(FieldErrors::new());
-    let (id, version) = (product.as_ref().map(|p| p.id), product.as_ref().map(|p| p.sync_version));
+    let (id, version) = (
+        product.as_ref().map(|p| p.id),
+        product.as_ref().map(|p| p.sync_version),
+    );
     let is_new = product.is_none();
 
     let save = Action::new(move |form: &ProductForm| save_product(id, version, form.clone()));

@@ -16,7 +16,9 @@ pub fn StockDialog(product: Product, on_done: Callback<Option<Product>>) -> impl
     let note = RwSignal::new(String::new());
     let errors = RwSignal::new(FieldErrors::new());
     let product_id = product.id;
-    let adjust = Action::new(move |(d, r, n): &(String, String, String)| adjust_stock(product_id, d.clone(), r.clone(), n.clone()));
+    let adjust = Action::new(move |(d, r, n): &(String, String, String)| {
+        adjust_stock(product_id, d.clone(), r.clone(), n.clone())
+    });
     Effect::new(move |_| {
         if let Some(result) = adjust.value().get() {
             match result {

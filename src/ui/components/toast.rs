@@ -37,7 +37,10 @@ impl Toasts {
         let list = self.0;
         list.update(|l| l.push(Toast { id, kind, text }));
         let seconds = if kind == ToastKind::Error { 8 } else { 4 };
-        set_timeout(move || list.update(|l| l.retain(|t| t.id != id)), Duration::from_secs(seconds));
+        set_timeout(
+            move || list.update(|l| l.retain(|t| t.id != id)),
+            Duration::from_secs(seconds),
+        );
     }
 
     fn dismiss(&self, id: u64) {

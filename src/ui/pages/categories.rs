@@ -25,9 +25,11 @@ pub fn CategoriesPage() -> impl IntoView {
         sort_order.set(String::new());
         errors.set(FieldErrors::new());
     };
-    let save = Action::new(move |(id, version, n, d, s): &(Option<Uuid>, Option<i64>, String, String, String)| {
-        save_category(*id, *version, n.clone(), d.clone(), s.clone())
-    });
+    let save = Action::new(
+        move |(id, version, n, d, s): &(Option<Uuid>, Option<i64>, String, String, String)| {
+            save_category(*id, *version, n.clone(), d.clone(), s.clone())
+        },
+    );
     Effect::new(move |_| {
         if let Some(result) = save.value().get() {
             match result {

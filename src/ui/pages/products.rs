@@ -45,7 +45,10 @@ fn ProductsScreen() -> impl IntoView {
                     barcode.set(String::new());
                     editing.set(Some(Editing::Existing(p)));
                 }
-                Ok(None) => toasts.error(format!("No product has the barcode {}.", barcode.get_untracked())),
+                Ok(None) => toasts.error(format!(
+                    "No product has the barcode {}.",
+                    barcode.get_untracked()
+                )),
                 Err(e) => toasts.error(e.message),
             }
         }
@@ -143,7 +146,13 @@ fn ProductTable(
     remove: Action<(Uuid, i64), Result<(), crate::domain::error::AppError>>,
 ) -> impl IntoView {
     let category_name = move |id: Option<Uuid>| {
-        id.and_then(|id| categories.iter().find(|c| c.id == id).map(|c| c.name.clone())).unwrap_or_default()
+        id.and_then(|id| {
+            categories
+                .iter()
+                .find(|c| c.id == id)
+                .map(|c| c.name.clone())
+        })
+        .unwrap_or_default()
     };
     view! {
         <table class="grid">

@@ -34,7 +34,13 @@ pub fn TillPage() -> impl IntoView {
             switch.dispatch((person.employee_id, pin.get_untracked()));
         }
     };
-    let press = move |digit: char| pin.update(|p| if p.len() < 6 { p.push(digit) });
+    let press = move |digit: char| {
+        pin.update(|p| {
+            if p.len() < 6 {
+                p.push(digit)
+            }
+        })
+    };
     view! {
         <section class="card narrow till">
             <h1>"Who is on the till?"</h1>

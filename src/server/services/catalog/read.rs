@@ -7,9 +7,10 @@ use crate::server::db::entities::{category, product};
 use crate::server::db::is_sqlite;
 use crate::server::error::DbResultExt;
 use crate::server::services::{Actor, Page, page_limit};
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr};
 use sea_orm::{
-    ColumnTrait, Condition, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    ColumnTrait, Condition, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect,
 };
 use serde::Deserialize;
 use uuid::Uuid;
@@ -35,7 +36,11 @@ fn live_products(store_id: Uuid) -> sea_orm::Select<product::Entity> {
         .filter(product::Column::DeletedAt.is_null())
 }
 
-pub async fn products(db: &DatabaseConnection, actor: &Actor, query: &ProductQuery) -> Result<Page<Product>, AppError> {
+pub async fn products(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    query: &ProductQuery,
+) -> Result<Page<Product>, AppError> {
     let mut select = live_products(actor.store_id);
     if !query.include_inactive {
         select = select.filter(product::Column::Active.eq(true));
@@ -44,7 +49,9 @@ pub async fn products(db: &DatabaseConnection, actor: &Actor, query: &ProductQue
         select = select.filter(product::Column::CategoryId.eq(category_id));
     }
     if query.low_stock {
-        select = select.filter(Expr::col(product::Column::Quantity).lte(Expr::col(product::Column::LowStockThreshold)));
+        select = select.filter(
+            Expr::col(product::Column::Quantity).lte(Expr::col(product::Column::LowStockThreshold)),
+        );
     }
     if let Some(q) = query.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
         select = select.filter(search_condition(db, q));
@@ -60,13 +67,18 @@ pub async fn products(db: &DatabaseConnection, actor: &Actor, query: &ProductQue
         .all(db)
         .await
         .or_internal()?;
-    Ok(Page { items: items.into_iter().map(Product::from).collect(), total, limit, offset })
+    Ok(Page {
+        items: items.into_iter().map(Product::from).collect(),
+        total,
+        limit,
+        offset,
+    })
 }
 
 /// Name or SKU words (prefix match) or an exact barcode. FTS5 on SQLite;
 /// trigram-indexed LIKE on PostgreSQL.
 fn search_condition(db: &DatabaseConnection, q: &str) -> Condition {
-    let barcode = Expr::col(product::Column::Barcode).eq(q.to_string());
+    let barcode = product::Column::Barcode.eq(q);
     if is_sqlite(db) {
         match fts_query(q) {
             Some(fts) => Condition::any().add(barcode).add(Expr::cust_with_values(
@@ -77,10 +89,14 @@ fn search_condition(db: &DatabaseConnection, q: &str) -> Condition {
         }
     } else {
         let pattern = format!("%{}%", escape_like(&q.to_lowercase()));
-        Condition::any().add(barcode).add(Expr::cust_with_values(
-            "(lower(products.name) LIKE ? ESCAPE '\\' OR lower(products.sku) LIKE ? ESCAPE '\\')",
-            [pattern.clone(), pattern],
-        ))
+        let like = |column: product::Column| {
+            Expr::expr(Func::lower(Expr::col((product::Entity, column))))
+                .like(LikeExpr::new(pattern.clone()).escape('!'))
+        };
+        Condition::any()
+            .add(barcode)
+            .add(like(product::Column::Name))
+            .add(like(product::Column::Sku))
     }
 }
 
@@ -95,11 +111,16 @@ pub(crate) fn fts_query(q: &str) -> Option<String> {
     (!words.is_empty()).then(|| words.join(" "))
 }
 
+/// Escapes LIKE wildcards, with `!` as the escape character.
 fn escape_like(s: &str) -> String {
-    s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+    s.replace('!', "!!").replace('%', "!%").replace('_', "!_")
 }
 
-pub async fn product(db: &DatabaseConnection, actor: &Actor, id: Uuid) -> Result<Product, AppError> {
+pub async fn product(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    id: Uuid,
+) -> Result<Product, AppError> {
     live_products(actor.store_id)
         .filter(product::Column::Id.eq(id))
         .one(db)
@@ -109,7 +130,11 @@ pub async fn product(db: &DatabaseConnection, actor: &Actor, id: Uuid) -> Result
         .ok_or_else(|| AppError::not_found("product"))
 }
 
-pub async fn product_by_barcode(db: &DatabaseConnection, actor: &Actor, code: &str) -> Result<Product, AppError> {
+pub async fn product_by_barcode(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    code: &str,
+) -> Result<Product, AppError> {
     live_products(actor.store_id)
         .filter(product::Column::Barcode.eq(code.trim()))
         .one(db)
@@ -133,7 +158,11 @@ pub async fn categories(db: &DatabaseConnection, actor: &Actor) -> Result<Vec<Ca
         .collect())
 }
 
-pub async fn category(db: &DatabaseConnection, actor: &Actor, id: Uuid) -> Result<Category, AppError> {
+pub async fn category(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    id: Uuid,
+) -> Result<Category, AppError> {
     category::Entity::find_by_id(id)
         .filter(category::Column::StoreId.eq(actor.store_id))
         .filter(category::Column::DeletedAt.is_null())
@@ -157,6 +186,6 @@ mod tests {
 
     #[test]
     fn like_wildcards_are_escaped() {
-        assert_eq!(escape_like("50%_off\\"), "50\\%\\_off\\\\");
+        assert_eq!(escape_like("50%_off!"), "50!%!_off!!");
     }
 }

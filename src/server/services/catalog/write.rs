@@ -7,19 +7,22 @@ use crate::domain::mutation::{EntityKind, Op};
 use crate::server::db::entities::{category, product, stock_move};
 use crate::server::error::DbResultExt;
 use crate::server::services::feed::{FeedEntry, FeedOp};
+use crate::server::services::write_path::to_json;
 use crate::server::services::write_path::{
     Target, Written, check_version, id_taken, update_versioned, written_record,
 };
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter,
 };
-use crate::server::services::write_path::to_json;
 use serde_json::json;
 use uuid::Uuid;
 
-
-async fn find_product(txn: &DatabaseTransaction, store_id: Uuid, id: Uuid) -> Result<Option<product::Model>, AppError> {
+async fn find_product(
+    txn: &DatabaseTransaction,
+    store_id: Uuid,
+    id: Uuid,
+) -> Result<Option<product::Model>, AppError> {
     product::Entity::find_by_id(id)
         .filter(product::Column::StoreId.eq(store_id))
         .filter(product::Column::DeletedAt.is_null())
@@ -39,7 +42,10 @@ async fn check_product_rules(
     if let Some(category_id) = draft.category_id
         && find_category(txn, store_id, category_id).await?.is_none()
     {
-        errors.insert("category_id".into(), "choose a category of this store".into());
+        errors.insert(
+            "category_id".into(),
+            "choose a category of this store".into(),
+        );
     }
     let others = || {
         product::Entity::find()
@@ -47,15 +53,33 @@ async fn check_product_rules(
             .filter(product::Column::DeletedAt.is_null())
             .filter(product::Column::Id.ne(id))
     };
-    if others().filter(product::Column::Sku.eq(&draft.sku)).count(txn).await.or_internal()? > 0 {
+    if others()
+        .filter(product::Column::Sku.eq(&draft.sku))
+        .count(txn)
+        .await
+        .or_internal()?
+        > 0
+    {
         errors.insert("sku".into(), "another product already has this SKU".into());
     }
     if let Some(barcode) = &draft.barcode
-        && others().filter(product::Column::Barcode.eq(barcode)).count(txn).await.or_internal()? > 0
+        && others()
+            .filter(product::Column::Barcode.eq(barcode))
+            .count(txn)
+            .await
+            .or_internal()?
+            > 0
     {
-        errors.insert("barcode".into(), "another product already has this barcode".into());
+        errors.insert(
+            "barcode".into(),
+            "another product already has this barcode".into(),
+        );
     }
-    if errors.is_empty() { Ok(()) } else { Err(AppError::validation(errors)) }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(AppError::validation(errors))
+    }
 }
 
 pub(in crate::server::services) async fn write_product(
@@ -69,7 +93,12 @@ pub(in crate::server::services) async fn write_product(
         (Op::Create, Some(_), _) => return Err(id_taken(EntityKind::Product)),
         (Op::Create, None, Some(d)) => {
             // Ids are global: one taken by any store is taken.
-            if product::Entity::find_by_id(t.id).count(txn).await.or_internal()? > 0 {
+            if product::Entity::find_by_id(t.id)
+                .count(txn)
+                .await
+                .or_internal()?
+                > 0
+            {
                 return Err(id_taken(EntityKind::Product));
             }
             check_product_rules(txn, store_id, t.id, &d).await?;
@@ -92,7 +121,13 @@ pub(in crate::server::services) async fn write_product(
                 sync_version: Set(1),
                 last_synced_at: Set(t.now),
             };
-            (None, product::Entity::insert(row).exec_with_returning(txn).await.or_internal()?)
+            (
+                None,
+                product::Entity::insert(row)
+                    .exec_with_returning(txn)
+                    .await
+                    .or_internal()?,
+            )
         }
         (_, None, _) => return Err(AppError::not_found("product")),
         (op, Some(current), draft) => {
@@ -120,17 +155,42 @@ pub(in crate::server::services) async fn write_product(
                 _ => row.deleted_at = Set(Some(t.now)),
             }
             let columns = (product::Column::Id, product::Column::SyncVersion);
-            update_versioned::<product::Entity>(txn, t, EntityKind::Product, columns, current.sync_version, row, &server)
-                .await?;
-            let updated = product::Entity::find_by_id(t.id).one(txn).await.or_internal()?;
-            (Some(server), updated.ok_or_else(|| AppError::not_found("product"))?)
+            update_versioned::<product::Entity>(
+                txn,
+                t,
+                EntityKind::Product,
+                columns,
+                current.sync_version,
+                row,
+                &server,
+            )
+            .await?;
+            let updated = product::Entity::find_by_id(t.id)
+                .one(txn)
+                .await
+                .or_internal()?;
+            (
+                Some(server),
+                updated.ok_or_else(|| AppError::not_found("product"))?,
+            )
         }
     };
     let (deleted, version) = (model.deleted_at.is_some(), model.sync_version);
-    Ok(written_record(EntityKind::Product, t.id, before, to_json(Product::from(model)), version, deleted))
+    Ok(written_record(
+        EntityKind::Product,
+        t.id,
+        before,
+        to_json(Product::from(model)),
+        version,
+        deleted,
+    ))
 }
 
-async fn find_category(txn: &DatabaseTransaction, store_id: Uuid, id: Uuid) -> Result<Option<category::Model>, AppError> {
+async fn find_category(
+    txn: &DatabaseTransaction,
+    store_id: Uuid,
+    id: Uuid,
+) -> Result<Option<category::Model>, AppError> {
     category::Entity::find_by_id(id)
         .filter(category::Column::StoreId.eq(store_id))
         .filter(category::Column::DeletedAt.is_null())
@@ -139,7 +199,12 @@ async fn find_category(txn: &DatabaseTransaction, store_id: Uuid, id: Uuid) -> R
         .or_internal()
 }
 
-async fn check_category_rules(txn: &DatabaseTransaction, store_id: Uuid, id: Uuid, d: &CategoryDraft) -> Result<(), AppError> {
+async fn check_category_rules(
+    txn: &DatabaseTransaction,
+    store_id: Uuid,
+    id: Uuid,
+    d: &CategoryDraft,
+) -> Result<(), AppError> {
     let taken = category::Entity::find()
         .filter(category::Column::StoreId.eq(store_id))
         .filter(category::Column::DeletedAt.is_null())
@@ -148,7 +213,14 @@ async fn check_category_rules(txn: &DatabaseTransaction, store_id: Uuid, id: Uui
         .count(txn)
         .await
         .or_internal()?;
-    if taken > 0 { Err(AppError::field("name", "another category already has this name")) } else { Ok(()) }
+    if taken > 0 {
+        Err(AppError::field(
+            "name",
+            "another category already has this name",
+        ))
+    } else {
+        Ok(())
+    }
 }
 
 pub(in crate::server::services) async fn write_category(
@@ -162,7 +234,12 @@ pub(in crate::server::services) async fn write_category(
         (Op::Create, Some(_), _) => return Err(id_taken(EntityKind::Category)),
         (Op::Create, None, Some(d)) => {
             // Ids are global: one taken by any store is taken.
-            if category::Entity::find_by_id(t.id).count(txn).await.or_internal()? > 0 {
+            if category::Entity::find_by_id(t.id)
+                .count(txn)
+                .await
+                .or_internal()?
+                > 0
+            {
                 return Err(id_taken(EntityKind::Category));
             }
             check_category_rules(txn, store_id, t.id, &d).await?;
@@ -178,7 +255,13 @@ pub(in crate::server::services) async fn write_category(
                 sync_version: Set(1),
                 last_synced_at: Set(t.now),
             };
-            (None, category::Entity::insert(row).exec_with_returning(txn).await.or_internal()?)
+            (
+                None,
+                category::Entity::insert(row)
+                    .exec_with_returning(txn)
+                    .await
+                    .or_internal()?,
+            )
         }
         (_, None, _) => return Err(AppError::not_found("category")),
         (op, Some(current), draft) => {
@@ -208,21 +291,44 @@ pub(in crate::server::services) async fn write_category(
                     if in_use > 0 {
                         return Err(AppError::field(
                             "id",
-                            format!("{in_use} products are still in this category; move them first"),
+                            format!(
+                                "{in_use} products are still in this category; move them first"
+                            ),
                         ));
                     }
                     row.deleted_at = Set(Some(t.now));
                 }
             }
             let columns = (category::Column::Id, category::Column::SyncVersion);
-            update_versioned::<category::Entity>(txn, t, EntityKind::Category, columns, current.sync_version, row, &server)
-                .await?;
-            let updated = category::Entity::find_by_id(t.id).one(txn).await.or_internal()?;
-            (Some(server), updated.ok_or_else(|| AppError::not_found("category"))?)
+            update_versioned::<category::Entity>(
+                txn,
+                t,
+                EntityKind::Category,
+                columns,
+                current.sync_version,
+                row,
+                &server,
+            )
+            .await?;
+            let updated = category::Entity::find_by_id(t.id)
+                .one(txn)
+                .await
+                .or_internal()?;
+            (
+                Some(server),
+                updated.ok_or_else(|| AppError::not_found("category"))?,
+            )
         }
     };
     let (deleted, version) = (model.deleted_at.is_some(), model.sync_version);
-    Ok(written_record(EntityKind::Category, t.id, before, to_json(Category::from(model)), version, deleted))
+    Ok(written_record(
+        EntityKind::Category,
+        t.id,
+        before,
+        to_json(Category::from(model)),
+        version,
+        deleted,
+    ))
 }
 
 /// Records a stock move and adds its delta to the product's cached on-hand
@@ -252,7 +358,10 @@ pub(in crate::server::services) async fn write_stock_move(
     .await
     .or_internal()?;
     product::Entity::update_many()
-        .col_expr(product::Column::Quantity, Expr::col(product::Column::Quantity).add(adj.delta))
+        .col_expr(
+            product::Column::Quantity,
+            Expr::col(product::Column::Quantity).add(adj.delta),
+        )
         .filter(product::Column::Id.eq(product.id))
         .exec(txn)
         .await
@@ -275,9 +384,19 @@ pub(in crate::server::services) async fn write_stock_move(
         after,
         version: 1,
         feed: vec![
-            FeedEntry { entity: EntityKind::StockMove, id: t.id, op: FeedOp::Upsert, version: 1 },
+            FeedEntry {
+                entity: EntityKind::StockMove,
+                id: t.id,
+                op: FeedOp::Upsert,
+                version: 1,
+            },
             // The product's on-hand number changed; tills re-read it.
-            FeedEntry { entity: EntityKind::Product, id: product.id, op: FeedOp::Upsert, version: product.sync_version },
+            FeedEntry {
+                entity: EntityKind::Product,
+                id: product.id,
+                op: FeedOp::Upsert,
+                version: product.sync_version,
+            },
         ],
     })
 }
