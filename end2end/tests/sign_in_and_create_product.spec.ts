@@ -8,7 +8,7 @@ test("the owner signs in, creates a category and a product, and finds it by barc
   const barcode = `99${suffix}01`;
 
   await signIn(page, "owner@demo.test");
-  await expect(page.getByText("Olivia Owner")).toBeVisible();
+  await expect(page.locator(".who-name")).toHaveText("Olivia Owner");
 
   await page.getByRole("link", { name: "Categories" }).first().click();
   await expect(page.getByRole("heading", { name: "New category" })).toBeVisible();

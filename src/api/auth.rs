@@ -7,7 +7,7 @@ use uuid::Uuid;
 
 #[cfg(feature = "ssr")]
 use {
-    super::context::{parts, set_cookie, signed, state},
+    super::context::{parts, reply, set_cookie, signed, state},
     crate::server::http::extract::{self, DEVICE_COOKIE, DEVICE_COOKIE_MAX_AGE, SESSION_COOKIE},
     crate::server::services::auth,
 };
@@ -15,8 +15,13 @@ use {
 /// The person signed in on this browser, if anyone.
 #[server(prefix = "/rpc")]
 pub async fn current_session() -> Result<Option<SessionInfo>, AppError> {
-    let state = state()?;
-    Ok(extract::signed_in(&parts()?, &state).await?.map(|s| s.info))
+    reply(
+        async {
+            let state = state()?;
+            Ok(extract::signed_in(&parts()?, &state).await?.map(|s| s.info))
+        }
+        .await,
+    )
 }
 
 #[cfg(feature = "ssr")]
@@ -32,67 +37,92 @@ fn keep_session(state: &crate::server::startup::AppState, signed: auth::SignedIn
 
 #[server(prefix = "/rpc")]
 pub async fn sign_in(email: String, password: String) -> Result<SessionInfo, AppError> {
-    let (state, parts) = (state()?, parts()?);
-    let signed = auth::login(
-        &state.db,
-        state.settings.session_hours,
-        &email,
-        &password,
-        &extract::request_meta(&parts),
+    reply(
+        async {
+            let (state, parts) = (state()?, parts()?);
+            let signed = auth::login(
+                &state.db,
+                state.settings.session_hours,
+                &email,
+                &password,
+                &extract::request_meta(&parts),
+            )
+            .await?;
+            Ok(keep_session(&state, signed))
+        }
+        .await,
     )
-    .await?;
-    Ok(keep_session(&state, signed))
 }
 
 #[server(prefix = "/rpc")]
 pub async fn sign_out() -> Result<(), AppError> {
-    let (state, parts) = (state()?, parts()?);
-    if let Some(token) = extract::cookie(&parts.headers, SESSION_COOKIE) {
-        auth::logout(&state.db, token).await?;
-    }
-    set_cookie(extract::set_cookie(
-        SESSION_COOKIE,
-        "",
-        0,
-        state.settings.cookie_secure,
-    ));
-    Ok(())
+    reply(
+        async {
+            let (state, parts) = (state()?, parts()?);
+            if let Some(token) = extract::cookie(&parts.headers, SESSION_COOKIE) {
+                auth::logout(&state.db, token).await?;
+            }
+            set_cookie(extract::set_cookie(
+                SESSION_COOKIE,
+                "",
+                0,
+                state.settings.cookie_secure,
+            ));
+            Ok(())
+        }
+        .await,
+    )
 }
 
 /// Pairs this browser as a till of the signed-in manager's store.
 #[server(prefix = "/rpc")]
 pub async fn pair_till(name: String) -> Result<String, AppError> {
-    let (state, who) = signed().await?;
-    let (device, token) = auth::pair_device(&state.db, &who.actor, &name).await?;
-    set_cookie(extract::set_cookie(
-        DEVICE_COOKIE,
-        &token,
-        DEVICE_COOKIE_MAX_AGE,
-        state.settings.cookie_secure,
-    ));
-    Ok(device.name)
+    reply(
+        async {
+            let (state, who) = signed().await?;
+            let (device, token) = auth::pair_device(&state.db, &who.actor, &name).await?;
+            set_cookie(extract::set_cookie(
+                DEVICE_COOKIE,
+                &token,
+                DEVICE_COOKIE_MAX_AGE,
+                state.settings.cookie_secure,
+            ));
+            Ok(device.name)
+        }
+        .await,
+    )
 }
 
 /// The people who can switch in on this till.
 #[server(prefix = "/rpc")]
 pub async fn till_people() -> Result<Vec<TillPerson>, AppError> {
-    let state = state()?;
-    let till = extract::paired_till(&parts()?, &state).await?;
-    auth::till_people(&state.db, &till).await
+    reply(
+        async {
+            let state = state()?;
+            let till = extract::paired_till(&parts()?, &state).await?;
+            auth::till_people(&state.db, &till).await
+        }
+        .await,
+    )
 }
 
 #[server(prefix = "/rpc")]
 pub async fn switch_in(employee_id: Uuid, pin: String) -> Result<SessionInfo, AppError> {
-    let (state, parts) = (state()?, parts()?);
-    let till = extract::paired_till(&parts, &state).await?;
-    let signed = auth::pin_switch(
-        &state.db,
-        state.settings.session_hours,
-        &till,
-        employee_id,
-        &pin,
-        &extract::request_meta(&parts),
+    reply(
+        async {
+            let (state, parts) = (state()?, parts()?);
+            let till = extract::paired_till(&parts, &state).await?;
+            let signed = auth::pin_switch(
+                &state.db,
+                state.settings.session_hours,
+                &till,
+                employee_id,
+                &pin,
+                &extract::request_meta(&parts),
+            )
+            .await?;
+            Ok(keep_session(&state, signed))
+        }
+        .await,
     )
-    .await?;
-    Ok(keep_session(&state, signed))
 }

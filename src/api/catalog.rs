@@ -9,7 +9,7 @@ use uuid::Uuid;
 
 #[cfg(feature = "ssr")]
 use {
-    super::context::signed,
+    super::context::{reply, signed},
     crate::domain::ids::new_id,
     crate::domain::mutation::{EntityKind, Mutation, Op},
     crate::server::services::{catalog, write_path},
@@ -22,27 +22,37 @@ pub async fn list_products(
     include_inactive: bool,
     offset: u64,
 ) -> Result<Page<Product>, AppError> {
-    let (state, who) = signed().await?;
-    let query = catalog::ProductQuery {
-        q: Some(q),
-        category_id,
-        include_inactive,
-        low_stock: false,
-        limit: Some(50),
-        offset: Some(offset),
-    };
-    catalog::products(&state.db, &who.actor, &query).await
+    reply(
+        async {
+            let (state, who) = signed().await?;
+            let query = catalog::ProductQuery {
+                q: Some(q),
+                category_id,
+                include_inactive,
+                low_stock: false,
+                limit: Some(50),
+                offset: Some(offset),
+            };
+            catalog::products(&state.db, &who.actor, &query).await
+        }
+        .await,
+    )
 }
 
 /// The product with this barcode, or `None`.
 #[server(prefix = "/rpc")]
 pub async fn find_barcode(code: String) -> Result<Option<Product>, AppError> {
-    let (state, who) = signed().await?;
-    match catalog::product_by_barcode(&state.db, &who.actor, &code).await {
-        Ok(p) => Ok(Some(p)),
-        Err(e) if e.code == crate::domain::error::ErrorCode::NotFound => Ok(None),
-        Err(e) => Err(e),
-    }
+    reply(
+        async {
+            let (state, who) = signed().await?;
+            match catalog::product_by_barcode(&state.db, &who.actor, &code).await {
+                Ok(p) => Ok(Some(p)),
+                Err(e) if e.code == crate::domain::error::ErrorCode::NotFound => Ok(None),
+                Err(e) => Err(e),
+            }
+        }
+        .await,
+    )
 }
 
 /// Creates (no `id`) or updates (with the `sync_version` it was read at).
@@ -52,36 +62,46 @@ pub async fn save_product(
     sync_version: Option<i64>,
     form: ProductForm,
 ) -> Result<Product, AppError> {
-    let (state, who) = signed().await?;
-    let data = form.to_data()?;
-    let (op, id) = match id {
-        Some(id) => (Op::Update, id),
-        None => (Op::Create, new_id()),
-    };
-    let m = Mutation {
-        entity: EntityKind::Product,
-        op,
-        id,
-        base_version: sync_version,
-        data,
-    };
-    write_path::apply(&state.db, &who.actor, m).await?;
-    catalog::product(&state.db, &who.actor, id).await
+    reply(
+        async {
+            let (state, who) = signed().await?;
+            let data = form.to_data()?;
+            let (op, id) = match id {
+                Some(id) => (Op::Update, id),
+                None => (Op::Create, new_id()),
+            };
+            let m = Mutation {
+                entity: EntityKind::Product,
+                op,
+                id,
+                base_version: sync_version,
+                data,
+            };
+            write_path::apply(&state.db, &who.actor, m).await?;
+            catalog::product(&state.db, &who.actor, id).await
+        }
+        .await,
+    )
 }
 
 #[server(prefix = "/rpc")]
 pub async fn delete_product(id: Uuid, sync_version: i64) -> Result<(), AppError> {
-    let (state, who) = signed().await?;
-    let m = Mutation {
-        entity: EntityKind::Product,
-        op: Op::Delete,
-        id,
-        base_version: Some(sync_version),
-        data: Default::default(),
-    };
-    write_path::apply(&state.db, &who.actor, m)
-        .await
-        .map(|_| ())
+    reply(
+        async {
+            let (state, who) = signed().await?;
+            let m = Mutation {
+                entity: EntityKind::Product,
+                op: Op::Delete,
+                id,
+                base_version: Some(sync_version),
+                data: Default::default(),
+            };
+            write_path::apply(&state.db, &who.actor, m)
+                .await
+                .map(|_| ())
+        }
+        .await,
+    )
 }
 
 /// Adds `delta` ("12" or "-3") to the product's stock, for `reason`.
@@ -92,27 +112,37 @@ pub async fn adjust_stock(
     reason: String,
     note: String,
 ) -> Result<Product, AppError> {
-    let (state, who) = signed().await?;
-    let delta: i64 = delta
-        .trim()
-        .parse()
-        .map_err(|_| AppError::field("delta", "enter a whole number, like 12 or -3"))?;
-    let data = serde_json::json!({ "product_id": product_id, "delta": delta, "reason": reason, "note": note });
-    let m = Mutation {
-        entity: EntityKind::StockMove,
-        op: Op::Create,
-        id: new_id(),
-        base_version: None,
-        data,
-    };
-    write_path::apply(&state.db, &who.actor, m).await?;
-    catalog::product(&state.db, &who.actor, product_id).await
+    reply(
+        async {
+        let (state, who) = signed().await?;
+        let delta: i64 = delta
+            .trim()
+            .parse()
+            .map_err(|_| AppError::field("delta", "enter a whole number, like 12 or -3"))?;
+        let data = serde_json::json!({ "product_id": product_id, "delta": delta, "reason": reason, "note": note });
+        let m = Mutation {
+            entity: EntityKind::StockMove,
+            op: Op::Create,
+            id: new_id(),
+            base_version: None,
+            data,
+        };
+        write_path::apply(&state.db, &who.actor, m).await?;
+        catalog::product(&state.db, &who.actor, product_id).await
+        }
+        .await,
+    )
 }
 
 #[server(prefix = "/rpc")]
 pub async fn list_categories() -> Result<Vec<Category>, AppError> {
-    let (state, who) = signed().await?;
-    catalog::categories(&state.db, &who.actor).await
+    reply(
+        async {
+            let (state, who) = signed().await?;
+            catalog::categories(&state.db, &who.actor).await
+        }
+        .await,
+    )
 }
 
 #[server(prefix = "/rpc")]
@@ -123,41 +153,51 @@ pub async fn save_category(
     description: String,
     sort_order: String,
 ) -> Result<Category, AppError> {
-    let (state, who) = signed().await?;
-    let sort_order: i64 = match sort_order.trim() {
-        "" => 0,
-        s => s
-            .parse()
-            .map_err(|_| AppError::field("sort_order", "enter a whole number"))?,
-    };
-    let data =
-        serde_json::json!({ "name": name, "description": description, "sort_order": sort_order });
-    let (op, id) = match id {
-        Some(id) => (Op::Update, id),
-        None => (Op::Create, new_id()),
-    };
-    let m = Mutation {
-        entity: EntityKind::Category,
-        op,
-        id,
-        base_version: sync_version,
-        data,
-    };
-    write_path::apply(&state.db, &who.actor, m).await?;
-    catalog::category(&state.db, &who.actor, id).await
+    reply(
+        async {
+        let (state, who) = signed().await?;
+        let sort_order: i64 = match sort_order.trim() {
+            "" => 0,
+            s => s
+                .parse()
+                .map_err(|_| AppError::field("sort_order", "enter a whole number"))?,
+        };
+        let data =
+            serde_json::json!({ "name": name, "description": description, "sort_order": sort_order });
+        let (op, id) = match id {
+            Some(id) => (Op::Update, id),
+            None => (Op::Create, new_id()),
+        };
+        let m = Mutation {
+            entity: EntityKind::Category,
+            op,
+            id,
+            base_version: sync_version,
+            data,
+        };
+        write_path::apply(&state.db, &who.actor, m).await?;
+        catalog::category(&state.db, &who.actor, id).await
+        }
+        .await,
+    )
 }
 
 #[server(prefix = "/rpc")]
 pub async fn delete_category(id: Uuid, sync_version: i64) -> Result<(), AppError> {
-    let (state, who) = signed().await?;
-    let m = Mutation {
-        entity: EntityKind::Category,
-        op: Op::Delete,
-        id,
-        base_version: Some(sync_version),
-        data: Default::default(),
-    };
-    write_path::apply(&state.db, &who.actor, m)
-        .await
-        .map(|_| ())
+    reply(
+        async {
+            let (state, who) = signed().await?;
+            let m = Mutation {
+                entity: EntityKind::Category,
+                op: Op::Delete,
+                id,
+                base_version: Some(sync_version),
+                data: Default::default(),
+            };
+            write_path::apply(&state.db, &who.actor, m)
+                .await
+                .map(|_| ())
+        }
+        .await,
+    )
 }
