@@ -30,10 +30,17 @@ fn ProductsScreen() -> impl IntoView {
     let editing = RwSignal::new(None::<Editing>);
     let stocking = RwSignal::new(None::<Product>);
     let confirm_delete = RwSignal::new(None::<Uuid>);
+    let offset = RwSignal::new(0u64);
+    // A new search starts at the first page.
+    Effect::new(move |_| {
+        query.track();
+        category.track();
+        offset.set(0);
+    });
 
     let products = Resource::new(
-        move || (query.get(), category.get(), reload.get()),
-        |(q, c, _)| list_products(q, Uuid::parse_str(&c).ok(), true, 0),
+        move || (query.get(), category.get(), offset.get(), reload.get()),
+        |(q, c, offset, _)| list_products(q, Uuid::parse_str(&c).ok(), true, offset),
     );
     let categories = Resource::new(move || reload.get(), |_| list_categories());
 
@@ -112,11 +119,23 @@ fn ProductsScreen() -> impl IntoView {
                     match products.await {
                         Err(e) => view! { <p class="notice error">{e.message}</p> }.into_any(),
                         Ok(page) if page.items.is_empty() => view! { <p class="muted">"No products match."</p> }.into_any(),
-                        Ok(page) => view! {
-                            <p class="muted">{format!("{} products", page.total)}</p>
-                            <ProductTable items=page.items categories=names editing stocking confirm_delete remove/>
+                        Ok(page) => {
+                            let (first, last) = (page.offset + 1, page.offset + page.items.len() as u64);
+                            let (limit, total) = (page.limit, page.total);
+                            view! {
+                                <ProductTable items=page.items categories=names editing stocking confirm_delete remove/>
+                                <div class="pager">
+                                    <span class="muted">{format!("{first}–{last} of {total} products")}</span>
+                                    <button class="button" disabled=first == 1 on:click=move |_| offset.update(|o| *o = o.saturating_sub(limit))>
+                                        "Previous"
+                                    </button>
+                                    <button class="button" disabled=last >= total on:click=move |_| offset.update(|o| *o += limit)>
+                                        "Next"
+                                    </button>
+                                </div>
+                            }
+                                .into_any()
                         }
-                            .into_any(),
                     }
                 })}
             </Transition>

@@ -23,7 +23,12 @@ pub fn TillPage() -> impl IntoView {
                 Ok(info) => {
                     session.refresh();
                     toasts.success(format!("{} is on the till.", info.employee_name));
-                    navigate("/products", Default::default());
+                    let home = if info.role.is_manager() {
+                        "/products"
+                    } else {
+                        "/"
+                    };
+                    navigate(home, Default::default());
                 }
                 Err(e) => toasts.error(e.message),
             }
@@ -34,6 +39,15 @@ pub fn TillPage() -> impl IntoView {
             switch.dispatch((person.employee_id, pin.get_untracked()));
         }
     };
+    // Choosing a person puts the cursor in the PIN field, ready to type.
+    let pin_input = NodeRef::<leptos::html::Input>::new();
+    Effect::new(move |_| {
+        if chosen.get().is_some()
+            && let Some(input) = pin_input.get()
+        {
+            let _ = input.focus();
+        }
+    });
     let press = move |digit: char| {
         pin.update(|p| {
             if p.len() < 6 {
@@ -87,7 +101,7 @@ pub fn TillPage() -> impl IntoView {
                     submit();
                 }>
                     <label for="pin">{move || format!("PIN for {}", chosen.get().map(|c| c.name).unwrap_or_default())}</label>
-                    <input id="pin" name="pin" type="password" inputmode="numeric" autocomplete="off" maxlength="6" autofocus=true bind:value=pin/>
+                    <input id="pin" name="pin" type="password" inputmode="numeric" autocomplete="off" maxlength="6" node_ref=pin_input bind:value=pin/>
                     <div class="keypad">
                         {"123456789".chars().map(|d| view! {
                             <button type="button" class="key" on:click=move |_| press(d)>{d.to_string()}</button>

@@ -1,0 +1,17 @@
+import { chromium } from "@playwright/test";
+const b = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--no-sandbox", "--disable-gpu"] });
+const p = await b.newPage({ viewport: { width: 1024, height: 768 } });
+const base = "http://127.0.0.1:3300";
+await p.goto(base + "/login"); await p.waitForLoadState("networkidle");
+await p.screenshot({ path: "/tmp/shot/login.png" });
+await p.getByLabel("E-mail").fill("manager@demo.test"); await p.getByLabel("Password").fill("demo1234");
+await p.getByRole("button", { name: "Sign in" }).click(); await p.waitForFunction(() => location.pathname === "/products"); await p.waitForTimeout(1000); await p.waitForLoadState("networkidle");
+await p.screenshot({ path: "/tmp/shot/products.png" });
+await p.getByRole("button", { name: "New product" }).click(); await p.getByRole("button", { name: "Save product" }).click();
+await p.waitForTimeout(500); await p.screenshot({ path: "/tmp/shot/editor.png" });
+await p.keyboard.press("Escape");
+await p.goto(base + "/pair"); await p.waitForLoadState("networkidle");
+await p.getByRole("button", { name: "Pair till" }).click(); await p.waitForFunction(() => location.pathname === "/till"); await p.waitForTimeout(1000); await p.waitForLoadState("networkidle");
+await p.getByRole("radio", { name: /Ana/ }).click(); await p.waitForTimeout(300);
+await p.screenshot({ path: "/tmp/shot/till.png" });
+await b.close();
