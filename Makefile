@@ -17,7 +17,7 @@ run: tools
 	cargo leptos serve
 
 test: tools browser-tools
-	cargo fmt --all -- --check
+	$(MAKE) --no-print-directory lint
 	$(MAKE) --no-print-directory unit
 	$(MAKE) --no-print-directory e2e
 

@@ -85,7 +85,7 @@ impl fmt::Display for Cents {
 pub struct TaxRate(pub i32);
 
 impl TaxRate {
-    pub const MAX_BASIS_POINTS: i32 = 100_00;
+    pub const MAX_BASIS_POINTS: i32 = 10_000;
 
     /// Parses a percentage as typed ("20", "7.25").
     pub fn parse_percent(input: &str) -> Result<TaxRate, MoneyError> {

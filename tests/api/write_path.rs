@@ -69,10 +69,7 @@ async fn a_write_bumps_the_version_and_appends_feed_and_audit(backend: Backend) 
     assert_eq!(trail[0].action, "product.update");
     assert_eq!(trail[0].before_state.as_ref().unwrap()["price_cents"], 100);
     assert_eq!(trail[0].after_state.as_ref().unwrap()["price_cents"], 120);
-    assert_eq!(
-        app.count(&format!("products WHERE sync_version = 2")).await,
-        1
-    );
+    assert_eq!(app.count("products WHERE sync_version = 2").await, 1);
 }
 
 async fn a_failure_after_the_row_write_leaves_nothing(backend: Backend) {

@@ -3,13 +3,13 @@
 
 use crate::domain::customer::{Customer, CustomerDraft};
 use crate::domain::error::AppError;
-use crate::domain::mutation::{EntityKind, Op};
+use crate::domain::mutation::EntityKind;
 use crate::server::db::entities::customer;
 use crate::server::error::DbResultExt;
-use crate::server::services::write_path::{
-    Target, Written, check_version, id_taken, to_json, update_versioned, written_record,
-};
+use crate::server::services::versioned::{self, Change, Versioned};
+use crate::server::services::write_path::{Target, Written};
 use crate::server::services::{Actor, Page, page_limit};
+use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
     PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
@@ -47,97 +47,67 @@ pub(in crate::server::services) async fn write_customer(
     t: &Target<'_>,
     draft: Option<CustomerDraft>,
 ) -> Result<Written, AppError> {
-    let existing = customer::Entity::find_by_id(t.id)
-        .filter(customer::Column::StoreId.eq(t.actor.store_id))
-        .filter(customer::Column::DeletedAt.is_null())
-        .one(txn)
-        .await
-        .or_internal()?;
-    let (before, model) = match (t.op, existing, draft) {
-        (Op::Create, Some(_), _) => return Err(id_taken(EntityKind::Customer)),
-        (Op::Create, None, Some(d)) => {
-            // Ids are global: one taken by any store is taken.
-            if customer::Entity::find_by_id(t.id)
-                .count(txn)
-                .await
-                .or_internal()?
-                > 0
-            {
-                return Err(id_taken(EntityKind::Customer));
-            }
-            let row = customer::ActiveModel {
-                id: Set(t.id),
-                store_id: Set(t.actor.store_id),
-                name: Set(d.name),
-                phone: Set(d.phone),
-                email: Set(d.email),
-                notes: Set(d.notes),
-                total_spent_cents: Set(0),
-                total_orders: Set(0),
-                last_order_at: Set(None),
-                created_at: Set(t.now),
-                updated_at: Set(t.now),
-                deleted_at: Set(None),
-                sync_version: Set(1),
-                last_synced_at: Set(t.now),
-            };
-            (
-                None,
-                customer::Entity::insert(row)
-                    .exec_with_returning(txn)
-                    .await
-                    .or_internal()?,
-            )
+    versioned::write::<customer::Entity>(txn, t, draft).await
+}
+
+impl Versioned for customer::Entity {
+    const KIND: EntityKind = EntityKind::Customer;
+    const ID: customer::Column = customer::Column::Id;
+    const STORE_ID: customer::Column = customer::Column::StoreId;
+    const DELETED_AT: customer::Column = customer::Column::DeletedAt;
+    const SYNC_VERSION: customer::Column = customer::Column::SyncVersion;
+    type Draft = CustomerDraft;
+    type Wire = Customer;
+
+    fn version(model: &customer::Model) -> i64 {
+        model.sync_version
+    }
+
+    fn is_deleted(model: &customer::Model) -> bool {
+        model.deleted_at.is_some()
+    }
+
+    /// Totals start at zero; only sales move them.
+    fn created(
+        id: Uuid,
+        store_id: Uuid,
+        now: DateTime<Utc>,
+        d: CustomerDraft,
+    ) -> customer::ActiveModel {
+        customer::ActiveModel {
+            id: Set(id),
+            store_id: Set(store_id),
+            total_spent_cents: Set(0),
+            total_orders: Set(0),
+            last_order_at: Set(None),
+            created_at: Set(now),
+            deleted_at: Set(None),
+            ..Self::changed(1, now, Change::Update(d))
         }
-        (_, None, _) => return Err(AppError::not_found("customer")),
-        (op, Some(current), draft) => {
-            let server = to_json(Customer::from(current.clone()));
-            check_version(t, EntityKind::Customer, current.sync_version, &server)?;
-            let mut row = customer::ActiveModel {
-                sync_version: Set(current.sync_version + 1),
-                last_synced_at: Set(t.now),
-                updated_at: Set(t.now),
-                ..Default::default()
-            };
-            match (op, draft) {
-                (Op::Update, Some(d)) => {
-                    row.name = Set(d.name);
-                    row.phone = Set(d.phone);
-                    row.email = Set(d.email);
-                    row.notes = Set(d.notes);
-                }
-                _ => row.deleted_at = Set(Some(t.now)),
+    }
+
+    fn changed(
+        version: i64,
+        now: DateTime<Utc>,
+        change: Change<CustomerDraft>,
+    ) -> customer::ActiveModel {
+        let mut row = customer::ActiveModel {
+            sync_version: Set(version),
+            last_synced_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        };
+        match change {
+            Change::Update(d) => {
+                row.name = Set(d.name);
+                row.phone = Set(d.phone);
+                row.email = Set(d.email);
+                row.notes = Set(d.notes);
             }
-            let columns = (customer::Column::Id, customer::Column::SyncVersion);
-            update_versioned::<customer::Entity>(
-                txn,
-                t,
-                EntityKind::Customer,
-                columns,
-                current.sync_version,
-                row,
-                &server,
-            )
-            .await?;
-            let updated = customer::Entity::find_by_id(t.id)
-                .one(txn)
-                .await
-                .or_internal()?;
-            (
-                Some(server),
-                updated.ok_or_else(|| AppError::not_found("customer"))?,
-            )
+            Change::Delete => row.deleted_at = Set(Some(now)),
         }
-    };
-    let (deleted, version) = (model.deleted_at.is_some(), model.sync_version);
-    Ok(written_record(
-        EntityKind::Customer,
-        t.id,
-        before,
-        to_json(Customer::from(model)),
-        version,
-        deleted,
-    ))
+        row
+    }
 }
 
 /// One customer of the actor's store.

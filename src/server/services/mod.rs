@@ -10,6 +10,7 @@ pub mod feed;
 pub mod seed;
 pub mod staff;
 pub mod stores;
+mod versioned;
 pub mod write_path;
 
 use crate::domain::auth::Role;
