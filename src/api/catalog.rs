@@ -10,8 +10,7 @@ use uuid::Uuid;
 #[cfg(feature = "ssr")]
 use {
     super::context::{reply, signed},
-    crate::domain::ids::new_id,
-    crate::domain::mutation::{EntityKind, Mutation, Op},
+    crate::domain::mutation::{EntityKind, Mutation},
     crate::server::services::{catalog, write_path},
 };
 
@@ -65,20 +64,9 @@ pub async fn save_product(
     reply(
         async {
             let (state, who) = signed().await?;
-            let data = form.to_data()?;
-            let (op, id) = match id {
-                Some(id) => (Op::Update, id),
-                None => (Op::Create, new_id()),
-            };
-            let m = Mutation {
-                entity: EntityKind::Product,
-                op,
-                id,
-                base_version: sync_version,
-                data,
-            };
-            write_path::apply(&state.db, &who.actor, m).await?;
-            catalog::product(&state.db, &who.actor, id).await
+            let m = Mutation::save(EntityKind::Product, id, sync_version, form.to_data()?);
+            let applied = write_path::apply(&state.db, &who.actor, m).await?;
+            catalog::product(&state.db, &who.actor, applied.id).await
         }
         .await,
     )
@@ -89,13 +77,7 @@ pub async fn delete_product(id: Uuid, sync_version: i64) -> Result<(), AppError>
     reply(
         async {
             let (state, who) = signed().await?;
-            let m = Mutation {
-                entity: EntityKind::Product,
-                op: Op::Delete,
-                id,
-                base_version: Some(sync_version),
-                data: Default::default(),
-            };
+            let m = Mutation::delete(EntityKind::Product, id, sync_version);
             write_path::apply(&state.db, &who.actor, m)
                 .await
                 .map(|_| ())
@@ -120,13 +102,7 @@ pub async fn adjust_stock(
             .parse()
             .map_err(|_| AppError::field("delta", "enter a whole number, like 12 or -3"))?;
         let data = serde_json::json!({ "product_id": product_id, "delta": delta, "reason": reason, "note": note });
-        let m = Mutation {
-            entity: EntityKind::StockMove,
-            op: Op::Create,
-            id: new_id(),
-            base_version: None,
-            data,
-        };
+        let m = Mutation::create(EntityKind::StockMove, data);
         write_path::apply(&state.db, &who.actor, m).await?;
         catalog::product(&state.db, &who.actor, product_id).await
         }
@@ -164,19 +140,9 @@ pub async fn save_category(
         };
         let data =
             serde_json::json!({ "name": name, "description": description, "sort_order": sort_order });
-        let (op, id) = match id {
-            Some(id) => (Op::Update, id),
-            None => (Op::Create, new_id()),
-        };
-        let m = Mutation {
-            entity: EntityKind::Category,
-            op,
-            id,
-            base_version: sync_version,
-            data,
-        };
-        write_path::apply(&state.db, &who.actor, m).await?;
-        catalog::category(&state.db, &who.actor, id).await
+        let m = Mutation::save(EntityKind::Category, id, sync_version, data);
+        let applied = write_path::apply(&state.db, &who.actor, m).await?;
+        catalog::category(&state.db, &who.actor, applied.id).await
         }
         .await,
     )
@@ -187,13 +153,7 @@ pub async fn delete_category(id: Uuid, sync_version: i64) -> Result<(), AppError
     reply(
         async {
             let (state, who) = signed().await?;
-            let m = Mutation {
-                entity: EntityKind::Category,
-                op: Op::Delete,
-                id,
-                base_version: Some(sync_version),
-                data: Default::default(),
-            };
+            let m = Mutation::delete(EntityKind::Category, id, sync_version);
             write_path::apply(&state.db, &who.actor, m)
                 .await
                 .map(|_| ())

@@ -68,6 +68,49 @@ pub struct Mutation {
     pub data: serde_json::Value,
 }
 
+impl Mutation {
+    /// A new record with a fresh UUIDv7.
+    pub fn create(entity: EntityKind, data: serde_json::Value) -> Mutation {
+        Mutation {
+            entity,
+            op: Op::Create,
+            id: super::ids::new_id(),
+            base_version: None,
+            data,
+        }
+    }
+
+    /// What a form's Save means: create when there is no id yet, else
+    /// update the version the form was opened at.
+    pub fn save(
+        entity: EntityKind,
+        id: Option<Uuid>,
+        base_version: Option<i64>,
+        data: serde_json::Value,
+    ) -> Mutation {
+        match id {
+            Some(id) => Mutation {
+                entity,
+                op: Op::Update,
+                id,
+                base_version,
+                data,
+            },
+            None => Mutation::create(entity, data),
+        }
+    }
+
+    pub fn delete(entity: EntityKind, id: Uuid, base_version: i64) -> Mutation {
+        Mutation {
+            entity,
+            op: Op::Delete,
+            id,
+            base_version: Some(base_version),
+            data: serde_json::Value::Null,
+        }
+    }
+}
+
 /// Who may make which change. Checked by the write path before anything
 /// else; the UI's hidden buttons are a courtesy, this is the rule.
 pub fn may_apply(role: Role, entity: EntityKind, op: Op) -> bool {

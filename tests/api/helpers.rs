@@ -5,7 +5,7 @@ use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
 use serde_json::{Value, json};
 use std::path::PathBuf;
 use tillwise::domain::ids::new_id;
-use tillwise::domain::mutation::{EntityKind, Mutation, Op};
+use tillwise::domain::mutation::{EntityKind, Mutation};
 use tillwise::server::services::{Actor, stores, write_path};
 use tillwise::server::settings::Settings;
 use tillwise::server::startup::Application;
@@ -252,21 +252,10 @@ pub async fn create(
     entity: EntityKind,
     data: Value,
 ) -> Uuid {
-    let id = new_id();
-    write_path::apply(
-        db,
-        actor,
-        Mutation {
-            entity,
-            op: Op::Create,
-            id,
-            base_version: None,
-            data,
-        },
-    )
-    .await
-    .unwrap_or_else(|e| panic!("seeding {entity:?}: {e:?}"));
-    id
+    write_path::apply(db, actor, Mutation::create(entity, data))
+        .await
+        .unwrap_or_else(|e| panic!("seeding {entity:?}: {e:?}"))
+        .id
 }
 
 pub fn browser() -> Client {

@@ -3,8 +3,7 @@ use super::extract::Signed;
 use super::records::{self, VersionParam, created};
 use crate::domain::catalog::{Category, Product};
 use crate::domain::error::AppError;
-use crate::domain::ids::new_id;
-use crate::domain::mutation::{EntityKind, Mutation, Op};
+use crate::domain::mutation::{EntityKind, Mutation};
 use crate::server::services::catalog::{self, ProductQuery};
 use crate::server::services::{Page, write_path};
 use crate::server::startup::AppState;
@@ -96,13 +95,7 @@ pub async fn adjust_stock(
     if let Some(object) = body.as_object_mut() {
         object.insert("product_id".into(), Value::String(product_id.to_string()));
     }
-    let m = Mutation {
-        entity: EntityKind::StockMove,
-        op: Op::Create,
-        id: new_id(),
-        base_version: None,
-        data: body,
-    };
+    let m = Mutation::create(EntityKind::StockMove, body);
     write_path::apply(&state.db, &who.actor, m).await?;
     let product = catalog::product(&state.db, &who.actor, product_id).await?;
     Ok((StatusCode::CREATED, Json(product)))

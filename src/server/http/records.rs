@@ -5,7 +5,6 @@
 use super::extract::Signed;
 use crate::domain::error::AppError;
 use crate::domain::fields::FieldReader;
-use crate::domain::ids::new_id;
 use crate::domain::mutation::{Applied, EntityKind, Mutation, Op};
 use crate::server::services::write_path;
 use crate::server::startup::AppState;
@@ -30,13 +29,8 @@ pub async fn create(
     let mut r = FieldReader::new(&data);
     let id = r.opt_uuid("id");
     r.finish(())?;
-    let m = Mutation {
-        entity,
-        op: Op::Create,
-        id: id.unwrap_or_else(new_id),
-        base_version: None,
-        data,
-    };
+    let mut m = Mutation::create(entity, data);
+    m.id = id.unwrap_or(m.id);
     write_path::apply(&state.db, &who.actor, m).await
 }
 
@@ -73,13 +67,7 @@ pub async fn delete(
             "name the version you are deleting: ?sync_version=N",
         )
     })?;
-    let m = Mutation {
-        entity,
-        op: Op::Delete,
-        id,
-        base_version: Some(base_version),
-        data: Value::Null,
-    };
+    let m = Mutation::delete(entity, id, base_version);
     write_path::apply(&state.db, &who.actor, m).await?;
     Ok(StatusCode::NO_CONTENT)
 }

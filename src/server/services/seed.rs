@@ -6,7 +6,7 @@ use super::{Actor, stores, write_path};
 use crate::domain::auth::Role;
 use crate::domain::error::AppError;
 use crate::domain::ids::new_id;
-use crate::domain::mutation::{EntityKind, Mutation, Op};
+use crate::domain::mutation::{EntityKind, Mutation};
 use sea_orm::DatabaseConnection;
 use serde_json::{Value, json};
 use uuid::Uuid;
@@ -73,20 +73,9 @@ async fn create(
     entity: EntityKind,
     data: Value,
 ) -> Result<Uuid, AppError> {
-    let id = new_id();
-    write_path::apply(
-        db,
-        actor,
-        Mutation {
-            entity,
-            op: Op::Create,
-            id,
-            base_version: None,
-            data,
-        },
-    )
-    .await?;
-    Ok(id)
+    Ok(write_path::apply(db, actor, Mutation::create(entity, data))
+        .await?
+        .id)
 }
 
 /// Seeds the demo stores if the database has no store yet. Returns whether
