@@ -11,7 +11,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 E2E_ADDR ?= 127.0.0.1:3210
 E2E_DATA := $(CURDIR)/target/e2e-data
 
-.PHONY: run test tools browser-tools unit e2e lint fmt release bench-help
+.PHONY: run test tools browser-tools unit e2e lint fmt release
 
 run: tools
 	cargo leptos serve
@@ -55,3 +55,9 @@ lint:
 
 fmt:
 	cargo fmt --all
+
+## Optimised server and WASM. wasm-opt comes from npm's binaryen (Debian's is too old).
+BINARYEN := $(HOME)/.cache/tillwise/binaryen
+release: tools
+	@[ -x $(BINARYEN)/node_modules/.bin/wasm-opt ] || npm install --prefix $(BINARYEN) --no-audit --no-fund binaryen@132
+	PATH="$(BINARYEN)/node_modules/.bin:$$PATH" cargo leptos build --release

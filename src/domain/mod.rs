@@ -10,4 +10,7 @@ pub mod ids;
 pub mod money;
 pub mod mutation;
 pub mod page;
+pub mod sale;
+pub mod sale_input;
+pub mod sale_record;
 pub mod staff;

@@ -13,6 +13,8 @@ pub enum EntityKind {
     StockMove,
     Employee,
     Customer,
+    Sale,
+    Credit,
 }
 
 impl EntityKind {
@@ -23,6 +25,8 @@ impl EntityKind {
             EntityKind::StockMove => "stock_move",
             EntityKind::Employee => "employee",
             EntityKind::Customer => "customer",
+            EntityKind::Sale => "sale",
+            EntityKind::Credit => "credit",
         }
     }
 
@@ -34,6 +38,8 @@ impl EntityKind {
             EntityKind::StockMove => "stock adjustment",
             EntityKind::Employee => "employee",
             EntityKind::Customer => "customer",
+            EntityKind::Sale => "sale",
+            EntityKind::Credit => "store credit",
         }
     }
 }
@@ -123,6 +129,10 @@ pub fn may_apply(role: Role, entity: EntityKind, op: Op) -> bool {
         // back office.
         (EntityKind::Customer, Op::Create | Op::Update) => true,
         (EntityKind::Customer, Op::Delete) => role.is_manager(),
+        // Everyone on the till sells. Sales are never edited: the write path
+        // refuses updates and deletes of them whoever asks.
+        (EntityKind::Sale, _) => true,
+        (EntityKind::Credit, _) => role.is_manager(),
     }
 }
 

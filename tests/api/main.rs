@@ -9,4 +9,5 @@ mod catalog;
 mod isolation;
 mod migrations;
 mod platform;
+mod sales;
 mod write_path;

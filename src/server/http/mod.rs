@@ -7,6 +7,7 @@ mod catalog;
 pub mod extract;
 mod health;
 mod records;
+mod sales;
 
 use crate::server::startup::AppState;
 use axum::Router;
@@ -46,5 +47,7 @@ pub fn api_router() -> Router<AppState> {
                 .put(catalog::update_category)
                 .delete(catalog::delete_category),
         )
+        .route("/sales", get(sales::list_sales).post(sales::record_sale))
+        .route("/sales/{id}", get(sales::get_sale))
         .fallback(|| async { crate::domain::error::AppError::not_found("API endpoint") })
 }

@@ -7,6 +7,7 @@ pub mod auth;
 pub mod catalog;
 pub mod customers;
 pub mod feed;
+pub mod sales;
 pub mod seed;
 pub mod staff;
 pub mod stores;

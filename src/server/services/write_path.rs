@@ -4,11 +4,12 @@
 //! of them are written or none.
 
 use super::feed::{self, FeedEntry};
-use super::{Actor, audit, catalog, customers, staff};
+use super::{Actor, audit, catalog, customers, sales, staff};
 use crate::domain::catalog::{CategoryDraft, ProductDraft, StockAdjustment};
 use crate::domain::customer::CustomerDraft;
 use crate::domain::error::{AppError, ErrorCode};
 use crate::domain::mutation::{Applied, EntityKind, Mutation, Op, may_apply};
+use crate::domain::sale_input::SaleInput;
 use crate::domain::staff::EmployeeDraft;
 use crate::server::error::DbResultExt;
 use chrono::{DateTime, Utc};
@@ -35,6 +36,7 @@ enum Payload {
     StockMove(StockAdjustment),
     Employee(staff::PreparedEmployee),
     Customer(CustomerDraft),
+    Sale(SaleInput),
     Delete,
 }
 
@@ -75,6 +77,7 @@ pub async fn apply(
         }
         Payload::Employee(prepared) => staff::write_employee(&txn, &target, prepared).await?,
         Payload::Customer(draft) => customers::write_customer(&txn, &target, Some(draft)).await?,
+        Payload::Sale(input) => sales::write_sale(&txn, &target, input).await?,
         Payload::Delete => match m.entity {
             EntityKind::Product => catalog::write_product(&txn, &target, None).await?,
             EntityKind::Category => catalog::write_category(&txn, &target, None).await?,
@@ -107,6 +110,9 @@ pub async fn apply(
 
 async fn parse(m: &Mutation) -> Result<Payload, AppError> {
     Ok(match (m.entity, m.op) {
+        // Sales are immutable: refunds and voids are new sales.
+        (EntityKind::Sale, Op::Create) => Payload::Sale(SaleInput::parse(&m.data)?),
+        (EntityKind::Sale, op) => return Err(unsupported(EntityKind::Sale, op)),
         (_, Op::Delete) => Payload::Delete,
         (EntityKind::Product, _) => Payload::Product(ProductDraft::parse(&m.data)?),
         (EntityKind::Category, _) => Payload::Category(CategoryDraft::parse(&m.data)?),

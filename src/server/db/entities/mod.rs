@@ -5,10 +5,14 @@
 pub mod audit_entry;
 pub mod category;
 pub mod change;
+pub mod credit;
 pub mod customer;
 pub mod device;
 pub mod employee;
+pub mod payment;
 pub mod product;
+pub mod sale;
+pub mod sale_line;
 pub mod session;
 pub mod stock_move;
 pub mod store;

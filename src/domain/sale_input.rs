@@ -1,0 +1,182 @@
+//! A sale as a till sends it (DESIGN.md "Sync wire format"): the lines at
+//! the prices the customer paid, the payments, the customer, a cart
+//! discount and the till's clock. Totals are never taken from the till.
+
+use super::error::{AppError, FieldErrors};
+use super::fields::FieldReader;
+use super::sale::{Payment, PaymentMethod};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use uuid::Uuid;
+
+/// Most lines one sale may have.
+pub const MAX_LINES: usize = 500;
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SaleLineInput {
+    pub product_id: Uuid,
+    pub quantity: i64,
+    pub unit_price_cents: i64,
+    pub discount_cents: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SaleInput {
+    pub lines: Vec<SaleLineInput>,
+    pub payments: Vec<Payment>,
+    pub customer_id: Option<Uuid>,
+    pub discount_cents: i64,
+    pub created_at: DateTime<Utc>,
+}
+
+/// Parses each element of the array `name` with `parse`, naming errors
+/// `name[i].field`.
+fn each<T>(
+    data: &Value,
+    name: &str,
+    errors: &mut FieldErrors,
+    parse: impl Fn(&Value) -> Result<T, AppError>,
+) -> Vec<T> {
+    let Some(items) = data.get(name).and_then(Value::as_array) else {
+        errors.insert(name.into(), "is required: a list".into());
+        return Vec::new();
+    };
+    if items.is_empty() {
+        errors.insert(name.into(), "needs at least one entry".into());
+    }
+    if items.len() > MAX_LINES {
+        errors.insert(name.into(), format!("has more than {MAX_LINES} entries"));
+    }
+    items
+        .iter()
+        .enumerate()
+        .filter_map(|(i, item)| match parse(item) {
+            Ok(v) => Some(v),
+            Err(e) => {
+                for (field, problem) in e.field_errors() {
+                    errors.insert(format!("{name}[{i}].{field}"), problem);
+                }
+                None
+            }
+        })
+        .collect()
+}
+
+fn parse_line(item: &Value) -> Result<SaleLineInput, AppError> {
+    let mut r = FieldReader::new(item);
+    let product_id = r.uuid("product_id");
+    let quantity = r.int_in("quantity", 1..=100_000, None);
+    let unit_price_cents = r.int_in(
+        "unit_price_cents",
+        0..=super::catalog::MAX_PRICE_CENTS,
+        None,
+    );
+    let discount_cents = r.int_in("discount_cents", 0..=i64::MAX / 4, Some(0));
+    r.finish(SaleLineInput {
+        product_id,
+        quantity,
+        unit_price_cents,
+        discount_cents,
+    })
+}
+
+fn parse_payment(item: &Value) -> Result<Payment, AppError> {
+    let mut r = FieldReader::new(item);
+    let method_text = r.text("method", 10);
+    let method: Option<PaymentMethod> =
+        serde_json::from_value(Value::String(method_text.clone())).ok();
+    if method.is_none() && !method_text.is_empty() {
+        r.fail("method", "choose cash, card or credit");
+    }
+    let amount_cents = r.int_in("amount_cents", 1..=i64::MAX / 4, None);
+    r.finish(Payment {
+        method: method.unwrap_or(PaymentMethod::Cash),
+        amount_cents,
+    })
+}
+
+impl SaleInput {
+    pub fn parse(data: &Value) -> Result<SaleInput, AppError> {
+        let mut errors = FieldErrors::new();
+        let lines = each(data, "lines", &mut errors, parse_line);
+        let payments = each(data, "payments", &mut errors, parse_payment);
+        let mut r = FieldReader::new(data);
+        let customer_id = r.opt_uuid("customer_id");
+        let discount_cents = r.int_in("discount_cents", 0..=i64::MAX / 4, Some(0));
+        let created_at = match r.opt_text("created_at", 40) {
+            None => Utc::now(),
+            Some(text) => match DateTime::parse_from_rfc3339(&text) {
+                Ok(t) => t.with_timezone(&Utc),
+                Err(_) => {
+                    r.fail(
+                        "created_at",
+                        "use an RFC 3339 time, like 2026-11-25T10:00:00Z",
+                    );
+                    Utc::now()
+                }
+            },
+        };
+        if let Err(e) = r.finish(()) {
+            errors.extend(e.field_errors());
+        }
+        if errors.is_empty() {
+            Ok(SaleInput {
+                lines,
+                payments,
+                customer_id,
+                discount_cents,
+                created_at,
+            })
+        } else {
+            Err(AppError::validation(errors))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn a_sale_from_the_wire_parses() {
+        let id = Uuid::now_v7();
+        let s = SaleInput::parse(&json!({
+            "lines": [{"product_id": id, "quantity": 2, "unit_price_cents": 350}],
+            "payments": [{"method": "cash", "amount_cents": 1000}],
+            "created_at": "2026-11-25T10:00:00Z"
+        }))
+        .unwrap();
+        assert_eq!(s.lines[0].discount_cents, 0);
+        assert_eq!(s.payments[0].method, PaymentMethod::Cash);
+        assert_eq!(s.created_at.to_rfc3339(), "2026-11-25T10:00:00+00:00");
+    }
+
+    #[test]
+    fn every_bad_field_is_named_with_its_place() {
+        let f = SaleInput::parse(&json!({
+            "lines": [{"product_id": "x", "quantity": 0, "unit_price_cents": 1}],
+            "payments": [{"method": "cheque", "amount_cents": 0}],
+            "created_at": "yesterday"
+        }))
+        .unwrap_err()
+        .field_errors();
+        for k in [
+            "lines[0].product_id",
+            "lines[0].quantity",
+            "payments[0].method",
+            "payments[0].amount_cents",
+            "created_at",
+        ] {
+            assert!(f.contains_key(k), "{k} missing in {f:?}");
+        }
+        let f = SaleInput::parse(&json!({"lines": [], "payments": "cash"}))
+            .unwrap_err()
+            .field_errors();
+        assert!(
+            f.contains_key("lines") && f.contains_key("payments"),
+            "{f:?}"
+        );
+    }
+}

@@ -1,0 +1,66 @@
+//! Sales: recorded once per client-made id, never edited. Recording one
+//! goes through the write path; a replay of a known id returns the stored
+//! sale and changes nothing.
+
+mod read;
+mod write;
+
+pub use read::{SaleQuery, sale, sales};
+pub(in crate::server::services) use write::write_sale;
+
+use super::{Actor, write_path};
+use crate::domain::error::AppError;
+use crate::domain::mutation::{EntityKind, Mutation, Op};
+use crate::domain::sale_record::Sale;
+use sea_orm::DatabaseConnection;
+use serde_json::Value;
+use uuid::Uuid;
+
+/// A sale as stored, and whether this request was a replay of it.
+#[derive(Debug)]
+pub struct Recorded {
+    pub sale: Sale,
+    pub replayed: bool,
+}
+
+/// Records the sale `id` from `data`, exactly once: sending the same id
+/// again (a till retrying after a lost response) returns the stored sale.
+pub async fn record_sale(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    id: Uuid,
+    data: Value,
+) -> Result<Recorded, AppError> {
+    if let Some(sale) = read::find(db, actor.store_id, id).await? {
+        return Ok(Recorded {
+            sale,
+            replayed: true,
+        });
+    }
+    let mutation = Mutation {
+        entity: EntityKind::Sale,
+        op: Op::Create,
+        id,
+        base_version: None,
+        data,
+    };
+    match write_path::apply(db, actor, mutation).await {
+        Ok(_) => {
+            let sale = read::find(db, actor.store_id, id)
+                .await?
+                .ok_or_else(AppError::internal)?;
+            Ok(Recorded {
+                sale,
+                replayed: false,
+            })
+        }
+        // Two copies of one sale raced: the other one won, and this is it.
+        Err(e) => match read::find(db, actor.store_id, id).await? {
+            Some(sale) => Ok(Recorded {
+                sale,
+                replayed: true,
+            }),
+            None => Err(e),
+        },
+    }
+}

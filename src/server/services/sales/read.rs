@@ -1,0 +1,156 @@
+//! Sales history, scoped to the store.
+
+use crate::domain::error::AppError;
+use crate::domain::page::{Page, page_limit};
+use crate::domain::sale::{Payment, PaymentMethod};
+use crate::domain::sale_record::{Sale, SoldLine};
+use crate::server::db::entities::{payment, sale, sale_line};
+use crate::server::error::DbResultExt;
+use crate::server::services::Actor;
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect,
+};
+use serde::Deserialize;
+use uuid::Uuid;
+
+#[derive(Clone, Debug, Default, Deserialize)]
+pub struct SaleQuery {
+    pub from: Option<DateTime<Utc>>,
+    pub to: Option<DateTime<Utc>>,
+    pub employee_id: Option<Uuid>,
+    pub customer_id: Option<Uuid>,
+    pub payment_method: Option<String>,
+    pub limit: Option<u64>,
+    pub offset: Option<u64>,
+}
+
+async fn with_details(
+    db: &impl ConnectionTrait,
+    rows: Vec<sale::Model>,
+) -> Result<Vec<Sale>, AppError> {
+    let ids: Vec<Uuid> = rows.iter().map(|s| s.id).collect();
+    let lines = sale_line::Entity::find()
+        .filter(sale_line::Column::SaleId.is_in(ids.clone()))
+        .order_by_asc(sale_line::Column::LineNo)
+        .all(db)
+        .await
+        .or_internal()?;
+    let payments = payment::Entity::find()
+        .filter(payment::Column::SaleId.is_in(ids))
+        .all(db)
+        .await
+        .or_internal()?;
+    Ok(rows
+        .into_iter()
+        .map(|s| Sale {
+            lines: lines
+                .iter()
+                .filter(|l| l.sale_id == s.id)
+                .map(|l| SoldLine {
+                    line_no: l.line_no,
+                    product_id: l.product_id,
+                    name: l.name.clone(),
+                    quantity: l.quantity,
+                    unit_price_cents: l.unit_price_cents,
+                    discount_cents: l.discount_cents,
+                    tax_rate_bp: l.tax_rate_bp,
+                    tax_cents: l.tax_cents,
+                    total_cents: l.total_cents,
+                })
+                .collect(),
+            payments: payments
+                .iter()
+                .filter(|p| p.sale_id == s.id)
+                .filter_map(|p| {
+                    let method: PaymentMethod =
+                        serde_json::from_value(serde_json::Value::String(p.method.clone())).ok()?;
+                    Some(Payment {
+                        method,
+                        amount_cents: p.amount_cents,
+                    })
+                })
+                .collect(),
+            id: s.id,
+            number: s.number,
+            employee_id: s.employee_id,
+            customer_id: s.customer_id,
+            original_sale_id: s.original_sale_id,
+            status: s.status,
+            payment_status: s.payment_status,
+            payment_method: s.payment_method,
+            subtotal_cents: s.subtotal_cents,
+            discount_cents: s.discount_cents,
+            tax_cents: s.tax_cents,
+            total_cents: s.total_cents,
+            paid_cents: s.paid_cents,
+            change_cents: s.change_cents,
+            created_at: s.created_at,
+            received_at: s.received_at,
+            sync_version: s.sync_version,
+        })
+        .collect())
+}
+
+pub(super) async fn find(
+    db: &impl ConnectionTrait,
+    store_id: Uuid,
+    id: Uuid,
+) -> Result<Option<Sale>, AppError> {
+    let row = sale::Entity::find_by_id(id)
+        .filter(sale::Column::StoreId.eq(store_id))
+        .one(db)
+        .await
+        .or_internal()?;
+    Ok(match row {
+        Some(row) => with_details(db, vec![row]).await?.pop(),
+        None => None,
+    })
+}
+
+pub async fn sale(db: &DatabaseConnection, actor: &Actor, id: Uuid) -> Result<Sale, AppError> {
+    find(db, actor.store_id, id)
+        .await?
+        .ok_or_else(|| AppError::not_found("sale"))
+}
+
+/// Newest first, filtered as the reference list's sales screen needs.
+pub async fn sales(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    q: &SaleQuery,
+) -> Result<Page<Sale>, AppError> {
+    let mut select = sale::Entity::find().filter(sale::Column::StoreId.eq(actor.store_id));
+    if let Some(from) = q.from {
+        select = select.filter(sale::Column::CreatedAt.gte(from));
+    }
+    if let Some(to) = q.to {
+        select = select.filter(sale::Column::CreatedAt.lt(to));
+    }
+    if let Some(e) = q.employee_id {
+        select = select.filter(sale::Column::EmployeeId.eq(e));
+    }
+    if let Some(c) = q.customer_id {
+        select = select.filter(sale::Column::CustomerId.eq(c));
+    }
+    if let Some(m) = &q.payment_method {
+        select = select.filter(sale::Column::PaymentMethod.eq(m.as_str()));
+    }
+    let (limit, offset) = (page_limit(q.limit), q.offset.unwrap_or(0));
+    let total = select.clone().count(db).await.or_internal()?;
+    let rows = select
+        .order_by_desc(sale::Column::CreatedAt)
+        .order_by_desc(sale::Column::Id)
+        .limit(limit)
+        .offset(offset)
+        .all(db)
+        .await
+        .or_internal()?;
+    Ok(Page {
+        items: with_details(db, rows).await?,
+        total,
+        limit,
+        offset,
+    })
+}

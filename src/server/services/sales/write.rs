@@ -1,0 +1,335 @@
+//! Writing a sale, inside the write path's transaction: the sale, its
+//! lines and payments, a stock move per line (a delta, so tills selling the
+//! last unit at once both count), the customer's totals and any store
+//! credit. The server prices it: tax by each product's rate, totals from
+//! the lines; the prices the customer paid stand.
+
+use crate::domain::error::{AppError, FieldErrors};
+use crate::domain::ids::new_id;
+use crate::domain::mutation::EntityKind;
+use crate::domain::sale::{PricedLine, compute_totals, settle};
+use crate::domain::sale_input::SaleInput;
+use crate::server::db::entities::{
+    credit, customer, payment, product, sale, sale_line, stock_move, store,
+};
+use crate::server::error::DbResultExt;
+use crate::server::services::feed::{FeedEntry, FeedOp};
+use crate::server::services::versioned::id_taken;
+use crate::server::services::write_path::{Target, Written};
+use chrono::Duration;
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter,
+};
+use std::collections::BTreeMap;
+use uuid::Uuid;
+
+/// Days a customer has to pay store credit.
+pub const CREDIT_DAYS: i64 = 30;
+
+fn serde_name<T: serde::Serialize>(value: &T) -> String {
+    serde_json::to_value(value)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
+pub(in crate::server::services) async fn write_sale(
+    txn: &DatabaseTransaction,
+    t: &Target<'_>,
+    input: SaleInput,
+) -> Result<Written, AppError> {
+    let store_id = t.actor.store_id;
+    let employee_id = t.actor.employee_id.ok_or_else(AppError::forbidden)?;
+    if sale::Entity::find_by_id(t.id)
+        .count(txn)
+        .await
+        .or_internal()?
+        > 0
+    {
+        return Err(id_taken(EntityKind::Sale));
+    }
+    let shop = store::Entity::find_by_id(store_id)
+        .one(txn)
+        .await
+        .or_internal()?
+        .ok_or_else(AppError::internal)?;
+
+    // Products of this store, deleted ones too: a till that was offline may
+    // sell something removed meanwhile, and the goods are still gone.
+    let ids: Vec<Uuid> = input.lines.iter().map(|l| l.product_id).collect();
+    let products: BTreeMap<Uuid, product::Model> = product::Entity::find()
+        .filter(product::Column::StoreId.eq(store_id))
+        .filter(product::Column::Id.is_in(ids))
+        .all(txn)
+        .await
+        .or_internal()?
+        .into_iter()
+        .map(|p| (p.id, p))
+        .collect();
+    let mut errors = FieldErrors::new();
+    for (i, line) in input.lines.iter().enumerate() {
+        if !products.contains_key(&line.product_id) {
+            errors.insert(
+                format!("lines[{i}].product_id"),
+                "is not a product of this store".into(),
+            );
+        }
+    }
+    if let Some(customer_id) = input.customer_id {
+        let known = customer::Entity::find_by_id(customer_id)
+            .filter(customer::Column::StoreId.eq(store_id))
+            .count(txn)
+            .await
+            .or_internal()?;
+        if known == 0 {
+            errors.insert(
+                "customer_id".into(),
+                "is not a customer of this store".into(),
+            );
+        }
+    }
+    if !errors.is_empty() {
+        return Err(AppError::validation(errors));
+    }
+
+    let priced: Vec<PricedLine> = input
+        .lines
+        .iter()
+        .map(|l| PricedLine {
+            quantity: l.quantity,
+            unit_price_cents: l.unit_price_cents,
+            discount_cents: l.discount_cents,
+            tax_rate_bp: products[&l.product_id].tax_rate_bp,
+        })
+        .collect();
+    let totals =
+        compute_totals(&priced, input.discount_cents, shop.prices_include_tax).map_err(|e| {
+            let field = if e == crate::domain::sale::TotalsError::CartDiscount {
+                "discount_cents"
+            } else {
+                "lines"
+            };
+            AppError::field(field, e.to_string())
+        })?;
+    let settled = settle(
+        totals.total_cents,
+        &input.payments,
+        input.customer_id.is_some(),
+    )
+    .map_err(|e| AppError::field("payments", e.to_string()))?;
+
+    store::Entity::update_many()
+        .col_expr(
+            store::Column::SaleSeq,
+            Expr::col(store::Column::SaleSeq).add(1),
+        )
+        .filter(store::Column::Id.eq(store_id))
+        .exec(txn)
+        .await
+        .or_internal()?;
+    let number = store::Entity::find_by_id(store_id)
+        .one(txn)
+        .await
+        .or_internal()?
+        .map_or(0, |s| s.sale_seq);
+
+    sale::Entity::insert(sale::ActiveModel {
+        id: Set(t.id),
+        store_id: Set(store_id),
+        number: Set(number),
+        employee_id: Set(employee_id),
+        customer_id: Set(input.customer_id),
+        shift_id: Set(None),
+        device_id: Set(t.actor.device_id),
+        original_sale_id: Set(None),
+        status: Set("completed".into()),
+        payment_status: Set(serde_name(&settled.status)),
+        payment_method: Set(settled.method.clone()),
+        subtotal_cents: Set(totals.subtotal_cents),
+        discount_cents: Set(totals.discount_cents),
+        tax_cents: Set(totals.tax_cents),
+        total_cents: Set(totals.total_cents),
+        paid_cents: Set(settled.paid_cents),
+        change_cents: Set(settled.change_cents),
+        created_at: Set(input.created_at),
+        received_at: Set(t.now),
+        sync_version: Set(1),
+        last_synced_at: Set(t.now),
+    })
+    .exec_without_returning(txn)
+    .await
+    .or_internal()?;
+
+    let lines = input
+        .lines
+        .iter()
+        .zip(&totals.lines)
+        .enumerate()
+        .map(|(i, (l, lt))| sale_line::ActiveModel {
+            id: Set(new_id()),
+            sale_id: Set(t.id),
+            store_id: Set(store_id),
+            line_no: Set(i as i32 + 1),
+            product_id: Set(l.product_id),
+            name: Set(products[&l.product_id].name.clone()),
+            quantity: Set(l.quantity),
+            unit_price_cents: Set(l.unit_price_cents),
+            discount_cents: Set(lt.discount_cents),
+            tax_rate_bp: Set(products[&l.product_id].tax_rate_bp),
+            tax_cents: Set(lt.tax_cents),
+            total_cents: Set(lt.total_cents),
+        });
+    sale_line::Entity::insert_many(lines)
+        .exec_without_returning(txn)
+        .await
+        .or_internal()?;
+    let payments = input.payments.iter().map(|p| payment::ActiveModel {
+        id: Set(new_id()),
+        sale_id: Set(t.id),
+        store_id: Set(store_id),
+        method: Set(serde_name(&p.method)),
+        amount_cents: Set(p.amount_cents),
+        created_at: Set(input.created_at),
+    });
+    payment::Entity::insert_many(payments)
+        .exec_without_returning(txn)
+        .await
+        .or_internal()?;
+
+    // One stock move per line; one quantity update per product.
+    let moves = input.lines.iter().map(|l| stock_move::ActiveModel {
+        id: Set(new_id()),
+        store_id: Set(store_id),
+        product_id: Set(l.product_id),
+        delta: Set(-l.quantity),
+        reason: Set("sale".into()),
+        sale_id: Set(Some(t.id)),
+        employee_id: Set(Some(employee_id)),
+        note: Set(None),
+        created_at: Set(input.created_at),
+    });
+    stock_move::Entity::insert_many(moves)
+        .exec_without_returning(txn)
+        .await
+        .or_internal()?;
+    let mut sold: BTreeMap<Uuid, i64> = BTreeMap::new();
+    for l in &input.lines {
+        *sold.entry(l.product_id).or_default() += l.quantity;
+    }
+    let mut feed = vec![FeedEntry {
+        entity: EntityKind::Sale,
+        id: t.id,
+        op: FeedOp::Upsert,
+        version: 1,
+    }];
+    for (product_id, quantity) in &sold {
+        product::Entity::update_many()
+            .col_expr(
+                product::Column::Quantity,
+                Expr::col(product::Column::Quantity).sub(*quantity),
+            )
+            .filter(product::Column::Id.eq(*product_id))
+            .exec(txn)
+            .await
+            .or_internal()?;
+        let version = products[product_id].sync_version;
+        feed.push(FeedEntry {
+            entity: EntityKind::Product,
+            id: *product_id,
+            op: FeedOp::Upsert,
+            version,
+        });
+    }
+
+    if let Some(customer_id) = input.customer_id {
+        // Totals are derived from sales, added as deltas like stock.
+        customer::Entity::update_many()
+            .col_expr(
+                customer::Column::TotalSpentCents,
+                Expr::col(customer::Column::TotalSpentCents).add(totals.total_cents),
+            )
+            .col_expr(
+                customer::Column::TotalOrders,
+                Expr::col(customer::Column::TotalOrders).add(1),
+            )
+            .filter(customer::Column::Id.eq(customer_id))
+            .exec(txn)
+            .await
+            .or_internal()?;
+        // A sale rung up offline may arrive after a newer one.
+        customer::Entity::update_many()
+            .col_expr(customer::Column::LastOrderAt, Expr::value(input.created_at))
+            .filter(customer::Column::Id.eq(customer_id))
+            .filter(
+                sea_orm::Condition::any()
+                    .add(customer::Column::LastOrderAt.is_null())
+                    .add(customer::Column::LastOrderAt.lt(input.created_at)),
+            )
+            .exec(txn)
+            .await
+            .or_internal()?;
+        let version = customer::Entity::find_by_id(customer_id)
+            .one(txn)
+            .await
+            .or_internal()?
+            .map_or(1, |c| c.sync_version);
+        feed.push(FeedEntry {
+            entity: EntityKind::Customer,
+            id: customer_id,
+            op: FeedOp::Upsert,
+            version,
+        });
+
+        if settled.on_credit_cents > 0 {
+            let credit_id = new_id();
+            credit::Entity::insert(credit::ActiveModel {
+                id: Set(credit_id),
+                store_id: Set(store_id),
+                customer_id: Set(customer_id),
+                sale_id: Set(Some(t.id)),
+                amount_cents: Set(settled.on_credit_cents),
+                paid_cents: Set(0),
+                status: Set("pending".into()),
+                due_date: Set(Some(
+                    (input.created_at + Duration::days(CREDIT_DAYS)).date_naive(),
+                )),
+                paid_at: Set(None),
+                created_at: Set(t.now),
+                updated_at: Set(t.now),
+                deleted_at: Set(None),
+                sync_version: Set(1),
+                last_synced_at: Set(t.now),
+            })
+            .exec_without_returning(txn)
+            .await
+            .or_internal()?;
+            feed.push(FeedEntry {
+                entity: EntityKind::Credit,
+                id: credit_id,
+                op: FeedOp::Upsert,
+                version: 1,
+            });
+        }
+    }
+
+    let after = serde_json::json!({
+        "number": number,
+        "lines": input.lines,
+        "payments": input.payments,
+        "customer_id": input.customer_id,
+        "subtotal_cents": totals.subtotal_cents,
+        "discount_cents": totals.discount_cents,
+        "tax_cents": totals.tax_cents,
+        "total_cents": totals.total_cents,
+        "change_cents": settled.change_cents,
+        "payment_status": settled.status,
+        "created_at": input.created_at,
+    });
+    Ok(Written {
+        before: None,
+        after,
+        version: 1,
+        feed,
+    })
+}
