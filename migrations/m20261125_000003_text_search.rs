@@ -49,14 +49,16 @@ const POSTGRES_UP: &[&str] = &[
     "CREATE INDEX products_search_name ON products USING gin (lower(name) gin_trgm_ops)",
     "CREATE INDEX products_search_sku ON products USING gin (lower(sku) gin_trgm_ops)",
     "CREATE INDEX customers_search_name ON customers USING gin (lower(name) gin_trgm_ops)",
-    "CREATE INDEX customers_search_contact ON customers USING gin ((lower(coalesce(phone, '') || ' ' || coalesce(email, ''))) gin_trgm_ops)",
+    "CREATE INDEX customers_search_phone ON customers USING gin (lower(phone) gin_trgm_ops)",
+    "CREATE INDEX customers_search_email ON customers USING gin (lower(email) gin_trgm_ops)",
 ];
 
 const POSTGRES_DOWN: &[&str] = &[
     "DROP INDEX products_search_name",
     "DROP INDEX products_search_sku",
     "DROP INDEX customers_search_name",
-    "DROP INDEX customers_search_contact",
+    "DROP INDEX customers_search_phone",
+    "DROP INDEX customers_search_email",
 ];
 
 async fn run(manager: &SchemaManager<'_>, sqlite: &[&str], postgres: &[&str]) -> Result<(), DbErr> {

@@ -6,6 +6,7 @@ mod helpers;
 
 mod auth;
 mod catalog;
+mod customers;
 mod isolation;
 mod migrations;
 mod platform;

@@ -4,6 +4,7 @@
 mod auth;
 pub mod body;
 mod catalog;
+mod customers;
 pub mod extract;
 mod health;
 mod records;
@@ -46,6 +47,16 @@ pub fn api_router() -> Router<AppState> {
             get(catalog::get_category)
                 .put(catalog::update_category)
                 .delete(catalog::delete_category),
+        )
+        .route(
+            "/customers",
+            get(customers::list_customers).post(customers::create_customer),
+        )
+        .route(
+            "/customers/{id}",
+            get(customers::get_customer)
+                .put(customers::update_customer)
+                .delete(customers::delete_customer),
         )
         .route("/sales", get(sales::list_sales).post(sales::record_sale))
         .route("/sales/{id}", get(sales::get_sale))

@@ -6,6 +6,7 @@ use crate::domain::error::AppError;
 use crate::domain::mutation::EntityKind;
 use crate::server::db::entities::customer;
 use crate::server::error::DbResultExt;
+use crate::server::services::search::text_match;
 use crate::server::services::versioned::{self, Change, Versioned};
 use crate::server::services::write_path::{Target, Written};
 use crate::server::services::{Actor, Page, page_limit};
@@ -14,18 +15,34 @@ use sea_orm::{
     ActiveValue::Set, ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
     PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
+use serde::Deserialize;
 use uuid::Uuid;
+
+#[derive(Clone, Debug, Default, Deserialize)]
+pub struct CustomerQuery {
+    /// Words of the name, or part of the phone number or e-mail.
+    pub q: Option<String>,
+    pub limit: Option<u64>,
+    pub offset: Option<u64>,
+}
 
 pub async fn customers(
     db: &DatabaseConnection,
     actor: &Actor,
-    limit: Option<u64>,
-    offset: Option<u64>,
+    query: &CustomerQuery,
 ) -> Result<Page<Customer>, AppError> {
-    let select = customer::Entity::find()
+    let mut select = customer::Entity::find()
         .filter(customer::Column::StoreId.eq(actor.store_id))
         .filter(customer::Column::DeletedAt.is_null());
-    let (limit, offset) = (page_limit(limit), offset.unwrap_or(0));
+    if let Some(q) = query.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+        let columns = [
+            (customer::Entity, customer::Column::Name),
+            (customer::Entity, customer::Column::Phone),
+            (customer::Entity, customer::Column::Email),
+        ];
+        select = select.filter(text_match(db, "customers", "customers_fts", q, &columns));
+    }
+    let (limit, offset) = (page_limit(query.limit), query.offset.unwrap_or(0));
     let total = select.clone().count(db).await.or_internal()?;
     let items = select
         .order_by_asc(customer::Column::Name)

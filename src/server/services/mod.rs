@@ -8,6 +8,7 @@ pub mod catalog;
 pub mod customers;
 pub mod feed;
 pub mod sales;
+mod search;
 pub mod seed;
 pub mod staff;
 pub mod stores;

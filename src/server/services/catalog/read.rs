@@ -4,10 +4,10 @@
 use crate::domain::catalog::{Category, Product};
 use crate::domain::error::AppError;
 use crate::server::db::entities::{category, product};
-use crate::server::db::is_sqlite;
 use crate::server::error::DbResultExt;
+use crate::server::services::search::text_match;
 use crate::server::services::{Actor, Page, page_limit};
-use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr};
+use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ColumnTrait, Condition, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
     QueryOrder, QuerySelect,
@@ -75,45 +75,15 @@ pub async fn products(
     })
 }
 
-/// Name or SKU words (prefix match) or an exact barcode. FTS5 on SQLite;
-/// trigram-indexed LIKE on PostgreSQL.
+/// Name or SKU words, or an exact barcode.
 fn search_condition(db: &DatabaseConnection, q: &str) -> Condition {
-    let barcode = product::Column::Barcode.eq(q);
-    if is_sqlite(db) {
-        match fts_query(q) {
-            Some(fts) => Condition::any().add(barcode).add(Expr::cust_with_values(
-                "products.rowid IN (SELECT rowid FROM products_fts WHERE products_fts MATCH ?)",
-                [fts],
-            )),
-            None => Condition::any().add(barcode),
-        }
-    } else {
-        let pattern = format!("%{}%", escape_like(&q.to_lowercase()));
-        let like = |column: product::Column| {
-            Expr::expr(Func::lower(Expr::col((product::Entity, column))))
-                .like(LikeExpr::new(pattern.clone()).escape('!'))
-        };
-        Condition::any()
-            .add(barcode)
-            .add(like(product::Column::Name))
-            .add(like(product::Column::Sku))
-    }
-}
-
-/// Turns typed words into an FTS5 query that cannot be a syntax error:
-/// each word quoted, as a prefix, all required.
-pub(crate) fn fts_query(q: &str) -> Option<String> {
-    let words: Vec<String> = q
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(|w| format!("\"{w}\"*"))
-        .collect();
-    (!words.is_empty()).then(|| words.join(" "))
-}
-
-/// Escapes LIKE wildcards, with `!` as the escape character.
-fn escape_like(s: &str) -> String {
-    s.replace('!', "!!").replace('%', "!%").replace('_', "!_")
+    let columns = [
+        (product::Entity, product::Column::Name),
+        (product::Entity, product::Column::Sku),
+    ];
+    Condition::any()
+        .add(product::Column::Barcode.eq(q))
+        .add(text_match(db, "products", "products_fts", q, &columns))
 }
 
 pub async fn product(
@@ -171,21 +141,4 @@ pub async fn category(
         .or_internal()?
         .map(Category::from)
         .ok_or_else(|| AppError::not_found("category"))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn typed_words_become_a_safe_prefix_query() {
-        assert_eq!(fts_query("green te").as_deref(), Some("\"green\"* \"te\"*"));
-        assert_eq!(fts_query("\"; DROP *").as_deref(), Some("\"DROP\"*"));
-        assert_eq!(fts_query("  -- "), None);
-    }
-
-    #[test]
-    fn like_wildcards_are_escaped() {
-        assert_eq!(escape_like("50%_off!"), "50!%!_off!!");
-    }
 }
