@@ -2,7 +2,9 @@
 
 use crate::ui::components::layout::Layout;
 use crate::ui::components::toast::provide_toasts;
-use crate::ui::pages::{CategoriesPage, HomePage, LoginPage, PairPage, ProductsPage, TillPage};
+use crate::ui::pages::{
+    CategoriesPage, CheckoutPage, HomePage, LoginPage, PairPage, ProductsPage, TillPage,
+};
 use crate::ui::session::provide_session;
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
@@ -41,6 +43,7 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=|| view! { <p class="notice">"There is no such page."</p> }>
                     <Route path=path!("/") view=HomePage/>
                     <Route path=path!("/login") view=LoginPage/>
+                    <Route path=path!("/checkout") view=CheckoutPage/>
                     <Route path=path!("/till") view=TillPage/>
                     <Route path=path!("/pair") view=PairPage/>
                     <Route path=path!("/products") view=ProductsPage/>

@@ -3,6 +3,7 @@
 
 pub mod auth;
 pub mod catalog;
+pub mod sales;
 
 #[cfg(feature = "ssr")]
 mod context;

@@ -118,6 +118,8 @@ pub struct SessionInfo {
     pub role: Role,
     pub store_id: Uuid,
     pub store_name: String,
+    /// Whether shelf prices already include tax (a store setting).
+    pub prices_include_tax: bool,
     /// The paired till this session runs on, if any.
     pub device_id: Option<Uuid>,
 }

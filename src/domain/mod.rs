@@ -2,6 +2,7 @@
 //! every type is parsed once at the edge and trusted afterwards.
 
 pub mod auth;
+pub mod cart;
 pub mod catalog;
 pub mod customer;
 pub mod error;

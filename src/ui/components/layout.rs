@@ -29,6 +29,7 @@ pub fn Layout(children: Children) -> impl IntoView {
         <header class="topbar">
             <A href="/" attr:class="brand">"Tillwise"</A>
             <nav aria-label="Main">
+                <A href="/checkout">"Checkout"</A>
                 <A href="/products">"Products"</A>
                 <A href="/categories">"Categories"</A>
                 <A href="/till">"Switch cashier"</A>

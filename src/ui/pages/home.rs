@@ -14,6 +14,7 @@ pub fn HomePage() -> impl IntoView {
                         Ok(Some(s)) => view! {
                             <p>"Signed in as " <strong>{s.employee_name.clone()}</strong> " at " {s.store_name.clone()} "."</p>
                             <div class="tiles">
+                                <A href="/checkout" attr:class="tile">"Checkout"</A>
                                 <A href="/products" attr:class="tile">"Products"</A>
                                 <A href="/categories" attr:class="tile">"Categories"</A>
                                 <A href="/till" attr:class="tile">"Switch cashier"</A>

@@ -1,4 +1,5 @@
 mod categories;
+mod checkout;
 mod home;
 mod login;
 mod pair;
@@ -6,6 +7,7 @@ mod products;
 mod till;
 
 pub use categories::CategoriesPage;
+pub use checkout::CheckoutPage;
 pub use home::HomePage;
 pub use login::LoginPage;
 pub use pair::PairPage;

@@ -26,7 +26,7 @@ pub fn TillPage() -> impl IntoView {
                     let home = if info.role.is_manager() {
                         "/products"
                     } else {
-                        "/"
+                        "/checkout"
                     };
                     navigate(home, Default::default());
                 }

@@ -1,0 +1,62 @@
+import { expect, test } from "@playwright/test";
+import { signIn } from "./pages";
+
+// Demo Store products 1–3: 1.36 at 5 % tax, 1.73 at 20 %, 2.10 at 0 %.
+const BARCODES = ["4000000000013", "4000000000020", "4000000000037"];
+
+test("a cashier scans three items, gives 10 % off, pays cash and card, and gets a receipt", async ({ page }) => {
+  await signIn(page, "manager@demo.test");
+  await page.getByRole("link", { name: "Pair till" }).click();
+  await page.getByLabel("Till name").fill("Checkout till");
+  await page.getByRole("button", { name: "Pair till" }).click();
+  await expect(page).toHaveURL(/\/till$/);
+  await page.getByRole("radio", { name: /Ana/ }).click();
+  await page.keyboard.type("1111");
+  await page.keyboard.press("Enter");
+  await expect(page).toHaveURL(/\/checkout$/);
+  await page.waitForLoadState("networkidle");
+
+  const stockBefore = await Promise.all(
+    BARCODES.map(async (code) => (await (await page.request.get(`/api/products/barcode/${code}`)).json()).quantity),
+  );
+
+  // A keyboard-wedge scanner types digits and Enter into the focused field.
+  const scan = page.getByLabel("Barcode");
+  await expect(scan).toBeFocused();
+  for (const code of BARCODES) {
+    await page.keyboard.type(code);
+    await page.keyboard.press("Enter");
+    await expect(scan).toHaveValue("");
+  }
+  await expect(page.getByRole("table").getByRole("row")).toHaveCount(3);
+
+  await page.getByLabel("Cart discount").fill("10%");
+  await page.getByRole("button", { name: "Apply" }).click();
+  // 5.19 less 0.52, shared over the lines, plus each line's tax.
+  await expect(page.getByTestId("total")).toHaveText("5.04");
+
+  await page.getByLabel("Cash").fill("3.00");
+  await page.getByLabel("Card").fill("2.04");
+  await expect(page.getByTestId("change")).toHaveText("0.00");
+  await page.getByRole("button", { name: "Pay 5.04" }).click();
+
+  const receipt = page.getByRole("region", { name: "Receipt" });
+  await expect(receipt).toBeVisible();
+  await expect(receipt.getByTestId("receipt-total")).toHaveText("5.04");
+  await expect(receipt).toContainText("Served by Ana");
+  await expect(receipt).toContainText("Demo Store");
+  await page.emulateMedia({ media: "print" });
+  await expect(receipt.getByRole("button", { name: "Print" })).toBeHidden();
+  await page.emulateMedia({ media: "screen" });
+
+  const stockAfter = await Promise.all(
+    BARCODES.map(async (code) => (await (await page.request.get(`/api/products/barcode/${code}`)).json()).quantity),
+  );
+  expect(stockAfter).toEqual(stockBefore.map((q: number) => q - 1));
+  const history = await (await page.request.get("/api/sales?limit=1")).json();
+  expect(history.items[0].total_cents).toBe(504);
+  expect(history.items[0].payment_method).toBe("split");
+
+  await receipt.getByRole("button", { name: "New sale" }).click();
+  await expect(page.getByText("Scan or tap a product to start a sale.")).toBeVisible();
+});

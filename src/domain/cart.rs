@@ -1,0 +1,179 @@
+//! The cart on a till: what is being rung up before it becomes a sale.
+//! Pure, so the checkout screen and its tests share the same rules.
+
+use super::catalog::Product;
+use super::sale::{Payment, PricedLine, SaleTotals, TotalsError, compute_totals, percent_of};
+use super::sale_input::{SaleInput, SaleLineInput};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CartLine {
+    pub product_id: Uuid,
+    pub name: String,
+    pub unit_price_cents: i64,
+    pub tax_rate_bp: i32,
+    pub quantity: i64,
+    pub discount_cents: i64,
+}
+
+/// A discount off the whole cart, as the cashier gave it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum CartDiscount {
+    #[default]
+    None,
+    /// In basis points: 10 % is 1000.
+    Percent(i32),
+    Amount(i64),
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Cart {
+    pub lines: Vec<CartLine>,
+    pub discount: CartDiscount,
+}
+
+impl Cart {
+    /// Adds one of `product`; scanning the same product again adds to its line.
+    pub fn add(&mut self, product: &Product) {
+        match self.lines.iter_mut().find(|l| l.product_id == product.id) {
+            Some(line) => line.quantity += 1,
+            None => self.lines.push(CartLine {
+                product_id: product.id,
+                name: product.name.clone(),
+                unit_price_cents: product.price_cents,
+                tax_rate_bp: product.tax_rate_bp,
+                quantity: 1,
+                discount_cents: 0,
+            }),
+        }
+    }
+
+    /// Sets a line's quantity; zero or less removes the line.
+    pub fn set_quantity(&mut self, product_id: Uuid, quantity: i64) {
+        if quantity <= 0 {
+            self.lines.retain(|l| l.product_id != product_id);
+        } else if let Some(line) = self.lines.iter_mut().find(|l| l.product_id == product_id) {
+            line.quantity = quantity;
+            line.discount_cents = line
+                .discount_cents
+                .min(line.quantity * line.unit_price_cents);
+        }
+    }
+
+    /// A line discount as a percentage of the line (basis points).
+    pub fn set_line_percent(&mut self, product_id: Uuid, percent_bp: i32) {
+        if let Some(line) = self.lines.iter_mut().find(|l| l.product_id == product_id) {
+            line.discount_cents = percent_of(line.quantity * line.unit_price_cents, percent_bp);
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.lines.is_empty()
+    }
+
+    fn priced(&self) -> Vec<PricedLine> {
+        self.lines
+            .iter()
+            .map(|l| PricedLine {
+                quantity: l.quantity,
+                unit_price_cents: l.unit_price_cents,
+                discount_cents: l.discount_cents,
+                tax_rate_bp: l.tax_rate_bp,
+            })
+            .collect()
+    }
+
+    /// The cart discount in cents, from what is left after line discounts.
+    pub fn discount_cents(&self) -> i64 {
+        let left: i64 = self
+            .lines
+            .iter()
+            .map(|l| l.quantity * l.unit_price_cents - l.discount_cents)
+            .sum();
+        match self.discount {
+            CartDiscount::None => 0,
+            CartDiscount::Percent(bp) => percent_of(left, bp),
+            CartDiscount::Amount(c) => c.clamp(0, left.max(0)),
+        }
+    }
+
+    pub fn totals(&self, prices_include_tax: bool) -> Result<SaleTotals, TotalsError> {
+        compute_totals(&self.priced(), self.discount_cents(), prices_include_tax)
+    }
+
+    /// The sale to send, paid with `payments`.
+    pub fn to_sale(
+        &self,
+        payments: Vec<Payment>,
+        customer_id: Option<Uuid>,
+        now: DateTime<Utc>,
+    ) -> SaleInput {
+        SaleInput {
+            lines: self
+                .lines
+                .iter()
+                .map(|l| SaleLineInput {
+                    product_id: l.product_id,
+                    quantity: l.quantity,
+                    unit_price_cents: l.unit_price_cents,
+                    discount_cents: l.discount_cents,
+                })
+                .collect(),
+            payments,
+            customer_id,
+            discount_cents: self.discount_cents(),
+            created_at: now,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn product(name: &str, price: i64, rate: i32) -> Product {
+        Product {
+            id: Uuid::now_v7(),
+            name: name.into(),
+            sku: name.into(),
+            barcode: None,
+            category_id: None,
+            price_cents: price,
+            cost_cents: 0,
+            tax_rate_bp: rate,
+            active: true,
+            low_stock_threshold: 0,
+            quantity: 10,
+            sync_version: 1,
+            last_synced_at: Utc::now(),
+            created_at: Utc::now(),
+        }
+    }
+
+    #[test]
+    fn scanning_twice_adds_to_the_line_and_zero_removes_it() {
+        let tea = product("Tea", 350, 2000);
+        let mut cart = Cart::default();
+        cart.add(&tea);
+        cart.add(&tea);
+        assert_eq!(cart.lines.len(), 1);
+        assert_eq!(cart.lines[0].quantity, 2);
+        cart.set_quantity(tea.id, 0);
+        assert!(cart.is_empty());
+    }
+
+    #[test]
+    fn ten_percent_off_the_cart_reaches_the_sale() {
+        let mut cart = Cart::default();
+        cart.add(&product("Tea", 350, 2000));
+        cart.add(&product("Cake", 1000, 500));
+        cart.discount = CartDiscount::Percent(1000);
+        let totals = cart.totals(false).unwrap();
+        assert_eq!(totals.discount_cents, 135);
+        let sale = cart.to_sale(vec![], None, Utc::now());
+        assert_eq!(sale.discount_cents, 135);
+        assert_eq!(sale.lines.len(), 2);
+    }
+}

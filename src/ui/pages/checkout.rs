@@ -1,0 +1,300 @@
+//! The till: scan or tap products into the cart, discount, take payment,
+//! print the receipt. The barcode field keeps the focus, so a keyboard-wedge
+//! scanner (digits + Enter) adds items without touching the screen.
+
+use crate::api::catalog::{find_barcode, list_categories, list_products};
+use crate::api::sales::record_sale;
+use crate::domain::cart::{Cart, CartDiscount};
+use crate::domain::ids::new_id;
+use crate::domain::money::{Cents, TaxRate};
+use crate::domain::sale::{Payment, PaymentMethod};
+use crate::domain::sale_input::SaleInput;
+use crate::domain::sale_record::Sale;
+use crate::ui::components::guard::SignedIn;
+use crate::ui::components::receipt::Receipt;
+use crate::ui::components::toast::use_toasts;
+use crate::ui::session::use_session;
+use leptos::prelude::*;
+use uuid::Uuid;
+
+#[component]
+pub fn CheckoutPage() -> impl IntoView {
+    view! {
+        <SignedIn>
+            <CheckoutScreen/>
+        </SignedIn>
+    }
+}
+
+/// "10%" is a percentage; "2.50" an amount; empty is no discount.
+fn parse_discount(text: &str) -> Option<CartDiscount> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Some(CartDiscount::None);
+    }
+    match t.strip_suffix('%') {
+        Some(p) => TaxRate::parse_percent(p)
+            .ok()
+            .map(|r| CartDiscount::Percent(r.0)),
+        None => Cents::parse(t)
+            .ok()
+            .filter(|c| c.0 >= 0)
+            .map(|c| CartDiscount::Amount(c.0)),
+    }
+}
+
+fn money(cents: i64) -> String {
+    Cents(cents).to_string()
+}
+
+#[component]
+fn CheckoutScreen() -> impl IntoView {
+    let (session, toasts) = (use_session(), use_toasts());
+    let cart = RwSignal::new(Cart::default());
+    // The sale's id is made when the cart starts, so paying twice (a retry
+    // after a lost answer) records one sale.
+    let sale_id = RwSignal::new(new_id());
+    let query = RwSignal::new(String::new());
+    let category = RwSignal::new(String::new());
+    let scan = RwSignal::new(String::new());
+    let discount_text = RwSignal::new(String::new());
+    let cash = RwSignal::new(String::new());
+    let card = RwSignal::new(String::new());
+    let receipt = RwSignal::new(None::<Sale>);
+    let scan_input = NodeRef::<leptos::html::Input>::new();
+    let refocus = move || {
+        if let Some(input) = scan_input.get_untracked() {
+            let _ = input.focus();
+        }
+    };
+
+    // The barcode field has the focus from the start, whichever way the
+    // page was reached (autofocus only counts on a full page load).
+    // The element exists before it is in the page, so focus it on the next
+    // frame.
+    Effect::new(move |_| {
+        if scan_input.get().is_some() {
+            request_animation_frame(refocus);
+        }
+    });
+
+    let products = Resource::new(
+        move || (query.get(), category.get()),
+        |(q, c)| list_products(q, Uuid::parse_str(&c).ok(), false, 0),
+    );
+    let categories = Resource::new(|| (), |_| list_categories());
+    let include_tax = move || {
+        session
+            .current
+            .get()
+            .and_then(|r| r.ok())
+            .flatten()
+            .is_some_and(|s| s.prices_include_tax)
+    };
+    let totals = Memo::new(move |_| cart.with(|c| c.totals(include_tax()).ok()));
+    let total = move || totals.get().map_or(0, |t| t.total_cents);
+
+    let lookup = Action::new(move |code: &String| find_barcode(code.clone()));
+    Effect::new(move |_| {
+        if let Some(result) = lookup.value().get() {
+            match result {
+                Ok(Some(p)) => {
+                    cart.update(|c| c.add(&p));
+                    scan.set(String::new());
+                }
+                Ok(None) => toasts.error(format!(
+                    "No product has the barcode {}.",
+                    scan.get_untracked()
+                )),
+                Err(e) => toasts.error(e.message),
+            }
+            refocus();
+        }
+    });
+
+    let pay = Action::new(move |(id, sale): &(Uuid, SaleInput)| record_sale(*id, sale.clone()));
+    Effect::new(move |_| {
+        if let Some(result) = pay.value().get() {
+            match result {
+                Ok(sale) => {
+                    toasts.success(format!("Sale {} done.", sale.number));
+                    receipt.set(Some(sale));
+                }
+                Err(e) => {
+                    let detail = e.field_errors().into_values().next();
+                    toasts.error(detail.unwrap_or(e.message));
+                }
+            }
+        }
+    });
+    let take_payment = move || {
+        let mut payments = Vec::new();
+        for (text, method) in [
+            (cash.get_untracked(), PaymentMethod::Cash),
+            (card.get_untracked(), PaymentMethod::Card),
+        ] {
+            if text.trim().is_empty() {
+                continue;
+            }
+            match Cents::parse(&text) {
+                Ok(c) if c.0 > 0 => payments.push(Payment {
+                    method,
+                    amount_cents: c.0,
+                }),
+                _ => {
+                    return toasts
+                        .error(format!("“{text}” is not an amount. Enter it like 12.50."));
+                }
+            }
+        }
+        if payments.is_empty() {
+            return toasts.error("Enter what the customer pays in cash or by card.");
+        }
+        let sale = cart.with_untracked(|c| c.to_sale(payments, None, chrono::Utc::now()));
+        pay.dispatch((sale_id.get_untracked(), sale));
+    };
+    let new_sale = move || {
+        cart.set(Cart::default());
+        sale_id.set(new_id());
+        discount_text.set(String::new());
+        cash.set(String::new());
+        card.set(String::new());
+        receipt.set(None);
+        refocus();
+    };
+    let apply_discount = move || match parse_discount(&discount_text.get_untracked()) {
+        Some(d) => cart.update(|c| c.discount = d),
+        None => toasts.error("Enter a discount like 10% or 2.50."),
+    };
+    let change_due = move || {
+        let paid = [cash.get(), card.get()]
+            .iter()
+            .filter_map(|t| Cents::parse(t).ok())
+            .map(|c| c.0)
+            .sum::<i64>();
+        (paid - total()).max(0)
+    };
+
+    view! {
+        <Show when=move || receipt.get().is_none() fallback=move || view! {
+            <Receipt sale=receipt.get().unwrap() on_new_sale=Callback::new(move |_| new_sale())/>
+        }>
+            <section class="checkout">
+                <div class="card catalog">
+                    <form class="scan" on:submit=move |ev| {
+                        ev.prevent_default();
+                        let code = scan.get_untracked();
+                        if !code.trim().is_empty() {
+                            lookup.dispatch(code);
+                        }
+                    }>
+                        <label for="scan">"Barcode"</label>
+                        <input id="scan" name="scan" inputmode="numeric" autocomplete="off" autofocus=true node_ref=scan_input bind:value=scan placeholder="Scan or type, then Enter"/>
+                    </form>
+                    <input class="search" type="search" placeholder="Search products" aria-label="Search products" bind:value=query/>
+                    <Transition fallback=|| ()>
+                        {move || Suspend::new(async move {
+                            let list = categories.await.unwrap_or_default();
+                            view! {
+                                <div class="chips" role="group" aria-label="Categories">
+                                    <button class="chip" aria-pressed=move || (category.get().is_empty()).to_string() on:click=move |_| category.set(String::new())>"All"</button>
+                                    {list.into_iter().map(|c| {
+                                        let id = c.id.to_string();
+                                        let pressed = id.clone();
+                                        view! {
+                                            <button class="chip" aria-pressed=move || (category.get() == pressed).to_string() on:click=move |_| category.set(id.clone())>{c.name}</button>
+                                        }
+                                    }).collect_view()}
+                                </div>
+                            }
+                        })}
+                    </Transition>
+                    <Transition fallback=|| view! { <p>"Loading…"</p> }>
+                        {move || Suspend::new(async move {
+                            match products.await {
+                                Err(e) => view! { <p class="notice error">{e.message}</p> }.into_any(),
+                                Ok(page) => view! {
+                                    <div class="product-grid">
+                                        {page.items.into_iter().map(|p| {
+                                            let (label, price, low) = (p.name.clone(), money(p.price_cents), p.is_low_on_stock());
+                                            view! {
+                                                <button class="product-tile" class:low=low on:click=move |_| { cart.update(|c| c.add(&p)); refocus(); }>
+                                                    <span class="tile-name">{label}</span>
+                                                    <span class="tile-price">{price}</span>
+                                                </button>
+                                            }
+                                        }).collect_view()}
+                                    </div>
+                                }
+                                    .into_any(),
+                            }
+                        })}
+                    </Transition>
+                </div>
+                <div class="card cart" aria-label="Cart">
+                    <h2>"Cart"</h2>
+                    <Show when=move || !cart.with(Cart::is_empty) fallback=|| view! { <p class="muted">"Scan or tap a product to start a sale."</p> }>
+                        <table class="grid cart-lines">
+                            <tbody>
+                                <For each=move || cart.get().lines key=|l| (l.product_id, l.quantity, l.discount_cents) let:line>
+                                    {
+                                        let id = line.product_id;
+                                        let qty = line.quantity;
+                                        view! {
+                                            <tr>
+                                                <td>{line.name.clone()} <small class="muted">{format!(" {} each", money(line.unit_price_cents))}</small></td>
+                                                <td class="qty">
+                                                    <button class="button" aria-label="One fewer" on:click=move |_| cart.update(|c| c.set_quantity(id, qty - 1))>"−"</button>
+                                                    <span class="qty-n">{qty}</span>
+                                                    <button class="button" aria-label="One more" on:click=move |_| cart.update(|c| c.set_quantity(id, qty + 1))>"+"</button>
+                                                </td>
+                                                <td class="num">{money(line.quantity * line.unit_price_cents - line.discount_cents)}</td>
+                                                <td><button class="button danger" aria-label="Remove" on:click=move |_| cart.update(|c| c.set_quantity(id, 0))>"×"</button></td>
+                                            </tr>
+                                        }
+                                    }
+                                </For>
+                            </tbody>
+                        </table>
+                    </Show>
+                    <form class="row discount" on:submit=move |ev| { ev.prevent_default(); apply_discount(); }>
+                        <input aria-label="Cart discount" placeholder="Discount: 10% or 2.50" bind:value=discount_text/>
+                        <button class="button" type="submit">"Apply"</button>
+                    </form>
+                    <dl class="totals">
+                        <dt>"Subtotal"</dt><dd>{move || money(totals.get().map_or(0, |t| t.subtotal_cents))}</dd>
+                        <dt>"Discount"</dt><dd>{move || money(-totals.get().map_or(0, |t| t.discount_cents))}</dd>
+                        <dt>{move || if include_tax() { "Tax (included)" } else { "Tax" }}</dt><dd>{move || money(totals.get().map_or(0, |t| t.tax_cents))}</dd>
+                        <dt class="total">"Total"</dt><dd class="total" data-testid="total">{move || money(total())}</dd>
+                    </dl>
+                    <div class="pay">
+                        <label>"Cash" <input name="cash" inputmode="decimal" bind:value=cash/></label>
+                        <label>"Card" <input name="card" inputmode="decimal" bind:value=card/></label>
+                        <div class="row">
+                            <button class="button" on:click=move |_| { cash.set(money(total())); card.set(String::new()); }>"Exact cash"</button>
+                            <button class="button" on:click=move |_| { card.set(money(total())); cash.set(String::new()); }>"All on card"</button>
+                        </div>
+                        <p class="change">"Change due: " <strong data-testid="change">{move || money(change_due())}</strong></p>
+                        <button class="button primary big pay-button" disabled=move || cart.with(Cart::is_empty) || pay.pending().get() on:click=move |_| take_payment()>
+                            {move || if pay.pending().get() { "Recording…".to_string() } else { format!("Pay {}", money(total())) }}
+                        </button>
+                    </div>
+                </div>
+            </section>
+        </Show>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn discounts_are_typed_as_percent_or_amount() {
+        assert_eq!(parse_discount("10%"), Some(CartDiscount::Percent(1000)));
+        assert_eq!(parse_discount(" 2.50 "), Some(CartDiscount::Amount(250)));
+        assert_eq!(parse_discount(""), Some(CartDiscount::None));
+        assert_eq!(parse_discount("ten"), None);
+        assert_eq!(parse_discount("-1"), None);
+    }
+}
