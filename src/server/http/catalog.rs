@@ -1,6 +1,5 @@
 use super::body::{JsonBody, Params, record_id};
 use super::extract::Signed;
-use super::records::{self, VersionParam, created};
 use crate::domain::catalog::{Category, Product};
 use crate::domain::error::AppError;
 use crate::domain::mutation::{EntityKind, Mutation};
@@ -42,46 +41,6 @@ pub async fn product_by_barcode(
         .map(Json)
 }
 
-pub async fn create_product(
-    State(state): State<AppState>,
-    who: Signed,
-    JsonBody(body): JsonBody,
-) -> Result<(StatusCode, Json<Value>), AppError> {
-    records::create(&state, &who, EntityKind::Product, body)
-        .await
-        .map(created)
-}
-
-pub async fn update_product(
-    State(state): State<AppState>,
-    who: Signed,
-    Path(id): Path<String>,
-    JsonBody(body): JsonBody,
-) -> Result<Json<Value>, AppError> {
-    let id = record_id(&id, "product")?;
-    Ok(Json(
-        records::update(&state, &who, EntityKind::Product, id, body)
-            .await?
-            .record,
-    ))
-}
-
-pub async fn delete_product(
-    State(state): State<AppState>,
-    who: Signed,
-    Path(id): Path<String>,
-    Params(version): Params<VersionParam>,
-) -> Result<StatusCode, AppError> {
-    records::delete(
-        &state,
-        &who,
-        EntityKind::Product,
-        record_id(&id, "product")?,
-        version,
-    )
-    .await
-}
-
 /// `{delta, reason, note?}` → 201 with the product and its new quantity.
 pub async fn adjust_stock(
     State(state): State<AppState>,
@@ -116,44 +75,4 @@ pub async fn get_category(
     catalog::category(&state.db, &who.actor, record_id(&id, "category")?)
         .await
         .map(Json)
-}
-
-pub async fn create_category(
-    State(state): State<AppState>,
-    who: Signed,
-    JsonBody(body): JsonBody,
-) -> Result<(StatusCode, Json<Value>), AppError> {
-    records::create(&state, &who, EntityKind::Category, body)
-        .await
-        .map(created)
-}
-
-pub async fn update_category(
-    State(state): State<AppState>,
-    who: Signed,
-    Path(id): Path<String>,
-    JsonBody(body): JsonBody,
-) -> Result<Json<Value>, AppError> {
-    let id = record_id(&id, "category")?;
-    Ok(Json(
-        records::update(&state, &who, EntityKind::Category, id, body)
-            .await?
-            .record,
-    ))
-}
-
-pub async fn delete_category(
-    State(state): State<AppState>,
-    who: Signed,
-    Path(id): Path<String>,
-    Params(version): Params<VersionParam>,
-) -> Result<StatusCode, AppError> {
-    records::delete(
-        &state,
-        &who,
-        EntityKind::Category,
-        record_id(&id, "category")?,
-        version,
-    )
-    .await
 }

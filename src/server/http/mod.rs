@@ -10,6 +10,7 @@ mod health;
 mod records;
 mod sales;
 
+use crate::domain::mutation::EntityKind;
 use crate::server::startup::AppState;
 use axum::Router;
 use axum::routing::{get, post};
@@ -18,6 +19,7 @@ use axum::routing::{get, post};
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 
 pub fn api_router() -> Router<AppState> {
+    use records::{create_route, item_routes};
     Router::new()
         .route("/health", get(health::health))
         .route("/auth/login", post(auth::login))
@@ -28,35 +30,29 @@ pub fn api_router() -> Router<AppState> {
         .route("/devices/people", get(auth::till_people))
         .route(
             "/products",
-            get(catalog::list_products).post(catalog::create_product),
+            get(catalog::list_products).merge(create_route(EntityKind::Product)),
         )
         .route("/products/barcode/{code}", get(catalog::product_by_barcode))
         .route(
             "/products/{id}",
-            get(catalog::get_product)
-                .put(catalog::update_product)
-                .delete(catalog::delete_product),
+            get(catalog::get_product).merge(item_routes(EntityKind::Product)),
         )
         .route("/products/{id}/stock", post(catalog::adjust_stock))
         .route(
             "/categories",
-            get(catalog::list_categories).post(catalog::create_category),
+            get(catalog::list_categories).merge(create_route(EntityKind::Category)),
         )
         .route(
             "/categories/{id}",
-            get(catalog::get_category)
-                .put(catalog::update_category)
-                .delete(catalog::delete_category),
+            get(catalog::get_category).merge(item_routes(EntityKind::Category)),
         )
         .route(
             "/customers",
-            get(customers::list_customers).post(customers::create_customer),
+            get(customers::list_customers).merge(create_route(EntityKind::Customer)),
         )
         .route(
             "/customers/{id}",
-            get(customers::get_customer)
-                .put(customers::update_customer)
-                .delete(customers::delete_customer),
+            get(customers::get_customer).merge(item_routes(EntityKind::Customer)),
         )
         .route("/sales", get(sales::list_sales).post(sales::record_sale))
         .route("/sales/{id}", get(sales::get_sale))
