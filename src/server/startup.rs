@@ -74,7 +74,12 @@ impl Application {
             },
             None => None,
         };
-        let mut leptos_options = leptos::config::get_configuration(Some("Cargo.toml"))
+        // Cargo.toml's [package.metadata.leptos], with LEPTOS_* variables on
+        // top; a deployment without the source tree uses the variables alone.
+        let source = std::path::Path::new("Cargo.toml")
+            .exists()
+            .then_some("Cargo.toml");
+        let mut leptos_options = leptos::config::get_configuration(source)
             .map_err(|e| StartupError::Leptos(e.to_string()))?
             .leptos_options;
         leptos_options.site_addr = settings.site_addr;
