@@ -464,3 +464,54 @@ mod tests {
         }
     }
 }
+
+/// What refunding `quantity` of a line's `sold` units returns of
+/// `line_amount` (its total, tax or discount), given what earlier refunds of
+/// the line already returned. The last units take the remainder, so a line
+/// refunded in parts returns exactly what it took.
+pub fn refund_share(
+    line_amount: i64,
+    sold: i64,
+    already_units: i64,
+    already_amount: i64,
+    quantity: i64,
+) -> i64 {
+    if sold <= 0 || quantity <= 0 {
+        return 0;
+    }
+    if already_units + quantity >= sold {
+        line_amount - already_amount
+    } else {
+        div_round(
+            i128::from(line_amount) * i128::from(quantity),
+            i128::from(sold),
+        )
+    }
+}
+
+#[cfg(test)]
+mod refund_tests {
+    use super::refund_share;
+    use proptest::prelude::*;
+
+    #[test]
+    fn one_of_three_returns_a_third_rounded() {
+        assert_eq!(refund_share(1000, 3, 0, 0, 1), 333);
+        assert_eq!(refund_share(1000, 3, 1, 333, 2), 667);
+    }
+
+    proptest! {
+        #[test]
+        fn refunding_in_parts_returns_exactly_the_line(amount in 0i64..10_000_000, parts in prop::collection::vec(1i64..5, 1..6)) {
+            let sold: i64 = parts.iter().sum();
+            let (mut units, mut returned) = (0, 0);
+            for q in parts {
+                let share = refund_share(amount, sold, units, returned, q);
+                prop_assert!(share >= 0);
+                units += q;
+                returned += share;
+            }
+            prop_assert_eq!(returned, amount);
+        }
+    }
+}

@@ -180,3 +180,51 @@ mod tests {
         );
     }
 }
+
+/// A refund of some or all of a sale's lines, paid back in cash or to card.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RefundInput {
+    pub refund_of: Uuid,
+    /// `(line_no, quantity)`; `None` refunds everything not yet refunded.
+    pub lines: Option<Vec<(i32, i64)>>,
+    pub method: PaymentMethod,
+    pub created_at: DateTime<Utc>,
+}
+
+impl RefundInput {
+    pub fn parse(data: &Value) -> Result<RefundInput, AppError> {
+        let mut errors = FieldErrors::new();
+        let lines = match data.get("lines") {
+            None | Some(Value::Null) => None,
+            Some(_) => Some(each(data, "lines", &mut errors, |item| {
+                let mut r = FieldReader::new(item);
+                let line_no = r.int_in("line_no", 1..=MAX_LINES as i64, None) as i32;
+                let quantity = r.int_in("quantity", 1..=100_000, None);
+                r.finish((line_no, quantity))
+            })),
+        };
+        let mut r = FieldReader::new(data);
+        let refund_of = r.uuid("refund_of");
+        let method = match r.opt_text("method", 10).as_deref() {
+            None | Some("cash") => PaymentMethod::Cash,
+            Some("card") => PaymentMethod::Card,
+            Some(_) => {
+                r.fail("method", "refunds are paid back in cash or to card");
+                PaymentMethod::Cash
+            }
+        };
+        if let Err(e) = r.finish(()) {
+            errors.extend(e.field_errors());
+        }
+        if errors.is_empty() {
+            Ok(RefundInput {
+                refund_of,
+                lines,
+                method,
+                created_at: Utc::now(),
+            })
+        } else {
+            Err(AppError::validation(errors))
+        }
+    }
+}

@@ -16,6 +16,7 @@ on_every_backend!(
     a_customer_sale_on_credit_updates_totals_and_opens_a_credit,
     twenty_tills_selling_at_once_leave_exact_stock,
     sales_are_private_to_their_store_and_never_edited,
+    a_refund_reverses_stock_and_spending_exactly,
 );
 
 /// A product priced 2.50 + 20 % tax with `stock` units on hand.
@@ -327,4 +328,117 @@ async fn sales_are_private_to_their_store_and_never_edited(backend: Backend) {
     );
     let err = write_path::apply(&app.db, &actor, edit).await.unwrap_err();
     assert_eq!(err.code, tillwise::domain::error::ErrorCode::Validation);
+}
+
+async fn a_refund_reverses_stock_and_spending_exactly(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let product = stocked_product(&app, "R1", 10).await;
+    let owner = Actor {
+        role: Role::Owner,
+        ..Actor::system(app.store)
+    };
+    let customer = create(
+        &app.db,
+        &owner,
+        EntityKind::Customer,
+        json!({"name": "Rosa"}),
+    )
+    .await;
+    let till = app.cashier().await;
+    // 3 × 2.50 less 0.01 off the cart: 7.49 + tax, a total that does not
+    // split evenly into thirds.
+    let mut body = sale(
+        &product,
+        3,
+        json!([{"method": "cash", "amount_cents": 2000}]),
+    );
+    body["customer_id"] = json!(customer);
+    body["discount_cents"] = json!(1);
+    let sold: Value = till
+        .post(app.url("/api/sales"))
+        .json(&body)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let total = sold["total_cents"].as_i64().unwrap();
+    let url = app.url(&format!(
+        "/api/sales/{}/refund",
+        sold["id"].as_str().unwrap()
+    ));
+
+    // Cashiers cannot refund; managers can, line by line.
+    let res = till
+        .post(&url)
+        .json(&json!({"id": new_id()}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    let manager = app.signed_in(MANAGER).await;
+    let first = json!({"id": new_id(), "lines": [{"line_no": 1, "quantity": 1}]});
+    let res = manager.post(&url).json(&first).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let one: Value = res.json().await.unwrap();
+    assert_eq!(one["status"], "refunded");
+    assert_eq!(one["original_sale_id"], sold["id"]);
+    assert_eq!(quantity(&app, &till, &product).await, 8);
+    // A replay changes nothing.
+    assert_eq!(
+        manager
+            .post(&url)
+            .json(&first)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::OK
+    );
+    assert_eq!(quantity(&app, &till, &product).await, 8);
+
+    // More than is left is refused; the rest is refunded by default.
+    let res = manager
+        .post(&url)
+        .json(&json!({"id": new_id(), "lines": [{"line_no": 1, "quantity": 3}]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    let res = manager
+        .post(&url)
+        .json(&json!({"id": new_id(), "method": "card"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let rest: Value = res.json().await.unwrap();
+    assert_eq!(
+        quantity(&app, &till, &product).await,
+        10,
+        "every unit is back"
+    );
+    assert_eq!(
+        one["total_cents"].as_i64().unwrap() + rest["total_cents"].as_i64().unwrap(),
+        -total,
+        "no cent lost or made"
+    );
+    assert_eq!(
+        app.count("customers WHERE total_spent_cents = 0 AND total_orders = 1")
+            .await,
+        1
+    );
+    let res = manager
+        .post(&url)
+        .json(&json!({"id": new_id()}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        res.status(),
+        StatusCode::BAD_REQUEST,
+        "nothing left to refund"
+    );
+    assert_eq!(app.count("stock_moves WHERE reason = 'returned'").await, 2);
 }

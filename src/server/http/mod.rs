@@ -56,5 +56,6 @@ pub fn api_router() -> Router<AppState> {
         )
         .route("/sales", get(sales::list_sales).post(sales::record_sale))
         .route("/sales/{id}", get(sales::get_sale))
+        .route("/sales/{id}/refund", post(sales::refund_sale))
         .fallback(|| async { crate::domain::error::AppError::not_found("API endpoint") })
 }

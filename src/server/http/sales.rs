@@ -46,3 +46,24 @@ pub async fn get_sale(
         .await
         .map(Json)
 }
+
+/// `{id, lines?: [{line_no, quantity}], method?: cash|card}` (manager): a
+/// refund of sale `{original}`. 201, or 200 with the stored refund on replay.
+pub async fn refund_sale(
+    State(state): State<AppState>,
+    who: Signed,
+    Path(original): Path<String>,
+    JsonBody(body): JsonBody,
+) -> Result<(StatusCode, Json<Sale>), AppError> {
+    let original = record_id(&original, "sale")?;
+    let mut r = FieldReader::new(&body);
+    let id = r.uuid("id");
+    r.finish(())?;
+    let recorded = sales::refund_sale(&state.db, &who.actor, original, id, body).await?;
+    let status = if recorded.replayed {
+        StatusCode::OK
+    } else {
+        StatusCode::CREATED
+    };
+    Ok((status, Json(recorded.sale)))
+}

@@ -9,7 +9,7 @@ use crate::domain::catalog::{CategoryDraft, ProductDraft, StockAdjustment};
 use crate::domain::customer::CustomerDraft;
 use crate::domain::error::{AppError, ErrorCode};
 use crate::domain::mutation::{Applied, EntityKind, Mutation, Op, may_apply};
-use crate::domain::sale_input::SaleInput;
+use crate::domain::sale_input::{RefundInput, SaleInput};
 use crate::domain::staff::EmployeeDraft;
 use crate::server::error::DbResultExt;
 use chrono::{DateTime, Utc};
@@ -37,6 +37,7 @@ enum Payload {
     Employee(staff::PreparedEmployee),
     Customer(CustomerDraft),
     Sale(SaleInput),
+    Refund(RefundInput),
     Delete,
 }
 
@@ -78,6 +79,7 @@ pub async fn apply(
         Payload::Employee(prepared) => staff::write_employee(&txn, &target, prepared).await?,
         Payload::Customer(draft) => customers::write_customer(&txn, &target, Some(draft)).await?,
         Payload::Sale(input) => sales::write_sale(&txn, &target, input).await?,
+        Payload::Refund(input) => sales::write_refund(&txn, &target, input).await?,
         Payload::Delete => match m.entity {
             EntityKind::Product => catalog::write_product(&txn, &target, None).await?,
             EntityKind::Category => catalog::write_category(&txn, &target, None).await?,
@@ -111,6 +113,9 @@ pub async fn apply(
 async fn parse(m: &Mutation) -> Result<Payload, AppError> {
     Ok(match (m.entity, m.op) {
         // Sales are immutable: refunds and voids are new sales.
+        (EntityKind::Sale, Op::Create) if m.data.get("refund_of").is_some() => {
+            Payload::Refund(RefundInput::parse(&m.data)?)
+        }
         (EntityKind::Sale, Op::Create) => Payload::Sale(SaleInput::parse(&m.data)?),
         (EntityKind::Sale, op) => return Err(unsupported(EntityKind::Sale, op)),
         (_, Op::Delete) => Payload::Delete,

@@ -3,9 +3,11 @@
 //! sale and changes nothing.
 
 mod read;
+mod refund;
 mod write;
 
 pub use read::{SaleQuery, sale, sales};
+pub(in crate::server::services) use refund::write_refund;
 pub(in crate::server::services) use write::write_sale;
 
 use super::{Actor, write_path};
@@ -21,6 +23,21 @@ use uuid::Uuid;
 pub struct Recorded {
     pub sale: Sale,
     pub replayed: bool,
+}
+
+/// Refunds (part of) sale `original` as the new record `id`, exactly once:
+/// `data` is `{lines?: [{line_no, quantity}], method?: cash|card}`.
+pub async fn refund_sale(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    original: Uuid,
+    id: Uuid,
+    mut data: Value,
+) -> Result<Recorded, AppError> {
+    if let Some(object) = data.as_object_mut() {
+        object.insert("refund_of".into(), Value::String(original.to_string()));
+    }
+    record_sale(db, actor, id, data).await
 }
 
 /// Records the sale `id` from `data`, exactly once: sending the same id

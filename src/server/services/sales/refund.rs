@@ -1,0 +1,307 @@
+//! Refunds: a new sale record (status "refunded") pointing at the original,
+//! with negative amounts, its stock moves back into stock, and the
+//! customer's spending reduced. The original is never edited.
+
+use crate::domain::error::{AppError, FieldErrors};
+use crate::domain::ids::new_id;
+use crate::domain::mutation::EntityKind;
+use crate::domain::sale::refund_share;
+use crate::domain::sale_input::RefundInput;
+use crate::server::db::entities::{customer, payment, product, sale, sale_line, stock_move, store};
+use crate::server::error::DbResultExt;
+use crate::server::services::feed::{FeedEntry, FeedOp};
+use crate::server::services::versioned::id_taken;
+use crate::server::services::write_path::{Target, Written};
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter,
+};
+use std::collections::BTreeMap;
+
+/// What earlier refunds already returned of one line.
+#[derive(Default)]
+struct Returned {
+    units: i64,
+    total: i64,
+    tax: i64,
+    discount: i64,
+}
+
+pub(in crate::server::services) async fn write_refund(
+    txn: &DatabaseTransaction,
+    t: &Target<'_>,
+    input: RefundInput,
+) -> Result<Written, AppError> {
+    if !t.actor.role.is_manager() {
+        return Err(AppError::forbidden());
+    }
+    let store_id = t.actor.store_id;
+    let employee_id = t.actor.employee_id.ok_or_else(AppError::forbidden)?;
+    if sale::Entity::find_by_id(t.id)
+        .count(txn)
+        .await
+        .or_internal()?
+        > 0
+    {
+        return Err(id_taken(EntityKind::Sale));
+    }
+    let original = sale::Entity::find_by_id(input.refund_of)
+        .filter(sale::Column::StoreId.eq(store_id))
+        .one(txn)
+        .await
+        .or_internal()?
+        .ok_or_else(|| AppError::not_found("sale"))?;
+    if original.status != "completed" || original.original_sale_id.is_some() {
+        return Err(AppError::field(
+            "refund_of",
+            "only a completed sale can be refunded",
+        ));
+    }
+    if original.payment_status != "paid" {
+        return Err(AppError::field(
+            "refund_of",
+            "sales on store credit cannot be refunded here yet",
+        ));
+    }
+    let sold = sale_line::Entity::find()
+        .filter(sale_line::Column::SaleId.eq(original.id))
+        .all(txn)
+        .await
+        .or_internal()?;
+    let earlier: Vec<sale::Model> = sale::Entity::find()
+        .filter(sale::Column::OriginalSaleId.eq(original.id))
+        .all(txn)
+        .await
+        .or_internal()?;
+    let earlier_lines = sale_line::Entity::find()
+        .filter(sale_line::Column::SaleId.is_in(earlier.iter().map(|s| s.id)))
+        .all(txn)
+        .await
+        .or_internal()?;
+    let mut returned: BTreeMap<i32, Returned> = BTreeMap::new();
+    for l in earlier_lines {
+        let r = returned.entry(l.line_no).or_default();
+        r.units -= l.quantity;
+        r.total -= l.total_cents;
+        r.tax -= l.tax_cents;
+        r.discount -= l.discount_cents;
+    }
+    let left =
+        |line_no: i32, quantity: i64| quantity - returned.get(&line_no).map_or(0, |r| r.units);
+    let wanted: Vec<(i32, i64)> = match &input.lines {
+        Some(lines) => lines.clone(),
+        None => sold
+            .iter()
+            .map(|l| (l.line_no, left(l.line_no, l.quantity)))
+            .filter(|(_, q)| *q > 0)
+            .collect(),
+    };
+    let mut errors = FieldErrors::new();
+    for (i, (line_no, quantity)) in wanted.iter().enumerate() {
+        match sold.iter().find(|l| l.line_no == *line_no) {
+            None => {
+                errors.insert(
+                    format!("lines[{i}].line_no"),
+                    "is not a line of this sale".into(),
+                );
+            }
+            Some(l) if *quantity > left(l.line_no, l.quantity) => {
+                errors.insert(
+                    format!("lines[{i}].quantity"),
+                    format!("only {} left to refund", left(l.line_no, l.quantity)),
+                );
+            }
+            Some(_) => {}
+        }
+    }
+    if wanted.is_empty() {
+        errors.insert(
+            "lines".into(),
+            "nothing is left to refund on this sale".into(),
+        );
+    }
+    if !errors.is_empty() {
+        return Err(AppError::validation(errors));
+    }
+
+    store::Entity::update_many()
+        .col_expr(
+            store::Column::SaleSeq,
+            Expr::col(store::Column::SaleSeq).add(1),
+        )
+        .filter(store::Column::Id.eq(store_id))
+        .exec(txn)
+        .await
+        .or_internal()?;
+    let number = store::Entity::find_by_id(store_id)
+        .one(txn)
+        .await
+        .or_internal()?
+        .map_or(0, |s| s.sale_seq);
+
+    let mut lines = Vec::new();
+    let (mut subtotal, mut discount, mut tax, mut total) = (0i64, 0i64, 0i64, 0i64);
+    for (line_no, quantity) in &wanted {
+        let l = sold
+            .iter()
+            .find(|l| l.line_no == *line_no)
+            .ok_or_else(AppError::internal)?;
+        let before = returned.get(line_no);
+        let (units, r_total, r_tax, r_discount) =
+            before.map_or((0, 0, 0, 0), |r| (r.units, r.total, r.tax, r.discount));
+        let line_total = refund_share(l.total_cents, l.quantity, units, r_total, *quantity);
+        let line_tax = refund_share(l.tax_cents, l.quantity, units, r_tax, *quantity);
+        let line_discount =
+            refund_share(l.discount_cents, l.quantity, units, r_discount, *quantity);
+        subtotal += quantity * l.unit_price_cents;
+        discount += line_discount;
+        tax += line_tax;
+        total += line_total;
+        lines.push(sale_line::ActiveModel {
+            id: Set(new_id()),
+            sale_id: Set(t.id),
+            store_id: Set(store_id),
+            line_no: Set(l.line_no),
+            product_id: Set(l.product_id),
+            name: Set(l.name.clone()),
+            quantity: Set(-quantity),
+            unit_price_cents: Set(l.unit_price_cents),
+            discount_cents: Set(-line_discount),
+            tax_rate_bp: Set(l.tax_rate_bp),
+            tax_cents: Set(-line_tax),
+            total_cents: Set(-line_total),
+        });
+    }
+    let method = serde_json::to_value(input.method)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default();
+    sale::Entity::insert(sale::ActiveModel {
+        id: Set(t.id),
+        store_id: Set(store_id),
+        number: Set(number),
+        employee_id: Set(employee_id),
+        customer_id: Set(original.customer_id),
+        shift_id: Set(None),
+        device_id: Set(t.actor.device_id),
+        original_sale_id: Set(Some(original.id)),
+        status: Set("refunded".into()),
+        payment_status: Set("paid".into()),
+        payment_method: Set(method.clone()),
+        subtotal_cents: Set(-subtotal),
+        discount_cents: Set(-discount),
+        tax_cents: Set(-tax),
+        total_cents: Set(-total),
+        paid_cents: Set(-total),
+        change_cents: Set(0),
+        created_at: Set(input.created_at),
+        received_at: Set(t.now),
+        sync_version: Set(1),
+        last_synced_at: Set(t.now),
+    })
+    .exec_without_returning(txn)
+    .await
+    .or_internal()?;
+    sale_line::Entity::insert_many(lines)
+        .exec_without_returning(txn)
+        .await
+        .or_internal()?;
+    payment::Entity::insert(payment::ActiveModel {
+        id: Set(new_id()),
+        sale_id: Set(t.id),
+        store_id: Set(store_id),
+        method: Set(method),
+        amount_cents: Set(-total),
+        created_at: Set(input.created_at),
+    })
+    .exec_without_returning(txn)
+    .await
+    .or_internal()?;
+
+    let mut feed = vec![FeedEntry {
+        entity: EntityKind::Sale,
+        id: t.id,
+        op: FeedOp::Upsert,
+        version: 1,
+    }];
+    let mut back: BTreeMap<uuid::Uuid, i64> = BTreeMap::new();
+    for (line_no, quantity) in &wanted {
+        if let Some(l) = sold.iter().find(|l| l.line_no == *line_no) {
+            *back.entry(l.product_id).or_default() += quantity;
+        }
+    }
+    let moves = back
+        .iter()
+        .map(|(product_id, quantity)| stock_move::ActiveModel {
+            id: Set(new_id()),
+            store_id: Set(store_id),
+            product_id: Set(*product_id),
+            delta: Set(*quantity),
+            reason: Set("returned".into()),
+            sale_id: Set(Some(t.id)),
+            employee_id: Set(Some(employee_id)),
+            note: Set(None),
+            created_at: Set(input.created_at),
+        });
+    stock_move::Entity::insert_many(moves)
+        .exec_without_returning(txn)
+        .await
+        .or_internal()?;
+    for (product_id, quantity) in &back {
+        product::Entity::update_many()
+            .col_expr(
+                product::Column::Quantity,
+                Expr::col(product::Column::Quantity).add(*quantity),
+            )
+            .filter(product::Column::Id.eq(*product_id))
+            .exec(txn)
+            .await
+            .or_internal()?;
+        let version = product::Entity::find_by_id(*product_id)
+            .one(txn)
+            .await
+            .or_internal()?
+            .map_or(1, |p| p.sync_version);
+        feed.push(FeedEntry {
+            entity: EntityKind::Product,
+            id: *product_id,
+            op: FeedOp::Upsert,
+            version,
+        });
+    }
+    if let Some(customer_id) = original.customer_id {
+        customer::Entity::update_many()
+            .col_expr(
+                customer::Column::TotalSpentCents,
+                Expr::col(customer::Column::TotalSpentCents).sub(total),
+            )
+            .filter(customer::Column::Id.eq(customer_id))
+            .exec(txn)
+            .await
+            .or_internal()?;
+        let version = customer::Entity::find_by_id(customer_id)
+            .one(txn)
+            .await
+            .or_internal()?
+            .map_or(1, |c| c.sync_version);
+        feed.push(FeedEntry {
+            entity: EntityKind::Customer,
+            id: customer_id,
+            op: FeedOp::Upsert,
+            version,
+        });
+    }
+    let after = serde_json::json!({
+        "refund_of": original.id,
+        "number": number,
+        "lines": wanted,
+        "total_cents": -total,
+        "method": input.method,
+    });
+    Ok(Written {
+        before: None,
+        after,
+        version: 1,
+        feed,
+    })
+}
