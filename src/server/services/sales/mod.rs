@@ -2,6 +2,7 @@
 //! goes through the write path; a replay of a known id returns the stored
 //! sale and changes nothing.
 
+mod effects;
 mod read;
 mod refund;
 mod write;

@@ -2,17 +2,17 @@
 //! with negative amounts, its stock moves back into stock, and the
 //! customer's spending reduced. The original is never edited.
 
+use super::effects::{self, StockCause};
 use crate::domain::error::{AppError, FieldErrors};
 use crate::domain::ids::new_id;
 use crate::domain::mutation::EntityKind;
 use crate::domain::sale::refund_share;
 use crate::domain::sale_input::RefundInput;
-use crate::server::db::entities::{customer, payment, product, sale, sale_line, stock_move, store};
+use crate::server::db::entities::{payment, sale, sale_line};
 use crate::server::error::DbResultExt;
 use crate::server::services::feed::{FeedEntry, FeedOp};
 use crate::server::services::versioned::id_taken;
 use crate::server::services::write_path::{Target, Written};
-use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter,
 };
@@ -124,20 +124,7 @@ pub(in crate::server::services) async fn write_refund(
         return Err(AppError::validation(errors));
     }
 
-    store::Entity::update_many()
-        .col_expr(
-            store::Column::SaleSeq,
-            Expr::col(store::Column::SaleSeq).add(1),
-        )
-        .filter(store::Column::Id.eq(store_id))
-        .exec(txn)
-        .await
-        .or_internal()?;
-    let number = store::Entity::find_by_id(store_id)
-        .one(txn)
-        .await
-        .or_internal()?
-        .map_or(0, |s| s.sale_seq);
+    let number = effects::next_number(txn, store_id).await?;
 
     let mut lines = Vec::new();
     let (mut subtotal, mut discount, mut tax, mut total) = (0i64, 0i64, 0i64, 0i64);
@@ -224,72 +211,24 @@ pub(in crate::server::services) async fn write_refund(
         op: FeedOp::Upsert,
         version: 1,
     }];
-    let mut back: BTreeMap<uuid::Uuid, i64> = BTreeMap::new();
-    for (line_no, quantity) in &wanted {
-        if let Some(l) = sold.iter().find(|l| l.line_no == *line_no) {
-            *back.entry(l.product_id).or_default() += quantity;
-        }
-    }
-    let moves = back
+    let moves: Vec<(uuid::Uuid, i64)> = wanted
         .iter()
-        .map(|(product_id, quantity)| stock_move::ActiveModel {
-            id: Set(new_id()),
-            store_id: Set(store_id),
-            product_id: Set(*product_id),
-            delta: Set(*quantity),
-            reason: Set("returned".into()),
-            sale_id: Set(Some(t.id)),
-            employee_id: Set(Some(employee_id)),
-            note: Set(None),
-            created_at: Set(input.created_at),
-        });
-    stock_move::Entity::insert_many(moves)
-        .exec_without_returning(txn)
-        .await
-        .or_internal()?;
-    for (product_id, quantity) in &back {
-        product::Entity::update_many()
-            .col_expr(
-                product::Column::Quantity,
-                Expr::col(product::Column::Quantity).add(*quantity),
-            )
-            .filter(product::Column::Id.eq(*product_id))
-            .exec(txn)
-            .await
-            .or_internal()?;
-        let version = product::Entity::find_by_id(*product_id)
-            .one(txn)
-            .await
-            .or_internal()?
-            .map_or(1, |p| p.sync_version);
-        feed.push(FeedEntry {
-            entity: EntityKind::Product,
-            id: *product_id,
-            op: FeedOp::Upsert,
-            version,
-        });
-    }
+        .filter_map(|(line_no, quantity)| {
+            sold.iter()
+                .find(|l| l.line_no == *line_no)
+                .map(|l| (l.product_id, *quantity))
+        })
+        .collect();
+    let cause = StockCause {
+        store_id,
+        sale_id: t.id,
+        employee_id,
+        reason: "returned",
+        at: input.created_at,
+    };
+    effects::move_stock(txn, &cause, &moves, &mut feed).await?;
     if let Some(customer_id) = original.customer_id {
-        customer::Entity::update_many()
-            .col_expr(
-                customer::Column::TotalSpentCents,
-                Expr::col(customer::Column::TotalSpentCents).sub(total),
-            )
-            .filter(customer::Column::Id.eq(customer_id))
-            .exec(txn)
-            .await
-            .or_internal()?;
-        let version = customer::Entity::find_by_id(customer_id)
-            .one(txn)
-            .await
-            .or_internal()?
-            .map_or(1, |c| c.sync_version);
-        feed.push(FeedEntry {
-            entity: EntityKind::Customer,
-            id: customer_id,
-            op: FeedOp::Upsert,
-            version,
-        });
+        effects::add_to_customer(txn, customer_id, (-total, 0), None, &mut feed).await?;
     }
     let after = serde_json::json!({
         "refund_of": original.id,

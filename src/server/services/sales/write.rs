@@ -4,20 +4,18 @@
 //! credit. The server prices it: tax by each product's rate, totals from
 //! the lines; the prices the customer paid stand.
 
+use super::effects::{self, StockCause};
 use crate::domain::error::{AppError, FieldErrors};
 use crate::domain::ids::new_id;
 use crate::domain::mutation::EntityKind;
 use crate::domain::sale::{PricedLine, compute_totals, settle};
 use crate::domain::sale_input::SaleInput;
-use crate::server::db::entities::{
-    credit, customer, payment, product, sale, sale_line, stock_move, store,
-};
+use crate::server::db::entities::{credit, customer, payment, product, sale, sale_line, store};
 use crate::server::error::DbResultExt;
 use crate::server::services::feed::{FeedEntry, FeedOp};
 use crate::server::services::versioned::id_taken;
 use crate::server::services::write_path::{Target, Written};
 use chrono::Duration;
-use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter,
 };
@@ -119,20 +117,7 @@ pub(in crate::server::services) async fn write_sale(
     )
     .map_err(|e| AppError::field("payments", e.to_string()))?;
 
-    store::Entity::update_many()
-        .col_expr(
-            store::Column::SaleSeq,
-            Expr::col(store::Column::SaleSeq).add(1),
-        )
-        .filter(store::Column::Id.eq(store_id))
-        .exec(txn)
-        .await
-        .or_internal()?;
-    let number = store::Entity::find_by_id(store_id)
-        .one(txn)
-        .await
-        .or_internal()?
-        .map_or(0, |s| s.sale_seq);
+    let number = effects::next_number(txn, store_id).await?;
 
     sale::Entity::insert(sale::ActiveModel {
         id: Set(t.id),
@@ -197,89 +182,30 @@ pub(in crate::server::services) async fn write_sale(
         .await
         .or_internal()?;
 
-    // One stock move per line; one quantity update per product.
-    let moves = input.lines.iter().map(|l| stock_move::ActiveModel {
-        id: Set(new_id()),
-        store_id: Set(store_id),
-        product_id: Set(l.product_id),
-        delta: Set(-l.quantity),
-        reason: Set("sale".into()),
-        sale_id: Set(Some(t.id)),
-        employee_id: Set(Some(employee_id)),
-        note: Set(None),
-        created_at: Set(input.created_at),
-    });
-    stock_move::Entity::insert_many(moves)
-        .exec_without_returning(txn)
-        .await
-        .or_internal()?;
-    let mut sold: BTreeMap<Uuid, i64> = BTreeMap::new();
-    for l in &input.lines {
-        *sold.entry(l.product_id).or_default() += l.quantity;
-    }
     let mut feed = vec![FeedEntry {
         entity: EntityKind::Sale,
         id: t.id,
         op: FeedOp::Upsert,
         version: 1,
     }];
-    for (product_id, quantity) in &sold {
-        product::Entity::update_many()
-            .col_expr(
-                product::Column::Quantity,
-                Expr::col(product::Column::Quantity).sub(*quantity),
-            )
-            .filter(product::Column::Id.eq(*product_id))
-            .exec(txn)
-            .await
-            .or_internal()?;
-        let version = products[product_id].sync_version;
-        feed.push(FeedEntry {
-            entity: EntityKind::Product,
-            id: *product_id,
-            op: FeedOp::Upsert,
-            version,
-        });
-    }
+    let cause = StockCause {
+        store_id,
+        sale_id: t.id,
+        employee_id,
+        reason: "sale",
+        at: input.created_at,
+    };
+    let moves: Vec<(Uuid, i64)> = input
+        .lines
+        .iter()
+        .map(|l| (l.product_id, -l.quantity))
+        .collect();
+    effects::move_stock(txn, &cause, &moves, &mut feed).await?;
 
     if let Some(customer_id) = input.customer_id {
-        // Totals are derived from sales, added as deltas like stock.
-        customer::Entity::update_many()
-            .col_expr(
-                customer::Column::TotalSpentCents,
-                Expr::col(customer::Column::TotalSpentCents).add(totals.total_cents),
-            )
-            .col_expr(
-                customer::Column::TotalOrders,
-                Expr::col(customer::Column::TotalOrders).add(1),
-            )
-            .filter(customer::Column::Id.eq(customer_id))
-            .exec(txn)
-            .await
-            .or_internal()?;
-        // A sale rung up offline may arrive after a newer one.
-        customer::Entity::update_many()
-            .col_expr(customer::Column::LastOrderAt, Expr::value(input.created_at))
-            .filter(customer::Column::Id.eq(customer_id))
-            .filter(
-                sea_orm::Condition::any()
-                    .add(customer::Column::LastOrderAt.is_null())
-                    .add(customer::Column::LastOrderAt.lt(input.created_at)),
-            )
-            .exec(txn)
-            .await
-            .or_internal()?;
-        let version = customer::Entity::find_by_id(customer_id)
-            .one(txn)
-            .await
-            .or_internal()?
-            .map_or(1, |c| c.sync_version);
-        feed.push(FeedEntry {
-            entity: EntityKind::Customer,
-            id: customer_id,
-            op: FeedOp::Upsert,
-            version,
-        });
+        let spent = (totals.total_cents, 1);
+        effects::add_to_customer(txn, customer_id, spent, Some(input.created_at), &mut feed)
+            .await?;
 
         if settled.on_credit_cents > 0 {
             let credit_id = new_id();

@@ -1,0 +1,152 @@
+//! What a sale and a refund both do beyond their own rows: take the next
+//! sale number, move stock by deltas, and adjust the customer's derived
+//! totals. Each also tells the change feed which records tills must re-read.
+
+use crate::domain::error::AppError;
+use crate::domain::ids::new_id;
+use crate::domain::mutation::EntityKind;
+use crate::server::db::entities::{customer, product, stock_move, store};
+use crate::server::error::DbResultExt;
+use crate::server::services::feed::{FeedEntry, FeedOp};
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, Condition, DatabaseTransaction, EntityTrait, QueryFilter,
+};
+use std::collections::BTreeMap;
+use uuid::Uuid;
+
+/// The store's next sale number: gapless, taken under the store row's lock.
+pub(super) async fn next_number(
+    txn: &DatabaseTransaction,
+    store_id: Uuid,
+) -> Result<i64, AppError> {
+    store::Entity::update_many()
+        .col_expr(
+            store::Column::SaleSeq,
+            Expr::col(store::Column::SaleSeq).add(1),
+        )
+        .filter(store::Column::Id.eq(store_id))
+        .exec(txn)
+        .await
+        .or_internal()?;
+    let row = store::Entity::find_by_id(store_id)
+        .one(txn)
+        .await
+        .or_internal()?;
+    row.map(|s| s.sale_seq).ok_or_else(AppError::internal)
+}
+
+/// Who moved stock, why, and for which sale.
+pub(super) struct StockCause<'a> {
+    pub store_id: Uuid,
+    pub sale_id: Uuid,
+    pub employee_id: Uuid,
+    pub reason: &'a str,
+    pub at: DateTime<Utc>,
+}
+
+/// One stock move per `(product, delta)`, then one `quantity = quantity +
+/// delta` per product, never a read-then-write, so tills selling the same
+/// product at once all count.
+pub(super) async fn move_stock(
+    txn: &DatabaseTransaction,
+    cause: &StockCause<'_>,
+    moves: &[(Uuid, i64)],
+    feed: &mut Vec<FeedEntry>,
+) -> Result<(), AppError> {
+    let rows = moves
+        .iter()
+        .map(|(product_id, delta)| stock_move::ActiveModel {
+            id: Set(new_id()),
+            store_id: Set(cause.store_id),
+            product_id: Set(*product_id),
+            delta: Set(*delta),
+            reason: Set(cause.reason.to_string()),
+            sale_id: Set(Some(cause.sale_id)),
+            employee_id: Set(Some(cause.employee_id)),
+            note: Set(None),
+            created_at: Set(cause.at),
+        });
+    stock_move::Entity::insert_many(rows)
+        .exec_without_returning(txn)
+        .await
+        .or_internal()?;
+    let mut per_product: BTreeMap<Uuid, i64> = BTreeMap::new();
+    for (product_id, delta) in moves {
+        *per_product.entry(*product_id).or_default() += delta;
+    }
+    for (product_id, delta) in per_product {
+        product::Entity::update_many()
+            .col_expr(
+                product::Column::Quantity,
+                Expr::col(product::Column::Quantity).add(delta),
+            )
+            .filter(product::Column::Id.eq(product_id))
+            .exec(txn)
+            .await
+            .or_internal()?;
+        let version = product::Entity::find_by_id(product_id)
+            .one(txn)
+            .await
+            .or_internal()?
+            .map_or(1, |p| p.sync_version);
+        feed.push(FeedEntry {
+            entity: EntityKind::Product,
+            id: product_id,
+            op: FeedOp::Upsert,
+            version,
+        });
+    }
+    Ok(())
+}
+
+/// Adds to a customer's derived totals (negative for a refund). `ordered_at`
+/// moves the last-order date forward only: a sale rung up offline may
+/// arrive after a newer one.
+pub(super) async fn add_to_customer(
+    txn: &DatabaseTransaction,
+    customer_id: Uuid,
+    (spent_cents, orders): (i64, i64),
+    ordered_at: Option<DateTime<Utc>>,
+    feed: &mut Vec<FeedEntry>,
+) -> Result<(), AppError> {
+    customer::Entity::update_many()
+        .col_expr(
+            customer::Column::TotalSpentCents,
+            Expr::col(customer::Column::TotalSpentCents).add(spent_cents),
+        )
+        .col_expr(
+            customer::Column::TotalOrders,
+            Expr::col(customer::Column::TotalOrders).add(orders),
+        )
+        .filter(customer::Column::Id.eq(customer_id))
+        .exec(txn)
+        .await
+        .or_internal()?;
+    if let Some(at) = ordered_at {
+        customer::Entity::update_many()
+            .col_expr(customer::Column::LastOrderAt, Expr::value(at))
+            .filter(customer::Column::Id.eq(customer_id))
+            .filter(
+                Condition::any()
+                    .add(customer::Column::LastOrderAt.is_null())
+                    .add(customer::Column::LastOrderAt.lt(at)),
+            )
+            .exec(txn)
+            .await
+            .or_internal()?;
+    }
+    let version = customer::Entity::find_by_id(customer_id)
+        .one(txn)
+        .await
+        .or_internal()?
+        .map_or(1, |c| c.sync_version);
+    feed.push(FeedEntry {
+        entity: EntityKind::Customer,
+        id: customer_id,
+        op: FeedOp::Upsert,
+        version,
+    });
+    Ok(())
+}
