@@ -11,6 +11,7 @@ pub mod sales;
 mod search;
 pub mod seed;
 pub mod staff;
+mod stock;
 pub mod stores;
 mod versioned;
 pub mod write_path;

@@ -8,10 +8,10 @@ use crate::domain::mutation::EntityKind;
 use crate::server::db::entities::{category, product, stock_move};
 use crate::server::error::DbResultExt;
 use crate::server::services::feed::{FeedEntry, FeedOp};
+use crate::server::services::stock;
 use crate::server::services::versioned::{self, Change, Versioned};
 use crate::server::services::write_path::{Target, Written};
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter,
 };
@@ -281,20 +281,14 @@ pub(in crate::server::services) async fn write_stock_move(
     .exec_without_returning(txn)
     .await
     .or_internal()?;
-    product::Entity::update_many()
-        .col_expr(
-            product::Column::Quantity,
-            Expr::col(product::Column::Quantity).add(adj.delta),
-        )
-        .filter(product::Column::Id.eq(product.id))
-        .exec(txn)
-        .await
-        .or_internal()?;
-    let quantity = product::Entity::find_by_id(product.id)
-        .one(txn)
-        .await
-        .or_internal()?
-        .map_or(product.quantity + adj.delta, |p| p.quantity);
+    // The stock move itself is in the feed; add_on_hand adds the product.
+    let mut feed = vec![FeedEntry {
+        entity: EntityKind::StockMove,
+        id: t.id,
+        op: FeedOp::Upsert,
+        version: 1,
+    }];
+    let quantity = stock::add_on_hand(txn, product.id, adj.delta, &mut feed).await?;
     let after = json!({
         "product_id": product.id,
         "delta": adj.delta,
@@ -307,20 +301,6 @@ pub(in crate::server::services) async fn write_stock_move(
         before: None,
         after,
         version: 1,
-        feed: vec![
-            FeedEntry {
-                entity: EntityKind::StockMove,
-                id: t.id,
-                op: FeedOp::Upsert,
-                version: 1,
-            },
-            // The product's on-hand number changed; tills re-read it.
-            FeedEntry {
-                entity: EntityKind::Product,
-                id: product.id,
-                op: FeedOp::Upsert,
-                version: product.sync_version,
-            },
-        ],
+        feed,
     })
 }

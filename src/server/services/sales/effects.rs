@@ -5,9 +5,10 @@
 use crate::domain::error::AppError;
 use crate::domain::ids::new_id;
 use crate::domain::mutation::EntityKind;
-use crate::server::db::entities::{customer, product, stock_move, store};
+use crate::server::db::entities::{customer, stock_move, store};
 use crate::server::error::DbResultExt;
 use crate::server::services::feed::{FeedEntry, FeedOp};
+use crate::server::services::stock;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
@@ -46,9 +47,8 @@ pub(super) struct StockCause<'a> {
     pub at: DateTime<Utc>,
 }
 
-/// One stock move per `(product, delta)`, then one `quantity = quantity +
-/// delta` per product, never a read-then-write, so tills selling the same
-/// product at once all count.
+/// One stock move per `(product, delta)`, then one on-hand update per
+/// product (`stock::add_on_hand`).
 pub(super) async fn move_stock(
     txn: &DatabaseTransaction,
     cause: &StockCause<'_>,
@@ -77,26 +77,7 @@ pub(super) async fn move_stock(
         *per_product.entry(*product_id).or_default() += delta;
     }
     for (product_id, delta) in per_product {
-        product::Entity::update_many()
-            .col_expr(
-                product::Column::Quantity,
-                Expr::col(product::Column::Quantity).add(delta),
-            )
-            .filter(product::Column::Id.eq(product_id))
-            .exec(txn)
-            .await
-            .or_internal()?;
-        let version = product::Entity::find_by_id(product_id)
-            .one(txn)
-            .await
-            .or_internal()?
-            .map_or(1, |p| p.sync_version);
-        feed.push(FeedEntry {
-            entity: EntityKind::Product,
-            id: product_id,
-            op: FeedOp::Upsert,
-            version,
-        });
+        stock::add_on_hand(txn, product_id, delta, feed).await?;
     }
     Ok(())
 }
