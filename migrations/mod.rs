@@ -10,6 +10,7 @@ use sea_orm_migration::sea_orm::{ConnectionTrait, DbBackend};
 mod m20261125_000001_tables;
 mod m20261125_000002_indexes;
 mod m20261125_000003_text_search;
+mod m20261125_000004_credit_payments;
 
 pub struct Migrator;
 
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000001_tables::Migration),
             Box::new(m20261125_000002_indexes::Migration),
             Box::new(m20261125_000003_text_search::Migration),
+            Box::new(m20261125_000004_credit_payments::Migration),
         ]
     }
 }

@@ -3,7 +3,11 @@
 
 pub mod auth;
 pub mod catalog;
+pub mod credits;
+pub mod customers;
+pub mod reports;
 pub mod sales;
+pub mod staff;
 
 #[cfg(feature = "ssr")]
 mod context;

@@ -26,3 +26,26 @@ pub async fn record_sale(id: Uuid, sale: SaleInput) -> Result<Sale, AppError> {
         .await,
     )
 }
+
+/// The store's sales, newest first: the history screen.
+#[server(prefix = "/rpc")]
+pub async fn list_sales(
+    from: Option<chrono::DateTime<chrono::Utc>>,
+    to: Option<chrono::DateTime<chrono::Utc>>,
+    offset: u64,
+) -> Result<crate::domain::page::Page<Sale>, AppError> {
+    reply(
+        async {
+            let (state, who) = signed().await?;
+            let query = sales::SaleQuery {
+                from,
+                to,
+                limit: Some(25),
+                offset: Some(offset),
+                ..Default::default()
+            };
+            sales::sales(&state.db, &who.actor, &query).await
+        }
+        .await,
+    )
+}

@@ -69,6 +69,22 @@ impl Cart {
         }
     }
 
+    /// A line discount as an amount, never more than the line.
+    pub fn set_line_amount(&mut self, product_id: Uuid, cents: i64) {
+        if let Some(line) = self.lines.iter_mut().find(|l| l.product_id == product_id) {
+            line.discount_cents = cents.clamp(0, line.quantity * line.unit_price_cents);
+        }
+    }
+
+    /// A discount on one line as the cashier typed it.
+    pub fn set_line_discount(&mut self, product_id: Uuid, discount: CartDiscount) {
+        match discount {
+            CartDiscount::None => self.set_line_amount(product_id, 0),
+            CartDiscount::Percent(bp) => self.set_line_percent(product_id, bp),
+            CartDiscount::Amount(c) => self.set_line_amount(product_id, c),
+        }
+    }
+
     pub fn is_empty(&self) -> bool {
         self.lines.is_empty()
     }
@@ -162,6 +178,19 @@ mod tests {
         assert_eq!(cart.lines[0].quantity, 2);
         cart.set_quantity(tea.id, 0);
         assert!(cart.is_empty());
+    }
+
+    #[test]
+    fn a_line_discount_never_exceeds_its_line() {
+        let tea = product("Tea", 350, 2000);
+        let mut cart = Cart::default();
+        cart.add(&tea);
+        cart.set_line_discount(tea.id, CartDiscount::Amount(9999));
+        assert_eq!(cart.lines[0].discount_cents, 350);
+        cart.set_line_discount(tea.id, CartDiscount::Percent(1000));
+        assert_eq!(cart.lines[0].discount_cents, 35);
+        cart.set_line_discount(tea.id, CartDiscount::None);
+        assert_eq!(cart.totals(true).unwrap().total_cents, 350);
     }
 
     #[test]

@@ -138,6 +138,28 @@ impl<'a> FieldReader<'a> {
         value.unwrap_or_default()
     }
 
+    /// Whether `name` already has a problem noted.
+    pub fn has_error(&self, name: &str) -> bool {
+        self.errors.contains_key(name)
+    }
+
+    /// A calendar day written `YYYY-MM-DD`.
+    pub fn opt_date(&mut self, name: &str) -> Option<chrono::NaiveDate> {
+        let text = self.opt_text(name, 10)?;
+        chrono::NaiveDate::parse_from_str(&text, "%Y-%m-%d")
+            .map_err(|_| self.fail(name, "must be a date like 2026-11-25"))
+            .ok()
+    }
+
+    /// A time of day written `HH:MM` (or `HH:MM:SS`).
+    pub fn opt_time(&mut self, name: &str) -> Option<chrono::NaiveTime> {
+        let text = self.opt_text(name, 8)?;
+        chrono::NaiveTime::parse_from_str(&text, "%H:%M")
+            .or_else(|_| chrono::NaiveTime::parse_from_str(&text, "%H:%M:%S"))
+            .map_err(|_| self.fail(name, "must be a time like 09:30"))
+            .ok()
+    }
+
     /// The value built from the fields, or every field error at once.
     pub fn finish<T>(self, value: T) -> Result<T, AppError> {
         if self.errors.is_empty() {

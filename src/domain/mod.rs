@@ -4,6 +4,7 @@
 pub mod auth;
 pub mod cart;
 pub mod catalog;
+pub mod credit;
 pub mod customer;
 pub mod error;
 pub mod fields;
@@ -11,7 +12,9 @@ pub mod ids;
 pub mod money;
 pub mod mutation;
 pub mod page;
+pub mod report;
 pub mod sale;
 pub mod sale_input;
 pub mod sale_record;
+pub mod shift;
 pub mod staff;

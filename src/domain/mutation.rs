@@ -15,6 +15,9 @@ pub enum EntityKind {
     Customer,
     Sale,
     Credit,
+    CreditPayment,
+    Shift,
+    ClockEvent,
 }
 
 impl EntityKind {
@@ -27,6 +30,9 @@ impl EntityKind {
             EntityKind::Customer => "customer",
             EntityKind::Sale => "sale",
             EntityKind::Credit => "credit",
+            EntityKind::CreditPayment => "credit_payment",
+            EntityKind::Shift => "shift",
+            EntityKind::ClockEvent => "clock_event",
         }
     }
 
@@ -40,6 +46,9 @@ impl EntityKind {
             EntityKind::Customer => "customer",
             EntityKind::Sale => "sale",
             EntityKind::Credit => "store credit",
+            EntityKind::CreditPayment => "payment on store credit",
+            EntityKind::Shift => "shift",
+            EntityKind::ClockEvent => "clock-in",
         }
     }
 }
@@ -133,6 +142,14 @@ pub fn may_apply(role: Role, entity: EntityKind, op: Op) -> bool {
         // refuses updates and deletes of them whoever asks.
         (EntityKind::Sale, _) => true,
         (EntityKind::Credit, _) => role.is_manager(),
+        // A customer pays off their credit at any till.
+        (EntityKind::CreditPayment, Op::Create) => true,
+        (EntityKind::CreditPayment, _) => false,
+        (EntityKind::Shift, _) => role.is_manager(),
+        // Everyone clocks themselves in and out; the writer checks whose
+        // clock it is.
+        (EntityKind::ClockEvent, Op::Create | Op::Update) => true,
+        (EntityKind::ClockEvent, Op::Delete) => false,
     }
 }
 

@@ -23,7 +23,12 @@ pub struct Sale {
     pub id: Uuid,
     pub number: i64,
     pub employee_id: Uuid,
+    /// Who rang it up, for the receipt and the history.
+    #[serde(default)]
+    pub employee_name: String,
     pub customer_id: Option<Uuid>,
+    #[serde(default)]
+    pub customer_name: Option<String>,
     pub original_sale_id: Option<Uuid>,
     /// completed, refunded or voided
     pub status: String,

@@ -28,10 +28,22 @@ pub struct EmployeeDraft {
     pub role: Role,
     pub password: Option<NewPassword>,
     pub pin: Option<Pin>,
+    /// Off: the person can no longer sign in or switch in; their sales stay.
+    pub active: bool,
 }
 
 impl EmployeeDraft {
+    /// A new employee: cashiers need a PIN, managers a login.
     pub fn parse(data: &Value) -> Result<EmployeeDraft, AppError> {
+        Self::read(data, true)
+    }
+
+    /// An edit: a PIN or password given is a reset, one left out stays.
+    pub fn parse_edit(data: &Value) -> Result<EmployeeDraft, AppError> {
+        Self::read(data, false)
+    }
+
+    fn read(data: &Value, new: bool) -> Result<EmployeeDraft, AppError> {
         let mut r = FieldReader::new(data);
         let name = r.text("name", 120);
         let role_text = r.text("role", 16);
@@ -64,6 +76,7 @@ impl EmployeeDraft {
                 None
             }
         });
+        let active = r.bool_or("active", true);
         if let Some(role) = role {
             if role.is_manager() {
                 if email.is_none() {
@@ -72,10 +85,10 @@ impl EmployeeDraft {
                         "managers and owners sign in with an e-mail address",
                     );
                 }
-                if password.is_none() {
+                if new && password.is_none() {
                     r.fail("password", "managers and owners need a password");
                 }
-            } else if pin.is_none() {
+            } else if new && pin.is_none() {
                 r.fail("pin", "cashiers need a PIN to switch in at the till");
             }
         }
@@ -85,6 +98,7 @@ impl EmployeeDraft {
             role: role.unwrap_or(Role::Cashier),
             password,
             pin,
+            active,
         })
     }
 }
@@ -110,6 +124,10 @@ mod tests {
             f.contains_key("email") && f.contains_key("password"),
             "{f:?}"
         );
+        let edit =
+            EmployeeDraft::parse_edit(&json!({"name": "Ana", "role": "cashier", "active": false}))
+                .unwrap();
+        assert!(!edit.active && edit.pin.is_none());
         let f = EmployeeDraft::parse(&json!({"name": "Mo", "role": "boss"}))
             .unwrap_err()
             .field_errors();

@@ -6,9 +6,12 @@ mod helpers;
 
 mod auth;
 mod catalog;
+mod credits;
 mod customers;
 mod isolation;
 mod migrations;
 mod platform;
+mod reports;
 mod sales;
+mod staff;
 mod write_path;

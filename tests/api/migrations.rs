@@ -11,7 +11,7 @@ on_every_backend!(
     the_demo_seed_fills_an_empty_database_once
 );
 
-const TABLES: [&str; 18] = [
+const TABLES: [&str; 19] = [
     "stores",
     "employees",
     "sessions",
@@ -24,6 +24,7 @@ const TABLES: [&str; 18] = [
     "payments",
     "stock_moves",
     "credits",
+    "credit_payments",
     "shifts",
     "clock_events",
     "changes",

@@ -20,7 +20,7 @@ on_every_backend!(
 );
 
 /// A product priced 2.50 + 20 % tax with `stock` units on hand.
-async fn stocked_product(app: &TestApp, sku: &str, stock: i64) -> String {
+pub(crate) async fn stocked_product(app: &TestApp, sku: &str, stock: i64) -> String {
     let manager = app.signed_in(MANAGER).await;
     let product = app.product(&manager, sku, &format!("77{sku}")).await;
     let id = product["id"].as_str().unwrap().to_string();
@@ -46,7 +46,7 @@ async fn quantity(app: &TestApp, client: &Client, product: &str) -> i64 {
     p["quantity"].as_i64().unwrap()
 }
 
-fn sale(product: &str, quantity: i64, payments: Value) -> Value {
+pub(crate) fn sale(product: &str, quantity: i64, payments: Value) -> Value {
     json!({
         "id": new_id(),
         "lines": [{"product_id": product, "quantity": quantity, "unit_price_cents": 250}],

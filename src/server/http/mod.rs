@@ -4,11 +4,14 @@
 mod auth;
 pub mod body;
 mod catalog;
+mod credits;
 mod customers;
 pub mod extract;
 mod health;
 mod records;
+mod reports;
 mod sales;
+mod staff;
 
 use crate::domain::mutation::EntityKind;
 use crate::server::startup::AppState;
@@ -54,8 +57,37 @@ pub fn api_router() -> Router<AppState> {
             "/customers/{id}",
             get(customers::get_customer).merge(item_routes(EntityKind::Customer)),
         )
+        .route(
+            "/credits",
+            get(credits::list_credits).merge(create_route(EntityKind::Credit)),
+        )
+        .route(
+            "/credits/{id}",
+            get(credits::get_credit).merge(item_routes(EntityKind::Credit)),
+        )
+        .route("/credits/{id}/payments", post(credits::pay_credit))
         .route("/sales", get(sales::list_sales).post(sales::record_sale))
         .route("/sales/{id}", get(sales::get_sale))
         .route("/sales/{id}/refund", post(sales::refund_sale))
+        .route(
+            "/employees",
+            get(staff::list_employees).merge(create_route(EntityKind::Employee)),
+        )
+        .route(
+            "/employees/{id}",
+            get(staff::get_employee).merge(item_routes(EntityKind::Employee)),
+        )
+        .route(
+            "/shifts",
+            get(staff::list_shifts).merge(create_route(EntityKind::Shift)),
+        )
+        .route(
+            "/shifts/{id}",
+            get(staff::get_shift).merge(item_routes(EntityKind::Shift)),
+        )
+        .route("/clock", get(staff::clock_state))
+        .route("/clock/in", post(staff::clock_in))
+        .route("/clock/out", post(staff::clock_out))
+        .route("/reports/sales", get(reports::sales_report))
         .fallback(|| async { crate::domain::error::AppError::not_found("API endpoint") })
 }

@@ -5,11 +5,14 @@
 pub mod audit;
 pub mod auth;
 pub mod catalog;
+pub mod credits;
 pub mod customers;
 pub mod feed;
+pub mod reports;
 pub mod sales;
 mod search;
 pub mod seed;
+pub mod shifts;
 pub mod staff;
 mod stock;
 pub mod stores;

@@ -4,12 +4,14 @@
 //! of them are written or none.
 
 use super::feed::{self, FeedEntry};
-use super::{Actor, audit, catalog, customers, sales, staff};
+use super::{Actor, audit, catalog, credits, customers, sales, shifts, staff};
 use crate::domain::catalog::{CategoryDraft, ProductDraft, StockAdjustment};
+use crate::domain::credit::{CreditDraft, CreditPaymentInput};
 use crate::domain::customer::CustomerDraft;
 use crate::domain::error::{AppError, ErrorCode};
 use crate::domain::mutation::{Applied, EntityKind, Mutation, Op, may_apply};
 use crate::domain::sale_input::{RefundInput, SaleInput};
+use crate::domain::shift::ShiftDraft;
 use crate::domain::staff::EmployeeDraft;
 use crate::server::error::DbResultExt;
 use chrono::{DateTime, Utc};
@@ -38,6 +40,10 @@ enum Payload {
     Customer(CustomerDraft),
     Sale(SaleInput),
     Refund(RefundInput),
+    Credit(CreditDraft),
+    CreditPayment(CreditPaymentInput),
+    Shift(ShiftDraft),
+    Clock,
     Delete,
 }
 
@@ -80,10 +86,18 @@ pub async fn apply(
         Payload::Customer(draft) => customers::write_customer(&txn, &target, Some(draft)).await?,
         Payload::Sale(input) => sales::write_sale(&txn, &target, input).await?,
         Payload::Refund(input) => sales::write_refund(&txn, &target, input).await?,
+        Payload::Shift(draft) => shifts::write_shift(&txn, &target, Some(draft)).await?,
+        Payload::Clock => shifts::write_clock(&txn, &target).await?,
+        Payload::Credit(draft) => credits::write_credit(&txn, &target, Some(draft)).await?,
+        Payload::CreditPayment(input) => {
+            credits::write_credit_payment(&txn, &target, input).await?
+        }
         Payload::Delete => match m.entity {
             EntityKind::Product => catalog::write_product(&txn, &target, None).await?,
             EntityKind::Category => catalog::write_category(&txn, &target, None).await?,
             EntityKind::Customer => customers::write_customer(&txn, &target, None).await?,
+            EntityKind::Credit => credits::write_credit(&txn, &target, None).await?,
+            EntityKind::Shift => shifts::write_shift(&txn, &target, None).await?,
             other => return Err(unsupported(other, m.op)),
         },
     };
@@ -118,13 +132,24 @@ async fn parse(m: &Mutation) -> Result<Payload, AppError> {
         }
         (EntityKind::Sale, Op::Create) => Payload::Sale(SaleInput::parse(&m.data)?),
         (EntityKind::Sale, op) => return Err(unsupported(EntityKind::Sale, op)),
+        (EntityKind::CreditPayment, Op::Create) => {
+            Payload::CreditPayment(CreditPaymentInput::parse(&m.data)?)
+        }
+        (EntityKind::CreditPayment, op) => return Err(unsupported(EntityKind::CreditPayment, op)),
+        (EntityKind::ClockEvent, Op::Create | Op::Update) => Payload::Clock,
         (_, Op::Delete) => Payload::Delete,
         (EntityKind::Product, _) => Payload::Product(ProductDraft::parse(&m.data)?),
         (EntityKind::Category, _) => Payload::Category(CategoryDraft::parse(&m.data)?),
         (EntityKind::Customer, _) => Payload::Customer(CustomerDraft::parse(&m.data)?),
+        (EntityKind::Shift, _) => Payload::Shift(ShiftDraft::parse(&m.data)?),
+        (EntityKind::Credit, Op::Create) => Payload::Credit(CreditDraft::parse_new(&m.data)?),
+        (EntityKind::Credit, _) => Payload::Credit(CreditDraft::parse_due(&m.data)?),
         (EntityKind::StockMove, Op::Create) => Payload::StockMove(StockAdjustment::parse(&m.data)?),
         (EntityKind::Employee, Op::Create) => {
             Payload::Employee(staff::prepare(EmployeeDraft::parse(&m.data)?).await?)
+        }
+        (EntityKind::Employee, Op::Update) => {
+            Payload::Employee(staff::prepare(EmployeeDraft::parse_edit(&m.data)?).await?)
         }
         (entity, op) => return Err(unsupported(entity, op)),
     })

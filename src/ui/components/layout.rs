@@ -32,6 +32,11 @@ pub fn Layout(children: Children) -> impl IntoView {
                 <A href="/checkout">"Checkout"</A>
                 <A href="/products">"Products"</A>
                 <A href="/categories">"Categories"</A>
+                <A href="/credits">"Credit"</A>
+                <A href="/clock">"Clock"</A>
+                <A href="/sales">"Sales"</A>
+                <A href="/reports">"Reports"</A>
+                <A href="/staff">"Staff"</A>
                 <A href="/till">"Switch cashier"</A>
                 <A href="/pair">"Pair till"</A>
             </nav>

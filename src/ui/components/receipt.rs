@@ -11,7 +11,12 @@ fn money(cents: i64) -> String {
 }
 
 #[component]
-pub fn Receipt(sale: Sale, on_new_sale: Callback<()>) -> impl IntoView {
+pub fn Receipt(
+    sale: Sale,
+    /// Shown at the till after a sale; the history has no "New sale".
+    #[prop(optional)]
+    on_new_sale: Option<Callback<()>>,
+) -> impl IntoView {
     let session = use_session();
     let who = move || session.current.get().and_then(|r| r.ok()).flatten();
     let when = sale.created_at.format("%Y-%m-%d %H:%M UTC").to_string();
@@ -20,7 +25,9 @@ pub fn Receipt(sale: Sale, on_new_sale: Callback<()>) -> impl IntoView {
             <header>
                 <h1>{move || who().map(|s| s.store_name).unwrap_or_default()}</h1>
                 <p>{format!("Sale {} · {when}", sale.number)}</p>
-                <p>"Served by " {move || who().map(|s| s.employee_name).unwrap_or_default()}</p>
+                <p>"Served by " {sale.employee_name.clone()}</p>
+                {sale.customer_name.clone().map(|name| view! { <p>"Customer: " {name}</p> })}
+                {sale.original_sale_id.map(|_| view! { <p class="refund-mark">"Refund"</p> })}
             </header>
             <table class="grid">
                 <tbody>
@@ -49,7 +56,9 @@ pub fn Receipt(sale: Sale, on_new_sale: Callback<()>) -> impl IntoView {
             </dl>
             <div class="row no-print">
                 <button class="button big" on:click=move |_| { let _ = window().print(); }>"Print"</button>
-                <button class="button primary big" autofocus=true on:click=move |_| on_new_sale.run(())>"New sale"</button>
+                {on_new_sale.map(|next| view! {
+                    <button class="button primary big" autofocus=true on:click=move |_| next.run(())>"New sale"</button>
+                })}
             </div>
         </section>
     }

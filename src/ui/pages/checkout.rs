@@ -3,8 +3,10 @@
 //! scanner (digits + Enter) adds items without touching the screen.
 
 use crate::api::catalog::{find_barcode, list_categories, list_products};
+use crate::api::customers::find_customers;
 use crate::api::sales::record_sale;
 use crate::domain::cart::{Cart, CartDiscount};
+use crate::domain::customer::Customer;
 use crate::domain::ids::new_id;
 use crate::domain::money::{Cents, TaxRate};
 use crate::domain::sale::{Payment, PaymentMethod};
@@ -60,6 +62,9 @@ fn CheckoutScreen() -> impl IntoView {
     let discount_text = RwSignal::new(String::new());
     let cash = RwSignal::new(String::new());
     let card = RwSignal::new(String::new());
+    let on_credit = RwSignal::new(String::new());
+    let customer = RwSignal::new(None::<Customer>);
+    let customer_query = RwSignal::new(String::new());
     let receipt = RwSignal::new(None::<Sale>);
     let scan_input = NodeRef::<leptos::html::Input>::new();
     let refocus = move || {
@@ -83,6 +88,16 @@ fn CheckoutScreen() -> impl IntoView {
         |(q, c)| list_products(q, Uuid::parse_str(&c).ok(), false, 0),
     );
     let categories = Resource::new(|| (), |_| list_categories());
+    let customer_matches = Resource::new(
+        move || customer_query.get(),
+        |q| async move {
+            if q.trim().chars().count() < 2 {
+                Ok(Vec::new())
+            } else {
+                find_customers(q).await
+            }
+        },
+    );
     let include_tax = move || {
         session
             .current
@@ -132,6 +147,7 @@ fn CheckoutScreen() -> impl IntoView {
         for (text, method) in [
             (cash.get_untracked(), PaymentMethod::Cash),
             (card.get_untracked(), PaymentMethod::Card),
+            (on_credit.get_untracked(), PaymentMethod::Credit),
         ] {
             if text.trim().is_empty() {
                 continue;
@@ -150,7 +166,8 @@ fn CheckoutScreen() -> impl IntoView {
         if payments.is_empty() {
             return toasts.error("Enter what the customer pays in cash or by card.");
         }
-        let sale = cart.with_untracked(|c| c.to_sale(payments, None, chrono::Utc::now()));
+        let customer_id = customer.with_untracked(|c| c.as_ref().map(|c| c.id));
+        let sale = cart.with_untracked(|c| c.to_sale(payments, customer_id, chrono::Utc::now()));
         pay.dispatch((sale_id.get_untracked(), sale));
     };
     let new_sale = move || {
@@ -159,6 +176,9 @@ fn CheckoutScreen() -> impl IntoView {
         discount_text.set(String::new());
         cash.set(String::new());
         card.set(String::new());
+        on_credit.set(String::new());
+        customer.set(None);
+        customer_query.set(String::new());
         receipt.set(None);
         refocus();
     };
@@ -167,7 +187,7 @@ fn CheckoutScreen() -> impl IntoView {
         None => toasts.error("Enter a discount like 10% or 2.50."),
     };
     let change_due = move || {
-        let paid = [cash.get(), card.get()]
+        let paid = [cash.get(), card.get(), on_credit.get()]
             .iter()
             .filter_map(|t| Cents::parse(t).ok())
             .map(|c| c.0)
@@ -248,6 +268,17 @@ fn CheckoutScreen() -> impl IntoView {
                                                     <span class="qty-n">{qty}</span>
                                                     <button class="button" aria-label="One more" on:click=move |_| cart.update(|c| c.set_quantity(id, qty + 1))>"+"</button>
                                                 </td>
+                                                <td class="line-discount">
+                                                    <input
+                                                        aria-label=format!("Discount on {}", line.name)
+                                                        placeholder="Disc."
+                                                        value=(line.discount_cents > 0).then(|| money(line.discount_cents))
+                                                        on:change=move |ev| match parse_discount(&event_target_value(&ev)) {
+                                                            Some(d) => cart.update(|c| c.set_line_discount(id, d)),
+                                                            None => toasts.error("Enter a discount like 10% or 2.50."),
+                                                        }
+                                                    />
+                                                </td>
                                                 <td class="num">{money(line.quantity * line.unit_price_cents - line.discount_cents)}</td>
                                                 <td><button class="button danger" aria-label="Remove" on:click=move |_| cart.update(|c| c.set_quantity(id, 0))>"×"</button></td>
                                             </tr>
@@ -267,9 +298,37 @@ fn CheckoutScreen() -> impl IntoView {
                         <dt>{move || if include_tax() { "Tax (included)" } else { "Tax" }}</dt><dd>{move || money(totals.get().map_or(0, |t| t.tax_cents))}</dd>
                         <dt class="total">"Total"</dt><dd class="total" data-testid="total">{move || money(total())}</dd>
                     </dl>
+                    <div class="customer-pick">
+                        {move || match customer.get() {
+                            Some(c) => view! {
+                                <p class="attached">"Customer: " <strong>{c.name.clone()}</strong>
+                                    <button class="button subtle" aria-label="Remove customer" on:click=move |_| { customer.set(None); on_credit.set(String::new()); }>"×"</button>
+                                </p>
+                            }.into_any(),
+                            None => view! {
+                                <input type="search" aria-label="Customer" placeholder="Customer: name, phone or e-mail" bind:value=customer_query/>
+                                <Transition fallback=|| ()>
+                                    {move || Suspend::new(async move {
+                                        let found = customer_matches.await.unwrap_or_default();
+                                        view! {
+                                            <div class="matches">
+                                                {found.into_iter().map(|c| {
+                                                    let label = match &c.phone { Some(p) => format!("{} · {p}", c.name), None => c.name.clone() };
+                                                    view! { <button class="chip" on:click=move |_| { customer.set(Some(c.clone())); customer_query.set(String::new()); refocus(); }>{label}</button> }
+                                                }).collect_view()}
+                                            </div>
+                                        }
+                                    })}
+                                </Transition>
+                            }.into_any(),
+                        }}
+                    </div>
                     <div class="pay">
                         <label>"Cash" <input name="cash" inputmode="decimal" bind:value=cash/></label>
                         <label>"Card" <input name="card" inputmode="decimal" bind:value=card/></label>
+                        <Show when=move || customer.with(Option::is_some)>
+                            <label>"On store credit" <input name="credit" inputmode="decimal" bind:value=on_credit/></label>
+                        </Show>
                         <div class="row">
                             <button class="button" on:click=move |_| { cash.set(money(total())); card.set(String::new()); }>"Exact cash"</button>
                             <button class="button" on:click=move |_| { card.set(money(total())); cash.set(String::new()); }>"All on card"</button>

@@ -1,15 +1,25 @@
 mod categories;
 mod checkout;
+mod clock;
+mod credits;
 mod home;
 mod login;
 mod pair;
 mod products;
+mod reports;
+mod sales;
+mod staff;
 mod till;
 
 pub use categories::CategoriesPage;
 pub use checkout::CheckoutPage;
+pub use clock::ClockPage;
+pub use credits::CreditsPage;
 pub use home::HomePage;
 pub use login::LoginPage;
 pub use pair::PairPage;
 pub use products::ProductsPage;
+pub use reports::ReportsPage;
+pub use sales::SalesPage;
+pub use staff::StaffPage;
 pub use till::TillPage;

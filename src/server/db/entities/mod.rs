@@ -5,7 +5,9 @@
 pub mod audit_entry;
 pub mod category;
 pub mod change;
+pub mod clock_event;
 pub mod credit;
+pub mod credit_payment;
 pub mod customer;
 pub mod device;
 pub mod employee;
@@ -14,5 +16,6 @@ pub mod product;
 pub mod sale;
 pub mod sale_line;
 pub mod session;
+pub mod shift;
 pub mod stock_move;
 pub mod store;

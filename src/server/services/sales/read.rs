@@ -4,7 +4,7 @@ use crate::domain::error::AppError;
 use crate::domain::page::{Page, page_limit};
 use crate::domain::sale::{Payment, PaymentMethod};
 use crate::domain::sale_record::{Sale, SoldLine};
-use crate::server::db::entities::{payment, sale, sale_line};
+use crate::server::db::entities::{customer, employee, payment, sale, sale_line};
 use crate::server::error::DbResultExt;
 use crate::server::services::Actor;
 use chrono::{DateTime, Utc};
@@ -13,6 +13,7 @@ use sea_orm::{
     QueryOrder, QuerySelect,
 };
 use serde::Deserialize;
+use std::collections::BTreeMap;
 use uuid::Uuid;
 
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -42,6 +43,26 @@ async fn with_details(
         .all(db)
         .await
         .or_internal()?;
+    let employees: BTreeMap<Uuid, String> = employee::Entity::find()
+        .select_only()
+        .columns([employee::Column::Id, employee::Column::Name])
+        .filter(employee::Column::Id.is_in(rows.iter().map(|s| s.employee_id)))
+        .into_tuple::<(Uuid, String)>()
+        .all(db)
+        .await
+        .or_internal()?
+        .into_iter()
+        .collect();
+    let customers: BTreeMap<Uuid, String> = customer::Entity::find()
+        .select_only()
+        .columns([customer::Column::Id, customer::Column::Name])
+        .filter(customer::Column::Id.is_in(rows.iter().filter_map(|s| s.customer_id)))
+        .into_tuple::<(Uuid, String)>()
+        .all(db)
+        .await
+        .or_internal()?
+        .into_iter()
+        .collect();
     Ok(rows
         .into_iter()
         .map(|s| Sale {
@@ -75,7 +96,9 @@ async fn with_details(
             id: s.id,
             number: s.number,
             employee_id: s.employee_id,
+            employee_name: employees.get(&s.employee_id).cloned().unwrap_or_default(),
             customer_id: s.customer_id,
+            customer_name: s.customer_id.and_then(|c| customers.get(&c).cloned()),
             original_sale_id: s.original_sale_id,
             status: s.status,
             payment_status: s.payment_status,

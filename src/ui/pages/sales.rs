@@ -1,0 +1,114 @@
+//! Sales history: every sale and refund of the store, newest first, with
+//! its receipt a click away.
+
+use crate::api::sales::list_sales;
+use crate::domain::money::Cents;
+use crate::domain::sale_record::Sale;
+use crate::ui::components::guard::SignedIn;
+use crate::ui::components::receipt::Receipt;
+use chrono::NaiveDate;
+use leptos::prelude::*;
+
+#[component]
+pub fn SalesPage() -> impl IntoView {
+    view! {
+        <SignedIn manager=true>
+            <SalesHistory/>
+        </SignedIn>
+    }
+}
+
+/// What a person calls how a sale was paid.
+fn method_words(method: &str) -> &'static str {
+    match method {
+        "cash" => "Cash",
+        "card" => "Card",
+        "credit" => "Store credit",
+        "split" => "Split",
+        _ => "Other",
+    }
+}
+
+#[component]
+fn SalesHistory() -> impl IntoView {
+    let day = RwSignal::new(String::new());
+    let offset = RwSignal::new(0u64);
+    let open = RwSignal::new(None::<Sale>);
+    Effect::new(move |_| {
+        day.track();
+        offset.set(0);
+    });
+    let sales = Resource::new(
+        move || (day.get(), offset.get()),
+        |(day, offset)| {
+            let from = NaiveDate::parse_from_str(&day, "%Y-%m-%d")
+                .ok()
+                .and_then(|d| d.and_hms_opt(0, 0, 0))
+                .map(|t| t.and_utc());
+            let to = from.map(|f| f + chrono::Duration::days(1));
+            list_sales(from, to, offset)
+        },
+    );
+    view! {
+        <section class="split wide-left">
+            <div class="card">
+                <div class="toolbar">
+                    <h1>"Sales"</h1>
+                    <label class="inline">"Day " <input type="date" aria-label="Day" bind:value=day/></label>
+                    <button class="button" on:click=move |_| day.set(String::new())>"All days"</button>
+                </div>
+                <Transition fallback=|| view! { <p>"Loading…"</p> }>
+                    {move || Suspend::new(async move {
+                        match sales.await {
+                            Err(e) => view! { <p class="notice error">{e.message}</p> }.into_any(),
+                            Ok(page) if page.items.is_empty() => view! { <p class="muted">"No sales yet."</p> }.into_any(),
+                            Ok(page) => {
+                                let (first, last) = (page.offset + 1, page.offset + page.items.len() as u64);
+                                let (limit, total) = (page.limit, page.total);
+                                view! {
+                                    <table class="grid" data-testid="sales-history">
+                                        <thead><tr>
+                                            <th>"No."</th><th>"Time (UTC)"</th><th>"Cashier"</th><th>"Customer"</th>
+                                            <th>"Paid by"</th><th class="num">"Items"</th><th class="num">"Total"</th><th></th>
+                                        </tr></thead>
+                                        <tbody>
+                                            {page.items.into_iter().map(|s| {
+                                                let items: i64 = s.lines.iter().map(|l| l.quantity).sum();
+                                                let shown = s.clone();
+                                                let id = s.id;
+                                                view! {
+                                                    <tr class:selected=move || open.with(|o| o.as_ref().map(|o| o.id) == Some(id))>
+                                                        <td>{s.number}{s.original_sale_id.map(|_| view! { <span class="badge">"refund"</span> })}</td>
+                                                        <td>{s.created_at.format("%Y-%m-%d %H:%M").to_string()}</td>
+                                                        <td>{s.employee_name.clone()}</td>
+                                                        <td>{s.customer_name.clone().unwrap_or_default()}</td>
+                                                        <td>{method_words(&s.payment_method)}</td>
+                                                        <td class="num">{items}</td>
+                                                        <td class="num">{Cents(s.total_cents).to_string()}</td>
+                                                        <td class="actions"><button class="button" on:click=move |_| open.set(Some(shown.clone()))>"Receipt"</button></td>
+                                                    </tr>
+                                                }
+                                            }).collect_view()}
+                                        </tbody>
+                                    </table>
+                                    <div class="pager">
+                                        <span class="muted">{format!("{first}–{last} of {total} sales")}</span>
+                                        <button class="button" disabled=first == 1 on:click=move |_| offset.update(|o| *o = o.saturating_sub(limit))>"Previous"</button>
+                                        <button class="button" disabled=last >= total on:click=move |_| offset.update(|o| *o += limit)>"Next"</button>
+                                    </div>
+                                }
+                                    .into_any()
+                            }
+                        }
+                    })}
+                </Transition>
+            </div>
+            <div>
+                {move || match open.get() {
+                    Some(sale) => view! { <Receipt sale/> }.into_any(),
+                    None => view! { <p class="muted card">"Choose a sale to see its receipt."</p> }.into_any(),
+                }}
+            </div>
+        </section>
+    }
+}
