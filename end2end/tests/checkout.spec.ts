@@ -1,20 +1,11 @@
 import { expect, test } from "@playwright/test";
-import { signIn } from "./pages";
+import { signIn, switchToAna } from "./pages";
 
 // Demo Store products 1–3: 1.36 at 5 % tax, 1.73 at 20 %, 2.10 at 0 %.
 const BARCODES = ["4000000000013", "4000000000020", "4000000000037"];
 
 test("a cashier scans three items, gives 10 % off, pays cash and card, and gets a receipt", async ({ page }) => {
-  await signIn(page, "manager@demo.test");
-  await page.getByRole("link", { name: "Pair till" }).click();
-  await page.getByLabel("Till name").fill("Checkout till");
-  await page.getByRole("button", { name: "Pair till" }).click();
-  await expect(page).toHaveURL(/\/till$/);
-  await page.getByRole("radio", { name: /Ana/ }).click();
-  await page.keyboard.type("1111");
-  await page.keyboard.press("Enter");
-  await expect(page).toHaveURL(/\/checkout$/);
-  await page.waitForLoadState("networkidle");
+  await switchToAna(page, "Checkout till");
 
   const stockBefore = await Promise.all(
     BARCODES.map(async (code) => (await (await page.request.get(`/api/products/barcode/${code}`)).json()).quantity),
@@ -57,6 +48,28 @@ test("a cashier scans three items, gives 10 % off, pays cash and card, and gets 
   expect(history.items[0].total_cents).toBe(504);
   expect(history.items[0].payment_method).toBe("split");
 
+  const number = history.items[0].number;
+
   await receipt.getByRole("button", { name: "New sale" }).click();
   await expect(page.getByText("Scan or tap a product to start a sale.")).toBeVisible();
+
+  // The manager finds the sale in the history, with its receipt, and in
+  // today's reports.
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await signIn(page, "manager@demo.test");
+  await page.getByRole("link", { name: "Sales" }).click();
+  const row = page.getByTestId("sales-history").getByRole("row").filter({ hasText: "5.04" }).first();
+  await expect(row).toContainText(String(number));
+  await expect(row).toContainText("Ana");
+  await expect(row).toContainText("Split");
+  await row.getByRole("button", { name: "Receipt" }).click();
+  await expect(page.getByRole("region", { name: "Receipt" }).getByTestId("receipt-total")).toHaveText("5.04");
+
+  await page.getByRole("link", { name: "Reports" }).click();
+  const today = new Date().toISOString().slice(0, 10);
+  const day = page.getByTestId("report-days").getByRole("row").filter({ hasText: today });
+  await expect(day).toBeVisible();
+  await expect(page.getByTestId("report-employees")).toContainText("Ana");
+  await expect(page.getByTestId("report-methods")).toContainText("card");
+  await expect(page.getByRole("img", { name: "Net takings per day" })).toBeVisible();
 });

@@ -21,3 +21,17 @@ export async function openNewProduct(page: Page) {
   await page.getByRole("button", { name: "New product" }).click();
   await expect(page.getByRole("dialog", { name: "New product" })).toBeVisible();
 }
+
+/// A manager pairs this browser as a till, then cashier Ana switches in.
+export async function switchToAna(page: Page, tillName: string) {
+  await signIn(page, "manager@demo.test");
+  await page.getByRole("link", { name: "Pair till" }).click();
+  await page.getByLabel("Till name").fill(tillName);
+  await page.getByRole("button", { name: "Pair till" }).click();
+  await expect(page).toHaveURL(/\/till$/);
+  await page.getByRole("radio", { name: /Ana/ }).click();
+  await page.keyboard.type("1111");
+  await page.keyboard.press("Enter");
+  await expect(page).toHaveURL(/\/checkout$/);
+  await waitForHydration(page);
+}
