@@ -72,4 +72,16 @@ test("a cashier scans three items, gives 10 % off, pays cash and card, and gets 
   await expect(page.getByTestId("report-employees")).toContainText("Ana");
   await expect(page.getByTestId("report-methods")).toContainText("card");
   await expect(page.getByRole("img", { name: "Net takings per day" })).toBeVisible();
+
+  // A mistake: the manager voids the sale and every unit goes back.
+  await page.getByRole("link", { name: "Sales" }).click();
+  await page.getByTestId("sales-history").getByRole("row").filter({ hasText: String(number) }).first()
+    .getByRole("button", { name: "Receipt" }).click();
+  await page.getByRole("button", { name: "Void this sale" }).click();
+  await page.getByRole("button", { name: /Really void/ }).click();
+  await expect(page.getByText(/^Voided\./)).toBeVisible();
+  const stockVoided = await Promise.all(
+    BARCODES.map(async (code) => (await (await page.request.get(`/api/products/barcode/${code}`)).json()).quantity),
+  );
+  expect(stockVoided).toEqual(stockBefore);
 });

@@ -49,3 +49,21 @@ pub async fn list_sales(
         .await,
     )
 }
+
+/// Voids sale `original` as the new record `id` (made by the screen, so a
+/// retry voids once).
+#[server(prefix = "/rpc")]
+pub async fn void_sale(original: Uuid, id: Uuid) -> Result<Sale, AppError> {
+    reply(
+        async {
+            let (state, who) = signed().await?;
+            let data = serde_json::json!({"void": true});
+            Ok(
+                sales::refund_sale(&state.db, &who.actor, original, id, data)
+                    .await?
+                    .sale,
+            )
+        }
+        .await,
+    )
+}

@@ -189,6 +189,9 @@ pub struct RefundInput {
     pub lines: Option<Vec<(i32, i64)>>,
     pub method: PaymentMethod,
     pub created_at: DateTime<Utc>,
+    /// A void undoes the whole sale as it was paid (a mistake at the till),
+    /// rather than handing back some of it.
+    pub void: bool,
 }
 
 impl RefundInput {
@@ -205,6 +208,10 @@ impl RefundInput {
         };
         let mut r = FieldReader::new(data);
         let refund_of = r.uuid("refund_of");
+        let void = r.bool_or("void", false);
+        if void && lines.is_some() {
+            r.fail("lines", "a void undoes every line; leave lines out");
+        }
         let method = match r.opt_text("method", 10).as_deref() {
             None | Some("cash") => PaymentMethod::Cash,
             Some("card") => PaymentMethod::Card,
@@ -222,6 +229,7 @@ impl RefundInput {
                 lines,
                 method,
                 created_at: Utc::now(),
+                void,
             })
         } else {
             Err(AppError::validation(errors))

@@ -11,6 +11,7 @@ use tillwise::domain::ids::new_id;
 on_every_backend!(
     a_credit_from_a_sale_is_paid_off_in_parts_exactly_once,
     overdue_credits_are_listed_and_redated_by_managers,
+    a_void_undoes_a_credit_sale_as_it_was_paid,
 );
 
 async fn a_credit_from_a_sale_is_paid_off_in_parts_exactly_once(backend: Backend) {
@@ -231,4 +232,126 @@ async fn overdue_credits_are_listed_and_redated_by_managers(backend: Backend) {
         .unwrap();
     assert_eq!(res.status(), StatusCode::NO_CONTENT);
     assert_eq!(overdue(&manager, "open").await["total"], 0);
+}
+
+async fn a_void_undoes_a_credit_sale_as_it_was_paid(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let product = stocked_product(&app, "V1", 10).await;
+    let till = app.cashier().await;
+    let customer: Value = till
+        .post(app.url("/api/customers"))
+        .json(&json!({"name": "Vera"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    // 4 × 2.50 + 20 % = 12.00: 5.00 tendered in cash (0.00 change), 7.00 on credit.
+    let mut body = sale(
+        &product,
+        4,
+        json!([{"method": "cash", "amount_cents": 500}, {"method": "credit", "amount_cents": 700}]),
+    );
+    body["customer_id"] = customer["id"].clone();
+    let sold: Value = till
+        .post(app.url("/api/sales"))
+        .json(&body)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(sold["total_cents"], 1200);
+    let id = sold["id"].as_str().unwrap();
+    let refund = app.url(&format!("/api/sales/{id}/refund"));
+    let void = app.url(&format!("/api/sales/{id}/void"));
+    let manager = app.signed_in(MANAGER).await;
+    let res = manager
+        .post(&refund)
+        .json(&json!({"id": new_id()}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        res.status(),
+        StatusCode::BAD_REQUEST,
+        "credit sales are voided, not refunded"
+    );
+    let res = till
+        .post(&void)
+        .json(&json!({"id": new_id()}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+
+    let void_id = new_id();
+    let res = manager
+        .post(&void)
+        .json(&json!({"id": void_id}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let undone: Value = res.json().await.unwrap();
+    assert_eq!(
+        (undone["status"].as_str(), undone["total_cents"].as_i64()),
+        (Some("voided"), Some(-1200))
+    );
+    let paid: Vec<(String, i64)> = undone["payments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p["method"].as_str().unwrap().to_string(),
+                p["amount_cents"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    assert!(
+        paid.contains(&("cash".into(), -500)) && paid.contains(&("credit".into(), -700)),
+        "{paid:?}"
+    );
+    // Replaying the void changes nothing; voiding again is refused.
+    let res = manager
+        .post(&void)
+        .json(&json!({"id": void_id}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let res = manager
+        .post(&void)
+        .json(&json!({"id": new_id()}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+
+    let p: Value = till
+        .get(app.url(&format!("/api/products/{product}")))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(p["quantity"], 10, "every unit is back");
+    assert_eq!(
+        app.count("customers WHERE total_spent_cents = 0 AND total_orders = 0")
+            .await,
+        1
+    );
+    let open: Value = manager
+        .get(app.url("/api/credits?status=open"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(open["total"], 0, "the voided sale's credit is owed no more");
 }

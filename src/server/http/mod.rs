@@ -69,6 +69,7 @@ pub fn api_router() -> Router<AppState> {
         .route("/sales", get(sales::list_sales).post(sales::record_sale))
         .route("/sales/{id}", get(sales::get_sale))
         .route("/sales/{id}/refund", post(sales::refund_sale))
+        .route("/sales/{id}/void", post(sales::void_sale))
         .route(
             "/employees",
             get(staff::list_employees).merge(create_route(EntityKind::Employee)),

@@ -55,6 +55,29 @@ pub async fn refund_sale(
     Path(original): Path<String>,
     JsonBody(body): JsonBody,
 ) -> Result<(StatusCode, Json<Sale>), AppError> {
+    reverse(state, who, original, body).await
+}
+
+/// `{id}` (manager): voids sale `{original}`, undoing all of it the way it
+/// was paid (its store credit too). Same answers as a refund.
+pub async fn void_sale(
+    State(state): State<AppState>,
+    who: Signed,
+    Path(original): Path<String>,
+    JsonBody(mut body): JsonBody,
+) -> Result<(StatusCode, Json<Sale>), AppError> {
+    if let Some(object) = body.as_object_mut() {
+        object.insert("void".into(), serde_json::Value::Bool(true));
+    }
+    reverse(state, who, original, body).await
+}
+
+async fn reverse(
+    state: AppState,
+    who: Signed,
+    original: String,
+    body: serde_json::Value,
+) -> Result<(StatusCode, Json<Sale>), AppError> {
     let original = record_id(&original, "sale")?;
     let mut r = FieldReader::new(&body);
     let id = r.uuid("id");

@@ -1,11 +1,13 @@
 //! Sales history: every sale and refund of the store, newest first, with
 //! its receipt a click away.
 
-use crate::api::sales::list_sales;
+use crate::api::sales::{list_sales, void_sale};
+use crate::domain::ids::new_id;
 use crate::domain::money::Cents;
 use crate::domain::sale_record::Sale;
 use crate::ui::components::guard::SignedIn;
 use crate::ui::components::receipt::Receipt;
+use crate::ui::components::toast::use_toasts;
 use chrono::NaiveDate;
 use leptos::prelude::*;
 
@@ -31,16 +33,37 @@ fn method_words(method: &str) -> &'static str {
 
 #[component]
 fn SalesHistory() -> impl IntoView {
+    let toasts = use_toasts();
     let day = RwSignal::new(String::new());
     let offset = RwSignal::new(0u64);
+    let reload = RwSignal::new(0u32);
     let open = RwSignal::new(None::<Sale>);
+    // Asked once, then confirmed: a void cannot be taken back.
+    let confirm_void = RwSignal::new(false);
+    let void_id = RwSignal::new(new_id());
+    let void =
+        Action::new(move |(original, id): &(uuid::Uuid, uuid::Uuid)| void_sale(*original, *id));
+    Effect::new(move |_| {
+        if let Some(result) = void.value().get() {
+            match result {
+                Ok(s) => {
+                    toasts.success(format!("Voided. Record {} pays it back.", s.number));
+                    open.set(Some(s));
+                    reload.update(|r| *r += 1);
+                }
+                Err(e) => toasts.error(e.field_errors().into_values().next().unwrap_or(e.message)),
+            }
+            confirm_void.set(false);
+            void_id.set(new_id());
+        }
+    });
     Effect::new(move |_| {
         day.track();
         offset.set(0);
     });
     let sales = Resource::new(
-        move || (day.get(), offset.get()),
-        |(day, offset)| {
+        move || (day.get(), offset.get(), reload.get()),
+        |(day, offset, _)| {
             let from = NaiveDate::parse_from_str(&day, "%Y-%m-%d")
                 .ok()
                 .and_then(|d| d.and_hms_opt(0, 0, 0))
@@ -85,7 +108,7 @@ fn SalesHistory() -> impl IntoView {
                                                         <td>{method_words(&s.payment_method)}</td>
                                                         <td class="num">{items}</td>
                                                         <td class="num">{Cents(s.total_cents).to_string()}</td>
-                                                        <td class="actions"><button class="button" on:click=move |_| open.set(Some(shown.clone()))>"Receipt"</button></td>
+                                                        <td class="actions"><button class="button" on:click=move |_| { confirm_void.set(false); open.set(Some(shown.clone())); }>"Receipt"</button></td>
                                                     </tr>
                                                 }
                                             }).collect_view()}
@@ -105,7 +128,24 @@ fn SalesHistory() -> impl IntoView {
             </div>
             <div>
                 {move || match open.get() {
-                    Some(sale) => view! { <Receipt sale/> }.into_any(),
+                    Some(sale) => {
+                        let (original, voidable) = (sale.id, sale.original_sale_id.is_none() && sale.status == "completed");
+                        view! {
+                            <Receipt sale/>
+                            {voidable.then(|| view! {
+                                <div class="row no-print">
+                                    <Show
+                                        when=move || confirm_void.get()
+                                        fallback=move || view! { <button class="button danger big" on:click=move |_| confirm_void.set(true)>"Void this sale"</button> }
+                                    >
+                                        <button class="button danger big" disabled=move || void.pending().get()
+                                            on:click=move |_| { void.dispatch((original, void_id.get_untracked())); }>"Really void? Stock goes back, payments are returned"</button>
+                                    </Show>
+                                </div>
+                            })}
+                        }
+                            .into_any()
+                    }
                     None => view! { <p class="muted card">"Choose a sale to see its receipt."</p> }.into_any(),
                 }}
             </div>

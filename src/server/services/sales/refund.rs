@@ -1,6 +1,8 @@
-//! Refunds: a new sale record (status "refunded") pointing at the original,
-//! with negative amounts, its stock moves back into stock, and the
-//! customer's spending reduced. The original is never edited.
+//! Refunds and voids: a new sale record (status "refunded" or "voided")
+//! pointing at the original, with negative amounts, its stock moves back
+//! into stock, and the customer's spending reduced. The original is never
+//! edited. A refund pays back some lines in cash or to card; a void undoes
+//! the whole untouched sale the way it was paid, store credit included.
 
 use super::effects::{self, StockCause};
 use crate::domain::error::{AppError, FieldErrors};
@@ -8,11 +10,12 @@ use crate::domain::ids::new_id;
 use crate::domain::mutation::EntityKind;
 use crate::domain::sale::refund_share;
 use crate::domain::sale_input::RefundInput;
-use crate::server::db::entities::{payment, sale, sale_line};
+use crate::server::db::entities::{credit, payment, sale, sale_line};
 use crate::server::error::DbResultExt;
 use crate::server::services::feed::{FeedEntry, FeedOp};
 use crate::server::services::versioned::id_taken;
 use crate::server::services::write_path::{Target, Written};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter,
 };
@@ -57,10 +60,10 @@ pub(in crate::server::services) async fn write_refund(
             "only a completed sale can be refunded",
         ));
     }
-    if original.payment_status != "paid" {
+    if original.payment_status != "paid" && !input.void {
         return Err(AppError::field(
             "refund_of",
-            "sales on store credit cannot be refunded here yet",
+            "a sale on store credit is undone with a void, not a refund",
         ));
     }
     let sold = sale_line::Entity::find()
@@ -78,6 +81,12 @@ pub(in crate::server::services) async fn write_refund(
         .all(txn)
         .await
         .or_internal()?;
+    if input.void && !earlier.is_empty() {
+        return Err(AppError::field(
+            "refund_of",
+            "part of this sale was already refunded; refund the rest instead",
+        ));
+    }
     let mut returned: BTreeMap<i32, Returned> = BTreeMap::new();
     for l in earlier_lines {
         let r = returned.entry(l.line_no).or_default();
@@ -124,6 +133,15 @@ pub(in crate::server::services) async fn write_refund(
         return Err(AppError::validation(errors));
     }
 
+    let mut feed = vec![FeedEntry {
+        entity: EntityKind::Sale,
+        id: t.id,
+        op: FeedOp::Upsert,
+        version: 1,
+    }];
+    if input.void {
+        cancel_credit(txn, t, original.id, &mut feed).await?;
+    }
     let number = effects::next_number(txn, store_id).await?;
 
     let mut lines = Vec::new();
@@ -159,10 +177,19 @@ pub(in crate::server::services) async fn write_refund(
             total_cents: Set(-line_total),
         });
     }
-    let method = serde_json::to_value(input.method)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_default();
+    let method = if input.void {
+        original.payment_method.clone()
+    } else {
+        serde_json::to_value(input.method)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default()
+    };
+    let payments = if input.void {
+        paid_back(txn, &original).await?
+    } else {
+        vec![(method.clone(), -total)]
+    };
     sale::Entity::insert(sale::ActiveModel {
         id: Set(t.id),
         store_id: Set(store_id),
@@ -172,7 +199,7 @@ pub(in crate::server::services) async fn write_refund(
         shift_id: Set(None),
         device_id: Set(t.actor.device_id),
         original_sale_id: Set(Some(original.id)),
-        status: Set("refunded".into()),
+        status: Set(if input.void { "voided" } else { "refunded" }.into()),
         payment_status: Set("paid".into()),
         payment_method: Set(method.clone()),
         subtotal_cents: Set(-subtotal),
@@ -193,24 +220,20 @@ pub(in crate::server::services) async fn write_refund(
         .exec_without_returning(txn)
         .await
         .or_internal()?;
-    payment::Entity::insert(payment::ActiveModel {
-        id: Set(new_id()),
-        sale_id: Set(t.id),
-        store_id: Set(store_id),
-        method: Set(method),
-        amount_cents: Set(-total),
-        created_at: Set(input.created_at),
-    })
+    payment::Entity::insert_many(payments.into_iter().map(|(method, amount)| {
+        payment::ActiveModel {
+            id: Set(new_id()),
+            sale_id: Set(t.id),
+            store_id: Set(store_id),
+            method: Set(method),
+            amount_cents: Set(amount),
+            created_at: Set(input.created_at),
+        }
+    }))
     .exec_without_returning(txn)
     .await
     .or_internal()?;
 
-    let mut feed = vec![FeedEntry {
-        entity: EntityKind::Sale,
-        id: t.id,
-        op: FeedOp::Upsert,
-        version: 1,
-    }];
     let moves: Vec<(uuid::Uuid, i64)> = wanted
         .iter()
         .filter_map(|(line_no, quantity)| {
@@ -228,14 +251,18 @@ pub(in crate::server::services) async fn write_refund(
     };
     effects::move_stock(txn, &cause, &moves, &mut feed).await?;
     if let Some(customer_id) = original.customer_id {
-        effects::add_to_customer(txn, customer_id, (-total, 0), None, &mut feed).await?;
+        // A void takes the order off the customer's count; a refund leaves
+        // the visit counted.
+        let orders = if input.void { -1 } else { 0 };
+        effects::add_to_customer(txn, customer_id, (-total, orders), None, &mut feed).await?;
     }
     let after = serde_json::json!({
         "refund_of": original.id,
         "number": number,
         "lines": wanted,
         "total_cents": -total,
-        "method": input.method,
+        "method": method,
+        "void": input.void,
     });
     Ok(Written {
         before: None,
@@ -243,4 +270,74 @@ pub(in crate::server::services) async fn write_refund(
         version: 1,
         feed,
     })
+}
+
+/// How a void pays back: each of the original's payments reversed, cash
+/// net of the change that was handed out.
+async fn paid_back(
+    txn: &DatabaseTransaction,
+    original: &sale::Model,
+) -> Result<Vec<(String, i64)>, AppError> {
+    let paid = payment::Entity::find()
+        .filter(payment::Column::SaleId.eq(original.id))
+        .all(txn)
+        .await
+        .or_internal()?;
+    let mut change = original.change_cents;
+    Ok(paid
+        .into_iter()
+        .map(|p| {
+            let mut amount = p.amount_cents;
+            if p.method == "cash" && change > 0 {
+                let taken = change.min(amount);
+                amount -= taken;
+                change -= taken;
+            }
+            (p.method, -amount)
+        })
+        .filter(|(_, amount)| *amount != 0)
+        .collect())
+}
+
+/// A voided sale's store credit is owed no more: it is removed, unless the
+/// customer has already paid some of it (then the void is refused).
+async fn cancel_credit(
+    txn: &DatabaseTransaction,
+    t: &Target<'_>,
+    sale_id: uuid::Uuid,
+    feed: &mut Vec<FeedEntry>,
+) -> Result<(), AppError> {
+    let Some(owed) = credit::Entity::find()
+        .filter(credit::Column::SaleId.eq(sale_id))
+        .filter(credit::Column::DeletedAt.is_null())
+        .one(txn)
+        .await
+        .or_internal()?
+    else {
+        return Ok(());
+    };
+    if owed.paid_cents > 0 {
+        return Err(AppError::field(
+            "refund_of",
+            "the customer has paid some of this sale's store credit; it cannot be voided",
+        ));
+    }
+    let version = owed.sync_version + 1;
+    credit::Entity::update_many()
+        .col_expr(credit::Column::DeletedAt, Expr::value(t.now))
+        .col_expr(credit::Column::SyncVersion, Expr::value(version))
+        .col_expr(credit::Column::LastSyncedAt, Expr::value(t.now))
+        .col_expr(credit::Column::UpdatedAt, Expr::value(t.now))
+        .filter(credit::Column::Id.eq(owed.id))
+        .filter(credit::Column::PaidCents.eq(0))
+        .exec(txn)
+        .await
+        .or_internal()?;
+    feed.push(FeedEntry {
+        entity: EntityKind::Credit,
+        id: owed.id,
+        op: FeedOp::Delete,
+        version,
+    });
+    Ok(())
 }
