@@ -11,6 +11,7 @@ mod m20261125_000001_tables;
 mod m20261125_000002_indexes;
 mod m20261125_000003_text_search;
 mod m20261125_000004_credit_payments;
+mod m20261125_000005_sync_results;
 
 pub struct Migrator;
 
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000002_indexes::Migration),
             Box::new(m20261125_000003_text_search::Migration),
             Box::new(m20261125_000004_credit_payments::Migration),
+            Box::new(m20261125_000005_sync_results::Migration),
         ]
     }
 }

@@ -3,8 +3,8 @@
 use crate::ui::components::layout::Layout;
 use crate::ui::components::toast::provide_toasts;
 use crate::ui::pages::{
-    CategoriesPage, CheckoutPage, ClockPage, CreditsPage, HomePage, LoginPage, PairPage,
-    ProductsPage, ReportsPage, SalesPage, StaffPage, TillPage,
+    CategoriesPage, CheckoutPage, ClockPage, CreditsPage, CustomersPage, HomePage, LoginPage,
+    PairPage, ProductsPage, ReportsPage, SalesPage, StaffPage, TillPage,
 };
 use crate::ui::session::provide_session;
 use leptos::prelude::*;
@@ -51,6 +51,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/categories") view=CategoriesPage/>
                     <Route path=path!("/sales") view=SalesPage/>
                     <Route path=path!("/reports") view=ReportsPage/>
+                    <Route path=path!("/customers") view=CustomersPage/>
                     <Route path=path!("/credits") view=CreditsPage/>
                     <Route path=path!("/staff") view=StaffPage/>
                     <Route path=path!("/clock") view=ClockPage/>

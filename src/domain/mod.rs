@@ -18,3 +18,4 @@ pub mod sale_input;
 pub mod sale_record;
 pub mod shift;
 pub mod staff;
+pub mod sync;

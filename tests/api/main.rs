@@ -14,4 +14,5 @@ mod platform;
 mod reports;
 mod sales;
 mod staff;
+mod sync;
 mod write_path;

@@ -11,7 +11,7 @@ on_every_backend!(
     the_demo_seed_fills_an_empty_database_once
 );
 
-const TABLES: [&str; 19] = [
+const TABLES: [&str; 20] = [
     "stores",
     "employees",
     "sessions",
@@ -30,6 +30,7 @@ const TABLES: [&str; 19] = [
     "changes",
     "audit_log",
     "sync_clients",
+    "sync_results",
     "conflicts",
 ];
 

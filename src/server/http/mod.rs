@@ -12,6 +12,7 @@ mod records;
 mod reports;
 mod sales;
 mod staff;
+mod sync;
 
 use crate::domain::mutation::EntityKind;
 use crate::server::startup::AppState;
@@ -89,6 +90,8 @@ pub fn api_router() -> Router<AppState> {
         .route("/clock", get(staff::clock_state))
         .route("/clock/in", post(staff::clock_in))
         .route("/clock/out", post(staff::clock_out))
+        .route("/sync/push", post(sync::push))
+        .route("/sync/pull", get(sync::pull))
         .route("/reports/sales", get(reports::sales_report))
         .fallback(|| async { crate::domain::error::AppError::not_found("API endpoint") })
 }

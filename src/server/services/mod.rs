@@ -16,6 +16,7 @@ pub mod shifts;
 pub mod staff;
 mod stock;
 pub mod stores;
+pub mod sync;
 mod versioned;
 pub mod write_path;
 

@@ -69,6 +69,32 @@ pub async fn apply(
     }
     let payload = parse(&m).await?;
     let txn = begin(db).await.or_internal()?;
+    let applied = write(&txn, actor, &m, payload).await?;
+    txn.commit().await.or_internal()?;
+    Ok(applied)
+}
+
+/// Applies one mutation inside a transaction the caller owns (a push
+/// applies a batch in one), which commits or rolls back all of it.
+pub(super) async fn apply_in(
+    txn: &DatabaseTransaction,
+    actor: &Actor,
+    m: &Mutation,
+) -> Result<Applied, AppError> {
+    if !may_apply(actor.role, m.entity, m.op) {
+        return Err(AppError::forbidden());
+    }
+    let payload = parse(m).await?;
+    write(txn, actor, m, payload).await
+}
+
+/// The record, its feed entries and its audit entry, in `txn`.
+async fn write(
+    txn: &DatabaseTransaction,
+    actor: &Actor,
+    m: &Mutation,
+    payload: Payload,
+) -> Result<Applied, AppError> {
     let target = Target {
         actor,
         id: m.id,
@@ -77,31 +103,29 @@ pub async fn apply(
         now: Utc::now(),
     };
     let written = match payload {
-        Payload::Product(draft) => catalog::write_product(&txn, &target, Some(draft)).await?,
-        Payload::Category(draft) => catalog::write_category(&txn, &target, Some(draft)).await?,
+        Payload::Product(draft) => catalog::write_product(txn, &target, Some(draft)).await?,
+        Payload::Category(draft) => catalog::write_category(txn, &target, Some(draft)).await?,
         Payload::StockMove(adjustment) => {
-            catalog::write_stock_move(&txn, &target, adjustment).await?
+            catalog::write_stock_move(txn, &target, adjustment).await?
         }
-        Payload::Employee(prepared) => staff::write_employee(&txn, &target, prepared).await?,
-        Payload::Customer(draft) => customers::write_customer(&txn, &target, Some(draft)).await?,
-        Payload::Sale(input) => sales::write_sale(&txn, &target, input).await?,
-        Payload::Refund(input) => sales::write_refund(&txn, &target, input).await?,
-        Payload::Shift(draft) => shifts::write_shift(&txn, &target, Some(draft)).await?,
-        Payload::Clock => shifts::write_clock(&txn, &target).await?,
-        Payload::Credit(draft) => credits::write_credit(&txn, &target, Some(draft)).await?,
-        Payload::CreditPayment(input) => {
-            credits::write_credit_payment(&txn, &target, input).await?
-        }
+        Payload::Employee(prepared) => staff::write_employee(txn, &target, prepared).await?,
+        Payload::Customer(draft) => customers::write_customer(txn, &target, Some(draft)).await?,
+        Payload::Sale(input) => sales::write_sale(txn, &target, input).await?,
+        Payload::Refund(input) => sales::write_refund(txn, &target, input).await?,
+        Payload::Shift(draft) => shifts::write_shift(txn, &target, Some(draft)).await?,
+        Payload::Clock => shifts::write_clock(txn, &target).await?,
+        Payload::Credit(draft) => credits::write_credit(txn, &target, Some(draft)).await?,
+        Payload::CreditPayment(input) => credits::write_credit_payment(txn, &target, input).await?,
         Payload::Delete => match m.entity {
-            EntityKind::Product => catalog::write_product(&txn, &target, None).await?,
-            EntityKind::Category => catalog::write_category(&txn, &target, None).await?,
-            EntityKind::Customer => customers::write_customer(&txn, &target, None).await?,
-            EntityKind::Credit => credits::write_credit(&txn, &target, None).await?,
-            EntityKind::Shift => shifts::write_shift(&txn, &target, None).await?,
+            EntityKind::Product => catalog::write_product(txn, &target, None).await?,
+            EntityKind::Category => catalog::write_category(txn, &target, None).await?,
+            EntityKind::Customer => customers::write_customer(txn, &target, None).await?,
+            EntityKind::Credit => credits::write_credit(txn, &target, None).await?,
+            EntityKind::Shift => shifts::write_shift(txn, &target, None).await?,
             other => return Err(unsupported(other, m.op)),
         },
     };
-    let seq = feed::append(&txn, actor.store_id, &written.feed, target.now)
+    let seq = feed::append(txn, actor.store_id, &written.feed, target.now)
         .await
         .or_internal()?;
     let draft = audit::AuditDraft {
@@ -111,10 +135,9 @@ pub async fn apply(
         before: written.before,
         after: Some(written.after.clone()).filter(|v| !v.is_null()),
     };
-    audit::append(&txn, actor, draft, target.now)
+    audit::append(txn, actor, draft, target.now)
         .await
         .or_internal()?;
-    txn.commit().await.or_internal()?;
     Ok(Applied {
         entity: m.entity,
         id: m.id,

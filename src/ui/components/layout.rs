@@ -32,6 +32,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                 <A href="/checkout">"Checkout"</A>
                 <A href="/products">"Products"</A>
                 <A href="/categories">"Categories"</A>
+                <A href="/customers">"Customers"</A>
                 <A href="/credits">"Credit"</A>
                 <A href="/clock">"Clock"</A>
                 <A href="/sales">"Sales"</A>

@@ -15,8 +15,16 @@ pub fn HomePage() -> impl IntoView {
                             <p>"Signed in as " <strong>{s.employee_name.clone()}</strong> " at " {s.store_name.clone()} "."</p>
                             <div class="tiles">
                                 <A href="/checkout" attr:class="tile">"Checkout"</A>
-                                <A href="/products" attr:class="tile">"Products"</A>
-                                <A href="/categories" attr:class="tile">"Categories"</A>
+                                <A href="/customers" attr:class="tile">"Customers"</A>
+                                <A href="/credits" attr:class="tile">"Store credit"</A>
+                                <A href="/clock" attr:class="tile">"Clock in / out"</A>
+                                {s.role.is_manager().then(|| view! {
+                                    <A href="/products" attr:class="tile">"Products"</A>
+                                    <A href="/categories" attr:class="tile">"Categories"</A>
+                                    <A href="/sales" attr:class="tile">"Sales history"</A>
+                                    <A href="/reports" attr:class="tile">"Reports"</A>
+                                    <A href="/staff" attr:class="tile">"Staff and shifts"</A>
+                                })}
                                 <A href="/till" attr:class="tile">"Switch cashier"</A>
                             </div>
                         }

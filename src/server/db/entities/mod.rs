@@ -19,3 +19,5 @@ pub mod session;
 pub mod shift;
 pub mod stock_move;
 pub mod store;
+pub mod sync_client;
+pub mod sync_result;

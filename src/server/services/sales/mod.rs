@@ -7,6 +7,7 @@ mod read;
 mod refund;
 mod write;
 
+pub(in crate::server::services) use read::by_ids;
 pub use read::{SaleQuery, sale, sales};
 pub(in crate::server::services) use refund::write_refund;
 pub(in crate::server::services) use write::write_sale;

@@ -132,6 +132,21 @@ pub(super) async fn find(
     })
 }
 
+/// Sales of the store by id, with lines and payments (for pulls).
+pub(in crate::server::services) async fn by_ids(
+    db: &impl ConnectionTrait,
+    store_id: Uuid,
+    ids: Vec<Uuid>,
+) -> Result<Vec<Sale>, AppError> {
+    let rows = sale::Entity::find()
+        .filter(sale::Column::StoreId.eq(store_id))
+        .filter(sale::Column::Id.is_in(ids))
+        .all(db)
+        .await
+        .or_internal()?;
+    with_details(db, rows).await
+}
+
 pub async fn sale(db: &DatabaseConnection, actor: &Actor, id: Uuid) -> Result<Sale, AppError> {
     find(db, actor.store_id, id)
         .await?

@@ -1,0 +1,218 @@
+//! The sync wire format (DESIGN.md "Sync protocol"): what a till pushes
+//! from its outbox, what it is told back, and what it pulls. Field names
+//! are part of the contract with installed tills.
+
+use super::error::{AppError, ErrorCode};
+use super::mutation::{EntityKind, Mutation, Op};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use uuid::Uuid;
+
+/// Most mutations one push may carry.
+pub const MAX_PUSH: usize = 1_000;
+/// Most changes one pull page may carry.
+pub const MAX_PULL: u64 = 1_000;
+
+/// One outbox entry. `mutation_id` counts up by one per client.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PushedMutation {
+    pub mutation_id: i64,
+    pub entity: EntityKind,
+    pub op: Op,
+    pub id: Uuid,
+    #[serde(default)]
+    pub base_version: Option<i64>,
+    /// The record as the edit started from it (for merging stale edits).
+    #[serde(default)]
+    pub base: Option<Value>,
+    #[serde(default)]
+    pub data: Value,
+}
+
+impl PushedMutation {
+    pub fn mutation(&self) -> Mutation {
+        Mutation {
+            entity: self.entity,
+            op: self.op,
+            id: self.id,
+            base_version: self.base_version,
+            data: self.data.clone(),
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PushRequest {
+    pub client_id: Uuid,
+    pub mutations: Vec<PushedMutation>,
+}
+
+/// What became of one mutation.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum Outcome {
+    Applied {
+        version: i64,
+    },
+    Merged {
+        version: i64,
+    },
+    Conflict {
+        conflict_id: Uuid,
+        fields: Vec<String>,
+        server: Value,
+    },
+    /// It can never apply (bad data, not allowed, gone); it still counts as
+    /// processed so the queue moves on, and the till shows the reason.
+    Rejected {
+        code: ErrorCode,
+        message: String,
+        #[serde(default, skip_serializing_if = "Value::is_null")]
+        details: Value,
+    },
+}
+
+impl Outcome {
+    /// The outcome of an error, or `None` when the error may pass (the
+    /// database was busy or down): then the push stops and is retried.
+    pub fn of_error(e: &AppError) -> Option<Outcome> {
+        match e.code {
+            ErrorCode::Validation
+            | ErrorCode::Forbidden
+            | ErrorCode::NotFound
+            | ErrorCode::Conflict => Some(Outcome::Rejected {
+                code: e.code,
+                message: e.message.clone(),
+                details: e.details.clone(),
+            }),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MutationResult {
+    pub mutation_id: i64,
+    #[serde(flatten)]
+    pub outcome: Outcome,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PushResponse {
+    pub results: Vec<MutationResult>,
+    /// The last mutation the server has processed for this client.
+    pub last_mutation_id: i64,
+}
+
+/// What the server does with each pushed mutation, given the last one it
+/// processed for the client.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Step {
+    /// Processed before: answer with the stored result.
+    Replay,
+    /// The next one: apply it.
+    Apply,
+    /// One or more before it are missing: stop here.
+    Gap,
+}
+
+/// Plans a push: replays, then the run of consecutive new mutations, then
+/// a stop at the first gap (or at anything out of order after it).
+pub fn plan(last_processed: i64, mutation_ids: &[i64]) -> Vec<Step> {
+    let mut next = last_processed + 1;
+    let mut steps = Vec::with_capacity(mutation_ids.len());
+    for &id in mutation_ids {
+        let step = if id < next && id <= last_processed {
+            Step::Replay
+        } else if id == next {
+            next += 1;
+            Step::Apply
+        } else {
+            Step::Gap
+        };
+        steps.push(step);
+        if step == Step::Gap {
+            break;
+        }
+    }
+    steps
+}
+
+/// One entry of a pull: the record as it is now, or a tombstone.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PulledChange {
+    pub seq: i64,
+    pub entity: String,
+    pub id: Uuid,
+    /// "upsert" or "delete"
+    pub op: String,
+    pub version: i64,
+    pub data: Value,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PullResponse {
+    pub changes: Vec<PulledChange>,
+    /// Pull again from here.
+    pub cursor: i64,
+    pub has_more: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn replays_then_new_then_a_gap_stops_the_batch() {
+        use Step::*;
+        assert_eq!(
+            plan(3, &[2, 3, 4, 5, 7, 8]),
+            vec![Replay, Replay, Apply, Apply, Gap]
+        );
+        assert_eq!(plan(0, &[2]), vec![Gap]);
+        assert_eq!(plan(0, &[]), vec![]);
+        // A mutation repeated inside one batch is not applied twice.
+        assert_eq!(plan(0, &[1, 1]), vec![Apply, Gap]);
+    }
+
+    #[test]
+    fn the_wire_form_matches_the_design() {
+        let r = MutationResult {
+            mutation_id: 1,
+            outcome: Outcome::Applied { version: 1 },
+        };
+        assert_eq!(
+            serde_json::to_value(&r).unwrap(),
+            serde_json::json!({"mutation_id": 1, "status": "applied", "version": 1})
+        );
+        let rejected = Outcome::of_error(&AppError::field("name", "is required")).unwrap();
+        let json = serde_json::to_value(&rejected).unwrap();
+        assert_eq!(json["status"], "rejected");
+        assert_eq!(json["code"], "validation");
+        assert!(Outcome::of_error(&AppError::internal()).is_none());
+        let m: PushRequest = serde_json::from_value(serde_json::json!({
+            "client_id": "0190a0b0-0000-7000-8000-000000000000",
+            "mutations": [{"mutation_id": 1, "entity": "sale", "op": "create",
+                           "id": "0190a0b0-0000-7000-8000-000000000001", "base_version": null, "base": null, "data": {}}]
+        }))
+        .unwrap();
+        assert_eq!(m.mutations[0].entity, EntityKind::Sale);
+    }
+
+    proptest! {
+        /// Whatever arrives, each mutation id is applied at most once and
+        /// only in order, with nothing skipped.
+        #[test]
+        fn nothing_is_applied_twice_or_out_of_order(last in 0i64..20, ids in prop::collection::vec(0i64..40, 0..30)) {
+            let steps = plan(last, &ids);
+            let applied: Vec<i64> = ids.iter().zip(&steps).filter(|(_, s)| **s == Step::Apply).map(|(id, _)| *id).collect();
+            let expected: Vec<i64> = (last + 1..last + 1 + applied.len() as i64).collect();
+            prop_assert_eq!(applied, expected);
+            prop_assert!(steps.iter().filter(|s| **s == Step::Gap).count() <= 1);
+            if let Some(pos) = steps.iter().position(|s| *s == Step::Gap) {
+                prop_assert_eq!(pos, steps.len() - 1);
+            }
+        }
+    }
+}

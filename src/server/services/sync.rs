@@ -1,0 +1,328 @@
+//! The sync protocol's server side (DESIGN.md "Sync protocol"): a till
+//! pushes its outbox and pulls the store's changes.
+//!
+//! A push applies its mutations in order, in chunks, each chunk one
+//! transaction that also records every mutation's result and the client's
+//! `last_mutation_id`: all of it lands, or none. A mutation at or below
+//! that id is a replay and gets its stored result; a gap stops the batch;
+//! one that can never apply is rejected and still counted, so it never
+//! blocks the queue. An error that may pass (the database busy or down)
+//! stops the push after what was committed; the till retries the rest.
+
+use super::{Actor, sales, write_path};
+use crate::domain::catalog::{Category, Product};
+use crate::domain::credit::Credit;
+use crate::domain::customer::Customer;
+use crate::domain::error::{AppError, ErrorCode};
+use crate::domain::mutation::{EntityKind, Op};
+use crate::domain::shift::{ClockEvent, Shift};
+use crate::domain::staff::Employee;
+use crate::domain::sync::{
+    MAX_PULL, MAX_PUSH, MutationResult, Outcome, PullResponse, PulledChange, PushRequest,
+    PushResponse, Step, plan,
+};
+use crate::server::db::entities::{
+    category, change, clock_event, credit, customer, employee, product, sale, shift, stock_move,
+    sync_client, sync_result,
+};
+use crate::server::error::DbResultExt;
+use chrono::Utc;
+use sea_orm::sea_query::{Expr, OnConflict};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
+};
+use serde_json::Value;
+use std::collections::BTreeMap;
+use uuid::Uuid;
+
+/// Mutations applied per transaction: big enough to be quick, small enough
+/// not to hold the write lock against tills selling online.
+const CHUNK: usize = 200;
+
+pub async fn push(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    request: PushRequest,
+) -> Result<PushResponse, AppError> {
+    if request.mutations.len() > MAX_PUSH {
+        return Err(AppError::field(
+            "mutations",
+            format!("send at most {MAX_PUSH} at a time"),
+        ));
+    }
+    let client_id = request.client_id;
+    let mut answered: BTreeMap<i64, Outcome> = BTreeMap::new();
+    let mut last = 0;
+    let mut stopped = false;
+    for chunk in request.mutations.chunks(CHUNK.max(1)) {
+        let txn = write_path::begin(db).await.or_internal()?;
+        last = claim(&txn, actor, client_id).await?;
+        let ids: Vec<i64> = chunk.iter().map(|m| m.mutation_id).collect();
+        let steps = plan(last, &ids);
+        for (pushed, step) in chunk.iter().zip(&steps) {
+            match step {
+                Step::Replay => continue,
+                Step::Gap => {
+                    stopped = true;
+                    break;
+                }
+                Step::Apply => {}
+            }
+            let Some(outcome) = apply_one(&txn, actor, &pushed.mutation()).await? else {
+                stopped = true;
+                break;
+            };
+            sync_result::Entity::insert(sync_result::ActiveModel {
+                client_id: Set(client_id),
+                mutation_id: Set(pushed.mutation_id),
+                store_id: Set(actor.store_id),
+                result: Set(serde_json::to_value(&outcome).unwrap_or_default()),
+                created_at: Set(Utc::now()),
+            })
+            .exec_without_returning(&txn)
+            .await
+            .or_internal()?;
+            answered.insert(pushed.mutation_id, outcome);
+            last = pushed.mutation_id;
+        }
+        sync_client::Entity::update_many()
+            .col_expr(sync_client::Column::LastMutationId, Expr::value(last))
+            .col_expr(sync_client::Column::UpdatedAt, Expr::value(Utc::now()))
+            .filter(sync_client::Column::ClientId.eq(client_id))
+            .exec(&txn)
+            .await
+            .or_internal()?;
+        txn.commit().await.or_internal()?;
+        if stopped || steps.len() < chunk.len() {
+            break;
+        }
+    }
+
+    // Replays: the results stored when they were first applied.
+    let replayed: Vec<i64> = request
+        .mutations
+        .iter()
+        .map(|m| m.mutation_id)
+        .filter(|id| *id <= last && !answered.contains_key(id))
+        .collect();
+    if !replayed.is_empty() {
+        for row in sync_result::Entity::find()
+            .filter(sync_result::Column::ClientId.eq(client_id))
+            .filter(sync_result::Column::StoreId.eq(actor.store_id))
+            .filter(sync_result::Column::MutationId.is_in(replayed))
+            .all(db)
+            .await
+            .or_internal()?
+        {
+            if let Ok(outcome) = serde_json::from_value(row.result) {
+                answered.insert(row.mutation_id, outcome);
+            }
+        }
+    }
+    let mut results = Vec::new();
+    for m in &request.mutations {
+        match answered.remove(&m.mutation_id) {
+            Some(outcome) => results.push(MutationResult {
+                mutation_id: m.mutation_id,
+                outcome,
+            }),
+            // Past the first gap or failure: not processed, not answered.
+            None if m.mutation_id > last => break,
+            None => {}
+        }
+    }
+    Ok(PushResponse {
+        results,
+        last_mutation_id: last,
+    })
+}
+
+/// The client's row, made on its first push and locked for this
+/// transaction (so two pushes of one client take turns); its last
+/// processed mutation id. Another store's client id is "not found".
+async fn claim(txn: &DatabaseTransaction, actor: &Actor, client_id: Uuid) -> Result<i64, AppError> {
+    let now = Utc::now();
+    sync_client::Entity::insert(sync_client::ActiveModel {
+        client_id: Set(client_id),
+        store_id: Set(actor.store_id),
+        device_id: Set(actor.device_id),
+        last_mutation_id: Set(0),
+        created_at: Set(now),
+        updated_at: Set(now),
+    })
+    .on_conflict(
+        OnConflict::column(sync_client::Column::ClientId)
+            .value(sync_client::Column::UpdatedAt, now)
+            .to_owned(),
+    )
+    .exec_without_returning(txn)
+    .await
+    .or_internal()?;
+    let row = sync_client::Entity::find_by_id(client_id)
+        .one(txn)
+        .await
+        .or_internal()?
+        .filter(|c| c.store_id == actor.store_id)
+        .ok_or_else(|| AppError::not_found("sync client"))?;
+    Ok(row.last_mutation_id)
+}
+
+/// Applies one mutation in a savepoint, so a refusal undoes only its own
+/// writes. `None`: an error that may pass; stop the push here.
+async fn apply_one(
+    txn: &DatabaseTransaction,
+    actor: &Actor,
+    m: &crate::domain::mutation::Mutation,
+) -> Result<Option<Outcome>, AppError> {
+    let savepoint = txn.begin().await.or_internal()?;
+    match write_path::apply_in(&savepoint, actor, m).await {
+        Ok(applied) => {
+            savepoint.commit().await.or_internal()?;
+            Ok(Some(Outcome::Applied {
+                version: applied.version,
+            }))
+        }
+        Err(e) => {
+            savepoint.rollback().await.or_internal()?;
+            // A sale that already reached the server (say, sent online
+            // before the answer was lost) is the same sale: applied once.
+            if m.entity == EntityKind::Sale && m.op == Op::Create && e.code == ErrorCode::Conflict {
+                let known = sale::Entity::find_by_id(m.id)
+                    .filter(sale::Column::StoreId.eq(actor.store_id))
+                    .count(txn)
+                    .await
+                    .or_internal()?;
+                if known > 0 {
+                    return Ok(Some(Outcome::Applied { version: 1 }));
+                }
+            }
+            Ok(Outcome::of_error(&e))
+        }
+    }
+}
+
+/// Changes of the actor's store after `cursor`, each record as it is now
+/// (or a tombstone). An entry a later one in the feed supersedes is left
+/// out: a new device pulling from 0 gets each record once, a snapshot in
+/// pages.
+pub async fn pull(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    cursor: i64,
+    limit: Option<u64>,
+) -> Result<PullResponse, AppError> {
+    let limit = limit.unwrap_or(500).clamp(1, MAX_PULL);
+    let mut rows = change::Entity::find()
+        .filter(change::Column::StoreId.eq(actor.store_id))
+        .filter(change::Column::Seq.gt(cursor))
+        .order_by_asc(change::Column::Seq)
+        .limit(limit + 1)
+        .all(db)
+        .await
+        .or_internal()?;
+    let has_more = rows.len() as u64 > limit;
+    rows.truncate(limit as usize);
+    let next_cursor = rows.last().map_or(cursor, |r| r.seq);
+
+    let ids: Vec<Uuid> = rows.iter().map(|r| r.entity_id).collect();
+    let latest: BTreeMap<Uuid, i64> = change::Entity::find()
+        .select_only()
+        .column(change::Column::EntityId)
+        .column_as(change::Column::Seq.max(), "seq")
+        .filter(change::Column::StoreId.eq(actor.store_id))
+        .filter(change::Column::EntityId.is_in(ids))
+        .group_by(change::Column::EntityId)
+        .into_tuple::<(Uuid, i64)>()
+        .all(db)
+        .await
+        .or_internal()?
+        .into_iter()
+        .collect();
+    rows.retain(|r| latest.get(&r.entity_id) == Some(&r.seq));
+
+    let mut wanted: BTreeMap<String, Vec<Uuid>> = BTreeMap::new();
+    for r in rows.iter().filter(|r| r.op != "delete") {
+        wanted
+            .entry(r.entity.clone())
+            .or_default()
+            .push(r.entity_id);
+    }
+    let mut data: BTreeMap<Uuid, Value> = BTreeMap::new();
+    for (entity, ids) in wanted {
+        data.extend(records(db, actor.store_id, &entity, ids).await?);
+    }
+    Ok(PullResponse {
+        changes: rows
+            .into_iter()
+            .map(|r| PulledChange {
+                data: data.remove(&r.entity_id).unwrap_or(Value::Null),
+                seq: r.seq,
+                entity: r.entity,
+                id: r.entity_id,
+                op: r.op,
+                version: r.version,
+            })
+            .collect(),
+        cursor: next_cursor,
+        has_more,
+    })
+}
+
+fn json<T: serde::Serialize>(id: Uuid, value: T) -> (Uuid, Value) {
+    (id, serde_json::to_value(value).unwrap_or(Value::Null))
+}
+
+/// The records `ids` of one entity kind, as the API shows them.
+async fn records(
+    db: &DatabaseConnection,
+    store_id: Uuid,
+    entity: &str,
+    ids: Vec<Uuid>,
+) -> Result<Vec<(Uuid, Value)>, AppError> {
+    macro_rules! rows {
+        ($table:ident, $wire:ty) => {
+            $table::Entity::find()
+                .filter($table::Column::StoreId.eq(store_id))
+                .filter($table::Column::Id.is_in(ids))
+                .all(db)
+                .await
+                .or_internal()?
+                .into_iter()
+                .map(|m| json(m.id, <$wire>::from(m)))
+                .collect()
+        };
+    }
+    Ok(match entity {
+        "product" => rows!(product, Product),
+        "category" => rows!(category, Category),
+        "customer" => rows!(customer, Customer),
+        "employee" => rows!(employee, Employee),
+        "credit" => rows!(credit, Credit),
+        "shift" => rows!(shift, Shift),
+        "clock_event" => rows!(clock_event, ClockEvent),
+        "sale" => sales::by_ids(db, store_id, ids)
+            .await?
+            .into_iter()
+            .map(|s| json(s.id, &s))
+            .collect(),
+        "stock_move" => stock_move::Entity::find()
+            .filter(stock_move::Column::StoreId.eq(store_id))
+            .filter(stock_move::Column::Id.is_in(ids))
+            .all(db)
+            .await
+            .or_internal()?
+            .into_iter()
+            .map(|m| {
+                (
+                    m.id,
+                    serde_json::json!({
+                        "id": m.id, "product_id": m.product_id, "delta": m.delta,
+                        "reason": m.reason, "note": m.note, "created_at": m.created_at,
+                    }),
+                )
+            })
+            .collect(),
+        _ => Vec::new(),
+    })
+}

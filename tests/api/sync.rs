@@ -1,0 +1,286 @@
+//! The sync protocol: pushes apply each mutation once and in order, replays
+//! get their stored results, gaps stop a batch, poison is rejected without
+//! blocking the queue; pulls page the store's changes, latest state first.
+
+use crate::helpers::{Backend, MANAGER, OTHER_OWNER, TestApp, spawn_app};
+use crate::on_every_backend;
+use crate::sales::stocked_product;
+use reqwest::{Client, StatusCode};
+use serde_json::{Value, json};
+use tillwise::domain::ids::new_id;
+
+on_every_backend!(
+    a_push_applies_once_in_order_and_poison_never_blocks_the_queue,
+    two_tills_pushing_sales_of_one_product_both_count,
+    a_pull_pages_the_latest_state_with_tombstones_for_this_store_only,
+);
+
+fn sale(mutation_id: i64, product: &str) -> Value {
+    json!({
+        "mutation_id": mutation_id, "entity": "sale", "op": "create", "id": new_id(),
+        "base_version": null, "base": null,
+        "data": {
+            "lines": [{"product_id": product, "quantity": 1, "unit_price_cents": 250}],
+            "payments": [{"method": "cash", "amount_cents": 300}],
+            "created_at": "2026-11-25T10:00:00Z",
+        },
+    })
+}
+
+async fn push(app: &TestApp, till: &Client, client_id: &str, mutations: Vec<Value>) -> Value {
+    let res = till
+        .post(app.url("/api/sync/push"))
+        .json(&json!({"client_id": client_id, "mutations": mutations}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    res.json().await.unwrap()
+}
+
+fn statuses(response: &Value) -> Vec<(i64, String)> {
+    response["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["mutation_id"].as_i64().unwrap(),
+                r["status"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+async fn quantity(app: &TestApp, client: &Client, product: &str) -> i64 {
+    let p: Value = client
+        .get(app.url(&format!("/api/products/{product}")))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    p["quantity"].as_i64().unwrap()
+}
+
+async fn a_push_applies_once_in_order_and_poison_never_blocks_the_queue(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let product = stocked_product(&app, "Y1", 10).await;
+    let till = app.cashier().await;
+    let client = new_id().to_string();
+    let poison = json!({
+        "mutation_id": 2, "entity": "sale", "op": "create", "id": new_id(),
+        "data": {"lines": [{"product_id": new_id(), "quantity": 1, "unit_price_cents": 1}],
+                 "payments": [{"method": "cash", "amount_cents": 1}], "created_at": "2026-11-25T10:00:00Z"},
+    });
+    let customer = json!({"mutation_id": 3, "entity": "customer", "op": "create", "id": new_id(), "data": {"name": "Offline Olga"}});
+    let batch = vec![sale(1, &product), poison, customer];
+
+    let first = push(&app, &till, &client, batch.clone()).await;
+    assert_eq!(
+        statuses(&first),
+        vec![
+            (1, "applied".into()),
+            (2, "rejected".into()),
+            (3, "applied".into())
+        ]
+    );
+    assert_eq!(first["results"][1]["code"], "validation");
+    assert_eq!(first["last_mutation_id"], 3);
+
+    // The answer was lost; the till sends the same batch again.
+    let again = push(&app, &till, &client, batch).await;
+    assert_eq!(again["results"], first["results"]);
+    assert_eq!(app.count("sales").await, 1);
+    assert_eq!(app.count("customers").await, 1);
+    assert_eq!(quantity(&app, &till, &product).await, 9);
+
+    // A gap stops the batch; out of order, nothing runs ahead.
+    let (m4, m5) = (sale(4, &product), sale(5, &product));
+    let gap = push(&app, &till, &client, vec![m5.clone()]).await;
+    assert_eq!(
+        (
+            gap["results"].as_array().unwrap().len(),
+            gap["last_mutation_id"].as_i64()
+        ),
+        (0, Some(3))
+    );
+    let reordered = push(&app, &till, &client, vec![m5.clone(), m4.clone()]).await;
+    assert_eq!(reordered["last_mutation_id"], 3);
+    let in_order = push(&app, &till, &client, vec![m4, m5]).await;
+    assert_eq!(
+        statuses(&in_order),
+        vec![(4, "applied".into()), (5, "applied".into())]
+    );
+    assert_eq!(app.count("sales").await, 3);
+    assert_eq!(quantity(&app, &till, &product).await, 7);
+
+    // A sale that reached the server online is the same sale in the outbox.
+    let mut online = sale(6, &product);
+    let mut body = online["data"].clone();
+    body["id"] = online["id"].clone();
+    let res = till
+        .post(app.url("/api/sales"))
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::CREATED);
+    online["mutation_id"] = json!(6);
+    let res = push(&app, &till, &client, vec![online]).await;
+    assert_eq!(statuses(&res), vec![(6, "applied".into())]);
+    assert_eq!(app.count("sales").await, 4);
+
+    // Audited like any other write; another store cannot use this client.
+    assert_eq!(app.count("audit_log WHERE action = 'sale.create'").await, 4);
+    let other = app.signed_in(OTHER_OWNER).await;
+    let res = other
+        .post(app.url("/api/sync/push"))
+        .json(&json!({"client_id": client, "mutations": [sale(7, &product)]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    let res = till
+        .post(app.url("/api/sync/push"))
+        .json(&json!({"mutations": []}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+}
+
+async fn two_tills_pushing_sales_of_one_product_both_count(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let product = stocked_product(&app, "Y2", 5).await;
+    let (a, b) = (app.cashier().await, app.cashier().await);
+    // Each sold 10 offline: more than there was. Both count; stock goes negative.
+    let batch = |_: ()| (1..=10).map(|i| sale(i, &product)).collect::<Vec<_>>();
+    let (ca, cb) = (new_id().to_string(), new_id().to_string());
+    let (ra, rb) = tokio::join!(
+        push(&app, &a, &ca, batch(())),
+        push(&app, &b, &cb, batch(()))
+    );
+    assert_eq!(
+        (
+            ra["last_mutation_id"].as_i64(),
+            rb["last_mutation_id"].as_i64()
+        ),
+        (Some(10), Some(10))
+    );
+    assert_eq!(app.count("sales").await, 20);
+    assert_eq!(quantity(&app, &a, &product).await, -15);
+}
+
+async fn a_pull_pages_the_latest_state_with_tombstones_for_this_store_only(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let manager = app.signed_in(MANAGER).await;
+    let product = app.product(&manager, "PULL1", "5550001").await;
+    let url = app.url(&format!(
+        "/api/products/{}",
+        product["id"].as_str().unwrap()
+    ));
+    for (version, price) in [(1, 300), (2, 350)] {
+        let res = manager
+            .put(&url)
+            .json(&json!({"name": "Pulled", "sku": "PULL1", "price_cents": price, "tax_rate_bp": 2000, "sync_version": version}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::OK);
+    }
+    let category: Value = manager
+        .post(app.url("/api/categories"))
+        .json(&json!({"name": "Gone"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let res = manager
+        .delete(app.url(&format!(
+            "/api/categories/{}?sync_version=1",
+            category["id"].as_str().unwrap()
+        )))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::NO_CONTENT);
+
+    let till = app.cashier().await;
+    let (mut cursor, mut pages, mut seen) = (0, 0, Vec::new());
+    loop {
+        let page: Value = till
+            .get(app.url(&format!("/api/sync/pull?cursor={cursor}&limit=2")))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let next = page["cursor"].as_i64().unwrap();
+        assert!(next >= cursor);
+        cursor = next;
+        pages += 1;
+        seen.extend(page["changes"].as_array().unwrap().iter().cloned());
+        if !page["has_more"].as_bool().unwrap() {
+            break;
+        }
+    }
+    assert!(pages >= 2, "paged");
+    let of = |id: &Value| {
+        seen.iter()
+            .filter(|c| &c["id"] == id)
+            .cloned()
+            .collect::<Vec<_>>()
+    };
+    let p = of(&product["id"]);
+    assert_eq!(p.len(), 1, "each record once, in its latest state: {p:?}");
+    assert_eq!(
+        (
+            p[0]["version"].as_i64(),
+            p[0]["data"]["price_cents"].as_i64()
+        ),
+        (Some(3), Some(350))
+    );
+    let gone = of(&category["id"]);
+    assert_eq!(
+        (gone[0]["op"].as_str(), gone[0]["data"].is_null()),
+        (Some("delete"), true)
+    );
+    // Nothing new: an empty page at the same cursor.
+    let empty: Value = till
+        .get(app.url(&format!("/api/sync/pull?cursor={cursor}")))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            empty["changes"].as_array().unwrap().len(),
+            empty["cursor"].as_i64()
+        ),
+        (0, Some(cursor))
+    );
+
+    let other = app.signed_in(OTHER_OWNER).await;
+    let theirs: Value = other
+        .get(app.url("/api/sync/pull?cursor=0"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        theirs["changes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["id"] != product["id"])
+    );
+}
