@@ -43,6 +43,15 @@ test("a cashier clocks in, puts part of a sale on a customer's credit, takes the
   await page.getByLabel("Show").selectOption("paid");
   await expect(page.getByTestId("credits").getByRole("row").filter({ hasText: name }).first()).toContainText("paid");
 
+  // The customer's page shows the purchase and the totals it moved.
+  await page.getByRole("link", { name: "Customers" }).click();
+  await waitForHydration(page);
+  await page.getByLabel("Search customers").fill(name);
+  await page.getByTestId("customers").getByRole("row").filter({ hasText: name }).first()
+    .getByRole("button", { name: "Open" }).click();
+  await expect(page.getByText(/^1 order, /)).toBeVisible();
+  await expect(page.getByTestId("customer-sales")).toContainText(total);
+
   await page.getByRole("link", { name: "Clock" }).click();
   await waitForHydration(page);
   await page.getByRole("button", { name: "Clock out" }).click();
