@@ -4,18 +4,29 @@
 //! drive it.
 //!
 //!   cargo run --release --features ssr --example bench -- [sqlite|postgres] [tills] [sales-per-till] [products]
+//!   cargo run --release --features ssr --example bench -- [sqlite|postgres] sync [sales] [products]
+//!
+//! The sync mode pushes `sales` queued sales (default 10,000) in batches of
+//! 1,000 beside a raw batched INSERT of the same rows, and pulls a new
+//! device's snapshot of `products` (default 50,000).
 //!
 //! PostgreSQL needs `BENCH_DATABASE_URL` (or `TEST_DATABASE_URL`) naming a
 //! server whose user may create databases; a database of its own is made
 //! and dropped.
 
 use reqwest::Client;
-use sea_orm::{ActiveValue::Set, ConnectionTrait, Database, EntityTrait};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, Database, EntityTrait, QueryFilter,
+    TransactionTrait,
+};
 use serde_json::{Value, json};
 use std::time::{Duration, Instant};
 use tillwise::domain::ids::new_id;
 use tillwise::domain::mutation::{EntityKind, Mutation};
-use tillwise::server::db::entities::product;
+use tillwise::server::db::entities::{
+    change, payment, product, sale, sale_line, stock_move, store,
+};
 use tillwise::server::services::{Actor, stores, write_path};
 use tillwise::server::settings::Settings;
 use tillwise::server::startup::Application;
@@ -70,9 +81,15 @@ async fn fresh_database(backend: &str) -> (String, Option<(String, String)>) {
 async fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let backend = args.first().map_or("sqlite", String::as_str).to_string();
-    let tills: usize = args.get(1).and_then(|a| a.parse().ok()).unwrap_or(50);
-    let per_till: usize = args.get(2).and_then(|a| a.parse().ok()).unwrap_or(40);
-    let catalog: usize = args.get(3).and_then(|a| a.parse().ok()).unwrap_or(100_000);
+    let sync_mode = args.get(1).is_some_and(|a| a == "sync");
+    let rest: Vec<&String> = args.iter().skip(if sync_mode { 2 } else { 1 }).collect();
+    let number =
+        |i: usize, default: usize| rest.get(i).and_then(|a| a.parse().ok()).unwrap_or(default);
+    let (tills, per_till, catalog) = if sync_mode {
+        (0, number(0, 10_000), number(1, 50_000))
+    } else {
+        (number(0, 50), number(1, 40), number(2, 100_000))
+    };
 
     let (url, cleanup) = fresh_database(&backend).await;
     let settings = Settings::load()
@@ -122,7 +139,14 @@ async fn main() {
     // transaction each; the checkout figures below measure that path.)
     let started = Instant::now();
     let now = chrono::Utc::now();
-    for chunk in (0..catalog).collect::<Vec<_>>().chunks(2_000) {
+    let seq_base = store::Entity::find_by_id(store)
+        .one(&db)
+        .await
+        .unwrap()
+        .unwrap()
+        .change_seq;
+    // SQLite allows 32,766 variables a statement: 1,000 rows of 17 columns.
+    for chunk in (0..catalog).collect::<Vec<_>>().chunks(1_000) {
         let rows = chunk.iter().map(|n| product::ActiveModel {
             id: Set(new_id()),
             store_id: Set(store),
@@ -142,13 +166,43 @@ async fn main() {
             sync_version: Set(1),
             last_synced_at: Set(now),
         });
+        let rows: Vec<product::ActiveModel> = rows.collect();
+        let feed: Vec<change::ActiveModel> = rows
+            .iter()
+            .zip(chunk)
+            .map(|(p, n)| change::ActiveModel {
+                store_id: Set(store),
+                seq: Set(seq_base + *n as i64 + 1),
+                entity: Set("product".into()),
+                entity_id: p.id.clone(),
+                op: Set("upsert".into()),
+                version: Set(1),
+                created_at: Set(now),
+            })
+            .collect();
         product::Entity::insert_many(rows)
             .exec_without_returning(&db)
             .await
             .unwrap();
+        change::Entity::insert_many(feed)
+            .exec_without_returning(&db)
+            .await
+            .unwrap();
     }
+    store::Entity::update_many()
+        .col_expr(
+            store::Column::ChangeSeq,
+            Expr::value(seq_base + catalog as i64),
+        )
+        .filter(store::Column::Id.eq(store))
+        .exec(&db)
+        .await
+        .unwrap();
+    // As after any bulk import (autovacuum would, a little later): fresh
+    // statistics, so the planner knows the catalog is big.
+    db.execute_unprepared("ANALYZE").await.unwrap();
     println!(
-        "backend {backend}: {catalog} products loaded in {:.1} s",
+        "backend {backend}: {catalog} products loaded and analyzed in {:.1} s",
         started.elapsed().as_secs_f64()
     );
     // Three products every till sells, through the write path.
@@ -173,6 +227,42 @@ async fn main() {
         .unwrap();
     assert!(res.status().is_success(), "bench sign-in failed");
 
+    if sync_mode {
+        sync_bench(&db, &client, &address, store, &selling, per_till).await;
+    } else {
+        checkout_bench(&client, &address, catalog, tills, per_till, &selling).await;
+    }
+    let sold = db
+        .query_one_raw(sea_orm::Statement::from_string(
+            db.get_database_backend(),
+            "SELECT COUNT(*) AS n FROM sales".to_string(),
+        ))
+        .await
+        .unwrap()
+        .unwrap()
+        .try_get::<i64>("", "n")
+        .unwrap();
+    println!("sales recorded: {sold}");
+
+    let _ = stop.send(());
+    let _ = server.await;
+    drop(db);
+    if let Some((admin, name)) = cleanup {
+        let conn = Database::connect(&admin).await.unwrap();
+        let _ = conn
+            .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+            .await;
+    }
+}
+
+async fn checkout_bench(
+    client: &Client,
+    address: &str,
+    catalog: usize,
+    tills: usize,
+    per_till: usize,
+    selling: &[uuid::Uuid],
+) {
     // Barcode lookups, one at a time: the latency a scan waits for.
     let lookups = 5_000;
     let mut samples = Vec::with_capacity(lookups);
@@ -195,13 +285,53 @@ async fn main() {
         started.elapsed(),
     );
 
-    // Checkout: `tills` tills each ring up `per_till` sales of three lines
-    // as fast as the server answers.
+    // Checkout at saturation: every till rings up its next sale the moment
+    // the last one is answered. This finds the throughput; the latency it
+    // shows is mostly queueing behind the one writer.
     let started = Instant::now();
+    let samples = tills_selling(client, address, selling, tills, per_till, None).await;
+    report(
+        &format!("checkout at saturation, {tills} tills × {per_till} sales"),
+        samples,
+        started.elapsed(),
+    );
+    // Checkout at a shop's pace: each till one sale a second (a busy
+    // till), 50 tills together: the latency a cashier sees.
+    let started = Instant::now();
+    let samples = tills_selling(
+        client,
+        address,
+        selling,
+        tills,
+        per_till,
+        Some(Duration::from_secs(1)),
+    )
+    .await;
+    report(
+        &format!("checkout at one sale a second per till, {tills} tills × {per_till} sales"),
+        samples,
+        started.elapsed(),
+    );
+}
+
+/// `tills` tills each ring up `per_till` sales of three lines, one every
+/// `pace` (or back to back), and the time each sale took to be recorded.
+async fn tills_selling(
+    client: &Client,
+    address: &str,
+    selling: &[uuid::Uuid],
+    tills: usize,
+    per_till: usize,
+    pace: Option<Duration>,
+) -> Vec<Duration> {
     let mut handles = Vec::new();
-    for _ in 0..tills {
-        let (client, address, selling) = (client.clone(), address.clone(), selling.clone());
+    for till in 0..tills {
+        let (client, address, selling) = (client.clone(), address.to_string(), selling.to_vec());
         handles.push(tokio::spawn(async move {
+            // Tills do not start in step.
+            if let Some(pace) = pace {
+                tokio::time::sleep(pace.mul_f64(till as f64 / tills as f64)).await;
+            }
             let mut samples = Vec::with_capacity(per_till);
             for _ in 0..per_till {
                 let body: Value = json!({
@@ -218,7 +348,11 @@ async fn main() {
                     .await
                     .unwrap();
                 assert_eq!(res.status().as_u16(), 201, "{}", res.text().await.unwrap_or_default());
-                samples.push(t.elapsed());
+                let took = t.elapsed();
+                samples.push(took);
+                if let Some(pace) = pace {
+                    tokio::time::sleep(pace.saturating_sub(took)).await;
+                }
             }
             samples
         }));
@@ -227,30 +361,177 @@ async fn main() {
     for h in handles {
         samples.extend(h.await.unwrap());
     }
-    report(
-        &format!("checkout, {tills} tills × {per_till} sales"),
-        samples,
-        started.elapsed(),
+    samples
+}
+
+/// A till back online pushes `sales` queued sales, 1,000 per push; beside
+/// it, the same rows written by one batched INSERT per table. Then a new
+/// device pulls the whole catalog snapshot.
+async fn sync_bench(
+    db: &sea_orm::DatabaseConnection,
+    client: &Client,
+    address: &str,
+    store: uuid::Uuid,
+    selling: &[uuid::Uuid],
+    sales: usize,
+) {
+    let client_id = new_id();
+    let started = Instant::now();
+    let mut mutation_id = 0i64;
+    for _ in 0..sales.div_ceil(1_000) {
+        let batch: Vec<Value> = (0..1_000.min(sales - mutation_id as usize))
+            .map(|_| {
+                mutation_id += 1;
+                json!({
+                    "mutation_id": mutation_id, "entity": "sale", "op": "create", "id": new_id(),
+                    "data": {
+                        "lines": [{"product_id": selling[0], "quantity": 1, "unit_price_cents": 250}],
+                        "payments": [{"method": "cash", "amount_cents": 300}],
+                        "created_at": chrono::Utc::now(),
+                    },
+                })
+            })
+            .collect();
+        let res = client
+            .post(format!("{address}/api/sync/push"))
+            .json(&json!({"client_id": client_id, "mutations": batch}))
+            .send()
+            .await
+            .unwrap();
+        assert!(
+            res.status().is_success(),
+            "{}",
+            res.text().await.unwrap_or_default()
+        );
+        let body: Value = res.json().await.unwrap();
+        assert_eq!(body["last_mutation_id"], mutation_id);
+    }
+    let pushed = started.elapsed();
+    println!(
+        "push: {sales} queued sales in {:.2} s = {:.0} sales/s (each: sale, line, payment, stock move, feed, audit, result)",
+        pushed.as_secs_f64(),
+        sales as f64 / pushed.as_secs_f64()
     );
-    let sold = db
-        .query_one_raw(sea_orm::Statement::from_string(
-            db.get_database_backend(),
-            "SELECT COUNT(*) AS n FROM sales".to_string(),
-        ))
+
+    // The same sale, line, payment and stock-move rows, raw.
+    let employee: uuid::Uuid = tillwise::server::db::entities::employee::Entity::find()
+        .one(db)
         .await
         .unwrap()
         .unwrap()
-        .try_get::<i64>("", "n")
+        .id;
+    let started = Instant::now();
+    let now = chrono::Utc::now();
+    let txn = db.begin().await.unwrap();
+    for chunk in 0..sales.div_ceil(1_000) {
+        let ids: Vec<uuid::Uuid> = (0..1_000.min(sales - chunk * 1_000))
+            .map(|_| new_id())
+            .collect();
+        let number = |i: usize| 10_000_000 + (chunk * 1_000 + i) as i64;
+        sale::Entity::insert_many(ids.iter().enumerate().map(|(i, id)| sale::ActiveModel {
+            id: Set(*id),
+            store_id: Set(store),
+            number: Set(number(i)),
+            employee_id: Set(employee),
+            customer_id: Set(None),
+            shift_id: Set(None),
+            device_id: Set(None),
+            original_sale_id: Set(None),
+            status: Set("completed".into()),
+            payment_status: Set("paid".into()),
+            payment_method: Set("cash".into()),
+            subtotal_cents: Set(250),
+            discount_cents: Set(0),
+            tax_cents: Set(50),
+            total_cents: Set(300),
+            paid_cents: Set(300),
+            change_cents: Set(0),
+            created_at: Set(now),
+            received_at: Set(now),
+            sync_version: Set(1),
+            last_synced_at: Set(now),
+        }))
+        .exec_without_returning(&txn)
+        .await
         .unwrap();
-    println!("sales recorded: {sold} (expected {})", tills * per_till);
-
-    let _ = stop.send(());
-    let _ = server.await;
-    drop(db);
-    if let Some((admin, name)) = cleanup {
-        let conn = Database::connect(&admin).await.unwrap();
-        let _ = conn
-            .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-            .await;
+        sale_line::Entity::insert_many(ids.iter().map(|id| sale_line::ActiveModel {
+            id: Set(new_id()),
+            sale_id: Set(*id),
+            store_id: Set(store),
+            line_no: Set(1),
+            product_id: Set(selling[0]),
+            name: Set("Sold 0".into()),
+            quantity: Set(1),
+            unit_price_cents: Set(250),
+            discount_cents: Set(0),
+            tax_rate_bp: Set(2000),
+            tax_cents: Set(50),
+            total_cents: Set(300),
+        }))
+        .exec_without_returning(&txn)
+        .await
+        .unwrap();
+        payment::Entity::insert_many(ids.iter().map(|id| payment::ActiveModel {
+            id: Set(new_id()),
+            sale_id: Set(*id),
+            store_id: Set(store),
+            method: Set("cash".into()),
+            amount_cents: Set(300),
+            created_at: Set(now),
+        }))
+        .exec_without_returning(&txn)
+        .await
+        .unwrap();
+        stock_move::Entity::insert_many(ids.iter().map(|id| stock_move::ActiveModel {
+            id: Set(new_id()),
+            store_id: Set(store),
+            product_id: Set(selling[0]),
+            delta: Set(-1),
+            reason: Set("sale".into()),
+            sale_id: Set(Some(*id)),
+            employee_id: Set(Some(employee)),
+            note: Set(None),
+            created_at: Set(now),
+        }))
+        .exec_without_returning(&txn)
+        .await
+        .unwrap();
     }
+    txn.commit().await.unwrap();
+    let raw = started.elapsed();
+    println!(
+        "raw batched INSERT of the same sale, line, payment and stock-move rows: {:.2} s = {:.0} sales/s; push runs at {:.0} % of the raw rate",
+        raw.as_secs_f64(),
+        sales as f64 / raw.as_secs_f64(),
+        100.0 * raw.as_secs_f64() / pushed.as_secs_f64()
+    );
+
+    // A new device pulls everything from cursor 0.
+    let started = Instant::now();
+    let (mut cursor, mut bytes, mut changes) = (0i64, 0usize, 0usize);
+    loop {
+        let body = client
+            .get(format!(
+                "{address}/api/sync/pull?cursor={cursor}&limit=1000"
+            ))
+            .send()
+            .await
+            .unwrap()
+            .bytes()
+            .await
+            .unwrap();
+        bytes += body.len();
+        let page: Value = serde_json::from_slice(&body).unwrap();
+        changes += page["changes"].as_array().unwrap().len();
+        cursor = page["cursor"].as_i64().unwrap();
+        if !page["has_more"].as_bool().unwrap() {
+            break;
+        }
+    }
+    println!(
+        "initial pull: {changes} records in {:.2} s, {:.1} MB of JSON ({} bytes)",
+        started.elapsed().as_secs_f64(),
+        bytes as f64 / 1e6,
+        bytes
+    );
 }

@@ -3,8 +3,8 @@
 use crate::ui::components::layout::Layout;
 use crate::ui::components::toast::provide_toasts;
 use crate::ui::pages::{
-    CategoriesPage, CheckoutPage, ClockPage, CreditsPage, CustomersPage, HomePage, LoginPage,
-    PairPage, ProductsPage, ReportsPage, SalesPage, StaffPage, TillPage,
+    AuditPage, CategoriesPage, CheckoutPage, ClockPage, CreditsPage, CustomersPage, HomePage,
+    LoginPage, PairPage, ProductsPage, ReportsPage, SalesPage, StaffPage, TillPage,
 };
 use crate::ui::session::provide_session;
 use leptos::prelude::*;
@@ -54,6 +54,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/customers") view=CustomersPage/>
                     <Route path=path!("/credits") view=CreditsPage/>
                     <Route path=path!("/staff") view=StaffPage/>
+                    <Route path=path!("/audit") view=AuditPage/>
                     <Route path=path!("/clock") view=ClockPage/>
                 </Routes>
             </Layout>

@@ -84,4 +84,11 @@ test("a cashier scans three items, gives 10 % off, pays cash and card, and gets 
     BARCODES.map(async (code) => (await (await page.request.get(`/api/products/barcode/${code}`)).json()).quantity),
   );
   expect(stockVoided).toEqual(stockBefore);
+
+  // Both are in the audit log, and the chain is intact.
+  await page.getByRole("link", { name: "Audit" }).click();
+  await page.getByLabel("What").selectOption("sale");
+  await expect(page.getByTestId("audit").getByRole("row").filter({ hasText: "sale.create" }).first()).toBeVisible();
+  await page.getByRole("button", { name: "Check the chain" }).click();
+  await expect(page.getByTestId("chain")).toContainText("entries are intact");
 });

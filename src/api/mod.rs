@@ -1,6 +1,7 @@
 //! Server functions the screens call (under `/rpc`, so `/api` stays the
 //! public REST API). Each is thin: find the caller, call one service.
 
+pub mod audit;
 pub mod auth;
 pub mod catalog;
 pub mod credits;

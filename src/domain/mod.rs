@@ -1,6 +1,7 @@
 //! The shop's own rules, shared by server and client. No I/O lives here:
 //! every type is parsed once at the edge and trusted afterwards.
 
+pub mod audit;
 pub mod auth;
 pub mod cart;
 pub mod catalog;

@@ -1,6 +1,7 @@
 //! The public REST API under `/api` (DESIGN.md "HTTP surface"). Handlers
 //! parse the request, call one service, and shape the answer; nothing more.
 
+mod audit;
 mod auth;
 pub mod body;
 mod catalog;
@@ -90,6 +91,10 @@ pub fn api_router() -> Router<AppState> {
         .route("/clock", get(staff::clock_state))
         .route("/clock/in", post(staff::clock_in))
         .route("/clock/out", post(staff::clock_out))
+        .route("/audit", get(audit::list))
+        .route("/audit/verify", get(audit::verify))
+        .route("/audit/entity/{entity_type}/{id}", get(audit::history))
+        .route("/audit/{id}", get(audit::one))
         .route("/sync/push", post(sync::push))
         .route("/sync/pull", get(sync::pull))
         .route("/reports/sales", get(reports::sales_report))

@@ -2,16 +2,20 @@
 //! covers its content and the previous entry's hash, so editing or removing
 //! any entry breaks every hash after it, which `verify` finds.
 
-use crate::server::db::entities::{audit_entry, store};
-use crate::server::services::Actor;
+use crate::domain::audit::AuditEntry;
+use crate::domain::error::AppError;
+use crate::server::db::entities::{audit_entry, employee, store};
+use crate::server::error::DbResultExt;
+use crate::server::services::{Actor, Page, page_limit};
 use chrono::{DateTime, SubsecRound, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, DbErr, EntityTrait,
-    QueryFilter, QueryOrder,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbErr,
+    EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 use serde_json::Value;
 use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
 use uuid::Uuid;
 
 /// What happened, before it is chained.
@@ -125,14 +129,7 @@ pub async fn append(
     Ok(entry)
 }
 
-/// The outcome of walking a store's chain.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct ChainReport {
-    pub entries: u64,
-    pub valid: bool,
-    /// The first entry whose hash or link is wrong, or where one is missing.
-    pub first_bad_seq: Option<i64>,
-}
+pub use crate::domain::audit::ChainReport;
 
 /// Walks the store's chain from the first entry and checks every link, hash
 /// and sequence number, and that the chain ends at the store's head.
@@ -181,4 +178,147 @@ pub async fn for_entity(
         .order_by_desc(audit_entry::Column::Seq)
         .all(db)
         .await
+}
+
+/// `?action=&entity_type=&employee_id=&from=&to=&limit=&offset=`
+#[derive(Clone, Debug, Default, serde::Deserialize)]
+pub struct AuditQuery {
+    /// An exact action ("sale.create") or its entity part ("sale").
+    pub action: Option<String>,
+    pub entity_type: Option<String>,
+    pub employee_id: Option<Uuid>,
+    pub from: Option<DateTime<Utc>>,
+    pub to: Option<DateTime<Utc>>,
+    pub limit: Option<u64>,
+    pub offset: Option<u64>,
+}
+
+/// Reading the log is back office: managers and owners only.
+fn managers_only(actor: &Actor) -> Result<(), AppError> {
+    if actor.role.is_manager() {
+        Ok(())
+    } else {
+        Err(AppError::forbidden())
+    }
+}
+
+async fn named(
+    db: &impl ConnectionTrait,
+    rows: Vec<audit_entry::Model>,
+) -> Result<Vec<AuditEntry>, AppError> {
+    let names: BTreeMap<Uuid, String> = employee::Entity::find()
+        .select_only()
+        .columns([employee::Column::Id, employee::Column::Name])
+        .filter(employee::Column::Id.is_in(rows.iter().filter_map(|r| r.employee_id)))
+        .into_tuple::<(Uuid, String)>()
+        .all(db)
+        .await
+        .or_internal()?
+        .into_iter()
+        .collect();
+    Ok(rows
+        .into_iter()
+        .map(|r| AuditEntry {
+            employee_name: r
+                .employee_id
+                .and_then(|e| names.get(&e).cloned())
+                .unwrap_or_default(),
+            id: r.id,
+            seq: r.seq,
+            action: r.action,
+            entity_type: r.entity_type,
+            entity_id: r.entity_id,
+            employee_id: r.employee_id,
+            ip: r.ip,
+            user_agent: r.user_agent,
+            request_id: r.request_id,
+            before: r.before_state,
+            after: r.after_state,
+            created_at: r.created_at,
+            hash: r.hash,
+        })
+        .collect())
+}
+
+/// The store's log, newest first.
+pub async fn entries(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    q: &AuditQuery,
+) -> Result<Page<AuditEntry>, AppError> {
+    managers_only(actor)?;
+    let mut select =
+        audit_entry::Entity::find().filter(audit_entry::Column::StoreId.eq(actor.store_id));
+    if let Some(action) = q.action.as_deref().map(str::trim).filter(|a| !a.is_empty()) {
+        select = select.filter(if action.contains('.') {
+            audit_entry::Column::Action.eq(action)
+        } else {
+            audit_entry::Column::Action.starts_with(format!("{action}."))
+        });
+    }
+    if let Some(t) = q.entity_type.as_deref().filter(|t| !t.is_empty()) {
+        select = select.filter(audit_entry::Column::EntityType.eq(t));
+    }
+    if let Some(e) = q.employee_id {
+        select = select.filter(audit_entry::Column::EmployeeId.eq(e));
+    }
+    if let Some(from) = q.from {
+        select = select.filter(audit_entry::Column::CreatedAt.gte(from));
+    }
+    if let Some(to) = q.to {
+        select = select.filter(audit_entry::Column::CreatedAt.lt(to));
+    }
+    let (limit, offset) = (page_limit(q.limit), q.offset.unwrap_or(0));
+    let total = select.clone().count(db).await.or_internal()?;
+    let rows = select
+        .order_by_desc(audit_entry::Column::Seq)
+        .limit(limit)
+        .offset(offset)
+        .all(db)
+        .await
+        .or_internal()?;
+    Ok(Page {
+        items: named(db, rows).await?,
+        total,
+        limit,
+        offset,
+    })
+}
+
+pub async fn entry(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    id: Uuid,
+) -> Result<AuditEntry, AppError> {
+    managers_only(actor)?;
+    let row = audit_entry::Entity::find_by_id(id)
+        .filter(audit_entry::Column::StoreId.eq(actor.store_id))
+        .one(db)
+        .await
+        .or_internal()?
+        .ok_or_else(|| AppError::not_found("audit entry"))?;
+    named(db, vec![row])
+        .await?
+        .pop()
+        .ok_or_else(AppError::internal)
+}
+
+/// Everything that happened to one record, newest first.
+pub async fn history(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    entity_type: &str,
+    entity_id: Uuid,
+) -> Result<Vec<AuditEntry>, AppError> {
+    managers_only(actor)?;
+    let rows = for_entity(db, actor.store_id, entity_type, entity_id)
+        .await
+        .or_internal()?;
+    named(db, rows).await
+}
+
+/// Walks the actor's store's chain.
+pub async fn check_chain(db: &DatabaseConnection, actor: &Actor) -> Result<ChainReport, AppError> {
+    managers_only(actor)?;
+    verify(db, actor.store_id).await.or_internal()
 }

@@ -38,6 +38,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                 <A href="/sales">"Sales"</A>
                 <A href="/reports">"Reports"</A>
                 <A href="/staff">"Staff"</A>
+                <A href="/audit">"Audit"</A>
                 <A href="/till">"Switch cashier"</A>
                 <A href="/pair">"Pair till"</A>
             </nav>

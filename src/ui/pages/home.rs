@@ -24,6 +24,7 @@ pub fn HomePage() -> impl IntoView {
                                     <A href="/sales" attr:class="tile">"Sales history"</A>
                                     <A href="/reports" attr:class="tile">"Reports"</A>
                                     <A href="/staff" attr:class="tile">"Staff and shifts"</A>
+                                    <A href="/audit" attr:class="tile">"Audit log"</A>
                                 })}
                                 <A href="/till" attr:class="tile">"Switch cashier"</A>
                             </div>

@@ -1,3 +1,4 @@
+mod audit;
 mod categories;
 mod checkout;
 mod clock;
@@ -12,6 +13,7 @@ mod sales;
 mod staff;
 mod till;
 
+pub use audit::AuditPage;
 pub use categories::CategoriesPage;
 pub use checkout::CheckoutPage;
 pub use clock::ClockPage;
