@@ -96,6 +96,10 @@ async fn a_push_applies_once_in_order_and_poison_never_blocks_the_queue(backend:
     assert_eq!(app.count("customers").await, 1);
     assert_eq!(quantity(&app, &till, &product).await, 9);
 
+    // An empty push tells the till where the server is.
+    let position = push(&app, &till, &client, vec![]).await;
+    assert_eq!(position["last_mutation_id"], 3);
+
     // A gap stops the batch; out of order, nothing runs ahead.
     let (m4, m5) = (sale(4, &product), sale(5, &product));
     let gap = push(&app, &till, &client, vec![m5.clone()]).await;

@@ -53,7 +53,13 @@ pub async fn push(
     }
     let client_id = request.client_id;
     let mut answered: BTreeMap<i64, Outcome> = BTreeMap::new();
-    let mut last = 0;
+    // An empty push still tells the till where the server is.
+    let mut last = sync_client::Entity::find_by_id(client_id)
+        .one(db)
+        .await
+        .or_internal()?
+        .filter(|c| c.store_id == actor.store_id)
+        .map_or(0, |c| c.last_mutation_id);
     let mut stopped = false;
     for chunk in request.mutations.chunks(CHUNK.max(1)) {
         let txn = write_path::begin(db).await.or_internal()?;
