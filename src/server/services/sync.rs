@@ -121,9 +121,11 @@ pub async fn push(
             .await
             .or_internal()?
         {
-            if let Ok(outcome) = serde_json::from_value(row.result) {
-                answered.insert(row.mutation_id, outcome);
-            }
+            // A stored result that no longer reads is a server fault, not
+            // something to drop silently from the till's answer.
+            let outcome =
+                serde_json::from_value(row.result).map_err(crate::server::error::internal)?;
+            answered.insert(row.mutation_id, outcome);
         }
     }
     let mut results = Vec::new();
