@@ -173,6 +173,27 @@ pub enum PaymentMethod {
     Credit,
 }
 
+impl PaymentMethod {
+    /// The name stored and sent on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PaymentMethod::Cash => "cash",
+            PaymentMethod::Card => "card",
+            PaymentMethod::Credit => "credit",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<PaymentMethod> {
+        [
+            PaymentMethod::Cash,
+            PaymentMethod::Card,
+            PaymentMethod::Credit,
+        ]
+        .into_iter()
+        .find(|m| m.as_str() == name)
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Payment {
     pub method: PaymentMethod,
@@ -186,6 +207,17 @@ pub enum PaymentStatus {
     /// Part paid now, the rest on store credit.
     Partial,
     OnCredit,
+}
+
+impl PaymentStatus {
+    /// The name stored and sent on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PaymentStatus::Paid => "paid",
+            PaymentStatus::Partial => "partial",
+            PaymentStatus::OnCredit => "on_credit",
+        }
+    }
 }
 
 /// How the payments settle a total.
@@ -279,6 +311,27 @@ pub fn settle(
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn stored_names_are_the_wire_names() {
+        let wire = |v: serde_json::Value| v.as_str().unwrap().to_string();
+        for m in [
+            PaymentMethod::Cash,
+            PaymentMethod::Card,
+            PaymentMethod::Credit,
+        ] {
+            assert_eq!(m.as_str(), wire(serde_json::to_value(m).unwrap()));
+            assert_eq!(PaymentMethod::parse(m.as_str()), Some(m));
+        }
+        for s in [
+            PaymentStatus::Paid,
+            PaymentStatus::Partial,
+            PaymentStatus::OnCredit,
+        ] {
+            assert_eq!(s.as_str(), wire(serde_json::to_value(s).unwrap()));
+        }
+        assert_eq!(PaymentMethod::parse("cheque"), None);
+    }
 
     fn line(quantity: i64, unit: i64, discount: i64, rate: i32) -> PricedLine {
         PricedLine {

@@ -6,12 +6,12 @@ use crate::domain::audit::AuditEntry;
 use crate::domain::error::AppError;
 use crate::server::db::entities::{audit_entry, employee, store};
 use crate::server::error::DbResultExt;
+use crate::server::services::ledger::Ledger;
 use crate::server::services::{Actor, Page, page_limit};
 use chrono::{DateTime, SubsecRound, Utc};
-use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbErr,
-    EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbErr, EntityTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 use serde_json::Value;
 use sha2::{Digest, Sha256};
@@ -66,66 +66,16 @@ pub fn entry_hash(e: &audit_entry::Model) -> String {
 }
 
 /// Appends an entry in `txn`, the transaction of the change it records.
+/// (The write path chains its entries through its own [`Ledger`].)
 pub async fn append(
     txn: &DatabaseTransaction,
     actor: &Actor,
     draft: AuditDraft,
     now: DateTime<Utc>,
 ) -> Result<audit_entry::Model, DbErr> {
-    store::Entity::update_many()
-        .col_expr(
-            store::Column::AuditSeq,
-            Expr::col(store::Column::AuditSeq).add(1),
-        )
-        .filter(store::Column::Id.eq(actor.store_id))
-        .exec(txn)
-        .await?;
-    let head = store::Entity::find_by_id(actor.store_id)
-        .one(txn)
-        .await?
-        .ok_or_else(|| DbErr::RecordNotFound(format!("store {}", actor.store_id)))?;
-    let mut entry = audit_entry::Model {
-        id: crate::domain::ids::new_id(),
-        store_id: actor.store_id,
-        seq: head.audit_seq,
-        action: draft.action,
-        entity_type: draft.entity_type,
-        entity_id: draft.entity_id,
-        employee_id: actor.employee_id,
-        ip: actor.meta.ip.clone(),
-        user_agent: actor.meta.user_agent.clone(),
-        request_id: actor.meta.request_id.clone(),
-        before_state: draft.before,
-        after_state: draft.after,
-        created_at: audit_time(now),
-        prev_hash: head.audit_head,
-        hash: String::new(),
-    };
-    entry.hash = entry_hash(&entry);
-    store::Entity::update_many()
-        .col_expr(store::Column::AuditHead, Expr::value(entry.hash.clone()))
-        .filter(store::Column::Id.eq(actor.store_id))
-        .exec(txn)
-        .await?;
-    audit_entry::Entity::insert(audit_entry::ActiveModel {
-        id: Set(entry.id),
-        store_id: Set(entry.store_id),
-        seq: Set(entry.seq),
-        action: Set(entry.action.clone()),
-        entity_type: Set(entry.entity_type.clone()),
-        entity_id: Set(entry.entity_id),
-        employee_id: Set(entry.employee_id),
-        ip: Set(entry.ip.clone()),
-        user_agent: Set(entry.user_agent.clone()),
-        request_id: Set(entry.request_id.clone()),
-        before_state: Set(entry.before_state.clone()),
-        after_state: Set(entry.after_state.clone()),
-        created_at: Set(entry.created_at),
-        prev_hash: Set(entry.prev_hash.clone()),
-        hash: Set(entry.hash.clone()),
-    })
-    .exec(txn)
-    .await?;
+    let mut ledger = Ledger::claim(txn, actor.store_id).await?;
+    let entry = ledger.audit(actor, draft, now);
+    ledger.close(txn).await?;
     Ok(entry)
 }
 

@@ -195,47 +195,70 @@ pub async fn login(
     Err(wrong_login())
 }
 
+/// A live session joined to its employee and store: one query, because
+/// every signed-in request asks it before doing its own work.
+#[derive(sea_orm::FromQueryResult)]
+struct LiveSession {
+    id: Uuid,
+    device_id: Option<Uuid>,
+    employee_id: Uuid,
+    employee_name: String,
+    role: String,
+    store_id: Uuid,
+    store_name: String,
+    prices_include_tax: bool,
+}
+
 /// The session a cookie token names, if it is live and its employee still is.
 pub async fn session_for_token(
     db: &DatabaseConnection,
     token: &str,
 ) -> Result<Option<(SessionInfo, Uuid)>, AppError> {
-    let Some(s) = session::Entity::find()
+    use sea_orm::{JoinType, QuerySelect};
+    let to_employee = session::Entity::belongs_to(employee::Entity)
+        .from(session::Column::EmployeeId)
+        .to(employee::Column::Id)
+        .into();
+    let to_store = session::Entity::belongs_to(store::Entity)
+        .from(session::Column::StoreId)
+        .to(store::Column::Id)
+        .into();
+    let row = session::Entity::find()
+        .select_only()
+        .column(session::Column::Id)
+        .column(session::Column::DeviceId)
+        .column(session::Column::EmployeeId)
+        .column_as(employee::Column::Name, "employee_name")
+        .column(employee::Column::Role)
+        .column(session::Column::StoreId)
+        .column_as(store::Column::Name, "store_name")
+        .column(store::Column::PricesIncludeTax)
+        .join(JoinType::InnerJoin, to_employee)
+        .join(JoinType::InnerJoin, to_store)
         .filter(session::Column::TokenHash.eq(token_hash(token)))
         .filter(session::Column::ExpiresAt.gt(Utc::now()))
-        .one(db)
-        .await
-        .or_internal()?
-    else {
-        return Ok(None);
-    };
-    let person = employee::Entity::find_by_id(s.employee_id)
         .filter(employee::Column::Active.eq(true))
         .filter(employee::Column::DeletedAt.is_null())
+        .into_model::<LiveSession>()
         .one(db)
         .await
         .or_internal()?;
-    let store = store::Entity::find_by_id(s.store_id)
-        .one(db)
-        .await
-        .or_internal()?;
-    Ok(match (person, store) {
-        (Some(p), Some(st)) => Role::parse(&p.role).map(|role| {
+    Ok(row.and_then(|s| {
+        Role::parse(&s.role).map(|role| {
             (
                 SessionInfo {
-                    employee_id: p.id,
-                    employee_name: p.name,
+                    employee_id: s.employee_id,
+                    employee_name: s.employee_name,
                     role,
-                    store_id: st.id,
-                    prices_include_tax: st.prices_include_tax,
-                    store_name: st.name,
+                    store_id: s.store_id,
+                    prices_include_tax: s.prices_include_tax,
+                    store_name: s.store_name,
                     device_id: s.device_id,
                 },
                 s.id,
             )
-        }),
-        _ => None,
-    })
+        })
+    }))
 }
 
 pub async fn logout(db: &DatabaseConnection, token: &str) -> Result<(), AppError> {

@@ -158,11 +158,7 @@ pub async fn credit(
             id: p.id,
             credit_id: p.credit_id,
             employee_id: p.employee_id,
-            method: if p.method == "card" {
-                PaymentMethod::Card
-            } else {
-                PaymentMethod::Cash
-            },
+            method: PaymentMethod::parse(&p.method).unwrap_or(PaymentMethod::Cash),
             amount_cents: p.amount_cents,
             created_at: p.created_at,
         })
@@ -353,11 +349,7 @@ pub(in crate::server::services) async fn write_credit_payment(
         store_id: Set(t.actor.store_id),
         credit_id: Set(current.id),
         employee_id: Set(employee_id),
-        method: Set(if input.method == PaymentMethod::Card {
-            "card".into()
-        } else {
-            "cash".into()
-        }),
+        method: Set(input.method.as_str().to_string()),
         amount_cents: Set(input.amount_cents),
         created_at: Set(t.now),
     })

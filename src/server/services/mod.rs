@@ -8,6 +8,7 @@ pub mod catalog;
 pub mod credits;
 pub mod customers;
 pub mod feed;
+pub mod ledger;
 pub mod reports;
 pub mod sales;
 mod search;

@@ -9,6 +9,7 @@
 //! blocks the queue. An error that may pass (the database busy or down)
 //! stops the push after what was committed; the till retries the rest.
 
+use super::ledger::Ledger;
 use super::{Actor, sales, write_path};
 use crate::domain::catalog::{Category, Product};
 use crate::domain::credit::Credit;
@@ -64,6 +65,8 @@ pub async fn push(
     for chunk in request.mutations.chunks(CHUNK.max(1)) {
         let txn = write_path::begin(db).await.or_internal()?;
         last = claim(&txn, actor, client_id).await?;
+        let mut ledger = Ledger::claim(&txn, actor.store_id).await.or_internal()?;
+        let mut stored = Vec::new();
         let ids: Vec<i64> = chunk.iter().map(|m| m.mutation_id).collect();
         let steps = plan(last, &ids);
         for (pushed, step) in chunk.iter().zip(&steps) {
@@ -75,20 +78,18 @@ pub async fn push(
                 }
                 Step::Apply => {}
             }
-            let Some(outcome) = apply_one(&txn, actor, &pushed.mutation()).await? else {
+            let Some(outcome) = apply_one(&txn, &mut ledger, actor, &pushed.mutation()).await?
+            else {
                 stopped = true;
                 break;
             };
-            sync_result::Entity::insert(sync_result::ActiveModel {
+            stored.push(sync_result::ActiveModel {
                 client_id: Set(client_id),
                 mutation_id: Set(pushed.mutation_id),
                 store_id: Set(actor.store_id),
                 result: Set(serde_json::to_value(&outcome).unwrap_or_default()),
                 created_at: Set(Utc::now()),
-            })
-            .exec_without_returning(&txn)
-            .await
-            .or_internal()?;
+            });
             answered.insert(pushed.mutation_id, outcome);
             last = pushed.mutation_id;
         }
@@ -99,6 +100,14 @@ pub async fn push(
             .exec(&txn)
             .await
             .or_internal()?;
+        // One statement for the chunk's results (200 rows × 5 binds).
+        if !stored.is_empty() {
+            sync_result::Entity::insert_many(stored)
+                .exec_without_returning(&txn)
+                .await
+                .or_internal()?;
+        }
+        ledger.close(&txn).await.or_internal()?;
         txn.commit().await.or_internal()?;
         if stopped || steps.len() < chunk.len() {
             break;
@@ -180,11 +189,13 @@ async fn claim(txn: &DatabaseTransaction, actor: &Actor, client_id: Uuid) -> Res
 /// writes. `None`: an error that may pass; stop the push here.
 async fn apply_one(
     txn: &DatabaseTransaction,
+    ledger: &mut Ledger,
     actor: &Actor,
     m: &crate::domain::mutation::Mutation,
 ) -> Result<Option<Outcome>, AppError> {
+    let mark = ledger.mark();
     let savepoint = txn.begin().await.or_internal()?;
-    match write_path::apply_in(&savepoint, actor, m).await {
+    match write_path::apply_in(&savepoint, ledger, actor, m).await {
         Ok(applied) => {
             savepoint.commit().await.or_internal()?;
             Ok(Some(Outcome::Applied {
@@ -193,6 +204,7 @@ async fn apply_one(
         }
         Err(e) => {
             savepoint.rollback().await.or_internal()?;
+            ledger.rewind(mark);
             // A sale that already reached the server (say, sent online
             // before the answer was lost) is the same sale: applied once.
             if m.entity == EntityKind::Sale && m.op == Op::Create && e.code == ErrorCode::Conflict {

@@ -3,7 +3,8 @@
 //! transaction with its change-feed entries and its audit entry: either all
 //! of them are written or none.
 
-use super::feed::{self, FeedEntry};
+use super::feed::FeedEntry;
+use super::ledger::Ledger;
 use super::{Actor, audit, catalog, credits, customers, sales, shifts, staff};
 use crate::domain::catalog::{CategoryDraft, ProductDraft, StockAdjustment};
 use crate::domain::credit::{CreditDraft, CreditPaymentInput};
@@ -69,15 +70,19 @@ pub async fn apply(
     }
     let payload = parse(&m).await?;
     let txn = begin(db).await.or_internal()?;
-    let applied = write(&txn, actor, &m, payload).await?;
+    let mut ledger = Ledger::claim(&txn, actor.store_id).await.or_internal()?;
+    let applied = write(&txn, &mut ledger, actor, &m, payload).await?;
+    ledger.close(&txn).await.or_internal()?;
     txn.commit().await.or_internal()?;
     Ok(applied)
 }
 
 /// Applies one mutation inside a transaction the caller owns (a push
-/// applies a batch in one), which commits or rolls back all of it.
+/// applies a batch in one), with the caller's ledger, which the caller
+/// closes before it commits.
 pub(super) async fn apply_in(
     txn: &DatabaseTransaction,
+    ledger: &mut Ledger,
     actor: &Actor,
     m: &Mutation,
 ) -> Result<Applied, AppError> {
@@ -85,12 +90,13 @@ pub(super) async fn apply_in(
         return Err(AppError::forbidden());
     }
     let payload = parse(m).await?;
-    write(txn, actor, m, payload).await
+    write(txn, ledger, actor, m, payload).await
 }
 
 /// The record, its feed entries and its audit entry, in `txn`.
 async fn write(
     txn: &DatabaseTransaction,
+    ledger: &mut Ledger,
     actor: &Actor,
     m: &Mutation,
     payload: Payload,
@@ -110,8 +116,8 @@ async fn write(
         }
         Payload::Employee(prepared) => staff::write_employee(txn, &target, prepared).await?,
         Payload::Customer(draft) => customers::write_customer(txn, &target, Some(draft)).await?,
-        Payload::Sale(input) => sales::write_sale(txn, &target, input).await?,
-        Payload::Refund(input) => sales::write_refund(txn, &target, input).await?,
+        Payload::Sale(input) => sales::write_sale(txn, ledger, &target, input).await?,
+        Payload::Refund(input) => sales::write_refund(txn, ledger, &target, input).await?,
         Payload::Shift(draft) => shifts::write_shift(txn, &target, Some(draft)).await?,
         Payload::Clock => shifts::write_clock(txn, &target).await?,
         Payload::Credit(draft) => credits::write_credit(txn, &target, Some(draft)).await?,
@@ -125,9 +131,7 @@ async fn write(
             other => return Err(unsupported(other, m.op)),
         },
     };
-    let seq = feed::append(txn, actor.store_id, &written.feed, target.now)
-        .await
-        .or_internal()?;
+    let seq = ledger.feed(&written.feed, target.now);
     let draft = audit::AuditDraft {
         action: format!("{}.{}", m.entity.as_str(), m.op.as_str()),
         entity_type: m.entity.as_str().to_string(),
@@ -135,9 +139,7 @@ async fn write(
         before: written.before,
         after: Some(written.after.clone()).filter(|v| !v.is_null()),
     };
-    audit::append(txn, actor, draft, target.now)
-        .await
-        .or_internal()?;
+    ledger.audit(actor, draft, target.now);
     Ok(Applied {
         entity: m.entity,
         id: m.id,

@@ -288,7 +288,8 @@ pub(in crate::server::services) async fn write_stock_move(
         op: FeedOp::Upsert,
         version: 1,
     }];
-    let quantity = stock::add_on_hand(txn, product.id, adj.delta, &mut feed).await?;
+    let deltas = std::collections::BTreeMap::from([(product.id, adj.delta)]);
+    let quantity = stock::add_on_hand(txn, &deltas, &mut feed).await?[&product.id];
     let after = json!({
         "product_id": product.id,
         "delta": adj.delta,

@@ -1,42 +1,21 @@
-//! What a sale and a refund both do beyond their own rows: take the next
-//! sale number, move stock by deltas, and adjust the customer's derived
-//! totals. Each also tells the change feed which records tills must re-read.
+//! What a sale and a refund both do beyond their own rows: move stock by
+//! deltas and adjust the customer's derived totals. Each also tells the
+//! change feed which records tills must re-read.
 
 use crate::domain::error::AppError;
 use crate::domain::ids::new_id;
 use crate::domain::mutation::EntityKind;
-use crate::server::db::entities::{customer, stock_move, store};
+use crate::server::db::entities::{customer, stock_move};
 use crate::server::error::DbResultExt;
 use crate::server::services::feed::{FeedEntry, FeedOp};
 use crate::server::services::stock;
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::sea_query::{CaseStatement, Expr, ExprTrait};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, Condition, DatabaseTransaction, EntityTrait, QueryFilter,
 };
 use std::collections::BTreeMap;
 use uuid::Uuid;
-
-/// The store's next sale number: gapless, taken under the store row's lock.
-pub(super) async fn next_number(
-    txn: &DatabaseTransaction,
-    store_id: Uuid,
-) -> Result<i64, AppError> {
-    store::Entity::update_many()
-        .col_expr(
-            store::Column::SaleSeq,
-            Expr::col(store::Column::SaleSeq).add(1),
-        )
-        .filter(store::Column::Id.eq(store_id))
-        .exec(txn)
-        .await
-        .or_internal()?;
-    let row = store::Entity::find_by_id(store_id)
-        .one(txn)
-        .await
-        .or_internal()?;
-    row.map(|s| s.sale_seq).ok_or_else(AppError::internal)
-}
 
 /// Who moved stock, why, and for which sale.
 pub(super) struct StockCause<'a> {
@@ -47,8 +26,8 @@ pub(super) struct StockCause<'a> {
     pub at: DateTime<Utc>,
 }
 
-/// One stock move per `(product, delta)`, then one on-hand update per
-/// product (`stock::add_on_hand`).
+/// One stock move per `(product, delta)`, then the on-hand quantities of
+/// all the products in one update (`stock::add_on_hand`).
 pub(super) async fn move_stock(
     txn: &DatabaseTransaction,
     cause: &StockCause<'_>,
@@ -76,9 +55,7 @@ pub(super) async fn move_stock(
     for (product_id, delta) in moves {
         *per_product.entry(*product_id).or_default() += delta;
     }
-    for (product_id, delta) in per_product {
-        stock::add_on_hand(txn, product_id, delta, feed).await?;
-    }
+    stock::add_on_hand(txn, &per_product, feed).await?;
     Ok(())
 }
 
@@ -92,7 +69,7 @@ pub(super) async fn add_to_customer(
     ordered_at: Option<DateTime<Utc>>,
     feed: &mut Vec<FeedEntry>,
 ) -> Result<(), AppError> {
-    customer::Entity::update_many()
+    let mut update = customer::Entity::update_many()
         .col_expr(
             customer::Column::TotalSpentCents,
             Expr::col(customer::Column::TotalSpentCents).add(spent_cents),
@@ -100,28 +77,24 @@ pub(super) async fn add_to_customer(
         .col_expr(
             customer::Column::TotalOrders,
             Expr::col(customer::Column::TotalOrders).add(orders),
-        )
-        .filter(customer::Column::Id.eq(customer_id))
-        .exec(txn)
-        .await
-        .or_internal()?;
+        );
     if let Some(at) = ordered_at {
-        customer::Entity::update_many()
-            .col_expr(customer::Column::LastOrderAt, Expr::value(at))
-            .filter(customer::Column::Id.eq(customer_id))
-            .filter(
+        let later = CaseStatement::new()
+            .case(
                 Condition::any()
                     .add(customer::Column::LastOrderAt.is_null())
                     .add(customer::Column::LastOrderAt.lt(at)),
+                Expr::val(at),
             )
-            .exec(txn)
-            .await
-            .or_internal()?;
+            .finally(Expr::col(customer::Column::LastOrderAt));
+        update = update.col_expr(customer::Column::LastOrderAt, Expr::Case(Box::new(later)));
     }
-    let version = customer::Entity::find_by_id(customer_id)
-        .one(txn)
+    let version = update
+        .filter(customer::Column::Id.eq(customer_id))
+        .exec_with_returning(txn)
         .await
         .or_internal()?
+        .pop()
         .map_or(1, |c| c.sync_version);
     feed.push(FeedEntry {
         entity: EntityKind::Customer,

@@ -53,16 +53,22 @@ async fn with_details(
         .or_internal()?
         .into_iter()
         .collect();
-    let customers: BTreeMap<Uuid, String> = customer::Entity::find()
-        .select_only()
-        .columns([customer::Column::Id, customer::Column::Name])
-        .filter(customer::Column::Id.is_in(rows.iter().filter_map(|s| s.customer_id)))
-        .into_tuple::<(Uuid, String)>()
-        .all(db)
-        .await
-        .or_internal()?
-        .into_iter()
-        .collect();
+    let customer_ids: Vec<Uuid> = rows.iter().filter_map(|s| s.customer_id).collect();
+    // Most sales have no customer: no query for them.
+    let customers: BTreeMap<Uuid, String> = if customer_ids.is_empty() {
+        BTreeMap::new()
+    } else {
+        customer::Entity::find()
+            .select_only()
+            .columns([customer::Column::Id, customer::Column::Name])
+            .filter(customer::Column::Id.is_in(customer_ids))
+            .into_tuple::<(Uuid, String)>()
+            .all(db)
+            .await
+            .or_internal()?
+            .into_iter()
+            .collect()
+    };
     Ok(rows
         .into_iter()
         .map(|s| Sale {
@@ -85,10 +91,8 @@ async fn with_details(
                 .iter()
                 .filter(|p| p.sale_id == s.id)
                 .filter_map(|p| {
-                    let method: PaymentMethod =
-                        serde_json::from_value(serde_json::Value::String(p.method.clone())).ok()?;
                     Some(Payment {
-                        method,
+                        method: PaymentMethod::parse(&p.method)?,
                         amount_cents: p.amount_cents,
                     })
                 })

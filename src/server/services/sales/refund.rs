@@ -13,6 +13,7 @@ use crate::domain::sale_input::RefundInput;
 use crate::server::db::entities::{credit, payment, sale, sale_line};
 use crate::server::error::DbResultExt;
 use crate::server::services::feed::{FeedEntry, FeedOp};
+use crate::server::services::ledger::Ledger;
 use crate::server::services::versioned::id_taken;
 use crate::server::services::write_path::{Target, Written};
 use sea_orm::sea_query::Expr;
@@ -32,6 +33,7 @@ struct Returned {
 
 pub(in crate::server::services) async fn write_refund(
     txn: &DatabaseTransaction,
+    ledger: &mut Ledger,
     t: &Target<'_>,
     input: RefundInput,
 ) -> Result<Written, AppError> {
@@ -142,7 +144,7 @@ pub(in crate::server::services) async fn write_refund(
     if input.void {
         cancel_credit(txn, t, original.id, &mut feed).await?;
     }
-    let number = effects::next_number(txn, store_id).await?;
+    let number = ledger.next_sale_number();
 
     let mut lines = Vec::new();
     let (mut subtotal, mut discount, mut tax, mut total) = (0i64, 0i64, 0i64, 0i64);

@@ -10,9 +10,10 @@ use crate::domain::ids::new_id;
 use crate::domain::mutation::EntityKind;
 use crate::domain::sale::{PricedLine, compute_totals, settle};
 use crate::domain::sale_input::SaleInput;
-use crate::server::db::entities::{credit, customer, payment, product, sale, sale_line, store};
+use crate::server::db::entities::{credit, customer, payment, product, sale, sale_line};
 use crate::server::error::DbResultExt;
 use crate::server::services::feed::{FeedEntry, FeedOp};
+use crate::server::services::ledger::Ledger;
 use crate::server::services::versioned::id_taken;
 use crate::server::services::write_path::{Target, Written};
 use chrono::Duration;
@@ -25,15 +26,9 @@ use uuid::Uuid;
 /// Days a customer has to pay store credit.
 pub const CREDIT_DAYS: i64 = 30;
 
-fn serde_name<T: serde::Serialize>(value: &T) -> String {
-    serde_json::to_value(value)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_default()
-}
-
 pub(in crate::server::services) async fn write_sale(
     txn: &DatabaseTransaction,
+    ledger: &mut Ledger,
     t: &Target<'_>,
     input: SaleInput,
 ) -> Result<Written, AppError> {
@@ -47,11 +42,6 @@ pub(in crate::server::services) async fn write_sale(
     {
         return Err(id_taken(EntityKind::Sale));
     }
-    let shop = store::Entity::find_by_id(store_id)
-        .one(txn)
-        .await
-        .or_internal()?
-        .ok_or_else(AppError::internal)?;
 
     // Products of this store, deleted ones too: a till that was offline may
     // sell something removed meanwhile, and the goods are still gone.
@@ -102,7 +92,7 @@ pub(in crate::server::services) async fn write_sale(
         })
         .collect();
     let totals =
-        compute_totals(&priced, input.discount_cents, shop.prices_include_tax).map_err(|e| {
+        compute_totals(&priced, input.discount_cents, ledger.prices_include_tax).map_err(|e| {
             let field = if e == crate::domain::sale::TotalsError::CartDiscount {
                 "discount_cents"
             } else {
@@ -117,7 +107,7 @@ pub(in crate::server::services) async fn write_sale(
     )
     .map_err(|e| AppError::field("payments", e.to_string()))?;
 
-    let number = effects::next_number(txn, store_id).await?;
+    let number = ledger.next_sale_number();
 
     sale::Entity::insert(sale::ActiveModel {
         id: Set(t.id),
@@ -129,7 +119,7 @@ pub(in crate::server::services) async fn write_sale(
         device_id: Set(t.actor.device_id),
         original_sale_id: Set(None),
         status: Set("completed".into()),
-        payment_status: Set(serde_name(&settled.status)),
+        payment_status: Set(settled.status.as_str().to_string()),
         payment_method: Set(settled.method.clone()),
         subtotal_cents: Set(totals.subtotal_cents),
         discount_cents: Set(totals.discount_cents),
@@ -173,7 +163,7 @@ pub(in crate::server::services) async fn write_sale(
         id: Set(new_id()),
         sale_id: Set(t.id),
         store_id: Set(store_id),
-        method: Set(serde_name(&p.method)),
+        method: Set(p.method.as_str().to_string()),
         amount_cents: Set(p.amount_cents),
         created_at: Set(input.created_at),
     });
