@@ -9,6 +9,7 @@ pub mod customers;
 pub mod reports;
 pub mod sales;
 pub mod staff;
+pub mod store;
 
 #[cfg(feature = "ssr")]
 mod context;

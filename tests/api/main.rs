@@ -15,5 +15,6 @@ mod platform;
 mod reports;
 mod sales;
 mod staff;
+mod store;
 mod sync;
 mod write_path;

@@ -13,6 +13,7 @@ mod records;
 mod reports;
 mod sales;
 mod staff;
+mod store;
 mod sync;
 
 use crate::domain::mutation::EntityKind;
@@ -98,5 +99,6 @@ pub fn api_router() -> Router<AppState> {
         .route("/sync/push", post(sync::push))
         .route("/sync/pull", get(sync::pull))
         .route("/reports/sales", get(reports::sales_report))
+        .route("/store", get(store::get_settings).put(store::put_settings))
         .fallback(|| async { crate::domain::error::AppError::not_found("API endpoint") })
 }

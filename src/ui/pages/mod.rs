@@ -10,6 +10,7 @@ mod pair;
 mod products;
 mod reports;
 mod sales;
+mod settings;
 mod staff;
 mod till;
 
@@ -25,5 +26,6 @@ pub use pair::PairPage;
 pub use products::ProductsPage;
 pub use reports::ReportsPage;
 pub use sales::SalesPage;
+pub use settings::SettingsPage;
 pub use staff::StaffPage;
 pub use till::TillPage;

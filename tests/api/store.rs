@@ -1,0 +1,126 @@
+//! A store's settings: anyone signed in reads them, only its owner changes
+//! them, and a change decides how the next sale is taxed.
+
+use crate::helpers::{Backend, MANAGER, OTHER_OWNER, OWNER, spawn_app};
+use crate::on_every_backend;
+use crate::sales::{sale, stocked_product};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+on_every_backend!(the_owner_decides_whether_prices_include_tax);
+
+async fn the_owner_decides_whether_prices_include_tax(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let product = stocked_product(&app, "T1", 10).await;
+    let till = app.cashier().await;
+    let settings: Value = till
+        .get(app.url("/api/store"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(settings["prices_include_tax"], false);
+    let cash = || json!([{"method": "cash", "amount_cents": 1000}]);
+    let first: Value = till
+        .post(app.url("/api/sales"))
+        .json(&sale(&product, 1, cash()))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    // 2.50 plus 20 % tax on top.
+    assert_eq!(
+        (first["total_cents"].as_i64(), first["tax_cents"].as_i64()),
+        (Some(300), Some(50))
+    );
+
+    let change = json!({"prices_include_tax": true});
+    for (who, client) in [
+        ("cashier", &till),
+        ("manager", &app.signed_in(MANAGER).await),
+    ] {
+        let res = client
+            .put(app.url("/api/store"))
+            .json(&change)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::FORBIDDEN, "{who}");
+    }
+    let owner = app.signed_in(OWNER).await;
+    let res = owner
+        .put(app.url("/api/store"))
+        .json(&json!({"name": "", "prices_include_tax": 1}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["code"], "validation");
+    assert!(
+        body["details"]["fields"]["name"].is_string()
+            && body["details"]["fields"]["prices_include_tax"].is_string(),
+        "{body}"
+    );
+
+    let res = owner
+        .put(app.url("/api/store"))
+        .json(&change)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let saved: Value = res.json().await.unwrap();
+    assert_eq!(
+        (
+            saved["prices_include_tax"].as_bool(),
+            saved["name"].as_str()
+        ),
+        (Some(true), settings["name"].as_str())
+    );
+
+    // The same shelf price now has its tax inside it.
+    let second: Value = till
+        .post(app.url("/api/sales"))
+        .json(&sale(&product, 1, cash()))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        (second["total_cents"].as_i64(), second["tax_cents"].as_i64()),
+        (Some(250), Some(42))
+    );
+
+    // Another store's owner sees and changes only their own store.
+    let other = app.signed_in(OTHER_OWNER).await;
+    let theirs: Value = other
+        .get(app.url("/api/store"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(theirs["prices_include_tax"], false);
+    assert_ne!(theirs["id"], settings["id"]);
+
+    // The change is in the audit log, with what it was before.
+    let log: Value = owner
+        .get(app.url("/api/audit?action=store.update"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let entry = &log["items"][0];
+    assert_eq!(entry["before"]["prices_include_tax"], false, "{log}");
+    assert_eq!(entry["after"]["prices_include_tax"], true);
+}
