@@ -2,15 +2,24 @@
 
 use crate::ui::components::layout::Layout;
 use crate::ui::components::toast::provide_toasts;
+use crate::ui::connection::provide_connection;
 use crate::ui::pages::{
     AuditPage, CategoriesPage, CheckoutPage, ClockPage, CreditsPage, CustomersPage, HomePage,
-    LoginPage, PairPage, ProductsPage, ReportsPage, SalesPage, StaffPage, TillPage,
+    LoginPage, PairPage, ProductsPage, ReportsPage, SalesPage, SettingsPage, StaffPage, TillPage,
 };
 use crate::ui::session::provide_session;
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
+
+/// Registers the service worker (so the app boots offline after one online
+/// visit) and asks the browser to keep this site's storage, where unsent
+/// sales wait, even when the disk runs low. Plain JavaScript, so it runs
+/// before the WASM has loaded.
+const REGISTER_SERVICE_WORKER: &str = "if ('serviceWorker' in navigator) { \
+    window.addEventListener('load', function () { navigator.serviceWorker.register('/sw.js').catch(function () {}); }); } \
+    if (navigator.storage && navigator.storage.persist) { navigator.storage.persist().catch(function () {}); }";
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     view! {
@@ -20,6 +29,10 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <meta name="theme-color" content="#1f6f5c"/>
+                <link rel="manifest" href="/manifest.webmanifest"/>
+                <link rel="icon" type="image/png" href="/icon-192.png"/>
+                <link rel="apple-touch-icon" href="/icon-192.png"/>
+                <script>{REGISTER_SERVICE_WORKER}</script>
                 <AutoReload options=options.clone()/>
                 <HydrationScripts options/>
                 <MetaTags/>
@@ -36,6 +49,7 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     provide_toasts();
     provide_session();
+    provide_connection();
     view! {
         <Stylesheet id="leptos" href="/pkg/tillwise.css"/>
         <Title text="Tillwise"/>
@@ -56,6 +70,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/staff") view=StaffPage/>
                     <Route path=path!("/audit") view=AuditPage/>
                     <Route path=path!("/clock") view=ClockPage/>
+                    <Route path=path!("/settings") view=SettingsPage/>
                 </Routes>
             </Layout>
         </Router>

@@ -6,6 +6,8 @@
 
 pub mod api;
 pub mod app;
+#[cfg(feature = "hydrate")]
+pub mod client;
 pub mod domain;
 #[cfg(feature = "ssr")]
 pub mod server;

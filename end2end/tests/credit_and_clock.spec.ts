@@ -30,6 +30,7 @@ test("a cashier clocks in, puts part of a sale on a customer's credit, takes the
   const receipt = page.getByRole("region", { name: "Receipt" });
   await expect(receipt).toContainText(`Customer: ${name}`);
   await expect(receipt).toContainText("Store credit");
+  await expect(page.getByTestId("connection")).toHaveAttribute("data-pending", "0");
 
   await page.getByRole("link", { name: "Credit" }).click();
   await waitForHydration(page);

@@ -1,7 +1,7 @@
-//! The checkout's server function, over the same service as the REST API.
+//! Sales history and voids for the screens, over the same services as the
+//! REST API. (The checkout records sales through the till's outbox.)
 
 use crate::domain::error::AppError;
-use crate::domain::sale_input::SaleInput;
 use crate::domain::sale_record::Sale;
 use leptos::prelude::*;
 use uuid::Uuid;
@@ -11,21 +11,6 @@ use {
     super::context::{reply, signed},
     crate::server::services::sales,
 };
-
-/// Records the sale `id` (made by the till, so a retry is the same sale).
-#[server(prefix = "/rpc", input = server_fn::codec::Json)]
-pub async fn record_sale(id: Uuid, sale: SaleInput) -> Result<Sale, AppError> {
-    reply(
-        async {
-            let (state, who) = signed().await?;
-            let data = serde_json::to_value(&sale).map_err(crate::server::error::internal)?;
-            Ok(sales::record_sale(&state.db, &who.actor, id, data)
-                .await?
-                .sale)
-        }
-        .await,
-    )
-}
 
 /// The store's sales, newest first: the history screen.
 #[server(prefix = "/rpc")]

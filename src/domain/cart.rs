@@ -2,8 +2,11 @@
 //! Pure, so the checkout screen and its tests share the same rules.
 
 use super::catalog::Product;
-use super::sale::{Payment, PricedLine, SaleTotals, TotalsError, compute_totals, percent_of};
+use super::sale::{
+    Payment, PricedLine, SaleTotals, TotalsError, compute_totals, percent_of, settle,
+};
 use super::sale_input::{SaleInput, SaleLineInput};
+use super::sale_record::{Sale, SoldLine};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -142,6 +145,77 @@ impl Cart {
             discount_cents: self.discount_cents(),
             created_at: now,
         }
+    }
+}
+
+/// Who is selling, for a receipt the till makes itself.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Seller {
+    pub employee_id: Uuid,
+    pub employee_name: String,
+    pub prices_include_tax: bool,
+}
+
+impl Cart {
+    /// The receipt for `sale` (made from this cart), worked out on the till
+    /// by the same rules the server records it with, so a sale rung up
+    /// offline prints the totals the server will keep. Its number is 0 and
+    /// its version 0 until the server has it.
+    pub fn receipt(
+        &self,
+        id: Uuid,
+        sale: &SaleInput,
+        seller: &Seller,
+        customer_name: Option<String>,
+    ) -> Result<Sale, String> {
+        let totals = self
+            .totals(seller.prices_include_tax)
+            .map_err(|e| e.to_string())?;
+        let settled = settle(
+            totals.total_cents,
+            &sale.payments,
+            sale.customer_id.is_some(),
+        )
+        .map_err(|e| e.to_string())?;
+        Ok(Sale {
+            id,
+            number: 0,
+            employee_id: seller.employee_id,
+            employee_name: seller.employee_name.clone(),
+            customer_id: sale.customer_id,
+            customer_name,
+            original_sale_id: None,
+            status: "completed".into(),
+            payment_status: settled.status.as_str().into(),
+            payment_method: settled.method,
+            subtotal_cents: totals.subtotal_cents,
+            discount_cents: totals.discount_cents,
+            tax_cents: totals.tax_cents,
+            total_cents: totals.total_cents,
+            paid_cents: settled.paid_cents,
+            change_cents: settled.change_cents,
+            created_at: sale.created_at,
+            received_at: sale.created_at,
+            sync_version: 0,
+            lines: self
+                .lines
+                .iter()
+                .zip(&totals.lines)
+                .enumerate()
+                .map(|(i, (l, t))| SoldLine {
+                    line_no: i as i32 + 1,
+                    product_id: l.product_id,
+                    name: l.name.clone(),
+                    quantity: l.quantity,
+                    unit_price_cents: l.unit_price_cents,
+                    discount_cents: t.discount_cents,
+                    tax_rate_bp: l.tax_rate_bp,
+                    tax_cents: t.tax_cents,
+                    total_cents: t.total_cents,
+                })
+                .collect(),
+            payments: sale.payments.clone(),
+        })
     }
 }
 

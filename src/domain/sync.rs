@@ -158,10 +158,67 @@ pub struct PullResponse {
     pub has_more: bool,
 }
 
+/// What a till does with one of its outbox entries after a push.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Fate {
+    /// The server has it: drop it from the outbox.
+    Done,
+    /// The server will never apply it as it is: keep it, off the outbox,
+    /// for a person to review, with the reason.
+    Kept { reason: String },
+    /// Not processed yet (after a gap or a stop): push it again.
+    Waiting,
+}
+
+impl PushResponse {
+    /// The fate of outbox entry `mutation_id` after this answer.
+    pub fn fate(&self, mutation_id: i64) -> Fate {
+        match self.results.iter().find(|r| r.mutation_id == mutation_id) {
+            Some(r) => match &r.outcome {
+                Outcome::Applied { .. } | Outcome::Merged { .. } => Fate::Done,
+                Outcome::Conflict { fields, .. } => Fate::Kept {
+                    reason: format!("changed on another till meanwhile ({})", fields.join(", ")),
+                },
+                Outcome::Rejected { message, .. } => Fate::Kept {
+                    reason: message.clone(),
+                },
+            },
+            // Processed by an earlier push whose answer was lost.
+            None if mutation_id <= self.last_mutation_id => Fate::Done,
+            None => Fate::Waiting,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn a_till_drops_what_the_server_has_and_keeps_what_it_refused() {
+        let answer = PushResponse {
+            results: vec![
+                MutationResult {
+                    mutation_id: 4,
+                    outcome: Outcome::Applied { version: 1 },
+                },
+                MutationResult {
+                    mutation_id: 5,
+                    outcome: Outcome::Rejected {
+                        code: ErrorCode::Validation,
+                        message: "the payments are 1.00 short of the total".into(),
+                        details: Value::Null,
+                    },
+                },
+            ],
+            last_mutation_id: 5,
+        };
+        assert_eq!(answer.fate(3), Fate::Done, "processed before, answer lost");
+        assert_eq!(answer.fate(4), Fate::Done);
+        assert!(matches!(answer.fate(5), Fate::Kept { reason } if reason.contains("short")));
+        assert_eq!(answer.fate(6), Fate::Waiting);
+    }
 
     #[test]
     fn replays_then_new_then_a_gap_stops_the_batch() {

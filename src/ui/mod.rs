@@ -1,5 +1,6 @@
 //! Screens (`pages/`) and the pieces they share (`components/`).
 
 pub mod components;
+pub mod connection;
 pub mod pages;
 pub mod session;

@@ -17,6 +17,7 @@ on_every_backend!(
     twenty_tills_selling_at_once_leave_exact_stock,
     sales_are_private_to_their_store_and_never_edited,
     a_refund_reverses_stock_and_spending_exactly,
+    a_receipt_made_on_the_till_has_the_totals_the_server_records,
 );
 
 /// A product priced 2.50 + 20 % tax with `stock` units on hand.
@@ -441,4 +442,95 @@ async fn a_refund_reverses_stock_and_spending_exactly(backend: Backend) {
         "nothing left to refund"
     );
     assert_eq!(app.count("stock_moves WHERE reason = 'returned'").await, 2);
+}
+
+/// A till offline prints its own receipt; the server must record the same
+/// money when the sale arrives.
+async fn a_receipt_made_on_the_till_has_the_totals_the_server_records(backend: Backend) {
+    use tillwise::domain::cart::{Cart, CartDiscount, CartLine, Seller};
+    use tillwise::domain::sale::{Payment, PaymentMethod};
+    let app = spawn_app(backend).await;
+    let a = stocked_product(&app, "R1", 10).await;
+    let b = stocked_product(&app, "R2", 10).await;
+    let till = app.cashier().await;
+    let line = |id: &str, quantity, discount_cents| CartLine {
+        product_id: id.parse().unwrap(),
+        name: "P".into(),
+        unit_price_cents: 250,
+        tax_rate_bp: 2000,
+        quantity,
+        discount_cents,
+    };
+    let cart = Cart {
+        lines: vec![line(&a, 3, 10), line(&b, 1, 0)],
+        discount: CartDiscount::Percent(1000),
+    };
+    let payments = vec![
+        Payment {
+            method: PaymentMethod::Card,
+            amount_cents: 500,
+        },
+        Payment {
+            method: PaymentMethod::Cash,
+            amount_cents: 1000,
+        },
+    ];
+    let input = cart.to_sale(payments, None, chrono::Utc::now());
+    let id = new_id();
+    let seller = Seller {
+        employee_id: new_id(),
+        employee_name: "Ana".into(),
+        prices_include_tax: false,
+    };
+    let local = cart.receipt(id, &input, &seller, None).unwrap();
+
+    let mut body = serde_json::to_value(&input).unwrap();
+    body["id"] = json!(id);
+    let res = till
+        .post(app.url("/api/sales"))
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let recorded: Value = res.json().await.unwrap();
+    for field in [
+        "subtotal_cents",
+        "discount_cents",
+        "tax_cents",
+        "total_cents",
+        "paid_cents",
+        "change_cents",
+    ] {
+        assert_eq!(
+            recorded[field],
+            serde_json::to_value(&local).unwrap()[field],
+            "{field}"
+        );
+    }
+    assert_eq!(recorded["payment_method"], local.payment_method);
+    assert_eq!(recorded["payment_status"], local.payment_status);
+    for (server, till) in recorded["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .zip(&local.lines)
+    {
+        assert_eq!(
+            (
+                server["discount_cents"].as_i64(),
+                server["tax_cents"].as_i64(),
+                server["total_cents"].as_i64()
+            ),
+            (
+                Some(till.discount_cents),
+                Some(till.tax_cents),
+                Some(till.total_cents)
+            )
+        );
+    }
+    assert!(
+        local.change_cents > 0,
+        "the cash over the total comes back as change"
+    );
 }

@@ -2,15 +2,35 @@
 
 use super::toast::{ToastHost, use_toasts};
 use crate::api::auth::sign_out;
+use crate::ui::connection::{ConnectionBadge, OfflineBanner, use_connection};
 use crate::ui::session::use_session;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
 
+/// Signing out with changes not yet on the server asks first: they stay
+/// on this till, but nobody should walk away thinking they were sent.
+fn confirm_sign_out(pending: u32) -> bool {
+    if pending == 0 {
+        return true;
+    }
+    #[cfg(feature = "hydrate")]
+    {
+        let question = format!(
+            "{pending} change(s) made on this till have not reached the server yet. \
+             They stay here and are sent when the connection is back. Sign out anyway?"
+        );
+        window().confirm_with_message(&question).unwrap_or(false)
+    }
+    #[cfg(not(feature = "hydrate"))]
+    false
+}
+
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
     let session = use_session();
     let toasts = use_toasts();
+    let connection = use_connection();
     let navigate = use_navigate();
     let sign_out_action = Action::new(move |_: &()| sign_out());
     Effect::new(move |_| {
@@ -39,9 +59,11 @@ pub fn Layout(children: Children) -> impl IntoView {
                 <A href="/reports">"Reports"</A>
                 <A href="/staff">"Staff"</A>
                 <A href="/audit">"Audit"</A>
+                <A href="/settings">"Settings"</A>
                 <A href="/till">"Switch cashier"</A>
                 <A href="/pair">"Pair till"</A>
             </nav>
+            <ConnectionBadge/>
             <div class="who">
                 <Transition fallback=|| ()>
                     {move || Suspend::new(async move {
@@ -50,7 +72,11 @@ pub fn Layout(children: Children) -> impl IntoView {
                                 <span class="who-name">{s.employee_name.clone()}</span>
                                 <span class="who-role">{s.role.as_str()}</span>
                                 <span class="who-store">{s.store_name.clone()}</span>
-                                <button class="button subtle" on:click=move |_| { sign_out_action.dispatch(()); }>
+                                <button class="button subtle" on:click=move |_| {
+                                    if confirm_sign_out(connection.pending.get_untracked()) {
+                                        sign_out_action.dispatch(());
+                                    }
+                                }>
                                     "Sign out"
                                 </button>
                             }
@@ -61,6 +87,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                 </Transition>
             </div>
         </header>
+        <OfflineBanner/>
         <main class="page">{children()}</main>
         <ToastHost/>
     }

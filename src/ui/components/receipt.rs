@@ -10,6 +10,13 @@ fn money(cents: i64) -> String {
     Cents(cents).to_string()
 }
 
+/// A reference printed before the server numbers the sale: the end of its
+/// id, which stays the sale's id for ever.
+fn short_ref(id: uuid::Uuid) -> String {
+    let hex = id.simple().to_string();
+    format!("ref {}", &hex[hex.len() - 8..])
+}
+
 #[component]
 pub fn Receipt(
     sale: Sale,
@@ -24,7 +31,8 @@ pub fn Receipt(
         <section class="card receipt" aria-label="Receipt">
             <header>
                 <h1>{move || who().map(|s| s.store_name).unwrap_or_default()}</h1>
-                <p>{format!("Sale {} · {when}", sale.number)}</p>
+                // A sale rung up on the till has its number once the server has it.
+                <p>{if sale.number > 0 { format!("Sale {} · {when}", sale.number) } else { format!("Sale {} · {when}", short_ref(sale.id)) }}</p>
                 <p>"Served by " {sale.employee_name.clone()}</p>
                 {sale.customer_name.clone().map(|name| view! { <p>"Customer: " {name}</p> })}
                 {sale.original_sale_id.map(|_| view! { <p class="refund-mark">"Refund"</p> })}

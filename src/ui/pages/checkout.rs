@@ -4,8 +4,7 @@
 
 use crate::api::catalog::{find_barcode, list_categories, list_products};
 use crate::api::customers::find_customers;
-use crate::api::sales::record_sale;
-use crate::domain::cart::{Cart, CartDiscount};
+use crate::domain::cart::{Cart, CartDiscount, Seller};
 use crate::domain::customer::Customer;
 use crate::domain::ids::new_id;
 use crate::domain::money::{Cents, TaxRate};
@@ -15,6 +14,7 @@ use crate::domain::sale_record::Sale;
 use crate::ui::components::guard::SignedIn;
 use crate::ui::components::receipt::Receipt;
 use crate::ui::components::toast::use_toasts;
+use crate::ui::connection::use_connection;
 use crate::ui::session::use_session;
 use leptos::prelude::*;
 use uuid::Uuid;
@@ -51,7 +51,7 @@ fn money(cents: i64) -> String {
 
 #[component]
 fn CheckoutScreen() -> impl IntoView {
-    let (session, toasts) = (use_session(), use_toasts());
+    let (session, toasts, connection) = (use_session(), use_toasts(), use_connection());
     let cart = RwSignal::new(Cart::default());
     // The sale's id is made when the cart starts, so paying twice (a retry
     // after a lost answer) records one sale.
@@ -127,21 +127,38 @@ fn CheckoutScreen() -> impl IntoView {
         }
     });
 
-    let pay = Action::new(move |(id, sale): &(Uuid, SaleInput)| record_sale(*id, sale.clone()));
-    Effect::new(move |_| {
-        if let Some(result) = pay.value().get() {
-            match result {
-                Ok(sale) => {
-                    toasts.success(format!("Sale {} done.", sale.number));
-                    receipt.set(Some(sale));
+    // A sale is kept on the till first (the outbox and its receipt, in one
+    // IndexedDB transaction), then the receipt shows, then it is sent: the
+    // same whether the network is there or not.
+    let saving = RwSignal::new(false);
+    let record_locally = move |id: Uuid, sale: SaleInput, local: Sale| {
+        #[cfg(feature = "hydrate")]
+        {
+            use crate::domain::mutation::{EntityKind, Mutation, Op};
+            saving.set(true);
+            leptos::task::spawn_local(async move {
+                let mutation = Mutation {
+                    entity: EntityKind::Sale,
+                    op: Op::Create,
+                    id,
+                    base_version: None,
+                    data: serde_json::to_value(&sale).unwrap_or_default(),
+                };
+                match crate::client::store::queue(mutation, Some(&local)).await {
+                    Ok(_) => {
+                        toasts.success("Sale recorded.");
+                        receipt.set(Some(local));
+                        connection.pending.update(|p| *p += 1);
+                        connection.sync_now();
+                    }
+                    Err(e) => toasts.error(e.message()),
                 }
-                Err(e) => {
-                    let detail = e.field_errors().into_values().next();
-                    toasts.error(detail.unwrap_or(e.message));
-                }
-            }
+                saving.set(false);
+            });
         }
-    });
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (id, sale, local, saving, connection);
+    };
     let take_payment = move || {
         let mut payments = Vec::new();
         for (text, method) in [
@@ -166,9 +183,29 @@ fn CheckoutScreen() -> impl IntoView {
         if payments.is_empty() {
             return toasts.error("Enter what the customer pays in cash or by card.");
         }
-        let customer_id = customer.with_untracked(|c| c.as_ref().map(|c| c.id));
+        let Some(who) = session
+            .current
+            .get_untracked()
+            .and_then(|r| r.ok())
+            .flatten()
+        else {
+            return toasts.error("Sign in or switch in with your PIN first.");
+        };
+        let seller = Seller {
+            employee_id: who.employee_id,
+            employee_name: who.employee_name,
+            prices_include_tax: who.prices_include_tax,
+        };
+        let (customer_id, customer_name) = customer
+            .with_untracked(|c| (c.as_ref().map(|c| c.id), c.as_ref().map(|c| c.name.clone())));
         let sale = cart.with_untracked(|c| c.to_sale(payments, customer_id, chrono::Utc::now()));
-        pay.dispatch((sale_id.get_untracked(), sale));
+        let id = sale_id.get_untracked();
+        // The same rules the server records it by, so a sale it would refuse
+        // (say, underpaid) is refused here, at once, with the reason.
+        match cart.with_untracked(|c| c.receipt(id, &sale, &seller, customer_name)) {
+            Ok(local) => record_locally(id, sale, local),
+            Err(why) => toasts.error(format!("Not recorded: {why}.")),
+        }
     };
     let new_sale = move || {
         cart.set(Cart::default());
@@ -334,8 +371,8 @@ fn CheckoutScreen() -> impl IntoView {
                             <button class="button" on:click=move |_| { card.set(money(total())); cash.set(String::new()); }>"All on card"</button>
                         </div>
                         <p class="change">"Change due: " <strong data-testid="change">{move || money(change_due())}</strong></p>
-                        <button class="button primary big pay-button" disabled=move || cart.with(Cart::is_empty) || pay.pending().get() on:click=move |_| take_payment()>
-                            {move || if pay.pending().get() { "Recording…".to_string() } else { format!("Pay {}", money(total())) }}
+                        <button class="button primary big pay-button" disabled=move || cart.with(Cart::is_empty) || saving.get() on:click=move |_| take_payment()>
+                            {move || if saving.get() { "Recording…".to_string() } else { format!("Pay {}", money(total())) }}
                         </button>
                     </div>
                 </div>

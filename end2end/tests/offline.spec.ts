@@ -1,0 +1,78 @@
+import { BrowserContext, expect, Page, test } from "@playwright/test";
+import { switchToAna, waitForHydration } from "./pages";
+
+// Demo product 1: barcode 4000000000013.
+const PRODUCT_BARCODE = "4000000000013";
+
+async function stockAndSales(page: Page) {
+  const product = await (await page.request.get(`/api/products/barcode/${PRODUCT_BARCODE}`)).json();
+  const sales = await (await page.request.get("/api/sales?limit=100")).json();
+  return { quantity: product.quantity as number, product: product.name as string, sales: sales.items as any[] };
+}
+
+/// Rings up one of the demo product, paid in cash, and starts a new sale.
+async function sellOne(page: Page, product: string) {
+  const escaped = product.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  await page.getByRole("button", { name: new RegExp(`^${escaped}`) }).first().click();
+  await page.getByLabel("Cash").fill("10.00");
+  await page.getByRole("button", { name: /^Pay / }).click();
+  const receipt = page.getByRole("region", { name: "Receipt" });
+  await expect(receipt).toBeVisible();
+  await expect(receipt).toContainText("Served by Ana");
+  await receipt.getByRole("button", { name: "New sale" }).click();
+  await expect(page.getByText("Scan or tap a product to start a sale.")).toBeVisible();
+}
+
+async function openCheckoutOffline(context: BrowserContext) {
+  const tab = await context.newPage();
+  await tab.goto("/checkout");
+  await expect(tab.getByTestId("connection")).toHaveAttribute("data-link", "offline");
+  return tab;
+}
+
+test("sales rung up offline survive reloads and new tabs, and reach the server exactly once", async ({ page, context }) => {
+  await switchToAna(page, "Offline till");
+  // The service worker takes over on the first visit; after this reload the
+  // page and the app's files come through it and are kept.
+  await page.evaluate(() => navigator.serviceWorker.ready.then(() => true));
+  await page.reload();
+  await waitForHydration(page);
+  const badge = page.getByTestId("connection");
+  await expect(badge).toHaveAttribute("data-link", "online");
+  const before = await stockAndSales(page);
+
+  await context.setOffline(true);
+  await expect(badge).toHaveAttribute("data-link", "offline");
+  await expect(page.getByTestId("offline-banner")).toBeVisible();
+
+  // Two tabs sell at once while offline: three here, two in the other.
+  const second = await openCheckoutOffline(context);
+  for (let i = 0; i < 3; i++) {
+    await sellOne(page, before.product);
+    if (i < 2) await sellOne(second, before.product);
+  }
+  await expect(badge).toHaveAttribute("data-pending", "5");
+  await expect(badge).toContainText("5 to send");
+  await second.close();
+
+  // Reloaded with no network, the app boots from what it kept.
+  await page.reload();
+  await expect(badge).toHaveAttribute("data-link", "offline");
+  await expect(badge).toHaveAttribute("data-pending", "5");
+
+  // A new tab, and the first one closed: still five waiting.
+  const third = await openCheckoutOffline(context);
+  await page.close();
+  await expect(third.getByTestId("connection")).toHaveAttribute("data-pending", "5");
+
+  // Back online: within seconds every sale is on the server, once.
+  await context.setOffline(false);
+  const thirdBadge = third.getByTestId("connection");
+  await expect(thirdBadge).toHaveAttribute("data-link", "online", { timeout: 20_000 });
+  await expect(thirdBadge).toHaveAttribute("data-pending", "0", { timeout: 20_000 });
+  const after = await stockAndSales(third);
+  const newSales = after.sales.filter((s) => !before.sales.some((b) => b.id === s.id));
+  expect(newSales).toHaveLength(5);
+  expect(new Set(newSales.map((s) => s.id)).size).toBe(5);
+  expect(after.quantity).toBe(before.quantity - 5);
+});

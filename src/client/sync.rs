@@ -1,0 +1,224 @@
+//! Sends the outbox to `POST /api/sync/push`, oldest first, whenever there
+//! is something to send: after a sale, on reconnect, on Retry, and every
+//! few seconds while anything waits. Only one tab of the browser pushes at
+//! a time (a Web Lock), so two tabs never send one entry twice at once; the
+//! server would answer a repeat as a replay anyway.
+
+use super::connection::feed;
+use super::store::{self, Kept};
+use crate::domain::connection::{Signal, retry_delay_ms, worth_retrying};
+use crate::domain::sync::{Fate, PushRequest, PushResponse};
+use crate::ui::components::toast::Toasts;
+use crate::ui::connection::ConnectionState;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use std::cell::Cell;
+use std::time::Duration;
+use wasm_bindgen::prelude::*;
+
+/// Entries per push (the server takes up to 1,000).
+const BATCH: u32 = 200;
+/// While entries wait, how often to try again without being asked.
+const IDLE_RETRY_MS: u64 = 10_000;
+
+#[wasm_bindgen]
+extern "C" {
+    /// `navigator.locks.request(name, callback)`: runs `callback` while
+    /// holding the lock `name`, across every tab of this site.
+    #[wasm_bindgen(js_namespace = ["navigator", "locks"], js_name = request, catch)]
+    fn request_lock(
+        name: &str,
+        callback: &Closure<dyn FnMut(JsValue) -> js_sys::Promise>,
+    ) -> Result<js_sys::Promise, JsValue>;
+}
+
+thread_local! {
+    static BUSY: Cell<bool> = const { Cell::new(false) };
+    static AGAIN: Cell<bool> = const { Cell::new(false) };
+}
+
+pub fn start(state: ConnectionState, toasts: Toasts) {
+    Effect::new(move |_| {
+        state.wake.track();
+        spawn_local(push_soon(state, toasts));
+    });
+    spawn_local(refresh_counts(state));
+    keep_trying(state);
+}
+
+/// While anything waits, try again every few seconds.
+fn keep_trying(state: ConnectionState) {
+    set_timeout(
+        move || {
+            if state.pending.get_untracked() > 0 {
+                state.sync_now();
+            } else {
+                spawn_local(refresh_counts(state));
+            }
+            keep_trying(state);
+        },
+        Duration::from_millis(IDLE_RETRY_MS),
+    );
+}
+
+/// Shows what waits and what was refused (another tab may have changed it).
+pub async fn refresh_counts(state: ConnectionState) {
+    if let Ok((waiting, kept)) = store::counts().await {
+        state.pending.set(waiting);
+        state.rejected.set(kept);
+    }
+}
+
+async fn push_soon(state: ConnectionState, toasts: Toasts) {
+    if BUSY.with(|b| b.replace(true)) {
+        AGAIN.with(|a| a.set(true));
+        return;
+    }
+    loop {
+        AGAIN.with(|a| a.set(false));
+        with_lock(push_all(state, toasts)).await;
+        if !AGAIN.with(Cell::get) {
+            break;
+        }
+    }
+    BUSY.with(|b| b.set(false));
+}
+
+/// Runs `work` under the browser-wide push lock (or without it where the
+/// browser has no Web Locks; the server still answers repeats as replays).
+async fn with_lock(work: impl std::future::Future<Output = ()> + 'static) {
+    let work = Cell::new(Some(Box::pin(work)));
+    let callback: Closure<dyn FnMut(JsValue) -> js_sys::Promise> =
+        Closure::once(move |_lock: JsValue| {
+            let work = work.take();
+            wasm_bindgen_futures::future_to_promise(async move {
+                if let Some(work) = work {
+                    work.await;
+                }
+                Ok(JsValue::UNDEFINED)
+            })
+        });
+    match request_lock("tillwise-push", &callback) {
+        Ok(promise) => {
+            let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+        }
+        Err(_) => {
+            let promise = callback
+                .as_ref()
+                .unchecked_ref::<js_sys::Function>()
+                .call1(&JsValue::NULL, &JsValue::NULL)
+                .ok()
+                .and_then(|p| p.dyn_into::<js_sys::Promise>().ok());
+            if let Some(promise) = promise {
+                let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+            }
+        }
+    }
+}
+
+/// Pushes batches until the outbox is empty or the server cannot be reached.
+async fn push_all(state: ConnectionState, toasts: Toasts) {
+    let Ok(client_id) = store::client_id().await else {
+        return;
+    };
+    loop {
+        let batch = match store::waiting(BATCH).await {
+            Ok(batch) if !batch.is_empty() => batch,
+            _ => break,
+        };
+        feed(state, toasts, Signal::PushStarted);
+        let request = PushRequest {
+            client_id,
+            mutations: batch.clone(),
+        };
+        let answer = send_with_retries(&request).await;
+        feed(state, toasts, Signal::PushFinished);
+        let answer = match answer {
+            Ok(answer) => answer,
+            Err(Failure { status: None }) => {
+                feed(state, toasts, Signal::Unreachable);
+                break;
+            }
+            Err(Failure {
+                status: Some(status),
+            }) => {
+                feed(state, toasts, Signal::Reached);
+                toasts.error(format!(
+                    "The server would not take this till's changes (error {status}). They are kept here; ask a manager."
+                ));
+                break;
+            }
+        };
+        feed(state, toasts, Signal::Reached);
+        let mut done = Vec::new();
+        let mut kept = Vec::new();
+        for m in &batch {
+            match answer.fate(m.mutation_id) {
+                Fate::Done => done.push(m.mutation_id),
+                Fate::Kept { reason } => kept.push(Kept {
+                    mutation: m.clone(),
+                    reason,
+                }),
+                Fate::Waiting => {}
+            }
+        }
+        let progressed = !done.is_empty() || !kept.is_empty();
+        if !kept.is_empty() {
+            toasts.error(format!(
+                "{} change(s) were refused by the server and are kept on this till for review.",
+                kept.len()
+            ));
+        }
+        if let Err(e) = store::settle(&done, kept).await {
+            toasts.error(format!("This till could not update its queue: {e:?}"));
+            break;
+        }
+        refresh_counts(state).await;
+        if !progressed {
+            break;
+        }
+    }
+    refresh_counts(state).await;
+}
+
+struct Failure {
+    /// `None`: no answer at all.
+    status: Option<u16>,
+}
+
+/// One push, tried again after 1, 2 and 4 s (with jitter) when that could
+/// help: no answer, 408, 429, 5xx. Other answers are final.
+async fn send_with_retries(request: &PushRequest) -> Result<PushResponse, Failure> {
+    let mut retry = 0;
+    loop {
+        let status = match send(request).await {
+            Ok(answer) => return Ok(answer),
+            Err(status) => status,
+        };
+        retry += 1;
+        match retry_delay_ms(retry, js_sys::Math::random()) {
+            Some(ms) if worth_retrying(status) => sleep(ms).await,
+            _ => return Err(Failure { status }),
+        }
+    }
+}
+
+async fn send(request: &PushRequest) -> Result<PushResponse, Option<u16>> {
+    let response = gloo_net::http::Request::post("/api/sync/push")
+        .json(request)
+        .map_err(|_| None)?
+        .send()
+        .await
+        .map_err(|_| None)?;
+    if !response.ok() {
+        return Err(Some(response.status()));
+    }
+    response.json::<PushResponse>().await.map_err(|_| Some(500))
+}
+
+async fn sleep(ms: u32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        let _ = window().set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms as i32);
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}

@@ -1,0 +1,103 @@
+//! The till's connection as every screen shows it: a badge in the navbar
+//! (online, syncing, offline, with what is waiting to be sent), a banner
+//! while offline with a Retry button, and toasts when it changes. The rules
+//! are in `domain::connection`; the browser feeds them from `client`.
+
+use crate::domain::connection::{Connection, Link};
+use leptos::prelude::*;
+
+#[derive(Clone, Copy)]
+pub struct ConnectionState {
+    pub current: RwSignal<Connection>,
+    /// Changes made on this till that the server has not confirmed yet.
+    pub pending: RwSignal<u32>,
+    /// Changes the server refused; kept on the till for review.
+    pub rejected: RwSignal<u32>,
+    /// Bumped to ask the sync loop to try now (Retry, reconnect, a sale).
+    pub wake: RwSignal<u32>,
+}
+
+impl ConnectionState {
+    pub fn sync_now(&self) {
+        self.wake.update(|w| *w += 1);
+    }
+}
+
+pub fn provide_connection() {
+    let state = ConnectionState {
+        current: RwSignal::new(Connection::default()),
+        pending: RwSignal::new(0),
+        rejected: RwSignal::new(0),
+        wake: RwSignal::new(0),
+    };
+    provide_context(state);
+    #[cfg(feature = "hydrate")]
+    crate::client::start(state);
+}
+
+pub fn use_connection() -> ConnectionState {
+    expect_context::<ConnectionState>()
+}
+
+fn waiting(n: u32) -> String {
+    match n {
+        0 => String::new(),
+        1 => " · 1 to send".into(),
+        n => format!(" · {n} to send"),
+    }
+}
+
+#[component]
+pub fn ConnectionBadge() -> impl IntoView {
+    let c = use_connection();
+    let link = move || c.current.get().link;
+    view! {
+        <span
+            class=move || match link() {
+                Link::Online => "badge online",
+                Link::Syncing => "badge syncing",
+                Link::Offline => "badge offline",
+            }
+            data-testid="connection"
+            data-link=move || format!("{:?}", link()).to_lowercase()
+            data-pending=move || c.pending.get().to_string()
+            role="status"
+        >
+            {move || match link() {
+                Link::Online => "Online",
+                Link::Syncing => "Syncing",
+                Link::Offline => "Offline",
+            }}
+            {move || waiting(c.pending.get())}
+        </span>
+    }
+}
+
+#[component]
+pub fn OfflineBanner() -> impl IntoView {
+    let c = use_connection();
+    view! {
+        <Show when=move || { c.current.get().link == Link::Offline || c.rejected.get() > 0 }>
+            <div class="banner" role="alert" data-testid="offline-banner">
+                <Show when=move || c.current.get().link == Link::Offline>
+                    <span>
+                        "No connection. Keep selling: sales stay on this till and are sent when it is back."
+                    </span>
+                    <span class="banner-detail">
+                        {move || {
+                            let pending = c.pending.get();
+                            let tries = c.current.get().attempts;
+                            format!("{pending} waiting · {tries} tries to reconnect")
+                        }}
+                    </span>
+                    <button class="button" on:click=move |_| c.sync_now()>"Retry now"</button>
+                </Show>
+                <Show when=move || { c.rejected.get() > 0 }>
+                    <span class="banner-detail">
+                        {move || format!("{} change(s) were refused by the server and are kept on this till for a manager to review.", c.rejected.get())}
+                    </span>
+                </Show>
+            </div>
+        </Show>
+    }
+}
