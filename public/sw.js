@@ -7,7 +7,7 @@ const SHELL = [
   "/",
   "/checkout",
   "/pkg/tillwise.js",
-  "/pkg/tillwise_bg.wasm",
+  "/pkg/tillwise.wasm",
   "/pkg/tillwise.css",
   "/manifest.webmanifest",
   "/icon-192.png",

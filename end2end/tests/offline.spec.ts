@@ -1,13 +1,13 @@
 import { BrowserContext, expect, Page, test } from "@playwright/test";
 import { switchToAna, waitForHydration } from "./pages";
 
-// Demo product 1: barcode 4000000000013.
-const PRODUCT_BARCODE = "4000000000013";
-
-async function stockAndSales(page: Page) {
-  const product = await (await page.request.get(`/api/products/barcode/${PRODUCT_BARCODE}`)).json();
+/// The first product of the checkout's grid (both list by name), its
+/// stock, and the store's latest sales.
+async function stockAndSales(page: Page, productId?: string) {
+  const id = productId ?? (await (await page.request.get("/api/products?limit=1")).json()).items[0].id;
+  const product = await (await page.request.get(`/api/products/${id}`)).json();
   const sales = await (await page.request.get("/api/sales?limit=100")).json();
-  return { quantity: product.quantity as number, product: product.name as string, sales: sales.items as any[] };
+  return { id: id as string, quantity: product.quantity as number, product: product.name as string, sales: sales.items as any[] };
 }
 
 /// Rings up one of the demo product, paid in cash, and starts a new sale.
@@ -70,7 +70,7 @@ test("sales rung up offline survive reloads and new tabs, and reach the server e
   const thirdBadge = third.getByTestId("connection");
   await expect(thirdBadge).toHaveAttribute("data-link", "online", { timeout: 20_000 });
   await expect(thirdBadge).toHaveAttribute("data-pending", "0", { timeout: 20_000 });
-  const after = await stockAndSales(third);
+  const after = await stockAndSales(third, before.id);
   const newSales = after.sales.filter((s) => !before.sales.some((b) => b.id === s.id));
   expect(newSales).toHaveLength(5);
   expect(new Set(newSales.map((s) => s.id)).size).toBe(5);

@@ -6,12 +6,11 @@ mod connection;
 pub mod store;
 mod sync;
 
-use crate::ui::components::toast::use_toasts;
+use crate::ui::components::toast::Toasts;
 use crate::ui::connection::ConnectionState;
 
 /// Starts the till's background work once the page is interactive.
-pub fn start(state: ConnectionState) {
-    let toasts = use_toasts();
+pub fn start(state: ConnectionState, toasts: Toasts) {
     connection::watch(state, toasts);
     sync::start(state, toasts);
 }

@@ -31,8 +31,17 @@ pub fn provide_connection() {
         wake: RwSignal::new(0),
     };
     provide_context(state);
+    // After hydration: what the browser knows (offline, queued sales) must
+    // not change the page before it matches the server's HTML.
     #[cfg(feature = "hydrate")]
-    crate::client::start(state);
+    {
+        let toasts = crate::ui::components::toast::use_toasts();
+        let owner = Owner::current();
+        request_animation_frame(move || match owner {
+            Some(owner) => owner.with(|| crate::client::start(state, toasts)),
+            None => crate::client::start(state, toasts),
+        });
+    }
 }
 
 pub fn use_connection() -> ConnectionState {
