@@ -61,6 +61,7 @@ pub async fn signed_in(parts: &Parts, state: &AppState) -> Result<Option<Signed>
             actor: Actor {
                 store_id: info.store_id,
                 employee_id: Some(info.employee_id),
+                employee_name: Some(info.employee_name.clone()),
                 role: info.role,
                 device_id: info.device_id,
                 meta,

@@ -97,6 +97,7 @@ async fn start_session(
     let actor = Actor {
         store_id: store.id,
         employee_id: Some(person.id),
+        employee_name: Some(person.name.clone()),
         role,
         device_id,
         meta: meta.clone(),
@@ -425,6 +426,7 @@ async fn record_wrong_pin(
     let actor = Actor {
         store_id: till.store_id,
         employee_id: Some(person.id),
+        employee_name: Some(person.name.clone()),
         role,
         device_id: Some(till.id),
         meta: meta.clone(),

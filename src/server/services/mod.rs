@@ -32,6 +32,8 @@ pub struct Actor {
     pub store_id: Uuid,
     /// `None` for the system itself (demo seeding).
     pub employee_id: Option<Uuid>,
+    /// The employee's name as the session knew it (receipts show it).
+    pub employee_name: Option<String>,
     pub role: Role,
     pub device_id: Option<Uuid>,
     pub meta: RequestMeta,
@@ -43,6 +45,7 @@ impl Actor {
         Actor {
             store_id,
             employee_id: None,
+            employee_name: None,
             role: Role::Owner,
             device_id: None,
             meta: RequestMeta::default(),

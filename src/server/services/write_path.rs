@@ -106,7 +106,9 @@ async fn write(
         id: m.id,
         op: m.op,
         base_version: m.base_version,
-        now: Utc::now(),
+        // To the microsecond, the precision both databases keep, so a
+        // record built in memory equals the one read back.
+        now: super::audit::audit_time(Utc::now()),
     };
     let written = match payload {
         Payload::Product(draft) => catalog::write_product(txn, &target, Some(draft)).await?,

@@ -50,12 +50,6 @@ pub async fn record_sale(
     id: Uuid,
     data: Value,
 ) -> Result<Recorded, AppError> {
-    if let Some(sale) = read::find(db, actor.store_id, id).await? {
-        return Ok(Recorded {
-            sale,
-            replayed: true,
-        });
-    }
     let mutation = Mutation {
         entity: EntityKind::Sale,
         op: Op::Create,
@@ -64,16 +58,24 @@ pub async fn record_sale(
         data,
     };
     match write_path::apply(db, actor, mutation).await {
-        Ok(_) => {
-            let sale = read::find(db, actor.store_id, id)
-                .await?
-                .ok_or_else(AppError::internal)?;
+        Ok(applied) => {
+            // A new sale comes back whole from its writer; a refund, or a
+            // sale whose names the writer did not know, is read back.
+            let written = serde_json::from_value::<Sale>(applied.record)
+                .ok()
+                .filter(|s| s.customer_id.is_none() && !s.employee_name.is_empty());
+            let sale = match written {
+                Some(sale) => sale,
+                None => read::find(db, actor.store_id, id)
+                    .await?
+                    .ok_or_else(AppError::internal)?,
+            };
             Ok(Recorded {
                 sale,
                 replayed: false,
             })
         }
-        // Two copies of one sale raced: the other one won, and this is it.
+        // Already recorded (a retry, or two copies racing): this is it.
         Err(e) => match read::find(db, actor.store_id, id).await? {
             Some(sale) => Ok(Recorded {
                 sale,

@@ -10,6 +10,7 @@ use crate::domain::ids::new_id;
 use crate::domain::mutation::EntityKind;
 use crate::domain::sale::{PricedLine, compute_totals, settle};
 use crate::domain::sale_input::SaleInput;
+use crate::domain::sale_record::{Sale, SoldLine};
 use crate::server::db::entities::{credit, customer, payment, product, sale, sale_line};
 use crate::server::error::DbResultExt;
 use crate::server::services::feed::{FeedEntry, FeedOp};
@@ -136,25 +137,37 @@ pub(in crate::server::services) async fn write_sale(
     .await
     .or_internal()?;
 
-    let lines = input
+    let sold: Vec<SoldLine> = input
         .lines
         .iter()
         .zip(&totals.lines)
         .enumerate()
-        .map(|(i, (l, lt))| sale_line::ActiveModel {
-            id: Set(new_id()),
-            sale_id: Set(t.id),
-            store_id: Set(store_id),
-            line_no: Set(i as i32 + 1),
-            product_id: Set(l.product_id),
-            name: Set(products[&l.product_id].name.clone()),
-            quantity: Set(l.quantity),
-            unit_price_cents: Set(l.unit_price_cents),
-            discount_cents: Set(lt.discount_cents),
-            tax_rate_bp: Set(products[&l.product_id].tax_rate_bp),
-            tax_cents: Set(lt.tax_cents),
-            total_cents: Set(lt.total_cents),
-        });
+        .map(|(i, (l, lt))| SoldLine {
+            line_no: i as i32 + 1,
+            product_id: l.product_id,
+            name: products[&l.product_id].name.clone(),
+            quantity: l.quantity,
+            unit_price_cents: l.unit_price_cents,
+            discount_cents: lt.discount_cents,
+            tax_rate_bp: products[&l.product_id].tax_rate_bp,
+            tax_cents: lt.tax_cents,
+            total_cents: lt.total_cents,
+        })
+        .collect();
+    let lines = sold.iter().map(|l| sale_line::ActiveModel {
+        id: Set(new_id()),
+        sale_id: Set(t.id),
+        store_id: Set(store_id),
+        line_no: Set(l.line_no),
+        product_id: Set(l.product_id),
+        name: Set(l.name.clone()),
+        quantity: Set(l.quantity),
+        unit_price_cents: Set(l.unit_price_cents),
+        discount_cents: Set(l.discount_cents),
+        tax_rate_bp: Set(l.tax_rate_bp),
+        tax_cents: Set(l.tax_cents),
+        total_cents: Set(l.total_cents),
+    });
     sale_line::Entity::insert_many(lines)
         .exec_without_returning(txn)
         .await
@@ -229,19 +242,32 @@ pub(in crate::server::services) async fn write_sale(
         }
     }
 
-    let after = serde_json::json!({
-        "number": number,
-        "lines": input.lines,
-        "payments": input.payments,
-        "customer_id": input.customer_id,
-        "subtotal_cents": totals.subtotal_cents,
-        "discount_cents": totals.discount_cents,
-        "tax_cents": totals.tax_cents,
-        "total_cents": totals.total_cents,
-        "change_cents": settled.change_cents,
-        "payment_status": settled.status,
-        "created_at": input.created_at,
-    });
+    // The sale as it is stored, so the audit entry is the whole receipt
+    // and the caller need not read it back.
+    let recorded = Sale {
+        id: t.id,
+        number,
+        employee_id,
+        employee_name: t.actor.employee_name.clone().unwrap_or_default(),
+        customer_id: input.customer_id,
+        customer_name: None,
+        original_sale_id: None,
+        status: "completed".into(),
+        payment_status: settled.status.as_str().to_string(),
+        payment_method: settled.method.clone(),
+        subtotal_cents: totals.subtotal_cents,
+        discount_cents: totals.discount_cents,
+        tax_cents: totals.tax_cents,
+        total_cents: totals.total_cents,
+        paid_cents: settled.paid_cents,
+        change_cents: settled.change_cents,
+        created_at: input.created_at,
+        received_at: t.now,
+        sync_version: 1,
+        lines: sold,
+        payments: input.payments,
+    };
+    let after = serde_json::to_value(&recorded).map_err(crate::server::error::internal)?;
     Ok(Written {
         before: None,
         after,
