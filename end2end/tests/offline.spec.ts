@@ -7,13 +7,26 @@ async function stockAndSales(page: Page, productId?: string) {
   const id = productId ?? (await (await page.request.get("/api/products?limit=1")).json()).items[0].id;
   const product = await (await page.request.get(`/api/products/${id}`)).json();
   const sales = await (await page.request.get("/api/sales?limit=100")).json();
-  return { id: id as string, quantity: product.quantity as number, product: product.name as string, sales: sales.items as any[] };
+  return {
+    id: id as string,
+    barcode: product.barcode as string,
+    quantity: product.quantity as number,
+    product: product.name as string,
+    sales: sales.items as any[],
+  };
 }
 
-/// Rings up one of the demo product, paid in cash, and starts a new sale.
-async function sellOne(page: Page, product: string) {
-  const escaped = product.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-  await page.getByRole("button", { name: new RegExp(`^${escaped}`) }).first().click();
+/// Rings up one of the product (tapped, or scanned when a barcode is
+/// given), paid in cash, and starts a new sale.
+async function sellOne(page: Page, product: string, barcode?: string) {
+  if (barcode) {
+    await page.getByLabel("Barcode").fill(barcode);
+    await page.getByLabel("Barcode").press("Enter");
+    await expect(page.getByRole("table").getByRole("row")).toHaveCount(1);
+  } else {
+    const escaped = product.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    await page.getByRole("button", { name: new RegExp(`^${escaped}`) }).first().click();
+  }
   await page.getByLabel("Cash").fill("10.00");
   await page.getByRole("button", { name: /^Pay / }).click();
   const receipt = page.getByRole("region", { name: "Receipt" });
@@ -40,6 +53,29 @@ test("sales rung up offline survive reloads and new tabs, and reach the server e
   const badge = page.getByTestId("connection");
   await expect(badge).toHaveAttribute("data-link", "online");
   const before = await stockAndSales(page);
+  // The till pulls its own copy of the store's records when it starts.
+  await expect
+    .poll(() =>
+      page.evaluate(
+        () =>
+          new Promise<number>((resolve) => {
+            const open = indexedDB.open("tillwise");
+            open.onsuccess = () => {
+              const db = open.result;
+              try {
+                const count = db.transaction("records").objectStore("records").count();
+                count.onsuccess = () => { db.close(); resolve(count.result); };
+                count.onerror = () => { db.close(); resolve(0); };
+              } catch {
+                db.close();
+                resolve(0);
+              }
+            };
+            open.onerror = () => resolve(0);
+          }),
+      ),
+    )
+    .toBeGreaterThan(100);
 
   await context.setOffline(true);
   await expect(badge).toHaveAttribute("data-link", "offline");
@@ -48,7 +84,8 @@ test("sales rung up offline survive reloads and new tabs, and reach the server e
   // Two tabs sell at once while offline: three here, two in the other.
   const second = await openCheckoutOffline(context);
   for (let i = 0; i < 3; i++) {
-    await sellOne(page, before.product);
+    // The first one scanned: the barcode is found in the till's own copy.
+    await sellOne(page, before.product, i === 0 ? before.barcode : undefined);
     if (i < 2) await sellOne(second, before.product);
   }
   await expect(badge).toHaveAttribute("data-pending", "5");

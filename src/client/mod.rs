@@ -1,8 +1,10 @@
 //! The browser side of a till (hydrate only, DESIGN.md "Layout"): its own
-//! IndexedDB store with the outbox, the sync loop that empties it, and the
+//! IndexedDB store with the outbox and a copy of the store's records, the
+//! sync loop that empties the one and refreshes the other, and the
 //! connection monitor.
 
 mod connection;
+mod pull;
 pub mod store;
 mod sync;
 

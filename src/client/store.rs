@@ -1,21 +1,26 @@
 //! The till's own database (IndexedDB, through rexie): what it must keep
 //! when the page, the browser or the network goes away.
 //!
-//! Schema v1:
+//! Schema (v2):
 //! - `outbox`: mutations not yet confirmed by the server, by `mutation_id`
 //!   (counted up by one per till, in the same transaction as the entry, so
 //!   the server never sees a gap);
 //! - `kept`: mutations the server refused, with the reason, for review;
 //! - `sales`: receipts rung up on this till;
-//! - `meta`: the till's client id and its next mutation id.
+//! - `records` (v2): the store's records pulled from the change feed, by
+//!   `"entity:id"`, indexed by entity and by barcode;
+//! - `meta`: the till's client id, its next mutation id, the pull cursor.
 //!
-//! A later version adds its stores in `upgrade`; opening never drops one.
+//! Opening at a higher version creates the stores it lacks and keeps the
+//! rest with their data. Every version must list every store: one left out
+//! is deleted by the upgrade.
 
+use crate::domain::catalog::Product;
 use crate::domain::ids::new_id;
 use crate::domain::mutation::Mutation;
 use crate::domain::sale_record::Sale;
-use crate::domain::sync::PushedMutation;
-use rexie::{ObjectStore, Rexie, TransactionMode};
+use crate::domain::sync::{PullResponse, PushedMutation};
+use rexie::{Index, ObjectStore, Rexie, TransactionMode};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use std::cell::RefCell;
@@ -24,11 +29,12 @@ use uuid::Uuid;
 use wasm_bindgen::JsValue;
 
 const NAME: &str = "tillwise";
-const SCHEMA: u32 = 1;
+const SCHEMA: u32 = 2;
 const OUTBOX: &str = "outbox";
 const KEPT: &str = "kept";
 const SALES: &str = "sales";
 const META: &str = "meta";
+const RECORDS: &str = "records";
 
 /// Why the till could not keep something.
 #[derive(Clone, Debug, PartialEq)]
@@ -75,6 +81,12 @@ async fn db() -> Result<Rc<Rexie>, StoreError> {
             .add_object_store(ObjectStore::new(KEPT).key_path("mutation_id"))
             .add_object_store(ObjectStore::new(SALES).key_path("id"))
             .add_object_store(ObjectStore::new(META))
+            .add_object_store(
+                ObjectStore::new(RECORDS)
+                    .key_path("key")
+                    .add_index(Index::new("entity", "entity"))
+                    .add_index(Index::new("barcode", "barcode")),
+            )
             .build()
             .await?,
     );
@@ -193,4 +205,88 @@ pub async fn settle(done: &[i64], kept: Vec<Kept>) -> Result<(), StoreError> {
             .await?;
     }
     committed(tx).await
+}
+
+/// A pulled record as the till keeps it.
+#[derive(Serialize, serde::Deserialize)]
+struct Record {
+    key: String,
+    entity: String,
+    id: Uuid,
+    version: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    barcode: Option<String>,
+    data: serde_json::Value,
+}
+
+/// Where the till's copy of the store stands in the change feed.
+pub async fn cursor() -> Result<i64, StoreError> {
+    let db = db().await?;
+    let tx = db.transaction(&[META], TransactionMode::ReadOnly)?;
+    let at = tx.store(META)?.get(JsValue::from_str("cursor")).await?;
+    Ok(at.and_then(from_js::<i64>).unwrap_or(0))
+}
+
+/// Applies one pulled page, pulled from `from`, with its new cursor, in one
+/// transaction; a page another tab already applied is skipped. Sales are
+/// not kept (a till keeps its own receipts).
+pub async fn apply_pulled(from: i64, page: &PullResponse) -> Result<(), StoreError> {
+    let db = db().await?;
+    let tx = db.transaction(&[META, RECORDS], TransactionMode::ReadWrite)?;
+    let meta = tx.store(META)?;
+    let key = JsValue::from_str("cursor");
+    let at = meta
+        .get(key.clone())
+        .await?
+        .and_then(from_js::<i64>)
+        .unwrap_or(0);
+    if at != from {
+        return committed(tx).await;
+    }
+    let records = tx.store(RECORDS)?;
+    for change in page.changes.iter().filter(|c| c.entity != "sale") {
+        let record_key = format!("{}:{}", change.entity, change.id);
+        if change.op == "delete" {
+            records.delete(JsValue::from_str(&record_key)).await?;
+            continue;
+        }
+        let record = Record {
+            key: record_key,
+            entity: change.entity.clone(),
+            id: change.id,
+            version: change.version,
+            barcode: change
+                .data
+                .get("barcode")
+                .and_then(|b| b.as_str())
+                .map(str::to_string),
+            data: change.data.clone(),
+        };
+        records.put(&to_js(&record)?, None).await?;
+    }
+    meta.put(&to_js(&page.cursor)?, Some(&key)).await?;
+    committed(tx).await
+}
+
+/// The active product with this barcode, from the till's copy.
+pub async fn product_by_barcode(code: &str) -> Result<Option<Product>, StoreError> {
+    let db = db().await?;
+    let tx = db.transaction(&[RECORDS], TransactionMode::ReadOnly)?;
+    let found = tx
+        .store(RECORDS)?
+        .index("barcode")?
+        .get_all(
+            Some(
+                rexie::KeyRange::only(&JsValue::from_str(code.trim()))
+                    .map_err(rexie::Error::from)?,
+            ),
+            None,
+        )
+        .await?;
+    Ok(found
+        .into_iter()
+        .filter_map(from_js::<Record>)
+        .filter(|r| r.entity == "product")
+        .filter_map(|r| serde_json::from_value::<Product>(r.data).ok())
+        .find(|p| p.active))
 }

@@ -1,6 +1,6 @@
 //! Sends the outbox to `POST /api/sync/push`, oldest first, whenever there
 //! is something to send: after a sale, on reconnect, on Retry, and every
-//! few seconds while anything waits. Only one tab of the browser pushes at
+//! few seconds while anything waits; then pulls what changed elsewhere. Only one tab of the browser pushes at
 //! a time (a Web Lock), so two tabs never send one entry twice at once; the
 //! server would answer a repeat as a replay anyway.
 
@@ -46,11 +46,18 @@ pub fn start(state: ConnectionState, toasts: Toasts) {
     keep_trying(state);
 }
 
-/// While anything waits, try again every few seconds.
+/// While anything waits, try again every few seconds; otherwise look for
+/// changes made elsewhere every 30 s.
 fn keep_trying(state: ConnectionState) {
+    thread_local! {
+        static TICKS: Cell<u32> = const { Cell::new(0) };
+    }
     set_timeout(
         move || {
-            if state.pending.get_untracked() > 0 {
+            let tick = TICKS.with(|t| t.replace(t.get() + 1));
+            let online =
+                state.current.get_untracked().link != crate::domain::connection::Link::Offline;
+            if state.pending.get_untracked() > 0 || (online && tick % 3 == 2) {
                 state.sync_now();
             } else {
                 spawn_local(refresh_counts(state));
@@ -76,7 +83,14 @@ async fn push_soon(state: ConnectionState, toasts: Toasts) {
     }
     loop {
         AGAIN.with(|a| a.set(false));
-        with_lock(push_all(state, toasts)).await;
+        with_lock(async move {
+            push_all(state, toasts).await;
+            // Then what changed elsewhere: new prices, other tills' stock.
+            if state.current.get_untracked().link != crate::domain::connection::Link::Offline {
+                super::pull::pull_all().await;
+            }
+        })
+        .await;
         if !AGAIN.with(Cell::get) {
             break;
         }

@@ -109,7 +109,18 @@ fn CheckoutScreen() -> impl IntoView {
     let totals = Memo::new(move |_| cart.with(|c| c.totals(include_tax()).ok()));
     let total = move || totals.get().map_or(0, |t| t.total_cents);
 
-    let lookup = Action::new(move |code: &String| find_barcode(code.clone()));
+    // The till's own copy first (instant, and there when offline); the
+    // server for a product the copy does not have yet.
+    let lookup = Action::new_local(move |code: &String| {
+        let code = code.clone();
+        async move {
+            #[cfg(feature = "hydrate")]
+            if let Ok(Some(p)) = crate::client::store::product_by_barcode(&code).await {
+                return Ok(Some(p));
+            }
+            find_barcode(code).await
+        }
+    });
     Effect::new(move |_| {
         if let Some(result) = lookup.value().get() {
             match result {
