@@ -113,3 +113,54 @@ test("sales rung up offline survive reloads and new tabs, and reach the server e
   expect(new Set(newSales.map((s) => s.id)).size).toBe(5);
   expect(after.quantity).toBe(before.quantity - 5);
 });
+
+test("a change the server refuses is kept on the till with the reason, never dropped", async ({ page }) => {
+  await switchToAna(page, "Refusing till");
+  const product = (await (await page.request.get("/api/products?limit=1")).json()).items[0];
+  // A sale paid 1 cent for goods worth more: a till's own checks would stop
+  // it, so it is put in the outbox directly, as an old till version might.
+  await page.evaluate(
+    ({ productId }) =>
+      new Promise<void>((resolve, reject) => {
+        const open = indexedDB.open("tillwise");
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const db = open.result;
+          const tx = db.transaction(["meta", "outbox"], "readwrite");
+          const meta = tx.objectStore("meta");
+          const next = meta.get("next_mutation_id");
+          next.onsuccess = () => {
+            const id = (next.result as number | undefined) ?? 1;
+            tx.objectStore("outbox").add({
+              mutation_id: id,
+              entity: "sale",
+              op: "create",
+              id: "0190a0a0-0000-7000-8000-" + String(Date.now()).padStart(12, "0").slice(-12),
+              base_version: null,
+              base: null,
+              data: {
+                lines: [{ product_id: productId, quantity: 1, unit_price_cents: 500, discount_cents: 0 }],
+                payments: [{ method: "cash", amount_cents: 1 }],
+                customer_id: null,
+                discount_cents: 0,
+                created_at: new Date().toISOString(),
+              },
+            });
+            meta.put(id + 1, "next_mutation_id");
+          };
+          tx.oncomplete = () => {
+            db.close();
+            resolve();
+          };
+          tx.onerror = () => reject(tx.error);
+        };
+      }),
+    { productId: product.id },
+  );
+
+  const banner = page.getByTestId("offline-banner");
+  await expect(banner).toContainText("1 change(s) were refused", { timeout: 40_000 });
+  await expect(page.getByTestId("connection")).toHaveAttribute("data-pending", "0");
+  await banner.getByRole("button", { name: "Show refused" }).click();
+  await expect(page.getByTestId("kept")).toContainText("short of the total");
+});

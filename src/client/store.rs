@@ -185,6 +185,14 @@ pub struct Kept {
     pub reason: String,
 }
 
+/// The mutations the server refused, oldest first, with its reasons.
+pub async fn kept() -> Result<Vec<Kept>, StoreError> {
+    let db = db().await?;
+    let tx = db.transaction(&[KEPT], TransactionMode::ReadOnly)?;
+    let rows = tx.store(KEPT)?.get_all(None, None).await?;
+    Ok(rows.into_iter().filter_map(from_js).collect())
+}
+
 /// After a push: drops what the server has, moves what it refused to
 /// `kept`; both in one transaction.
 pub async fn settle(done: &[i64], kept: Vec<Kept>) -> Result<(), StoreError> {

@@ -170,6 +170,26 @@ pub enum Fate {
     Waiting,
 }
 
+/// The server's reason in words a person can act on: the field problems
+/// when there are any ("payments: the payments are 0.99 short of the
+/// total"), else its message.
+fn refusal(message: &str, details: &Value) -> String {
+    let fields: Vec<String> = details
+        .get("fields")
+        .and_then(Value::as_object)
+        .map(|f| {
+            f.iter()
+                .map(|(name, problem)| format!("{name}: {}", problem.as_str().unwrap_or_default()))
+                .collect()
+        })
+        .unwrap_or_default();
+    if fields.is_empty() {
+        message.to_string()
+    } else {
+        fields.join("; ")
+    }
+}
+
 impl PushResponse {
     /// The fate of outbox entry `mutation_id` after this answer.
     pub fn fate(&self, mutation_id: i64) -> Fate {
@@ -179,8 +199,10 @@ impl PushResponse {
                 Outcome::Conflict { fields, .. } => Fate::Kept {
                     reason: format!("changed on another till meanwhile ({})", fields.join(", ")),
                 },
-                Outcome::Rejected { message, .. } => Fate::Kept {
-                    reason: message.clone(),
+                Outcome::Rejected {
+                    message, details, ..
+                } => Fate::Kept {
+                    reason: refusal(message, details),
                 },
             },
             // Processed by an earlier push whose answer was lost.
@@ -207,8 +229,8 @@ mod tests {
                     mutation_id: 5,
                     outcome: Outcome::Rejected {
                         code: ErrorCode::Validation,
-                        message: "the payments are 1.00 short of the total".into(),
-                        details: Value::Null,
+                        message: "Please correct the highlighted field.".into(),
+                        details: serde_json::json!({"fields": {"payments": "the payments are 1.00 short of the total"}}),
                     },
                 },
             ],
@@ -216,7 +238,12 @@ mod tests {
         };
         assert_eq!(answer.fate(3), Fate::Done, "processed before, answer lost");
         assert_eq!(answer.fate(4), Fate::Done);
-        assert!(matches!(answer.fate(5), Fate::Kept { reason } if reason.contains("short")));
+        assert_eq!(
+            answer.fate(5),
+            Fate::Kept {
+                reason: "payments: the payments are 1.00 short of the total".into()
+            }
+        );
         assert_eq!(answer.fate(6), Fate::Waiting);
     }
 

@@ -105,8 +105,59 @@ pub fn OfflineBanner() -> impl IntoView {
                     <span class="banner-detail">
                         {move || format!("{} change(s) were refused by the server and are kept on this till for a manager to review.", c.rejected.get())}
                     </span>
+                    <KeptList/>
                 </Show>
             </div>
         </Show>
+    }
+}
+
+/// What the server refused, and why, as this till keeps it: shown on
+/// request, so a manager can redo it by hand.
+#[component]
+fn KeptList() -> impl IntoView {
+    let open = RwSignal::new(false);
+    view! {
+        <button class="button" aria-expanded=move || open.get().to_string() on:click=move |_| open.update(|o| *o = !*o)>
+            {move || if open.get() { "Hide refused" } else { "Show refused" }}
+        </button>
+        <Show when=move || open.get()>
+            <KeptRows/>
+        </Show>
+    }
+}
+
+#[component]
+fn KeptRows() -> impl IntoView {
+    #[cfg(feature = "hydrate")]
+    let rows = LocalResource::new(|| async {
+        crate::client::store::kept()
+            .await
+            .unwrap_or_default()
+            .into_iter()
+            .map(|k| {
+                (
+                    k.mutation.entity.as_str().to_string(),
+                    k.mutation.id.to_string(),
+                    k.reason,
+                )
+            })
+            .collect::<Vec<_>>()
+    });
+    #[cfg(not(feature = "hydrate"))]
+    let rows = LocalResource::new(|| async { Vec::<(String, String, String)>::new() });
+    view! {
+        <table class="grid kept" data-testid="kept">
+            <thead><tr><th>"What"</th><th>"Record"</th><th>"Why the server refused it"</th></tr></thead>
+            <tbody>
+                <Suspense fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        rows.await.into_iter().map(|(what, id, why)| view! {
+                            <tr><td>{what}</td><td>{id}</td><td>{why}</td></tr>
+                        }).collect_view()
+                    })}
+                </Suspense>
+            </tbody>
+        </table>
     }
 }
