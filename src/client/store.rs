@@ -57,6 +57,9 @@ impl StoreError {
 
 impl From<rexie::Error> for StoreError {
     fn from(e: rexie::Error) -> Self {
+        // Any failure may be a connection another tab's upgrade closed:
+        // the next call opens a fresh one.
+        DB.with(|d| d.borrow_mut().take());
         let text = e.to_string();
         if text.contains("Quota") {
             StoreError::Full
@@ -131,8 +134,31 @@ pub async fn client_id() -> Result<Uuid, StoreError> {
 }
 
 /// Queues `mutation` (and keeps `receipt`, for a sale) in one transaction:
-/// either the till has both, or neither and an error to show.
+/// either the till has both, or neither and an error to show. A failure
+/// is tried once more on a fresh connection (another tab's schema upgrade
+/// closes this one); the failed attempt wrote nothing, so it is safe.
 pub async fn queue(mutation: Mutation, receipt: Option<&Sale>) -> Result<i64, StoreError> {
+    let entry = PushedMutation {
+        mutation_id: 0,
+        entity: mutation.entity,
+        op: mutation.op,
+        id: mutation.id,
+        base_version: mutation.base_version,
+        base: None,
+        data: mutation.data,
+    };
+    // Everything is turned into JS values before the transaction opens:
+    // an error between two of its requests would let it commit half.
+    let entry = to_js(&entry)?;
+    let receipt = receipt.map(to_js).transpose()?;
+    match queue_once(&entry, receipt.as_ref()).await {
+        Ok(id) => Ok(id),
+        Err(StoreError::Full) => Err(StoreError::Full),
+        Err(_) => queue_once(&entry, receipt.as_ref()).await,
+    }
+}
+
+async fn queue_once(entry: &JsValue, receipt: Option<&JsValue>) -> Result<i64, StoreError> {
     let db = db().await?;
     let tx = db.transaction(&[META, OUTBOX, SALES], TransactionMode::ReadWrite)?;
     let meta = tx.store(META)?;
@@ -142,19 +168,17 @@ pub async fn queue(mutation: Mutation, receipt: Option<&Sale>) -> Result<i64, St
         .await?
         .and_then(from_js::<i64>)
         .unwrap_or(1);
-    let entry = PushedMutation {
-        mutation_id,
-        entity: mutation.entity,
-        op: mutation.op,
-        id: mutation.id,
-        base_version: mutation.base_version,
-        base: None,
-        data: mutation.data,
-    };
-    tx.store(OUTBOX)?.add(&to_js(&entry)?, None).await?;
-    meta.put(&to_js(&(mutation_id + 1))?, Some(&key)).await?;
+    js_sys::Reflect::set(
+        entry,
+        &JsValue::from_str("mutation_id"),
+        &JsValue::from_f64(mutation_id as f64),
+    )
+    .map_err(|_| StoreError::Failed("bad entry".into()))?;
+    tx.store(OUTBOX)?.add(entry, None).await?;
+    meta.put(&JsValue::from_f64((mutation_id + 1) as f64), Some(&key))
+        .await?;
     if let Some(sale) = receipt {
-        tx.store(SALES)?.put(&to_js(sale)?, None).await?;
+        tx.store(SALES)?.put(sale, None).await?;
     }
     committed(tx).await?;
     Ok(mutation_id)
