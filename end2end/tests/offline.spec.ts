@@ -81,6 +81,10 @@ test("sales rung up offline survive reloads and new tabs, and reach the server e
   await expect(badge).toHaveAttribute("data-link", "offline");
   await expect(page.getByTestId("offline-banner")).toBeVisible();
 
+  // Searching still works offline, from the till's own copy.
+  await page.getByLabel("Search products").fill(before.product.split(" ")[0].toLowerCase());
+  await expect(page.getByRole("button", { name: new RegExp(`^${before.product}`) }).first()).toBeVisible();
+
   // Two tabs sell at once while offline: three here, two in the other.
   const second = await openCheckoutOffline(context);
   for (let i = 0; i < 3; i++) {

@@ -322,3 +322,42 @@ pub async fn product_by_barcode(code: &str) -> Result<Option<Product>, StoreErro
         .filter_map(|r| serde_json::from_value::<Product>(r.data).ok())
         .find(|p| p.active))
 }
+
+/// Active products from the till's copy whose name, SKU or barcode holds
+/// every word of `q`, in `category` if given, by name: the checkout grid
+/// when the server cannot be reached.
+pub async fn find_products(
+    q: &str,
+    category: Option<Uuid>,
+    limit: usize,
+) -> Result<Vec<Product>, StoreError> {
+    let db = db().await?;
+    let tx = db.transaction(&[RECORDS], TransactionMode::ReadOnly)?;
+    let rows = tx
+        .store(RECORDS)?
+        .index("entity")?
+        .get_all(
+            Some(rexie::KeyRange::only(&JsValue::from_str("product")).map_err(rexie::Error::from)?),
+            None,
+        )
+        .await?;
+    let words: Vec<String> = q.split_whitespace().map(str::to_lowercase).collect();
+    let mut found: Vec<Product> = rows
+        .into_iter()
+        .filter_map(from_js::<Record>)
+        .filter_map(|r| serde_json::from_value::<Product>(r.data).ok())
+        .filter(|p| p.active && category.is_none_or(|c| p.category_id == Some(c)))
+        .filter(|p| {
+            let text = format!(
+                "{} {} {}",
+                p.name.to_lowercase(),
+                p.sku.to_lowercase(),
+                p.barcode.as_deref().unwrap_or_default()
+            );
+            words.iter().all(|w| text.contains(w.as_str()))
+        })
+        .collect();
+    found.sort_by(|a, b| a.name.cmp(&b.name));
+    found.truncate(limit);
+    Ok(found)
+}

@@ -83,9 +83,30 @@ fn CheckoutScreen() -> impl IntoView {
         }
     });
 
+    // The server's search; when it cannot be reached, the till's own copy,
+    // so a cashier offline can still search and change category.
     let products = Resource::new(
         move || (query.get(), category.get()),
-        |(q, c)| list_products(q, Uuid::parse_str(&c).ok(), false, 0),
+        |(q, c)| async move {
+            let category = Uuid::parse_str(&c).ok();
+            let answer = list_products(q.clone(), category, false, 0).await;
+            #[cfg(feature = "hydrate")]
+            if answer.is_err() {
+                let local = send_wrapper::SendWrapper::new(crate::client::store::find_products(
+                    &q, category, 60,
+                ));
+                if let Ok(items) = local.await {
+                    let total = items.len() as u64;
+                    return Ok(crate::domain::page::Page {
+                        items,
+                        total,
+                        limit: 60,
+                        offset: 0,
+                    });
+                }
+            }
+            answer
+        },
     );
     let categories = Resource::new(|| (), |_| list_categories());
     let customer_matches = Resource::new(
