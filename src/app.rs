@@ -14,12 +14,36 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
 /// Registers the service worker (so the app boots offline after one online
-/// visit) and asks the browser to keep this site's storage, where unsent
-/// sales wait, even when the disk runs low. Plain JavaScript, so it runs
-/// before the WASM has loaded.
-const REGISTER_SERVICE_WORKER: &str = "if ('serviceWorker' in navigator) { \
-    window.addEventListener('load', function () { navigator.serviceWorker.register('/sw.js').catch(function () {}); }); } \
-    if (navigator.storage && navigator.storage.persist) { navigator.storage.persist().catch(function () {}); }";
+/// visit), tells the app when a new version of it is installed and waiting
+/// (`tillwise-update`), and gives the app `tillwiseActivateUpdate()` to
+/// switch to it; asks the browser to keep this site's storage, where
+/// unsent sales wait, even when the disk runs low. Plain JavaScript, so it
+/// runs before the WASM has loaded.
+const REGISTER_SERVICE_WORKER: &str = r#"if ('serviceWorker' in navigator) {
+  window.addEventListener('load', function () {
+    navigator.serviceWorker.register('/sw.js').then(function (reg) {
+      function ready() {
+        if (reg.waiting && navigator.serviceWorker.controller) {
+          window.tillwiseUpdateReady = true;
+          window.dispatchEvent(new Event('tillwise-update'));
+        }
+      }
+      ready();
+      reg.addEventListener('updatefound', function () {
+        var next = reg.installing;
+        if (next) next.addEventListener('statechange', function () { if (next.state === 'installed') ready(); });
+      });
+    }).catch(function () {});
+  });
+  window.tillwiseActivateUpdate = function () {
+    navigator.serviceWorker.getRegistration().then(function (reg) {
+      if (!reg || !reg.waiting) return;
+      navigator.serviceWorker.addEventListener('controllerchange', function () { window.location.reload(); });
+      reg.waiting.postMessage({ type: 'activate-now' });
+    });
+  };
+}
+if (navigator.storage && navigator.storage.persist) { navigator.storage.persist().catch(function () {}); }"#;
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     view! {

@@ -168,3 +168,35 @@ test("a change the server refuses is kept on the till with the reason, never dro
   await banner.getByRole("button", { name: "Show refused" }).click();
   await expect(page.getByTestId("kept")).toContainText("short of the total");
 });
+
+test("a new version waits until every sale is sent, then installs when asked", async ({ page, context }) => {
+  await switchToAna(page, "Updating till");
+  await page.evaluate(() => navigator.serviceWorker.ready.then(() => true));
+  await page.reload();
+  await waitForHydration(page);
+  const before = await stockAndSales(page);
+
+  // The new version: the same scope, another script, so the browser
+  // installs it beside the running one and keeps it waiting.
+  await page.evaluate(() => navigator.serviceWorker.register("/sw.js?version=2").then(() => true));
+  const notice = page.getByTestId("update");
+  await expect(notice.getByRole("button", { name: "Update now" })).toBeVisible();
+
+  // While a sale waits on the till, the update is not offered.
+  await context.setOffline(true);
+  await sellOne(page, before.product);
+  const badge = page.getByTestId("connection");
+  await expect(badge).toHaveAttribute("data-pending", "1");
+  await expect(notice).toContainText("once every sale on this till has been sent");
+  await expect(notice.getByRole("button", { name: "Update now" })).toHaveCount(0);
+
+  // Once the sale is on the server the update can be taken.
+  await context.setOffline(false);
+  await expect(badge).toHaveAttribute("data-pending", "0", { timeout: 20_000 });
+  await notice.getByRole("button", { name: "Update now" }).click();
+  await page.waitForEvent("load");
+  await expect
+    .poll(() => page.evaluate(() => navigator.serviceWorker.controller?.scriptURL ?? ""))
+    .toContain("version=2");
+  await expect(page.getByTestId("update")).toBeHidden();
+});

@@ -49,8 +49,18 @@ pub fn watch(state: ConnectionState, toasts: Toasts) {
         apply(Signal::BrowserOnline);
         spawn_local(async move { apply(heartbeat().await) });
     });
+    // A new version installed before or after the app started.
+    let waiting = js_sys::Reflect::get(&window(), &"tillwiseUpdateReady".into())
+        .ok()
+        .and_then(|v| v.as_bool())
+        .unwrap_or(false);
+    if waiting {
+        state.update_ready.set(true);
+    }
+    let on_update =
+        window_event_listener_untyped("tillwise-update", move |_| state.update_ready.set(true));
     // The listeners live as long as the page.
-    std::mem::forget((on_offline, on_online));
+    std::mem::forget((on_offline, on_online, on_update));
     schedule(state, toasts, HEARTBEAT_EVERY_MS);
 }
 

@@ -16,3 +16,16 @@ pub fn start(state: ConnectionState, toasts: Toasts) {
     connection::watch(state, toasts);
     sync::start(state, toasts);
 }
+
+/// Switches to the new version waiting in the service worker (the page
+/// reloads when it has taken over).
+pub fn activate_update() {
+    use wasm_bindgen::JsCast;
+    let activate =
+        js_sys::Reflect::get(&leptos::prelude::window(), &"tillwiseActivateUpdate".into())
+            .ok()
+            .and_then(|f| f.dyn_into::<js_sys::Function>().ok());
+    if let Some(activate) = activate {
+        let _ = activate.call0(&wasm_bindgen::JsValue::NULL);
+    }
+}

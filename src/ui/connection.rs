@@ -15,6 +15,8 @@ pub struct ConnectionState {
     pub rejected: RwSignal<u32>,
     /// Bumped to ask the sync loop to try now (Retry, reconnect, a sale).
     pub wake: RwSignal<u32>,
+    /// A new version of the app is installed and waits to take over.
+    pub update_ready: RwSignal<bool>,
 }
 
 impl ConnectionState {
@@ -29,6 +31,7 @@ pub fn provide_connection() {
         pending: RwSignal::new(0),
         rejected: RwSignal::new(0),
         wake: RwSignal::new(0),
+        update_ready: RwSignal::new(false),
     };
     provide_context(state);
     // After hydration: what the browser knows (offline, queued sales) must
@@ -159,5 +162,31 @@ fn KeptRows() -> impl IntoView {
                 </Suspense>
             </tbody>
         </table>
+    }
+}
+
+/// A new version waits: it takes over only when nothing on this till is
+/// waiting to be sent, so no sale is left behind by an old version's queue.
+#[component]
+pub fn UpdateNotice() -> impl IntoView {
+    let c = use_connection();
+    let activate = move |_| {
+        #[cfg(feature = "hydrate")]
+        crate::client::activate_update();
+    };
+    view! {
+        <Show when=move || c.update_ready.get()>
+            <div class="banner update" role="status" data-testid="update">
+                <span>"A new version of Tillwise is ready."</span>
+                <Show
+                    when=move || c.pending.get() == 0
+                    fallback=|| view! {
+                        <span class="banner-detail">"It installs once every sale on this till has been sent."</span>
+                    }
+                >
+                    <button class="button primary" on:click=activate>"Update now"</button>
+                </Show>
+            </div>
+        </Show>
     }
 }

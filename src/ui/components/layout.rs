@@ -2,7 +2,7 @@
 
 use super::toast::{ToastHost, use_toasts};
 use crate::api::auth::sign_out;
-use crate::ui::connection::{ConnectionBadge, OfflineBanner, use_connection};
+use crate::ui::connection::{ConnectionBadge, OfflineBanner, UpdateNotice, use_connection};
 use crate::ui::session::use_session;
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -88,6 +88,7 @@ pub fn Layout(children: Children) -> impl IntoView {
             </div>
         </header>
         <OfflineBanner/>
+        <UpdateNotice/>
         <main class="page">{children()}</main>
         <ToastHost/>
     }
