@@ -4,7 +4,7 @@
 
 use crate::domain::audit::AuditEntry;
 use crate::domain::error::AppError;
-use crate::server::db::entities::{audit_entry, employee, store};
+use crate::server::db::entities::{audit_entry, store};
 use crate::server::error::DbResultExt;
 use crate::server::services::ledger::Ledger;
 use crate::server::services::{Actor, Page, page_limit};
@@ -15,7 +15,6 @@ use sea_orm::{
 };
 use serde_json::Value;
 use sha2::{Digest, Sha256};
-use std::collections::BTreeMap;
 use uuid::Uuid;
 
 /// What happened, before it is chained.
@@ -156,16 +155,7 @@ async fn named(
     db: &impl ConnectionTrait,
     rows: Vec<audit_entry::Model>,
 ) -> Result<Vec<AuditEntry>, AppError> {
-    let names: BTreeMap<Uuid, String> = employee::Entity::find()
-        .select_only()
-        .columns([employee::Column::Id, employee::Column::Name])
-        .filter(employee::Column::Id.is_in(rows.iter().filter_map(|r| r.employee_id)))
-        .into_tuple::<(Uuid, String)>()
-        .all(db)
-        .await
-        .or_internal()?
-        .into_iter()
-        .collect();
+    let names = super::names::employees(db, rows.iter().filter_map(|r| r.employee_id)).await?;
     Ok(rows
         .into_iter()
         .map(|r| AuditEntry {

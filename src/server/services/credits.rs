@@ -21,7 +21,6 @@ use sea_orm::{
     DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 use serde::Deserialize;
-use std::collections::BTreeMap;
 use uuid::Uuid;
 
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -63,16 +62,7 @@ async fn with_names(
     db: &impl ConnectionTrait,
     rows: Vec<credit::Model>,
 ) -> Result<Vec<Credit>, AppError> {
-    let names: BTreeMap<Uuid, String> = customer::Entity::find()
-        .select_only()
-        .columns([customer::Column::Id, customer::Column::Name])
-        .filter(customer::Column::Id.is_in(rows.iter().map(|c| c.customer_id)))
-        .into_tuple::<(Uuid, String)>()
-        .all(db)
-        .await
-        .or_internal()?
-        .into_iter()
-        .collect();
+    let names = super::names::customers(db, rows.iter().map(|c| c.customer_id)).await?;
     let today = today();
     Ok(rows
         .into_iter()

@@ -9,6 +9,7 @@ pub mod credits;
 pub mod customers;
 pub mod feed;
 pub mod ledger;
+mod names;
 pub mod reports;
 pub mod sales;
 mod search;

@@ -4,16 +4,15 @@ use crate::domain::error::AppError;
 use crate::domain::page::{Page, page_limit};
 use crate::domain::sale::{Payment, PaymentMethod};
 use crate::domain::sale_record::{Sale, SoldLine};
-use crate::server::db::entities::{customer, employee, payment, sale, sale_line};
+use crate::server::db::entities::{payment, sale, sale_line};
 use crate::server::error::DbResultExt;
-use crate::server::services::Actor;
+use crate::server::services::{Actor, names};
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
     QueryOrder, QuerySelect,
 };
 use serde::Deserialize;
-use std::collections::BTreeMap;
 use uuid::Uuid;
 
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -43,32 +42,8 @@ async fn with_details(
         .all(db)
         .await
         .or_internal()?;
-    let employees: BTreeMap<Uuid, String> = employee::Entity::find()
-        .select_only()
-        .columns([employee::Column::Id, employee::Column::Name])
-        .filter(employee::Column::Id.is_in(rows.iter().map(|s| s.employee_id)))
-        .into_tuple::<(Uuid, String)>()
-        .all(db)
-        .await
-        .or_internal()?
-        .into_iter()
-        .collect();
-    let customer_ids: Vec<Uuid> = rows.iter().filter_map(|s| s.customer_id).collect();
-    // Most sales have no customer: no query for them.
-    let customers: BTreeMap<Uuid, String> = if customer_ids.is_empty() {
-        BTreeMap::new()
-    } else {
-        customer::Entity::find()
-            .select_only()
-            .columns([customer::Column::Id, customer::Column::Name])
-            .filter(customer::Column::Id.is_in(customer_ids))
-            .into_tuple::<(Uuid, String)>()
-            .all(db)
-            .await
-            .or_internal()?
-            .into_iter()
-            .collect()
-    };
+    let employees = names::employees(db, rows.iter().map(|s| s.employee_id)).await?;
+    let customers = names::customers(db, rows.iter().filter_map(|s| s.customer_id)).await?;
     Ok(rows
         .into_iter()
         .map(|s| Sale {

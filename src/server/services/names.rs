@@ -1,0 +1,49 @@
+//! The names lists show beside ids (who rang a sale up, whose credit it
+//! is): one query per kind, none when there are no ids.
+
+use crate::domain::error::AppError;
+use crate::server::db::entities::{customer, employee};
+use crate::server::error::DbResultExt;
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
+use std::collections::BTreeMap;
+use uuid::Uuid;
+
+pub(super) async fn employees(
+    db: &impl ConnectionTrait,
+    ids: impl IntoIterator<Item = Uuid>,
+) -> Result<BTreeMap<Uuid, String>, AppError> {
+    let ids: Vec<Uuid> = ids.into_iter().collect();
+    if ids.is_empty() {
+        return Ok(BTreeMap::new());
+    }
+    Ok(employee::Entity::find()
+        .select_only()
+        .columns([employee::Column::Id, employee::Column::Name])
+        .filter(employee::Column::Id.is_in(ids))
+        .into_tuple::<(Uuid, String)>()
+        .all(db)
+        .await
+        .or_internal()?
+        .into_iter()
+        .collect())
+}
+
+pub(super) async fn customers(
+    db: &impl ConnectionTrait,
+    ids: impl IntoIterator<Item = Uuid>,
+) -> Result<BTreeMap<Uuid, String>, AppError> {
+    let ids: Vec<Uuid> = ids.into_iter().collect();
+    if ids.is_empty() {
+        return Ok(BTreeMap::new());
+    }
+    Ok(customer::Entity::find()
+        .select_only()
+        .columns([customer::Column::Id, customer::Column::Name])
+        .filter(customer::Column::Id.is_in(ids))
+        .into_tuple::<(Uuid, String)>()
+        .all(db)
+        .await
+        .or_internal()?
+        .into_iter()
+        .collect())
+}
