@@ -160,6 +160,15 @@ impl<'a> FieldReader<'a> {
             .ok()
     }
 
+    /// An instant written in RFC 3339 (`2026-11-25T10:00:00Z`), in UTC.
+    pub fn opt_instant(&mut self, name: &str) -> Option<chrono::DateTime<chrono::Utc>> {
+        let text = self.opt_text(name, 40)?;
+        chrono::DateTime::parse_from_rfc3339(&text)
+            .map(|t| t.with_timezone(&chrono::Utc))
+            .map_err(|_| self.fail(name, "use an RFC 3339 time, like 2026-11-25T10:00:00Z"))
+            .ok()
+    }
+
     /// The value built from the fields, or every field error at once.
     pub fn finish<T>(self, value: T) -> Result<T, AppError> {
         if self.errors.is_empty() {

@@ -104,19 +104,7 @@ impl SaleInput {
         let mut r = FieldReader::new(data);
         let customer_id = r.opt_uuid("customer_id");
         let discount_cents = r.int_in("discount_cents", 0..=i64::MAX / 4, Some(0));
-        let created_at = match r.opt_text("created_at", 40) {
-            None => Utc::now(),
-            Some(text) => match DateTime::parse_from_rfc3339(&text) {
-                Ok(t) => t.with_timezone(&Utc),
-                Err(_) => {
-                    r.fail(
-                        "created_at",
-                        "use an RFC 3339 time, like 2026-11-25T10:00:00Z",
-                    );
-                    Utc::now()
-                }
-            },
-        };
+        let created_at = r.opt_instant("created_at").unwrap_or_else(Utc::now);
         if let Err(e) = r.finish(()) {
             errors.extend(e.field_errors());
         }

@@ -110,6 +110,67 @@ pub struct ClockEvent {
     pub sync_version: i64,
 }
 
+impl ClockEvent {
+    /// A clock-in at `at`, as the till shows it before the server has it.
+    pub fn opened(id: Uuid, employee_id: Uuid, at: DateTime<Utc>) -> ClockEvent {
+        ClockEvent {
+            id,
+            employee_id,
+            shift_id: None,
+            clock_in: at,
+            clock_out: None,
+            sales_total_cents: 0,
+            sync_version: 1,
+        }
+    }
+
+    /// This clock-in closed at `at`: the next version. The takings are
+    /// the server's to count; they arrive with the next pull.
+    pub fn closed(&self, at: DateTime<Utc>) -> ClockEvent {
+        ClockEvent {
+            clock_out: Some(at),
+            sync_version: self.sync_version + 1,
+            ..self.clone()
+        }
+    }
+}
+
+/// `employee`'s open clock-in, if any, and their clock events, newest
+/// first, from all of the store's.
+pub fn clock_of(events: Vec<ClockEvent>, employee: Uuid) -> (Option<ClockEvent>, Vec<ClockEvent>) {
+    let mut own: Vec<ClockEvent> = events
+        .into_iter()
+        .filter(|e| e.employee_id == employee)
+        .collect();
+    own.sort_by_key(|e| std::cmp::Reverse(e.clock_in));
+    (own.iter().find(|e| e.clock_out.is_none()).cloned(), own)
+}
+
+/// A clock-in or clock-out as the till saw it. A till that was offline
+/// sends the moment the button was pressed, so the hours are the hours
+/// worked, not the moment the network came back.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ClockPunch {
+    pub at: DateTime<Utc>,
+}
+
+/// How far ahead of the server a till's clock may run before its times
+/// are refused rather than believed.
+pub const CLOCK_SKEW_MINUTES: i64 = 5;
+
+impl ClockPunch {
+    /// `{at?}`: the till's time, at most [`CLOCK_SKEW_MINUTES`] ahead of
+    /// `now` (and then taken as `now`); absent, it is `now`.
+    pub fn parse(data: &Value, now: DateTime<Utc>) -> Result<ClockPunch, AppError> {
+        let mut r = FieldReader::new(data);
+        let at = r.opt_instant("at").unwrap_or(now);
+        if at > now + chrono::Duration::minutes(CLOCK_SKEW_MINUTES) {
+            r.fail("at", "is in the future; check the till's clock");
+        }
+        r.finish(ClockPunch { at: at.min(now) })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -134,5 +195,36 @@ mod tests {
             f["shift_date"].contains("2026-11-25") && f["start_time"].contains("09:30"),
             "{f:?}"
         );
+    }
+
+    #[test]
+    fn a_punch_keeps_the_tills_time_but_never_the_future() {
+        let now: DateTime<Utc> = "2026-11-25T12:00:00Z".parse().unwrap();
+        let earlier = ClockPunch::parse(&json!({"at": "2026-11-25T09:30:00Z"}), now).unwrap();
+        assert_eq!(earlier.at.to_rfc3339(), "2026-11-25T09:30:00+00:00");
+        assert_eq!(ClockPunch::parse(&json!({}), now).unwrap().at, now);
+        let slightly_fast = ClockPunch::parse(&json!({"at": "2026-11-25T12:02:00Z"}), now);
+        assert_eq!(slightly_fast.unwrap().at, now);
+        let f = ClockPunch::parse(&json!({"at": "2026-11-25T13:00:00Z"}), now)
+            .unwrap_err()
+            .field_errors();
+        assert!(f.contains_key("at"), "{f:?}");
+        assert!(ClockPunch::parse(&json!({"at": "noon"}), now).is_err());
+    }
+
+    #[test]
+    fn the_open_clock_in_is_the_persons_own() {
+        let (me, other) = (Uuid::from_u128(1), Uuid::from_u128(2));
+        let at = |h: u32| -> DateTime<Utc> { format!("2026-11-25T{h:02}:00:00Z").parse().unwrap() };
+        let yesterday = ClockEvent::opened(Uuid::from_u128(10), me, at(8)).closed(at(12));
+        assert_eq!(
+            (yesterday.sync_version, yesterday.clock_out),
+            (2, Some(at(12)))
+        );
+        let now = ClockEvent::opened(Uuid::from_u128(11), me, at(13));
+        let theirs = ClockEvent::opened(Uuid::from_u128(12), other, at(14));
+        let (open, mine) = clock_of(vec![yesterday.clone(), theirs, now.clone()], me);
+        assert_eq!(open, Some(now.clone()));
+        assert_eq!(mine, vec![now, yesterday]);
     }
 }

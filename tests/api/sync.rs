@@ -6,12 +6,16 @@ use crate::helpers::{Backend, MANAGER, OTHER_OWNER, TestApp, spawn_app};
 use crate::on_every_backend;
 use crate::sales::stocked_product;
 use reqwest::{Client, StatusCode};
+use sea_orm::ConnectionTrait;
 use serde_json::{Value, json};
 use tillwise::domain::ids::new_id;
 
 on_every_backend!(
     a_push_applies_once_in_order_and_poison_never_blocks_the_queue,
     two_tills_pushing_sales_of_one_product_both_count,
+    a_chunk_of_sales_is_written_together_with_the_same_effects,
+    a_chunk_the_database_refuses_is_applied_one_by_one,
+    a_clock_punched_offline_keeps_the_tills_time,
     a_pull_pages_the_latest_state_with_tombstones_for_this_store_only,
 );
 
@@ -153,6 +157,238 @@ async fn a_push_applies_once_in_order_and_poison_never_blocks_the_queue(backend:
         .await
         .unwrap();
     assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+}
+
+/// A sale to `customer` of two at 2.50 (+20 % tax: 6.00), 2.50 of it on
+/// store credit and the rest in cash.
+fn credit_sale(mutation_id: i64, product: &str, customer: &str) -> Value {
+    json!({
+        "mutation_id": mutation_id, "entity": "sale", "op": "create", "id": new_id(),
+        "data": {
+            "customer_id": customer,
+            "lines": [{"product_id": product, "quantity": 2, "unit_price_cents": 250}],
+            "payments": [{"method": "credit", "amount_cents": 250},
+                         {"method": "cash", "amount_cents": 1000}],
+            "created_at": format!("2026-11-25T10:{:02}:00Z", mutation_id % 60),
+        },
+    })
+}
+
+async fn one(app: &TestApp, sql: &str) -> i64 {
+    let row = app
+        .db
+        .query_one_raw(sea_orm::Statement::from_string(
+            app.db.get_database_backend(),
+            sql.to_string(),
+        ))
+        .await
+        .unwrap()
+        .unwrap();
+    row.try_get::<i64>("", "n").unwrap()
+}
+
+async fn a_chunk_of_sales_is_written_together_with_the_same_effects(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (a, b) = (
+        stocked_product(&app, "Y3", 1000).await,
+        stocked_product(&app, "Y4", 1000).await,
+    );
+    let till = app.cashier().await;
+    let client = new_id().to_string();
+    let customer = new_id().to_string();
+    // 450 mutations: three chunks, runs of sales broken by other kinds.
+    let mut batch = vec![
+        json!({"mutation_id": 1, "entity": "customer", "op": "create",
+        "id": customer, "data": {"name": "Batch Bea"}}),
+    ];
+    let twice = sale(2, &a);
+    batch.push(twice.clone());
+    for id in 3..=450 {
+        batch.push(match id {
+            // The same sale again in the same push: recorded once.
+            7 => json!({"mutation_id": 7, "entity": "sale", "op": "create",
+                        "id": twice["id"], "data": twice["data"]}),
+            // Poison in the middle of a run: refused alone.
+            99 => json!({"mutation_id": 99, "entity": "sale", "op": "create", "id": new_id(),
+                        "data": {"lines": [{"product_id": a, "quantity": 1, "unit_price_cents": 250}],
+                                 "payments": [{"method": "cash", "amount_cents": 1}],
+                                 "created_at": "2026-11-25T10:00:00Z"}}),
+            id if id % 50 == 0 => json!({"mutation_id": id, "entity": "customer", "op": "create",
+                        "id": new_id(), "data": {"name": format!("Walk-in {id}")}}),
+            id if id % 10 == 0 => credit_sale(id, &b, &customer),
+            id => sale(id, &a),
+        });
+    }
+    let res = push(&app, &till, &client, batch).await;
+    assert_eq!(res["last_mutation_id"], 450);
+    let refused: Vec<i64> = statuses(&res)
+        .into_iter()
+        .filter(|(_, s)| s != "applied")
+        .map(|(id, _)| id)
+        .collect();
+    assert_eq!(refused, vec![99]);
+    assert_eq!(
+        res["results"][98]["details"]["fields"]["payments"]
+            .as_str()
+            .map(|m| m.contains("short")),
+        Some(true)
+    );
+
+    // 450 − 10 customers (1, and 50, 100 … 450) − the repeat − the poison.
+    let credit_sales = (10..=450).filter(|i| i % 10 == 0 && i % 50 != 0).count() as i64;
+    let cash_sales = 450 - 10 - 2 - credit_sales;
+    assert_eq!(app.count("sales").await, cash_sales + credit_sales);
+    // Numbered 1…n with no gap, in the order the till rang them up.
+    assert_eq!(
+        one(&app, "SELECT CAST(MAX(number) AS BIGINT) AS n FROM sales").await,
+        cash_sales + credit_sales
+    );
+    let first: Value = till
+        .get(app.url(&format!("/api/sales/{}", twice["id"].as_str().unwrap())))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(first["number"], 1);
+    assert_eq!(quantity(&app, &till, &a).await, 1000 - cash_sales);
+    assert_eq!(quantity(&app, &till, &b).await, 1000 - 2 * credit_sales);
+    assert_eq!(
+        app.count("stock_moves WHERE reason = 'sale'").await,
+        cash_sales + credit_sales
+    );
+    let bea: Value = till
+        .get(app.url(&format!("/api/customers/{customer}")))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(bea["total_orders"], credit_sales);
+    assert_eq!(bea["total_spent_cents"], 600 * credit_sales);
+    assert_eq!(
+        one(
+            &app,
+            "SELECT CAST(SUM(amount_cents) AS BIGINT) AS n FROM credits"
+        )
+        .await,
+        250 * credit_sales
+    );
+    assert_eq!(
+        app.count("audit_log WHERE action = 'sale.create'").await,
+        cash_sales + credit_sales
+    );
+    let manager = app.signed_in(MANAGER).await;
+    let chain: Value = manager
+        .get(app.url("/api/audit/verify"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(chain["valid"], true);
+    // The feed holds every sale; a till pulling sees the stock it left.
+    assert_eq!(
+        app.count("changes WHERE entity = 'sale'").await,
+        cash_sales + credit_sales
+    );
+}
+
+async fn a_chunk_the_database_refuses_is_applied_one_by_one(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let product = stocked_product(&app, "Y5", 100).await;
+    let till = app.cashier().await;
+    // The database itself refuses one sale's line (a trigger standing in
+    // for a fault the server's checks cannot foresee).
+    let quantity_seven = match backend {
+        Backend::Sqlite => vec![
+            "CREATE TRIGGER refuse_seven BEFORE INSERT ON sale_lines WHEN NEW.quantity = 7 \
+             BEGIN SELECT RAISE(ABORT, 'refused'); END",
+        ],
+        Backend::Postgres => vec![
+            "CREATE FUNCTION refuse_seven() RETURNS trigger AS $$ BEGIN \
+             IF NEW.quantity = 7 THEN RAISE EXCEPTION 'refused'; END IF; RETURN NEW; END $$ LANGUAGE plpgsql",
+            "CREATE TRIGGER refuse_seven BEFORE INSERT ON sale_lines FOR EACH ROW EXECUTE FUNCTION refuse_seven()",
+        ],
+    };
+    for sql in quantity_seven {
+        app.db.execute_unprepared(sql).await.unwrap();
+    }
+    let client = new_id().to_string();
+    let mut batch: Vec<Value> = (1..=5).map(|i| sale(i, &product)).collect();
+    batch[3]["data"]["lines"][0]["quantity"] = json!(7);
+    batch[3]["data"]["payments"][0]["amount_cents"] = json!(5000);
+    let res = till
+        .post(app.url("/api/sync/push"))
+        .json(&json!({"client_id": client, "mutations": batch}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let res: Value = res.json().await.unwrap();
+    // The three before it are kept; the push stops at it, to be retried.
+    assert_eq!(res["last_mutation_id"], 3);
+    assert_eq!(statuses(&res).len(), 3);
+    assert_eq!(app.count("sales").await, 3);
+    assert_eq!(quantity(&app, &till, &product).await, 97);
+}
+
+async fn a_clock_punched_offline_keeps_the_tills_time(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let till = app.cashier().await;
+    let client = new_id().to_string();
+    let event = new_id();
+    let (clock_in, clock_out) = (
+        chrono::Utc::now() - chrono::Duration::hours(3),
+        chrono::Utc::now() - chrono::Duration::hours(1),
+    );
+    let future = chrono::Utc::now() + chrono::Duration::hours(1);
+    let res = push(&app, &till, &client, vec![
+        json!({"mutation_id": 1, "entity": "clock_event", "op": "create", "id": event,
+               "data": {"at": clock_in.to_rfc3339()}}),
+        // Out before in: refused, the clock-in stays open.
+        json!({"mutation_id": 2, "entity": "clock_event", "op": "update", "id": event,
+               "base_version": 1, "data": {"at": (clock_in - chrono::Duration::minutes(1)).to_rfc3339()}}),
+        json!({"mutation_id": 3, "entity": "clock_event", "op": "update", "id": event,
+               "base_version": 1, "data": {"at": future.to_rfc3339()}}),
+        json!({"mutation_id": 4, "entity": "clock_event", "op": "update", "id": event,
+               "base_version": 1, "data": {"at": clock_out.to_rfc3339()}}),
+    ])
+    .await;
+    assert_eq!(
+        statuses(&res),
+        vec![
+            (1, "applied".into()),
+            (2, "rejected".into()),
+            (3, "rejected".into()),
+            (4, "applied".into())
+        ]
+    );
+    assert!(
+        res["results"][2]["details"]["fields"]["at"].is_string(),
+        "{res}"
+    );
+    let state: Value = till
+        .get(app.url("/api/clock"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(state["current"].is_null(), "{state}");
+    let recent = &state["recent"][0];
+    let at = |v: &Value| {
+        v.as_str()
+            .unwrap()
+            .parse::<chrono::DateTime<chrono::Utc>>()
+            .unwrap()
+    };
+    assert_eq!(at(&recent["clock_in"]).timestamp(), clock_in.timestamp());
+    assert_eq!(at(&recent["clock_out"]).timestamp(), clock_out.timestamp());
 }
 
 async fn two_tills_pushing_sales_of_one_product_both_count(backend: Backend) {

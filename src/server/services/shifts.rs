@@ -7,7 +7,7 @@ use super::write_path::{Target, Written, to_json};
 use super::{Actor, page_limit};
 use crate::domain::error::{AppError, ErrorCode};
 use crate::domain::mutation::{EntityKind, Op};
-use crate::domain::shift::{ClockEvent, Shift, ShiftDraft, ShiftStatus};
+use crate::domain::shift::{ClockEvent, ClockPunch, Shift, ShiftDraft, ShiftStatus};
 use crate::server::db::entities::{clock_event, employee, sale, shift};
 use crate::server::error::DbResultExt;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -266,6 +266,7 @@ async fn mark_shift(
 pub(in crate::server::services) async fn write_clock(
     txn: &DatabaseTransaction,
     t: &Target<'_>,
+    punch: ClockPunch,
 ) -> Result<Written, AppError> {
     let employee_id = t.actor.employee_id.ok_or_else(AppError::forbidden)?;
     let mut feed = Vec::new();
@@ -297,7 +298,7 @@ pub(in crate::server::services) async fn write_clock(
                 .filter(shift::Column::StoreId.eq(t.actor.store_id))
                 .filter(shift::Column::EmployeeId.eq(employee_id))
                 .filter(shift::Column::DeletedAt.is_null())
-                .filter(shift::Column::ShiftDate.eq(t.now.date_naive()))
+                .filter(shift::Column::ShiftDate.eq(punch.at.date_naive()))
                 .filter(shift::Column::Status.is_in(["scheduled", "in_progress"]))
                 .order_by_asc(shift::Column::StartTime)
                 .one(txn)
@@ -311,7 +312,7 @@ pub(in crate::server::services) async fn write_clock(
                 store_id: Set(t.actor.store_id),
                 employee_id: Set(employee_id),
                 shift_id: Set(planned.map(|s| s.id)),
-                clock_in: Set(t.now),
+                clock_in: Set(punch.at),
                 clock_out: Set(None),
                 sales_total_cents: Set(0),
                 sync_version: Set(1),
@@ -336,19 +337,22 @@ pub(in crate::server::services) async fn write_clock(
                     "This clock-in was already closed.",
                 ));
             }
+            if punch.at < current.clock_in {
+                return Err(AppError::field("at", "is before the clock-in"));
+            }
             let takings: Vec<i64> = sale::Entity::find()
                 .select_only()
                 .column(sale::Column::TotalCents)
                 .filter(sale::Column::StoreId.eq(t.actor.store_id))
                 .filter(sale::Column::EmployeeId.eq(current.employee_id))
                 .filter(sale::Column::CreatedAt.gte(current.clock_in))
-                .filter(sale::Column::CreatedAt.lte(t.now))
+                .filter(sale::Column::CreatedAt.lte(punch.at))
                 .into_tuple()
                 .all(txn)
                 .await
                 .or_internal()?;
             let result = clock_event::Entity::update_many()
-                .col_expr(clock_event::Column::ClockOut, Expr::value(t.now))
+                .col_expr(clock_event::Column::ClockOut, Expr::value(punch.at))
                 .col_expr(
                     clock_event::Column::SalesTotalCents,
                     Expr::value(takings.iter().sum::<i64>()),

@@ -15,12 +15,12 @@ use crate::domain::catalog::{Category, Product};
 use crate::domain::credit::Credit;
 use crate::domain::customer::Customer;
 use crate::domain::error::{AppError, ErrorCode};
-use crate::domain::mutation::{EntityKind, Op};
+use crate::domain::mutation::{EntityKind, Mutation, Op};
 use crate::domain::shift::{ClockEvent, Shift};
 use crate::domain::staff::Employee;
 use crate::domain::sync::{
     MAX_PULL, MAX_PUSH, MutationResult, Outcome, PullResponse, PulledChange, PushRequest,
-    PushResponse, Step, plan,
+    PushResponse, PushedMutation, Step, plan,
 };
 use crate::server::db::entities::{
     category, change, clock_event, credit, customer, employee, product, sale, shift, stock_move,
@@ -34,7 +34,7 @@ use sea_orm::{
     PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
 };
 use serde_json::Value;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use uuid::Uuid;
 
 /// Mutations applied per transaction: big enough to be quick, small enough
@@ -61,55 +61,20 @@ pub async fn push(
         .or_internal()?
         .filter(|c| c.store_id == actor.store_id)
         .map_or(0, |c| c.last_mutation_id);
-    let mut stopped = false;
     for chunk in request.mutations.chunks(CHUNK.max(1)) {
-        let txn = write_path::begin(db).await.or_internal()?;
-        last = claim(&txn, actor, client_id).await?;
-        let mut ledger = Ledger::claim(&txn, actor.store_id).await.or_internal()?;
-        let mut stored = Vec::new();
-        let ids: Vec<i64> = chunk.iter().map(|m| m.mutation_id).collect();
-        let steps = plan(last, &ids);
-        for (pushed, step) in chunk.iter().zip(&steps) {
-            match step {
-                Step::Replay => continue,
-                Step::Gap => {
-                    stopped = true;
-                    break;
-                }
-                Step::Apply => {}
+        let done = match apply_chunk(db, actor, client_id, chunk, true).await {
+            Ok(done) => done,
+            // The database refused the batch as a whole: again, one
+            // mutation at a time, so only a culprit is refused.
+            Err(e) if Outcome::of_error(&e).is_none() => {
+                tracing::warn!(error = %e.message, "batched push chunk failed; applying one by one");
+                apply_chunk(db, actor, client_id, chunk, false).await?
             }
-            let Some(outcome) = apply_one(&txn, &mut ledger, actor, &pushed.mutation()).await?
-            else {
-                stopped = true;
-                break;
-            };
-            stored.push(sync_result::ActiveModel {
-                client_id: Set(client_id),
-                mutation_id: Set(pushed.mutation_id),
-                store_id: Set(actor.store_id),
-                result: Set(serde_json::to_value(&outcome).unwrap_or_default()),
-                created_at: Set(Utc::now()),
-            });
-            answered.insert(pushed.mutation_id, outcome);
-            last = pushed.mutation_id;
-        }
-        sync_client::Entity::update_many()
-            .col_expr(sync_client::Column::LastMutationId, Expr::value(last))
-            .col_expr(sync_client::Column::UpdatedAt, Expr::value(Utc::now()))
-            .filter(sync_client::Column::ClientId.eq(client_id))
-            .exec(&txn)
-            .await
-            .or_internal()?;
-        // One statement for the chunk's results (200 rows × 5 binds).
-        if !stored.is_empty() {
-            sync_result::Entity::insert_many(stored)
-                .exec_without_returning(&txn)
-                .await
-                .or_internal()?;
-        }
-        ledger.close(&txn).await.or_internal()?;
-        txn.commit().await.or_internal()?;
-        if stopped || steps.len() < chunk.len() {
+            Err(e) => return Err(e),
+        };
+        last = done.last;
+        answered.extend(done.answered);
+        if !done.finished {
             break;
         }
     }
@@ -185,13 +150,128 @@ async fn claim(txn: &DatabaseTransaction, actor: &Actor, client_id: Uuid) -> Res
     Ok(row.last_mutation_id)
 }
 
+/// What one committed chunk of a push did.
+struct ChunkDone {
+    answered: Vec<(i64, Outcome)>,
+    /// The client's last processed mutation id after it.
+    last: i64,
+    /// False when it stopped early (a gap, or an error that may pass).
+    finished: bool,
+}
+
+/// Applies one chunk in one transaction, with every result and the
+/// client's new position. `batched`: runs of new sales are written
+/// together (`write_path::apply_sales_in`); otherwise every mutation gets
+/// its own savepoint.
+async fn apply_chunk(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    client_id: Uuid,
+    chunk: &[PushedMutation],
+    batched: bool,
+) -> Result<ChunkDone, AppError> {
+    let txn = write_path::begin(db).await.or_internal()?;
+    let mut last = claim(&txn, actor, client_id).await?;
+    let mut ledger = Ledger::claim(&txn, actor.store_id).await.or_internal()?;
+    let ids: Vec<i64> = chunk.iter().map(|m| m.mutation_id).collect();
+    let steps = plan(last, &ids);
+    let mut finished = steps.len() == chunk.len();
+    let mut todo: Vec<(i64, Mutation)> = Vec::new();
+    for (pushed, step) in chunk.iter().zip(&steps) {
+        match step {
+            Step::Replay => {}
+            Step::Gap => {
+                finished = false;
+                break;
+            }
+            Step::Apply => todo.push((pushed.mutation_id, pushed.mutation())),
+        }
+    }
+
+    let mut answered = Vec::new();
+    let mut rest = &todo[..];
+    while let Some((mutation_id, m)) = rest.first() {
+        let run = if batched {
+            rest.iter()
+                .take_while(|(_, m)| write_path::is_new_sale(m))
+                .count()
+        } else {
+            0
+        };
+        if run == 0 {
+            let Some(outcome) = apply_one(&txn, &mut ledger, actor, m).await? else {
+                finished = false;
+                break;
+            };
+            answered.push((*mutation_id, outcome));
+            last = *mutation_id;
+            rest = &rest[1..];
+            continue;
+        }
+        let (sales, after) = rest.split_at(run);
+        let ms: Vec<&Mutation> = sales.iter().map(|(_, m)| m).collect();
+        let results = write_path::apply_sales_in(&txn, &mut ledger, actor, &ms).await?;
+        let mut written = BTreeSet::new();
+        for ((mutation_id, m), result) in sales.iter().zip(results) {
+            let outcome = match result {
+                Ok(applied) => {
+                    written.insert(m.id);
+                    Outcome::Applied {
+                        version: applied.version,
+                    }
+                }
+                Err(e) => match refusal(&txn, actor, m, &e, &written).await? {
+                    Some(outcome) => outcome,
+                    // Its neighbours are written already: the whole chunk
+                    // goes back and is applied one by one.
+                    None => return Err(e),
+                },
+            };
+            answered.push((*mutation_id, outcome));
+            last = *mutation_id;
+        }
+        rest = after;
+    }
+
+    sync_client::Entity::update_many()
+        .col_expr(sync_client::Column::LastMutationId, Expr::value(last))
+        .col_expr(sync_client::Column::UpdatedAt, Expr::value(Utc::now()))
+        .filter(sync_client::Column::ClientId.eq(client_id))
+        .exec(&txn)
+        .await
+        .or_internal()?;
+    // One statement for the chunk's results (200 rows × 5 binds).
+    if !answered.is_empty() {
+        let now = Utc::now();
+        sync_result::Entity::insert_many(answered.iter().map(|(mutation_id, outcome)| {
+            sync_result::ActiveModel {
+                client_id: Set(client_id),
+                mutation_id: Set(*mutation_id),
+                store_id: Set(actor.store_id),
+                result: Set(serde_json::to_value(outcome).unwrap_or_default()),
+                created_at: Set(now),
+            }
+        }))
+        .exec_without_returning(&txn)
+        .await
+        .or_internal()?;
+    }
+    ledger.close(&txn).await.or_internal()?;
+    txn.commit().await.or_internal()?;
+    Ok(ChunkDone {
+        answered,
+        last,
+        finished,
+    })
+}
+
 /// Applies one mutation in a savepoint, so a refusal undoes only its own
 /// writes. `None`: an error that may pass; stop the push here.
 async fn apply_one(
     txn: &DatabaseTransaction,
     ledger: &mut Ledger,
     actor: &Actor,
-    m: &crate::domain::mutation::Mutation,
+    m: &Mutation,
 ) -> Result<Option<Outcome>, AppError> {
     let mark = ledger.mark();
     let savepoint = txn.begin().await.or_internal()?;
@@ -205,21 +285,35 @@ async fn apply_one(
         Err(e) => {
             savepoint.rollback().await.or_internal()?;
             ledger.rewind(mark);
-            // A sale that already reached the server (say, sent online
-            // before the answer was lost) is the same sale: applied once.
-            if m.entity == EntityKind::Sale && m.op == Op::Create && e.code == ErrorCode::Conflict {
-                let known = sale::Entity::find_by_id(m.id)
-                    .filter(sale::Column::StoreId.eq(actor.store_id))
-                    .count(txn)
-                    .await
-                    .or_internal()?;
-                if known > 0 {
-                    return Ok(Some(Outcome::Applied { version: 1 }));
-                }
-            }
-            Ok(Outcome::of_error(&e))
+            refusal(txn, actor, m, &e, &BTreeSet::new()).await
         }
     }
+}
+
+/// What the till is told of a mutation the write path refused with `e`.
+/// A sale that already reached the server (sent online before the answer
+/// was lost, or twice in one push: `written`) is the same sale, applied
+/// once. `None`: an error that may pass.
+async fn refusal(
+    txn: &DatabaseTransaction,
+    actor: &Actor,
+    m: &Mutation,
+    e: &AppError,
+    written: &BTreeSet<Uuid>,
+) -> Result<Option<Outcome>, AppError> {
+    if m.entity == EntityKind::Sale && m.op == Op::Create && e.code == ErrorCode::Conflict {
+        let known = written.contains(&m.id)
+            || sale::Entity::find_by_id(m.id)
+                .filter(sale::Column::StoreId.eq(actor.store_id))
+                .count(txn)
+                .await
+                .or_internal()?
+                > 0;
+        if known {
+            return Ok(Some(Outcome::Applied { version: 1 }));
+        }
+    }
+    Ok(Outcome::of_error(e))
 }
 
 /// Changes of the actor's store after `cursor`, each record as it is now

@@ -12,7 +12,7 @@ use crate::domain::customer::CustomerDraft;
 use crate::domain::error::{AppError, ErrorCode};
 use crate::domain::mutation::{Applied, EntityKind, Mutation, Op, may_apply};
 use crate::domain::sale_input::{RefundInput, SaleInput};
-use crate::domain::shift::ShiftDraft;
+use crate::domain::shift::{ClockPunch, ShiftDraft};
 use crate::domain::staff::EmployeeDraft;
 use crate::server::error::DbResultExt;
 use chrono::{DateTime, Utc};
@@ -44,7 +44,7 @@ enum Payload {
     Credit(CreditDraft),
     CreditPayment(CreditPaymentInput),
     Shift(ShiftDraft),
-    Clock,
+    Clock(ClockPunch),
     Delete,
 }
 
@@ -121,7 +121,7 @@ async fn write(
         Payload::Sale(input) => sales::write_sale(txn, ledger, &target, input).await?,
         Payload::Refund(input) => sales::write_refund(txn, ledger, &target, input).await?,
         Payload::Shift(draft) => shifts::write_shift(txn, &target, Some(draft)).await?,
-        Payload::Clock => shifts::write_clock(txn, &target).await?,
+        Payload::Clock(punch) => shifts::write_clock(txn, &target, punch).await?,
         Payload::Credit(draft) => credits::write_credit(txn, &target, Some(draft)).await?,
         Payload::CreditPayment(input) => credits::write_credit_payment(txn, &target, input).await?,
         Payload::Delete => match m.entity {
@@ -133,7 +133,18 @@ async fn write(
             other => return Err(unsupported(other, m.op)),
         },
     };
-    let seq = ledger.feed(&written.feed, target.now);
+    Ok(record(ledger, actor, m, written, target.now))
+}
+
+/// Puts a written record on the feed and the audit log.
+fn record(
+    ledger: &mut Ledger,
+    actor: &Actor,
+    m: &Mutation,
+    written: Written,
+    now: DateTime<Utc>,
+) -> Applied {
+    let seq = ledger.feed(&written.feed, now);
     let draft = audit::AuditDraft {
         action: format!("{}.{}", m.entity.as_str(), m.op.as_str()),
         entity_type: m.entity.as_str().to_string(),
@@ -141,14 +152,68 @@ async fn write(
         before: written.before,
         after: Some(written.after.clone()).filter(|v| !v.is_null()),
     };
-    ledger.audit(actor, draft, target.now);
-    Ok(Applied {
+    ledger.audit(actor, draft, now);
+    Applied {
         entity: m.entity,
         id: m.id,
         version: written.version,
         seq,
         record: written.after,
-    })
+    }
+}
+
+/// Whether `m` is a new sale (not a refund), which [`apply_sales_in`]
+/// writes together with its neighbours.
+pub(super) fn is_new_sale(m: &Mutation) -> bool {
+    m.entity == EntityKind::Sale && m.op == Op::Create && m.data.get("refund_of").is_none()
+}
+
+/// Applies new sales (see [`is_new_sale`]) together inside the caller's
+/// transaction: each is checked, priced, numbered and audited on its own
+/// and may be refused on its own; the accepted ones are written in a few
+/// multi-row statements. The outer error is the database's: then nothing
+/// of the batch may be committed.
+pub(super) async fn apply_sales_in(
+    txn: &DatabaseTransaction,
+    ledger: &mut Ledger,
+    actor: &Actor,
+    ms: &[&Mutation],
+) -> Result<Vec<Result<Applied, AppError>>, AppError> {
+    let now = super::audit::audit_time(Utc::now());
+    let parsed: Vec<Result<SaleInput, AppError>> = ms
+        .iter()
+        .map(|m| {
+            if !may_apply(actor.role, m.entity, m.op) {
+                return Err(AppError::forbidden());
+            }
+            SaleInput::parse(&m.data)
+        })
+        .collect();
+    let wanted: Vec<(Uuid, &SaleInput)> = ms
+        .iter()
+        .zip(&parsed)
+        .filter_map(|(m, p)| p.as_ref().ok().map(|input| (m.id, input)))
+        .collect();
+    let known = sales::Known::load(txn, actor.store_id, &wanted).await?;
+    let mut batch = sales::SaleBatch::default();
+    let mut results = Vec::with_capacity(ms.len());
+    for (m, input) in ms.iter().zip(parsed) {
+        let target = Target {
+            actor,
+            id: m.id,
+            op: m.op,
+            base_version: m.base_version,
+            now,
+        };
+        results.push(
+            input
+                .and_then(|input| batch.add(ledger, &known, &target, input))
+                .map(|written| record(ledger, actor, m, written, now)),
+        );
+    }
+    let touched = batch.write(txn).await?;
+    ledger.feed(&touched, now);
+    Ok(results)
 }
 
 async fn parse(m: &Mutation) -> Result<Payload, AppError> {
@@ -163,7 +228,9 @@ async fn parse(m: &Mutation) -> Result<Payload, AppError> {
             Payload::CreditPayment(CreditPaymentInput::parse(&m.data)?)
         }
         (EntityKind::CreditPayment, op) => return Err(unsupported(EntityKind::CreditPayment, op)),
-        (EntityKind::ClockEvent, Op::Create | Op::Update) => Payload::Clock,
+        (EntityKind::ClockEvent, Op::Create | Op::Update) => {
+            Payload::Clock(ClockPunch::parse(&m.data, Utc::now())?)
+        }
         (_, Op::Delete) => Payload::Delete,
         (EntityKind::Product, _) => Payload::Product(ProductDraft::parse(&m.data)?),
         (EntityKind::Category, _) => Payload::Category(CategoryDraft::parse(&m.data)?),

@@ -36,17 +36,7 @@ pub(super) async fn move_stock(
 ) -> Result<(), AppError> {
     let rows = moves
         .iter()
-        .map(|(product_id, delta)| stock_move::ActiveModel {
-            id: Set(new_id()),
-            store_id: Set(cause.store_id),
-            product_id: Set(*product_id),
-            delta: Set(*delta),
-            reason: Set(cause.reason.to_string()),
-            sale_id: Set(Some(cause.sale_id)),
-            employee_id: Set(Some(cause.employee_id)),
-            note: Set(None),
-            created_at: Set(cause.at),
-        });
+        .map(|(product_id, delta)| stock_move_row(cause, *product_id, *delta));
     stock_move::Entity::insert_many(rows)
         .exec_without_returning(txn)
         .await
@@ -57,6 +47,25 @@ pub(super) async fn move_stock(
     }
     stock::add_on_hand(txn, &per_product, feed).await?;
     Ok(())
+}
+
+/// The stock move recording `delta` units of `product_id` for `cause`.
+pub(super) fn stock_move_row(
+    cause: &StockCause<'_>,
+    product_id: Uuid,
+    delta: i64,
+) -> stock_move::ActiveModel {
+    stock_move::ActiveModel {
+        id: Set(new_id()),
+        store_id: Set(cause.store_id),
+        product_id: Set(product_id),
+        delta: Set(delta),
+        reason: Set(cause.reason.to_string()),
+        sale_id: Set(Some(cause.sale_id)),
+        employee_id: Set(Some(cause.employee_id)),
+        note: Set(None),
+        created_at: Set(cause.at),
+    }
 }
 
 /// Adds to a customer's derived totals (negative for a refund). `ordered_at`

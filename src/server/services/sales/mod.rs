@@ -10,7 +10,7 @@ mod write;
 pub(in crate::server::services) use read::by_ids;
 pub use read::{SaleQuery, sale, sales};
 pub(in crate::server::services) use refund::write_refund;
-pub(in crate::server::services) use write::write_sale;
+pub(in crate::server::services) use write::{Known, SaleBatch, write_sale};
 
 use super::{Actor, write_path};
 use crate::domain::error::AppError;
