@@ -2,7 +2,7 @@
 // network. Pages and the app's files are fetched from the network first and
 // kept for when it is gone; the API and server functions are never cached
 // (a stale stock level or a replayed answer is worse than "offline").
-const VERSION = "tillwise-v1";
+const VERSION = "tillwise-v2";
 const SHELL = [
   "/",
   "/checkout",
@@ -14,6 +14,10 @@ const SHELL = [
   "/icon-512.png",
   "/offline.html",
 ];
+// The screens a cashier needs offline. Each is kept as the server rendered
+// it for this till (it must be that route's own HTML to hydrate), so one
+// reached by a link inside the app still opens after a reload offline.
+const FLOOR_SCREENS = ["/checkout", "/customers", "/credits", "/clock"];
 const NETWORK_TIMEOUT_MS = 5000;
 
 self.addEventListener("install", (event) => {
@@ -34,10 +38,28 @@ self.addEventListener("activate", (event) => {
   );
 });
 
-// The page tells a waiting worker to take over once nothing is pending.
+// The page tells a waiting worker to take over once nothing is pending,
+// and, once someone is signed in, to keep the floor screens as the server
+// renders them for this till now.
 self.addEventListener("message", (event) => {
-  if (event.data && event.data.type === "activate-now") self.skipWaiting();
+  const type = event.data && event.data.type;
+  if (type === "activate-now") self.skipWaiting();
+  if (type === "keep-floor-screens") event.waitUntil(keepFloorScreens());
 });
+
+async function keepFloorScreens() {
+  const cache = await caches.open(VERSION);
+  await Promise.all(
+    FLOOR_SCREENS.map(async (path) => {
+      try {
+        const response = await fetch(new Request(path, { credentials: "include" }));
+        if (response.ok && response.type === "basic" && !response.redirected) await cache.put(path, response);
+      } catch (error) {
+        // Offline: the copy kept earlier, if any, stays.
+      }
+    }),
+  );
+}
 
 function neverCached(url) {
   return url.pathname.startsWith("/api/") || url.pathname.startsWith("/rpc/") || url.pathname === "/sw.js";

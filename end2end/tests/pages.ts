@@ -35,3 +35,36 @@ export async function switchToAna(page: Page, tillName: string) {
   await expect(page).toHaveURL(/\/checkout$/);
   await waitForHydration(page);
 }
+
+/// How many records the till keeps in its own copy (IndexedDB).
+export async function recordsOnTill(page: Page): Promise<number> {
+  return page.evaluate(
+    () =>
+      new Promise<number>((resolve) => {
+        const open = indexedDB.open("tillwise");
+        open.onsuccess = () => {
+          const db = open.result;
+          try {
+            const count = db.transaction("records").objectStore("records").count();
+            count.onsuccess = () => { db.close(); resolve(count.result); };
+            count.onerror = () => { db.close(); resolve(0); };
+          } catch {
+            db.close();
+            resolve(0);
+          }
+        };
+        open.onerror = () => resolve(0);
+      }),
+  );
+}
+
+/// Pairs a till for Ana, lets the service worker take over (so the app
+/// boots offline) and waits for the till's copy of the store.
+export async function tillReadyForOffline(page: Page, tillName: string) {
+  await switchToAna(page, tillName);
+  await page.evaluate(() => navigator.serviceWorker.ready.then(() => true));
+  await page.reload();
+  await waitForHydration(page);
+  await expect(page.getByTestId("connection")).toHaveAttribute("data-link", "online");
+  await expect.poll(() => recordsOnTill(page)).toBeGreaterThan(100);
+}

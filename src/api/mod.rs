@@ -4,7 +4,6 @@
 pub mod audit;
 pub mod auth;
 pub mod catalog;
-pub mod credits;
 pub mod customers;
 pub mod reports;
 pub mod sales;

@@ -1,8 +1,8 @@
-//! Staff, shifts and the time clock, over the same services as the REST API.
+//! Staff and shifts, over the same services as the REST API.
 
 use crate::domain::error::AppError;
 use crate::domain::page::Page;
-use crate::domain::shift::{ClockEvent, Shift};
+use crate::domain::shift::Shift;
 use crate::domain::staff::Employee;
 use leptos::prelude::*;
 use uuid::Uuid;
@@ -10,7 +10,7 @@ use uuid::Uuid;
 #[cfg(feature = "ssr")]
 use {
     super::context::{reply, signed},
-    crate::domain::mutation::{EntityKind, Mutation, Op},
+    crate::domain::mutation::{EntityKind, Mutation},
     crate::server::services::{shifts, staff, write_path},
 };
 
@@ -85,46 +85,6 @@ pub async fn delete_shift(id: Uuid, sync_version: i64) -> Result<(), AppError> {
         async {
             let (state, who) = signed().await?;
             let m = Mutation::delete(EntityKind::Shift, id, sync_version);
-            write_path::apply(&state.db, &who.actor, m)
-                .await
-                .map(|_| ())
-        }
-        .await,
-    )
-}
-
-/// The signed-in person's open clock-in and their (or, for a manager,
-/// everyone's) recent clock events.
-#[server(prefix = "/rpc")]
-pub async fn clock_state() -> Result<(Option<ClockEvent>, Vec<ClockEvent>), AppError> {
-    reply(
-        async {
-            let (state, who) = signed().await?;
-            Ok((
-                shifts::clocked_in(&state.db, &who.actor).await?,
-                shifts::clock_events(&state.db, &who.actor, Some(20)).await?,
-            ))
-        }
-        .await,
-    )
-}
-
-/// Clocks in (`open` is `None`) or out of the open clock event.
-#[server(prefix = "/rpc", input = server_fn::codec::Json)]
-pub async fn punch_clock(open: Option<(Uuid, i64)>) -> Result<(), AppError> {
-    reply(
-        async {
-            let (state, who) = signed().await?;
-            let m = match open {
-                None => Mutation::create(EntityKind::ClockEvent, serde_json::json!({})),
-                Some((id, version)) => Mutation {
-                    entity: EntityKind::ClockEvent,
-                    op: Op::Update,
-                    id,
-                    base_version: Some(version),
-                    data: serde_json::json!({}),
-                },
-            };
             write_path::apply(&state.db, &who.actor, m)
                 .await
                 .map(|_| ())

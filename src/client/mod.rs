@@ -29,3 +29,18 @@ pub fn activate_update() {
         let _ = activate.call0(&wasm_bindgen::JsValue::NULL);
     }
 }
+
+/// Asks the service worker to keep the floor screens as the server renders
+/// them for whoever is signed in, so each opens offline after a reload even
+/// if it was only reached by a link inside the app.
+pub fn keep_floor_screens() {
+    if let Some(worker) = leptos::prelude::window()
+        .navigator()
+        .service_worker()
+        .controller()
+    {
+        let message = js_sys::Object::new();
+        let _ = js_sys::Reflect::set(&message, &"type".into(), &"keep-floor-screens".into());
+        let _ = worker.post_message(&message);
+    }
+}

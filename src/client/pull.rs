@@ -9,21 +9,18 @@ use crate::domain::sync::PullResponse;
 /// Changes per page (the server sends at most 1,000).
 const PAGE: u32 = 1_000;
 
-/// Pulls until the till has everything; false when the server could not
-/// be reached or the till could not keep a page (it tries again later).
-pub async fn pull_all() -> bool {
+/// Pulls until the till has everything; how many changes it applied, or
+/// `None` when the server could not be reached or the till could not keep
+/// a page (it tries again later).
+pub async fn pull_all() -> Option<usize> {
+    let mut applied = 0;
     loop {
-        let Ok(from) = store::cursor().await else {
-            return false;
-        };
-        let Some(page) = fetch(from).await else {
-            return false;
-        };
-        if store::apply_pulled(from, &page).await.is_err() {
-            return false;
-        }
+        let from = store::cursor().await.ok()?;
+        let page = fetch(from).await?;
+        store::apply_pulled(from, &page).await.ok()?;
+        applied += page.changes.len();
         if !page.has_more || page.cursor <= from {
-            return true;
+            return Some(applied);
         }
     }
 }

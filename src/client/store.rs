@@ -17,7 +17,7 @@
 
 use crate::domain::catalog::Product;
 use crate::domain::ids::new_id;
-use crate::domain::mutation::Mutation;
+use crate::domain::mutation::{EntityKind, Mutation};
 use crate::domain::sale_record::Sale;
 use crate::domain::sync::{PullResponse, PushedMutation};
 use rexie::{Index, ObjectStore, Rexie, TransactionMode};
@@ -47,10 +47,10 @@ pub enum StoreError {
 impl StoreError {
     pub fn message(&self) -> String {
         match self {
-            StoreError::Full => "This till's storage is full, so the sale was NOT recorded. \
-                Free some space on the device (or connect it so queued sales can be sent), then try again."
+            StoreError::Full => "This till's storage is full, so this was NOT saved. \
+                Free some space on the device (or connect it so queued changes can be sent), then try again."
                 .into(),
-            StoreError::Failed(why) => format!("This till could not save the sale ({why}). It was NOT recorded."),
+            StoreError::Failed(why) => format!("This till could not save this ({why}). It was NOT saved."),
         }
     }
 }
@@ -133,34 +133,106 @@ pub async fn client_id() -> Result<Uuid, StoreError> {
     Ok(id)
 }
 
-/// Queues `mutation` (and keeps `receipt`, for a sale) in one transaction:
-/// either the till has both, or neither and an error to show. A failure
-/// is tried once more on a fresh connection (another tab's schema upgrade
-/// closes this one); the failed attempt wrote nothing, so it is safe.
-pub async fn queue(mutation: Mutation, receipt: Option<&Sale>) -> Result<i64, StoreError> {
-    let entry = PushedMutation {
-        mutation_id: 0,
-        entity: mutation.entity,
-        op: mutation.op,
-        id: mutation.id,
-        base_version: mutation.base_version,
-        base: None,
-        data: mutation.data,
+/// What a queued change does on the till itself, in the same transaction
+/// as its outbox entry.
+pub enum Local<'a> {
+    /// A sale: its receipt joins the till's own list.
+    Receipt(&'a Sale),
+    /// A record of the till's copy changes from `before` (`None`: it is
+    /// new) to `after` (`None`: it is gone), so the screens show the change
+    /// at once, online or not. `before` also travels as the mutation's
+    /// `base`, and is put back if the server refuses the change.
+    Record {
+        entity: EntityKind,
+        id: Uuid,
+        before: Option<serde_json::Value>,
+        after: Option<serde_json::Value>,
+    },
+}
+
+/// How to put the till's copy back if the server refuses a change.
+#[derive(Clone, Debug, Serialize, serde::Deserialize)]
+pub struct Undo {
+    key: String,
+    before: Option<Record>,
+}
+
+/// An outbox entry as the till keeps it.
+#[derive(Clone, Debug, Serialize, serde::Deserialize)]
+pub struct Queued {
+    #[serde(flatten)]
+    pub mutation: PushedMutation,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub undo: Option<Undo>,
+}
+
+/// Queues `mutation` and does its `local` part in one transaction: either
+/// the till has both, or neither and an error to show. A failure is tried
+/// once more on a fresh connection (another tab's schema upgrade closes
+/// this one); the failed attempt wrote nothing, so it is safe.
+pub async fn queue(mutation: Mutation, local: Local<'_>) -> Result<i64, StoreError> {
+    let mut entry = Queued {
+        mutation: PushedMutation {
+            mutation_id: 0,
+            entity: mutation.entity,
+            op: mutation.op,
+            id: mutation.id,
+            base_version: mutation.base_version,
+            base: None,
+            data: mutation.data,
+        },
+        undo: None,
     };
     // Everything is turned into JS values before the transaction opens:
     // an error between two of its requests would let it commit half.
+    let (receipt, record) = match local {
+        Local::Receipt(sale) => (Some(to_js(sale)?), None),
+        Local::Record {
+            entity,
+            id,
+            before,
+            after,
+        } => {
+            let key = record_key(entity.as_str(), id);
+            if entity == mutation.entity {
+                entry.mutation.base = before.clone();
+            }
+            let before = before.map(|data| Record::new(entity.as_str(), id, data));
+            entry.undo = Some(Undo {
+                key: key.clone(),
+                before,
+            });
+            let after = match after {
+                Some(data) => Some(to_js(&Record::new(entity.as_str(), id, data))?),
+                None => None,
+            };
+            (None, Some((JsValue::from_str(&key), after)))
+        }
+    };
     let entry = to_js(&entry)?;
-    let receipt = receipt.map(to_js).transpose()?;
-    match queue_once(&entry, receipt.as_ref()).await {
+    let write = Write {
+        entry: &entry,
+        receipt: receipt.as_ref(),
+        record: record.as_ref().map(|(k, v)| (k, v.as_ref())),
+    };
+    match queue_once(&write).await {
         Ok(id) => Ok(id),
         Err(StoreError::Full) => Err(StoreError::Full),
-        Err(_) => queue_once(&entry, receipt.as_ref()).await,
+        Err(_) => queue_once(&write).await,
     }
 }
 
-async fn queue_once(entry: &JsValue, receipt: Option<&JsValue>) -> Result<i64, StoreError> {
+/// One queued change, as JS values ready to write.
+struct Write<'a> {
+    entry: &'a JsValue,
+    receipt: Option<&'a JsValue>,
+    /// The record's key, and its new value (`None`: delete it).
+    record: Option<(&'a JsValue, Option<&'a JsValue>)>,
+}
+
+async fn queue_once(write: &Write<'_>) -> Result<i64, StoreError> {
     let db = db().await?;
-    let tx = db.transaction(&[META, OUTBOX, SALES], TransactionMode::ReadWrite)?;
+    let tx = db.transaction(&[META, OUTBOX, SALES, RECORDS], TransactionMode::ReadWrite)?;
     let meta = tx.store(META)?;
     let key = JsValue::from_str("next_mutation_id");
     let mutation_id = meta
@@ -169,23 +241,30 @@ async fn queue_once(entry: &JsValue, receipt: Option<&JsValue>) -> Result<i64, S
         .and_then(from_js::<i64>)
         .unwrap_or(1);
     js_sys::Reflect::set(
-        entry,
+        write.entry,
         &JsValue::from_str("mutation_id"),
         &JsValue::from_f64(mutation_id as f64),
     )
     .map_err(|_| StoreError::Failed("bad entry".into()))?;
-    tx.store(OUTBOX)?.add(entry, None).await?;
+    tx.store(OUTBOX)?.add(write.entry, None).await?;
     meta.put(&JsValue::from_f64((mutation_id + 1) as f64), Some(&key))
         .await?;
-    if let Some(sale) = receipt {
+    if let Some(sale) = write.receipt {
         tx.store(SALES)?.put(sale, None).await?;
+    }
+    match write.record {
+        Some((_, Some(record))) => {
+            tx.store(RECORDS)?.put(record, None).await?;
+        }
+        Some((key, None)) => tx.store(RECORDS)?.delete(key.clone()).await?,
+        None => {}
     }
     committed(tx).await?;
     Ok(mutation_id)
 }
 
 /// The oldest `limit` entries waiting to be pushed, in order.
-pub async fn waiting(limit: u32) -> Result<Vec<PushedMutation>, StoreError> {
+pub async fn waiting(limit: u32) -> Result<Vec<Queued>, StoreError> {
     let db = db().await?;
     let tx = db.transaction(&[OUTBOX], TransactionMode::ReadOnly)?;
     let rows = tx.store(OUTBOX)?.get_all(None, Some(limit)).await?;
@@ -205,7 +284,7 @@ pub async fn counts() -> Result<(u32, u32), StoreError> {
 #[derive(Clone, Debug, Serialize, serde::Deserialize)]
 pub struct Kept {
     #[serde(flatten)]
-    pub mutation: PushedMutation,
+    pub queued: Queued,
     pub reason: String,
 }
 
@@ -218,30 +297,50 @@ pub async fn kept() -> Result<Vec<Kept>, StoreError> {
 }
 
 /// After a push: drops what the server has, moves what it refused to
-/// `kept`; both in one transaction.
+/// `kept` and puts the till's copy back as it was before each refused
+/// change; all in one transaction.
 pub async fn settle(done: &[i64], kept: Vec<Kept>) -> Result<(), StoreError> {
     if done.is_empty() && kept.is_empty() {
         return Ok(());
     }
+    let mut refused = Vec::new();
+    for k in &kept {
+        let undo = match &k.queued.undo {
+            Some(undo) => Some((
+                JsValue::from_str(&undo.key),
+                undo.before.as_ref().map(to_js).transpose()?,
+            )),
+            None => None,
+        };
+        refused.push((to_js(k)?, k.queued.mutation.mutation_id, undo));
+    }
     let db = db().await?;
-    let tx = db.transaction(&[OUTBOX, KEPT], TransactionMode::ReadWrite)?;
+    let tx = db.transaction(&[OUTBOX, KEPT, RECORDS], TransactionMode::ReadWrite)?;
     let outbox = tx.store(OUTBOX)?;
     for id in done {
         outbox.delete(JsValue::from_f64(*id as f64)).await?;
     }
     let store = tx.store(KEPT)?;
-    for k in &kept {
-        store.put(&to_js(k)?, None).await?;
+    let records = tx.store(RECORDS)?;
+    for (entry, mutation_id, undo) in &refused {
+        store.put(entry, None).await?;
         outbox
-            .delete(JsValue::from_f64(k.mutation.mutation_id as f64))
+            .delete(JsValue::from_f64(*mutation_id as f64))
             .await?;
+        match undo {
+            Some((_, Some(before))) => {
+                records.put(before, None).await?;
+            }
+            Some((key, None)) => records.delete(key.clone()).await?,
+            None => {}
+        }
     }
     committed(tx).await
 }
 
-/// A pulled record as the till keeps it.
-#[derive(Serialize, serde::Deserialize)]
-struct Record {
+/// A record as the till keeps it.
+#[derive(Clone, Debug, Serialize, serde::Deserialize)]
+pub struct Record {
     key: String,
     entity: String,
     id: Uuid,
@@ -249,6 +348,29 @@ struct Record {
     #[serde(skip_serializing_if = "Option::is_none")]
     barcode: Option<String>,
     data: serde_json::Value,
+}
+
+fn record_key(entity: &str, id: Uuid) -> String {
+    format!("{entity}:{id}")
+}
+
+impl Record {
+    fn new(entity: &str, id: Uuid, data: serde_json::Value) -> Record {
+        Record {
+            key: record_key(entity, id),
+            entity: entity.to_string(),
+            id,
+            version: data
+                .get("sync_version")
+                .and_then(serde_json::Value::as_i64)
+                .unwrap_or(0),
+            barcode: data
+                .get("barcode")
+                .and_then(|b| b.as_str())
+                .map(str::to_string),
+            data,
+        }
+    }
 }
 
 /// Where the till's copy of the store stands in the change feed.
@@ -264,7 +386,7 @@ pub async fn cursor() -> Result<i64, StoreError> {
 /// not kept (a till keeps its own receipts).
 pub async fn apply_pulled(from: i64, page: &PullResponse) -> Result<(), StoreError> {
     let db = db().await?;
-    let tx = db.transaction(&[META, RECORDS], TransactionMode::ReadWrite)?;
+    let tx = db.transaction(&[META, RECORDS, SALES], TransactionMode::ReadWrite)?;
     let meta = tx.store(META)?;
     let key = JsValue::from_str("cursor");
     let at = meta
@@ -276,23 +398,25 @@ pub async fn apply_pulled(from: i64, page: &PullResponse) -> Result<(), StoreErr
         return committed(tx).await;
     }
     let records = tx.store(RECORDS)?;
-    for change in page.changes.iter().filter(|c| c.entity != "sale") {
-        let record_key = format!("{}:{}", change.entity, change.id);
+    let receipts = tx.store(SALES)?;
+    for change in &page.changes {
+        if change.entity == "sale" {
+            // A receipt rung up here gets the number the server gave it.
+            let id = JsValue::from_str(&change.id.to_string());
+            if receipts.get(id).await?.is_some() {
+                receipts.put(&to_js(&change.data)?, None).await?;
+            }
+            continue;
+        }
         if change.op == "delete" {
-            records.delete(JsValue::from_str(&record_key)).await?;
+            records
+                .delete(JsValue::from_str(&record_key(&change.entity, change.id)))
+                .await?;
             continue;
         }
         let record = Record {
-            key: record_key,
-            entity: change.entity.clone(),
-            id: change.id,
             version: change.version,
-            barcode: change
-                .data
-                .get("barcode")
-                .and_then(|b| b.as_str())
-                .map(str::to_string),
-            data: change.data.clone(),
+            ..Record::new(&change.entity, change.id, change.data.clone())
         };
         records.put(&to_js(&record)?, None).await?;
     }
@@ -323,6 +447,29 @@ pub async fn product_by_barcode(code: &str) -> Result<Option<Product>, StoreErro
         .find(|p| p.active))
 }
 
+/// Every record of `entity` in the till's copy (those that no longer read
+/// as `T` are left out).
+pub async fn records<T: DeserializeOwned>(entity: EntityKind) -> Result<Vec<T>, StoreError> {
+    let db = db().await?;
+    let tx = db.transaction(&[RECORDS], TransactionMode::ReadOnly)?;
+    let rows = tx
+        .store(RECORDS)?
+        .index("entity")?
+        .get_all(
+            Some(
+                rexie::KeyRange::only(&JsValue::from_str(entity.as_str()))
+                    .map_err(rexie::Error::from)?,
+            ),
+            None,
+        )
+        .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(from_js::<Record>)
+        .filter_map(|r| serde_json::from_value::<T>(r.data).ok())
+        .collect())
+}
+
 /// Active products from the till's copy whose name, SKU or barcode holds
 /// every word of `q`, in `category` if given, by name: the checkout grid
 /// when the server cannot be reached.
@@ -331,21 +478,10 @@ pub async fn find_products(
     category: Option<Uuid>,
     limit: usize,
 ) -> Result<Vec<Product>, StoreError> {
-    let db = db().await?;
-    let tx = db.transaction(&[RECORDS], TransactionMode::ReadOnly)?;
-    let rows = tx
-        .store(RECORDS)?
-        .index("entity")?
-        .get_all(
-            Some(rexie::KeyRange::only(&JsValue::from_str("product")).map_err(rexie::Error::from)?),
-            None,
-        )
-        .await?;
     let words: Vec<String> = q.split_whitespace().map(str::to_lowercase).collect();
-    let mut found: Vec<Product> = rows
+    let mut found: Vec<Product> = records::<Product>(EntityKind::Product)
+        .await?
         .into_iter()
-        .filter_map(from_js::<Record>)
-        .filter_map(|r| serde_json::from_value::<Product>(r.data).ok())
         .filter(|p| p.active && category.is_none_or(|c| p.category_id == Some(c)))
         .filter(|p| {
             let text = format!(

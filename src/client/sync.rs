@@ -86,8 +86,12 @@ async fn push_soon(state: ConnectionState, toasts: Toasts) {
         with_lock(async move {
             push_all(state, toasts).await;
             // Then what changed elsewhere: new prices, other tills' stock.
-            if state.current.get_untracked().link != crate::domain::connection::Link::Offline {
-                super::pull::pull_all().await;
+            if state.current.get_untracked().link != crate::domain::connection::Link::Offline
+                && super::pull::pull_all()
+                    .await
+                    .is_some_and(|changes| changes > 0)
+            {
+                state.records_changed();
             }
         })
         .await;
@@ -143,7 +147,7 @@ async fn push_all(state: ConnectionState, toasts: Toasts) {
         feed(state, toasts, Signal::PushStarted);
         let request = PushRequest {
             client_id,
-            mutations: batch.clone(),
+            mutations: batch.iter().map(|q| q.mutation.clone()).collect(),
         };
         let answer = send_with_retries(&request).await;
         feed(state, toasts, Signal::PushFinished);
@@ -166,11 +170,11 @@ async fn push_all(state: ConnectionState, toasts: Toasts) {
         feed(state, toasts, Signal::Reached);
         let mut done = Vec::new();
         let mut kept = Vec::new();
-        for m in &batch {
-            match answer.fate(m.mutation_id) {
-                Fate::Done => done.push(m.mutation_id),
+        for q in &batch {
+            match answer.fate(q.mutation.mutation_id) {
+                Fate::Done => done.push(q.mutation.mutation_id),
                 Fate::Kept { reason } => kept.push(Kept {
-                    mutation: m.clone(),
+                    queued: q.clone(),
                     reason,
                 }),
                 Fate::Waiting => {}
@@ -183,9 +187,13 @@ async fn push_all(state: ConnectionState, toasts: Toasts) {
                 kept.len()
             ));
         }
+        let undone = !kept.is_empty();
         if let Err(e) = store::settle(&done, kept).await {
             toasts.error(format!("This till could not update its queue: {e:?}"));
             break;
+        }
+        if undone {
+            state.records_changed();
         }
         refresh_counts(state).await;
         if !progressed {

@@ -60,6 +60,27 @@ impl Credit {
     pub fn outstanding_cents(&self) -> i64 {
         self.amount_cents - self.paid_cents
     }
+
+    /// This credit once `payment` is taken at a till, by the server's rule
+    /// ([`pay`]): the next version, paid off when nothing is owed.
+    pub fn with_payment(&self, payment: i64, now: DateTime<Utc>) -> Result<Credit, String> {
+        let paid_cents = pay(self.amount_cents, self.paid_cents, payment)?;
+        let status = CreditStatus::of(
+            self.amount_cents,
+            paid_cents,
+            self.due_date,
+            now.date_naive(),
+        );
+        Ok(Credit {
+            paid_cents,
+            status,
+            paid_at: (status == CreditStatus::Paid)
+                .then_some(now)
+                .or(self.paid_at),
+            sync_version: self.sync_version + 1,
+            ..self.clone()
+        })
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -159,6 +180,36 @@ pub fn pay(amount: i64, paid: i64, payment: i64) -> Result<i64, String> {
     Ok(paid + payment)
 }
 
+/// Credits with status `wanted` (`open`, `overdue`, `paid`, or empty for
+/// all) as of `today`, each with its customer's name: overdue first, then
+/// by due date.
+pub fn to_show(
+    credits: Vec<Credit>,
+    customers: &[super::customer::Customer],
+    wanted: &str,
+    today: NaiveDate,
+) -> Vec<Credit> {
+    let mut shown: Vec<Credit> = credits
+        .into_iter()
+        .map(|c| Credit {
+            status: CreditStatus::of(c.amount_cents, c.paid_cents, c.due_date, today),
+            customer_name: customers
+                .iter()
+                .find(|p| p.id == c.customer_id)
+                .map_or(c.customer_name.clone(), |p| p.name.clone()),
+            ..c
+        })
+        .filter(|c| match wanted {
+            "open" => c.status != CreditStatus::Paid,
+            "overdue" => c.status == CreditStatus::Overdue,
+            "paid" => c.status == CreditStatus::Paid,
+            _ => true,
+        })
+        .collect();
+    shown.sort_by_key(|c| (c.status != CreditStatus::Overdue, c.due_date, c.created_at));
+    shown
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -200,6 +251,76 @@ mod tests {
         assert_eq!(pay(1000, 400, 600), Ok(1000));
         assert!(pay(1000, 400, 601).is_err());
         assert!(pay(1000, 1000, 1).is_err());
+    }
+
+    #[test]
+    fn a_payment_taken_at_the_till_follows_the_servers_rule() {
+        let now: DateTime<Utc> = "2026-11-20T10:00:00Z".parse().unwrap();
+        let owed = Credit {
+            id: Uuid::nil(),
+            customer_id: Uuid::nil(),
+            customer_name: "Rosa".into(),
+            sale_id: None,
+            amount_cents: 1000,
+            paid_cents: 400,
+            status: CreditStatus::Pending,
+            due_date: Some(day(30)),
+            paid_at: None,
+            created_at: now,
+            sync_version: 3,
+        };
+        let part = owed.with_payment(100, now).unwrap();
+        assert_eq!(
+            (
+                part.paid_cents,
+                part.status,
+                part.paid_at,
+                part.sync_version
+            ),
+            (500, CreditStatus::Pending, None, 4)
+        );
+        let all = part.with_payment(500, now).unwrap();
+        assert_eq!((all.status, all.paid_at), (CreditStatus::Paid, Some(now)));
+        assert!(all.with_payment(1, now).is_err());
+        assert!(owed.with_payment(601, now).is_err());
+    }
+
+    #[test]
+    fn the_till_lists_overdue_first_with_each_customers_name() {
+        let now: DateTime<Utc> = "2026-11-20T10:00:00Z".parse().unwrap();
+        let credit = |n: u128, paid: i64, due: u32| Credit {
+            id: Uuid::from_u128(n),
+            customer_id: Uuid::from_u128(100),
+            customer_name: String::new(),
+            sale_id: None,
+            amount_cents: 1000,
+            paid_cents: paid,
+            status: CreditStatus::Pending,
+            due_date: Some(day(due)),
+            paid_at: None,
+            created_at: now,
+            sync_version: 1,
+        };
+        let rosa: super::super::customer::Customer = serde_json::from_value(json!({
+            "id": Uuid::from_u128(100), "name": "Rosa", "phone": null, "email": null, "notes": null,
+            "total_spent_cents": 0, "total_orders": 0, "last_order_at": null,
+            "sync_version": 1, "last_synced_at": now,
+        }))
+        .unwrap();
+        let all = vec![
+            credit(1, 0, 28),
+            credit(2, 1000, 1),
+            credit(3, 0, 10),
+            credit(4, 500, 25),
+        ];
+        let open = to_show(all.clone(), std::slice::from_ref(&rosa), "open", day(20));
+        let ids: Vec<u128> = open.iter().map(|c| c.id.as_u128()).collect();
+        assert_eq!(ids, vec![3, 4, 1]);
+        assert_eq!(open[0].status, CreditStatus::Overdue);
+        assert_eq!(open[0].customer_name, "Rosa");
+        assert_eq!(to_show(all.clone(), &[], "paid", day(20)).len(), 1);
+        assert_eq!(to_show(all.clone(), &[], "overdue", day(20)).len(), 1);
+        assert_eq!(to_show(all, &[], "", day(20)).len(), 4);
     }
 
     proptest! {

@@ -23,6 +23,53 @@ pub struct Customer {
     pub last_synced_at: DateTime<Utc>,
 }
 
+impl Customer {
+    /// The customer as a till shows it once `draft` is saved there: a new
+    /// one (`before` is `None`) with no purchases yet, or `before` with the
+    /// draft's details and the next version. The server's own copy comes
+    /// with the next pull.
+    pub fn saved(
+        before: Option<&Customer>,
+        id: Uuid,
+        draft: CustomerDraft,
+        now: DateTime<Utc>,
+    ) -> Customer {
+        let (total_spent_cents, total_orders, last_order_at, sync_version) =
+            before.map_or((0, 0, None, 1), |c| {
+                (
+                    c.total_spent_cents,
+                    c.total_orders,
+                    c.last_order_at,
+                    c.sync_version + 1,
+                )
+            });
+        Customer {
+            id,
+            name: draft.name,
+            phone: draft.phone,
+            email: draft.email,
+            notes: draft.notes,
+            total_spent_cents,
+            total_orders,
+            last_order_at,
+            sync_version,
+            last_synced_at: now,
+        }
+    }
+
+    /// Whether every word of `q` is in the name, phone or e-mail.
+    pub fn matches(&self, q: &str) -> bool {
+        super::search::holds_every_word(
+            q,
+            &[
+                &self.name,
+                self.phone.as_deref().unwrap_or_default(),
+                self.email.as_deref().unwrap_or_default(),
+            ],
+        )
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CustomerDraft {
     pub name: String,
@@ -76,5 +123,31 @@ mod tests {
             .unwrap_err()
             .field_errors();
         assert_eq!(f.len(), 3, "{f:?}");
+    }
+
+    #[test]
+    fn a_saved_customer_keeps_its_totals_and_moves_one_version_on() {
+        let now = Utc::now();
+        let draft =
+            |name: &str| CustomerDraft::parse(&json!({"name": name, "phone": "0123"})).unwrap();
+        let id = Uuid::nil();
+        let new = Customer::saved(None, id, draft("Rosa"), now);
+        assert_eq!((new.sync_version, new.total_orders), (1, 0));
+        let bought = Customer {
+            total_orders: 3,
+            total_spent_cents: 900,
+            ..new.clone()
+        };
+        let edited = Customer::saved(Some(&bought), id, draft("Rosa Diaz"), now);
+        assert_eq!(edited.name, "Rosa Diaz");
+        assert_eq!(
+            (
+                edited.sync_version,
+                edited.total_orders,
+                edited.total_spent_cents
+            ),
+            (2, 3, 900)
+        );
+        assert!(edited.matches("diaz 0123") && !edited.matches("smith"));
     }
 }

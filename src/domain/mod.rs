@@ -18,6 +18,7 @@ pub mod report;
 pub mod sale;
 pub mod sale_input;
 pub mod sale_record;
+pub mod search;
 pub mod shift;
 pub mod staff;
 pub mod store;

@@ -17,11 +17,18 @@ pub struct ConnectionState {
     pub wake: RwSignal<u32>,
     /// A new version of the app is installed and waits to take over.
     pub update_ready: RwSignal<bool>,
+    /// Bumped whenever the till's copy of the store changed (a pull, a
+    /// change saved here, a refused one put back): floor screens re-read.
+    pub records: RwSignal<u32>,
 }
 
 impl ConnectionState {
     pub fn sync_now(&self) {
         self.wake.update(|w| *w += 1);
+    }
+
+    pub fn records_changed(&self) {
+        self.records.update(|r| *r += 1);
     }
 }
 
@@ -32,6 +39,7 @@ pub fn provide_connection() {
         rejected: RwSignal::new(0),
         wake: RwSignal::new(0),
         update_ready: RwSignal::new(false),
+        records: RwSignal::new(0),
     };
     provide_context(state);
     // After hydration: what the browser knows (offline, queued sales) must
@@ -140,8 +148,8 @@ fn KeptRows() -> impl IntoView {
             .into_iter()
             .map(|k| {
                 (
-                    k.mutation.entity.as_str().to_string(),
-                    k.mutation.id.to_string(),
+                    k.queued.mutation.entity.as_str().to_string(),
+                    k.queued.mutation.id.to_string(),
                     k.reason,
                 )
             })

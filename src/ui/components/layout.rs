@@ -33,6 +33,20 @@ pub fn Layout(children: Children) -> impl IntoView {
     let connection = use_connection();
     let navigate = use_navigate();
     let sign_out_action = Action::new(move |_: &()| sign_out());
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| {
+        let signed_in = session
+            .current
+            .get()
+            .and_then(|r| r.ok())
+            .flatten()
+            .is_some();
+        if signed_in
+            && connection.current.get_untracked().link != crate::domain::connection::Link::Offline
+        {
+            crate::client::keep_floor_screens();
+        }
+    });
     Effect::new(move |_| {
         if let Some(result) = sign_out_action.value().get() {
             match result {

@@ -3,15 +3,16 @@
 //! scanner (digits + Enter) adds items without touching the screen.
 
 use crate::api::catalog::{find_barcode, list_categories, list_products};
-use crate::api::customers::find_customers;
 use crate::domain::cart::{Cart, CartDiscount, Seller};
 use crate::domain::customer::Customer;
 use crate::domain::ids::new_id;
 use crate::domain::money::{Cents, TaxRate};
+use crate::domain::mutation::EntityKind;
 use crate::domain::sale::{Payment, PaymentMethod};
 use crate::domain::sale_input::SaleInput;
 use crate::domain::sale_record::Sale;
 use crate::ui::components::guard::SignedIn;
+use crate::ui::components::on_till::OnTill;
 use crate::ui::components::receipt::Receipt;
 use crate::ui::components::toast::use_toasts;
 use crate::ui::connection::use_connection;
@@ -109,16 +110,25 @@ fn CheckoutScreen() -> impl IntoView {
         },
     );
     let categories = Resource::new(|| (), |_| list_categories());
-    let customer_matches = Resource::new(
-        move || customer_query.get(),
-        |q| async move {
+    // From the till's copy, so a customer can be named offline too.
+    let customer_matches = LocalResource::new(move || {
+        let q = customer_query.get();
+        async move {
             if q.trim().chars().count() < 2 {
-                Ok(Vec::new())
-            } else {
-                find_customers(q).await
+                return Vec::new();
             }
-        },
-    );
+            let mut found: Vec<Customer> =
+                crate::ui::local::records::<Customer>(EntityKind::Customer)
+                    .await
+                    .unwrap_or_default()
+                    .into_iter()
+                    .filter(|c| c.matches(&q))
+                    .collect();
+            found.sort_by(|a, b| a.name.cmp(&b.name));
+            found.truncate(8);
+            found
+        }
+    });
     let include_tax = move || {
         session
             .current
@@ -166,7 +176,7 @@ fn CheckoutScreen() -> impl IntoView {
     let record_locally = move |id: Uuid, sale: SaleInput, local: Sale| {
         #[cfg(feature = "hydrate")]
         {
-            use crate::domain::mutation::{EntityKind, Mutation, Op};
+            use crate::domain::mutation::{Mutation, Op};
             saving.set(true);
             leptos::task::spawn_local(async move {
                 let mutation = Mutation {
@@ -176,7 +186,12 @@ fn CheckoutScreen() -> impl IntoView {
                     base_version: None,
                     data: serde_json::to_value(&sale).unwrap_or_default(),
                 };
-                match crate::client::store::queue(mutation, Some(&local)).await {
+                match crate::client::store::queue(
+                    mutation,
+                    crate::client::store::Local::Receipt(&local),
+                )
+                .await
+                {
                     Ok(_) => {
                         toasts.success("Sale recorded.");
                         receipt.set(Some(local));
@@ -376,19 +391,21 @@ fn CheckoutScreen() -> impl IntoView {
                             }.into_any(),
                             None => view! {
                                 <input type="search" aria-label="Customer" placeholder="Customer: name, phone or e-mail" bind:value=customer_query/>
-                                <Transition fallback=|| ()>
-                                    {move || Suspend::new(async move {
-                                        let found = customer_matches.await.unwrap_or_default();
-                                        view! {
-                                            <div class="matches">
-                                                {found.into_iter().map(|c| {
-                                                    let label = match &c.phone { Some(p) => format!("{} · {p}", c.name), None => c.name.clone() };
-                                                    view! { <button class="chip" on:click=move |_| { customer.set(Some(c.clone())); customer_query.set(String::new()); refocus(); }>{label}</button> }
-                                                }).collect_view()}
-                                            </div>
-                                        }
-                                    })}
-                                </Transition>
+                                <OnTill quiet=true>
+                                    <Transition fallback=|| ()>
+                                        {move || Suspend::new(async move {
+                                            let found = customer_matches.await;
+                                            view! {
+                                                <div class="matches">
+                                                    {found.into_iter().map(|c| {
+                                                        let label = match &c.phone { Some(p) => format!("{} · {p}", c.name), None => c.name.clone() };
+                                                        view! { <button class="chip" on:click=move |_| { customer.set(Some(c.clone())); customer_query.set(String::new()); refocus(); }>{label}</button> }
+                                                    }).collect_view()}
+                                                </div>
+                                            }
+                                        })}
+                                    </Transition>
+                                </OnTill>
                             }.into_any(),
                         }}
                     </div>

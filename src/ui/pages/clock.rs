@@ -1,10 +1,18 @@
 //! The time clock at the till: clock in when the shift starts, clock out
-//! when it ends, and see what was sold in between.
+//! when it ends, and see what was sold in between. A floor screen: it
+//! works offline, from the till's copy and through the outbox.
 
-use crate::api::staff::{clock_state, punch_clock};
+use crate::domain::ids::new_id;
 use crate::domain::money::Cents;
+use crate::domain::mutation::{EntityKind, Mutation, Op};
+use crate::domain::shift::{ClockEvent, clock_of};
 use crate::ui::components::guard::SignedIn;
+use crate::ui::components::on_till::OnTill;
 use crate::ui::components::toast::use_toasts;
+use crate::ui::connection::use_connection;
+use crate::ui::local;
+use crate::ui::session::use_session;
+use chrono::Utc;
 use leptos::prelude::*;
 
 #[component]
@@ -19,56 +27,118 @@ pub fn ClockPage() -> impl IntoView {
 #[component]
 fn Clock() -> impl IntoView {
     let toasts = use_toasts();
-    let reload = RwSignal::new(0u32);
-    let state = Resource::new(move || reload.get(), |_| clock_state());
-    let punch = Action::new(move |open: &Option<(uuid::Uuid, i64)>| punch_clock(*open));
-    Effect::new(move |_| {
-        if let Some(result) = punch.value().get() {
-            match result {
-                Ok(()) => toasts.success("Done."),
-                Err(e) => toasts.error(e.field_errors().into_values().next().unwrap_or(e.message)),
-            }
-            reload.update(|r| *r += 1);
+    let connection = use_connection();
+    let session = use_session();
+    let me = move || {
+        session
+            .current
+            .get()
+            .and_then(|r| r.ok())
+            .flatten()
+            .map(|s| s.employee_id)
+    };
+    // The till's copy: clocking in and out works offline, at the time the
+    // button was pressed.
+    let state = LocalResource::new(move || {
+        connection.records.track();
+        let me = me();
+        async move {
+            let events = local::records::<ClockEvent>(EntityKind::ClockEvent).await?;
+            Ok::<_, String>(me.map(|me| clock_of(events, me)).unwrap_or_default())
         }
     });
+    let busy = RwSignal::new(false);
+    let punch = move |open: Option<ClockEvent>| {
+        let Some(employee) = me() else {
+            return;
+        };
+        let now = Utc::now();
+        let data = serde_json::json!({ "at": now });
+        let (mutation, change) = match open {
+            None => {
+                let id = new_id();
+                (
+                    Mutation {
+                        id,
+                        ..Mutation::create(EntityKind::ClockEvent, data)
+                    },
+                    local::Change {
+                        entity: EntityKind::ClockEvent,
+                        id,
+                        before: None,
+                        after: Some(ClockEvent::opened(id, employee, now)),
+                    },
+                )
+            }
+            Some(open) => (
+                Mutation {
+                    entity: EntityKind::ClockEvent,
+                    op: Op::Update,
+                    id: open.id,
+                    base_version: Some(open.sync_version),
+                    data,
+                },
+                local::Change {
+                    entity: EntityKind::ClockEvent,
+                    id: open.id,
+                    after: Some(open.closed(now)),
+                    before: Some(open),
+                },
+            ),
+        };
+        let clocking_in = change.before.is_none();
+        busy.set(true);
+        leptos::task::spawn_local(async move {
+            match local::save(connection, mutation, change).await {
+                Ok(()) if clocking_in => {
+                    toasts.success(format!("Clocked in at {}.", now.format("%H:%M UTC")))
+                }
+                Ok(()) => toasts.success(format!("Clocked out at {}.", now.format("%H:%M UTC"))),
+                Err(message) => toasts.error(message),
+            }
+            busy.set(false);
+        });
+    };
     view! {
         <section class="card">
             <h1>"Time clock"</h1>
-            <Transition fallback=|| view! { <p>"Loading…"</p> }>
-                {move || Suspend::new(async move {
-                    match state.await {
-                        Err(e) => view! { <p class="notice error">{e.message}</p> }.into_any(),
-                        Ok((current, recent)) => view! {
-                            {match current {
-                                Some(open) => view! {
-                                    <p class="summary">"Clocked in since " <strong>{open.clock_in.format("%H:%M UTC").to_string()}</strong> "."</p>
-                                    <button class="button primary big" disabled=move || punch.pending().get()
-                                        on:click=move |_| { punch.dispatch(Some((open.id, open.sync_version))); }>"Clock out"</button>
-                                }.into_any(),
-                                None => view! {
-                                    <p class="summary">"You are not clocked in."</p>
-                                    <button class="button primary big" disabled=move || punch.pending().get()
-                                        on:click=move |_| { punch.dispatch(None); }>"Clock in"</button>
-                                }.into_any(),
-                            }}
-                            <h2 class="spaced">"Recent"</h2>
-                            <table class="grid" data-testid="clock-events">
-                                <thead><tr><th>"In (UTC)"</th><th>"Out"</th><th class="num">"Sales"</th></tr></thead>
-                                <tbody>
-                                    {recent.into_iter().map(|e| view! {
-                                        <tr>
-                                            <td>{e.clock_in.format("%Y-%m-%d %H:%M").to_string()}</td>
-                                            <td>{e.clock_out.map(|t| t.format("%H:%M").to_string()).unwrap_or_else(|| "still in".into())}</td>
-                                            <td class="num">{Cents(e.sales_total_cents).to_string()}</td>
-                                        </tr>
-                                    }).collect_view()}
-                                </tbody>
-                            </table>
+            <OnTill>
+                <Transition fallback=|| view! { <p>"Loading…"</p> }>
+                    {move || Suspend::new(async move {
+                        match state.await {
+                            Err(message) => view! { <p class="notice error">{message}</p> }.into_any(),
+                            Ok((current, recent)) => view! {
+                                {match current {
+                                    Some(open) => view! {
+                                        <p class="summary">"Clocked in since " <strong>{open.clock_in.format("%H:%M UTC").to_string()}</strong> "."</p>
+                                        <button class="button primary big" disabled=move || busy.get()
+                                            on:click=move |_| punch(Some(open.clone()))>"Clock out"</button>
+                                    }.into_any(),
+                                    None => view! {
+                                        <p class="summary">"You are not clocked in."</p>
+                                        <button class="button primary big" disabled=move || busy.get()
+                                            on:click=move |_| punch(None)>"Clock in"</button>
+                                    }.into_any(),
+                                }}
+                                <h2 class="spaced">"Recent"</h2>
+                                <table class="grid" data-testid="clock-events">
+                                    <thead><tr><th>"In (UTC)"</th><th>"Out"</th><th class="num">"Sales"</th></tr></thead>
+                                    <tbody>
+                                        {recent.into_iter().take(20).map(|e| view! {
+                                            <tr>
+                                                <td>{e.clock_in.format("%Y-%m-%d %H:%M").to_string()}</td>
+                                                <td>{e.clock_out.map(|t| t.format("%H:%M").to_string()).unwrap_or_else(|| "still in".into())}</td>
+                                                <td class="num">{Cents(e.sales_total_cents).to_string()}</td>
+                                            </tr>
+                                        }).collect_view()}
+                                    </tbody>
+                                </table>
+                            }
+                                .into_any(),
                         }
-                            .into_any(),
-                    }
-                })}
-            </Transition>
+                    })}
+                </Transition>
+            </OnTill>
         </section>
     }
 }

@@ -1,15 +1,23 @@
 //! Customers: find, add, correct and (managers) remove them; see what each
-//! bought and their totals.
+//! bought and their totals. A floor screen: it reads the till's copy and
+//! saves through the outbox, so it works the same offline.
 
-use crate::api::customers::{customer_sales, delete_customer, list_customers, save_customer};
-use crate::domain::customer::Customer;
+use crate::api::customers::customer_sales;
+use crate::domain::connection::Link;
+use crate::domain::customer::{Customer, CustomerDraft};
 use crate::domain::error::FieldErrors;
+use crate::domain::ids::new_id;
 use crate::domain::money::Cents;
+use crate::domain::mutation::{EntityKind, Mutation};
 use crate::ui::components::field::Field;
 use crate::ui::components::guard::SignedIn;
+use crate::ui::components::on_till::OnTill;
 use crate::ui::components::toast::use_toasts;
+use crate::ui::connection::use_connection;
+use crate::ui::local;
+use crate::ui::session::use_session;
+use chrono::Utc;
 use leptos::prelude::*;
-use uuid::Uuid;
 
 #[component]
 pub fn CustomersPage() -> impl IntoView {
@@ -20,21 +28,41 @@ pub fn CustomersPage() -> impl IntoView {
     }
 }
 
+/// Customers shown at once; a search narrows the rest.
+const SHOWN: usize = 100;
+
 #[component]
 fn Customers() -> impl IntoView {
     let toasts = use_toasts();
+    let connection = use_connection();
+    let session = use_session();
+    let is_manager = move || {
+        session
+            .current
+            .get()
+            .and_then(|r| r.ok())
+            .flatten()
+            .is_some_and(|s| s.role.is_manager())
+    };
     let query = RwSignal::new(String::new());
-    let offset = RwSignal::new(0u64);
-    let reload = RwSignal::new(0u32);
     let chosen = RwSignal::new(None::<Customer>);
-    Effect::new(move |_| {
-        query.track();
-        offset.set(0);
+    // The till's copy, the same online or offline; re-read whenever it
+    // changes (a pull, a save here).
+    let list = LocalResource::new(move || {
+        let q = query.get();
+        connection.records.track();
+        async move {
+            let mut found: Vec<Customer> = local::records::<Customer>(EntityKind::Customer)
+                .await?
+                .into_iter()
+                .filter(|c| c.matches(&q))
+                .collect();
+            found.sort_by_key(|c| c.name.to_lowercase());
+            let total = found.len();
+            found.truncate(SHOWN);
+            Ok::<_, String>((found, total))
+        }
     });
-    let list = Resource::new(
-        move || (query.get(), offset.get(), reload.get()),
-        |(q, o, _)| list_customers(q, o),
-    );
     let history = Resource::new(
         move || chosen.with(|c| c.as_ref().map(|c| c.id)),
         |id| async move {
@@ -72,39 +100,9 @@ fn Customers() -> impl IntoView {
         errors.set(FieldErrors::new());
         chosen.set(c);
     };
-    let save = Action::new(
-        move |(id, v, data): &(Option<Uuid>, Option<i64>, serde_json::Value)| {
-            save_customer(*id, *v, data.clone())
-        },
-    );
-    Effect::new(move |_| {
-        if let Some(result) = save.value().get() {
-            match result {
-                Ok(c) => {
-                    toasts.success(format!("Saved {}.", c.name));
-                    fill(Some(c));
-                    reload.update(|r| *r += 1);
-                }
-                Err(e) => {
-                    errors.set(e.field_errors());
-                    toasts.error(e.message);
-                }
-            }
-        }
-    });
-    let remove = Action::new(move |(id, v): &(Uuid, i64)| delete_customer(*id, *v));
-    Effect::new(move |_| {
-        if let Some(result) = remove.value().get() {
-            match result {
-                Ok(()) => {
-                    toasts.success("Customer removed.");
-                    fill(None);
-                }
-                Err(e) => toasts.error(e.message),
-            }
-            reload.update(|r| *r += 1);
-        }
-    });
+    let saving = RwSignal::new(false);
+    // Checked by the server's own rules here first, so a mistake is shown
+    // at once and nothing bad waits in the outbox.
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let data = serde_json::json!({
@@ -113,12 +111,61 @@ fn Customers() -> impl IntoView {
             "email": email.get_untracked(),
             "notes": notes.get_untracked(),
         });
-        let current = chosen.get_untracked();
-        save.dispatch((
-            current.as_ref().map(|c| c.id),
-            current.as_ref().map(|c| c.sync_version),
-            data,
-        ));
+        let draft = match CustomerDraft::parse(&data) {
+            Ok(draft) => draft,
+            Err(e) => {
+                errors.set(e.field_errors());
+                return toasts.error(e.message);
+            }
+        };
+        errors.set(FieldErrors::new());
+        let before = chosen.get_untracked();
+        let id = before.as_ref().map_or_else(new_id, |c| c.id);
+        let after = Customer::saved(before.as_ref(), id, draft, Utc::now());
+        let mutation = Mutation {
+            id,
+            ..Mutation::save(
+                EntityKind::Customer,
+                before.as_ref().map(|c| c.id),
+                before.as_ref().map(|c| c.sync_version),
+                data,
+            )
+        };
+        saving.set(true);
+        leptos::task::spawn_local(async move {
+            let change = local::Change {
+                entity: EntityKind::Customer,
+                id,
+                before,
+                after: Some(after.clone()),
+            };
+            match local::save(connection, mutation, change).await {
+                Ok(()) => {
+                    toasts.success(format!("Saved {}.", after.name));
+                    fill(Some(after));
+                }
+                Err(message) => toasts.error(message),
+            }
+            saving.set(false);
+        });
+    };
+    let remove = move |c: Customer| {
+        let mutation = Mutation::delete(EntityKind::Customer, c.id, c.sync_version);
+        leptos::task::spawn_local(async move {
+            let change = local::Change {
+                entity: EntityKind::Customer,
+                id: c.id,
+                before: Some(c),
+                after: None,
+            };
+            match local::save(connection, mutation, change).await {
+                Ok(()) => {
+                    toasts.success("Customer removed.");
+                    fill(None);
+                }
+                Err(message) => toasts.error(message),
+            }
+        });
     };
     view! {
         <section class="split">
@@ -128,44 +175,45 @@ fn Customers() -> impl IntoView {
                     <input class="search" type="search" placeholder="Name, phone or e-mail" aria-label="Search customers" bind:value=query/>
                     <button class="button primary big" on:click=move |_| fill(None)>"New customer"</button>
                 </div>
-                <Transition fallback=|| view! { <p>"Loading…"</p> }>
-                    {move || Suspend::new(async move {
-                        match list.await {
-                            Err(e) => view! { <p class="notice error">{e.message}</p> }.into_any(),
-                            Ok(page) if page.items.is_empty() => view! { <p class="muted">"No customers match."</p> }.into_any(),
-                            Ok(page) => {
-                                let (first, last) = (page.offset + 1, page.offset + page.items.len() as u64);
-                                let (limit, total) = (page.limit, page.total);
-                                view! {
-                                    <table class="grid" data-testid="customers">
-                                        <thead><tr><th>"Name"</th><th>"Phone"</th><th>"E-mail"</th><th class="num">"Orders"</th><th class="num">"Spent"</th><th></th></tr></thead>
-                                        <tbody>
-                                            {page.items.into_iter().map(|c| {
-                                                let pick = c.clone();
-                                                view! {
-                                                    <tr>
-                                                        <td>{c.name.clone()}</td>
-                                                        <td>{c.phone.clone().unwrap_or_default()}</td>
-                                                        <td>{c.email.clone().unwrap_or_default()}</td>
-                                                        <td class="num">{c.total_orders}</td>
-                                                        <td class="num">{Cents(c.total_spent_cents).to_string()}</td>
-                                                        <td class="actions"><button class="button" on:click=move |_| fill(Some(pick.clone()))>"Open"</button></td>
-                                                    </tr>
-                                                }
-                                            }).collect_view()}
-                                        </tbody>
-                                    </table>
-                                    <div class="pager">
-                                        <span class="muted">{format!("{first}–{last} of {total} customers")}</span>
-                                        <button class="button" disabled=first == 1 on:click=move |_| offset.update(|o| *o = o.saturating_sub(limit))>"Previous"</button>
-                                        <button class="button" disabled=last >= total on:click=move |_| offset.update(|o| *o += limit)>"Next"</button>
-                                    </div>
+                <OnTill>
+                    <Transition fallback=|| view! { <p>"Loading…"</p> }>
+                        {move || Suspend::new(async move {
+                            match list.await {
+                                Err(message) => view! { <p class="notice error">{message}</p> }.into_any(),
+                                Ok((items, _)) if items.is_empty() => view! { <p class="muted">"No customers match."</p> }.into_any(),
+                                Ok((items, total)) => {
+                                    let shown = items.len();
+                                    view! {
+                                        <table class="grid" data-testid="customers">
+                                            <thead><tr><th>"Name"</th><th>"Phone"</th><th>"E-mail"</th><th class="num">"Orders"</th><th class="num">"Spent"</th><th></th></tr></thead>
+                                            <tbody>
+                                                {items.into_iter().map(|c| {
+                                                    let pick = c.clone();
+                                                    view! {
+                                                        <tr>
+                                                            <td>{c.name.clone()}</td>
+                                                            <td>{c.phone.clone().unwrap_or_default()}</td>
+                                                            <td>{c.email.clone().unwrap_or_default()}</td>
+                                                            <td class="num">{c.total_orders}</td>
+                                                            <td class="num">{Cents(c.total_spent_cents).to_string()}</td>
+                                                            <td class="actions"><button class="button" on:click=move |_| fill(Some(pick.clone()))>"Open"</button></td>
+                                                        </tr>
+                                                    }
+                                                }).collect_view()}
+                                            </tbody>
+                                        </table>
+                                        <p class="muted">{if shown < total {
+                                            format!("{shown} of {total} customers shown; search to find the others.")
+                                        } else {
+                                            format!("{total} customers")
+                                        }}</p>
+                                    }
+                                        .into_any()
                                 }
-                                    .into_any()
                             }
-                        }
-                    })}
-                </Transition>
+                        })}
+                    </Transition>
+                </OnTill>
             </div>
             <div class="card">
                 <h2>{move || chosen.with(|c| c.as_ref().map_or("New customer".to_string(), |c| c.name.clone()))}</h2>
@@ -179,9 +227,9 @@ fn Customers() -> impl IntoView {
                     <Field label="E-mail" name="email" value=email errors=errors kind="email"/>
                     <Field label="Notes" name="notes" value=notes errors=errors/>
                     <div class="row">
-                        <button class="button primary big" type="submit" disabled=move || save.pending().get()>"Save customer"</button>
-                        {move || chosen.get().map(|c| view! {
-                            <button class="button danger big" type="button" on:click=move |_| { remove.dispatch((c.id, c.sync_version)); }>"Remove"</button>
+                        <button class="button primary big" type="submit" disabled=move || saving.get()>"Save customer"</button>
+                        {move || chosen.get().filter(|_| is_manager()).map(|c| view! {
+                            <button class="button danger big" type="button" on:click=move |_| remove(c.clone())>"Remove"</button>
                         })}
                     </div>
                 </form>
@@ -201,6 +249,11 @@ fn Customers() -> impl IntoView {
                                         }).collect_view()}
                                     </tbody>
                                 </table>
+                            }
+                                .into_any(),
+                            // Purchases live on the server only.
+                            Err(_) if connection.current.get_untracked().link == Link::Offline => view! {
+                                <p class="muted">"Purchases show when the till is online."</p>
                             }
                                 .into_any(),
                             Err(e) => view! { <p class="notice error">{e.message}</p> }.into_any(),
