@@ -98,3 +98,43 @@ test("customers, store credit and the clock work offline and reach the server on
   expect(clockIn).toBeGreaterThanOrEqual(wentOffline - 1000);
   expect(clockIn).toBeLessThanOrEqual(pressed + 1000);
 });
+
+test("an edit the server refuses is undone on the till and kept with the reason", async ({ page, context, playwright, baseURL }) => {
+  await tillReadyForOffline(page, "Stale till");
+  const badge = page.getByTestId("connection");
+  const customer = (await (await page.request.get("/api/customers?limit=1&offset=3")).json()).items[0];
+  await page.getByRole("link", { name: "Customers" }).click();
+  await page.getByLabel("Search customers").fill(customer.name);
+  const rows = page.getByTestId("customers").getByRole("row");
+  await rows.filter({ hasText: customer.name }).first().getByRole("button", { name: "Open" }).click();
+
+  await context.setOffline(true);
+  await expect(badge).toHaveAttribute("data-link", "offline");
+  await page.getByLabel("Phone").fill("0111 111");
+  await page.getByRole("button", { name: "Save customer" }).click();
+  await expect(rows.filter({ hasText: customer.name }).first()).toContainText("0111 111");
+
+  // Meanwhile a manager renames the customer at the back office.
+  const manager = await playwright.request.newContext({ baseURL });
+  await manager.post("/api/auth/login", { data: { email: "manager@demo.test", password: "demo1234" } });
+  const renamed = `${customer.name} Senior`;
+  const res = await manager.put(`/api/customers/${customer.id}`, {
+    data: { name: renamed, phone: customer.phone, email: customer.email, sync_version: customer.sync_version },
+  });
+  expect(res.status()).toBe(200);
+
+  // Back online: the till's edit started from the old version and is
+  // refused; the till shows the server's record, and keeps the edit.
+  await context.setOffline(false);
+  await expect(badge).toHaveAttribute("data-pending", "0", { timeout: 30_000 });
+  const banner = page.getByTestId("offline-banner");
+  await expect(banner).toContainText("1 change(s) were refused", { timeout: 30_000 });
+  await page.getByLabel("Search customers").fill(renamed);
+  await expect(rows.filter({ hasText: renamed })).toContainText(customer.phone);
+  await page.getByLabel("Search customers").fill(customer.name);
+  await expect(page.getByTestId("customers")).not.toContainText("0111 111");
+  await banner.getByRole("button", { name: "Show refused" }).click();
+  await expect(page.getByTestId("kept")).toContainText("customer");
+  const server = await (await manager.get(`/api/customers/${customer.id}`)).json();
+  expect([server.name, server.phone]).toEqual([renamed, customer.phone]);
+});
