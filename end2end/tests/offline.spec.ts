@@ -171,3 +171,39 @@ test("a new version waits until every sale is sent, then installs when asked", a
     .toContain("version=2");
   await expect(page.getByTestId("update")).toBeHidden();
 });
+
+test("a full disk refuses the sale with a plain message and drops nothing", async ({ page }) => {
+  await tillReadyForOffline(page, "Full till");
+  const badge = page.getByTestId("connection");
+  const { product } = await stockAndSales(page);
+  // The disk fills up: writing to the outbox fails the way the browser
+  // reports it (QuotaExceededError). Chromium's own quota override
+  // (DevTools' Storage.overrideQuotaForOrigin) has no effect on
+  // Playwright's off-the-record contexts, so the error is injected.
+  const fill = (full: boolean) =>
+    page.evaluate((full) => {
+      const w = window as any;
+      w.__realAdd = w.__realAdd ?? IDBObjectStore.prototype.add;
+      IDBObjectStore.prototype.add = full
+        ? function (this: IDBObjectStore, ...args: any[]) {
+            if (this.name === "outbox") throw new DOMException("The disk is full.", "QuotaExceededError");
+            return w.__realAdd.apply(this, args);
+          }
+        : w.__realAdd;
+    }, full);
+  await fill(true);
+
+  const escaped = product.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  await page.getByRole("button", { name: new RegExp(`^${escaped}`) }).first().click();
+  await page.getByLabel("Cash").fill("10.00");
+  await page.getByRole("button", { name: /^Pay / }).click();
+  await expect(page.getByText("This till's storage is full, so this was NOT saved.")).toBeVisible();
+  await expect(page.getByRole("region", { name: "Receipt" })).toHaveCount(0);
+  await expect(badge).toHaveAttribute("data-pending", "0");
+
+  // Space again: the same cart goes through.
+  await fill(false);
+  await page.getByRole("button", { name: /^Pay / }).click();
+  await expect(page.getByRole("region", { name: "Receipt" })).toContainText("Served by Ana");
+  await expect(badge).toHaveAttribute("data-pending", "0");
+});

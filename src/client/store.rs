@@ -60,8 +60,13 @@ impl From<rexie::Error> for StoreError {
         // Any failure may be a connection another tab's upgrade closed:
         // the next call opens a fresh one.
         DB.with(|d| d.borrow_mut().take());
-        let text = e.to_string();
-        if text.contains("Quota") {
+        // rexie's own text is only "idb error"; the browser's exception
+        // (its name, say QuotaExceededError, and message) is inside.
+        let text = match &e {
+            rexie::Error::IdbError(inner) => inner.to_string(),
+            other => other.to_string(),
+        };
+        if text.contains("QuotaExceeded") {
             StoreError::Full
         } else {
             StoreError::Failed(text)
