@@ -2,6 +2,7 @@
 //! use this module; handlers and server functions never see a row.
 
 pub mod entities;
+mod nodelay;
 
 use crate::server::migrations::Migrator;
 use sea_orm::sqlx::sqlite::SqliteJournalMode;
@@ -31,6 +32,14 @@ pub async fn connect_and_migrate(url: &str) -> Result<DatabaseConnection, DbErr>
                 .busy_timeout(Duration::from_secs(10))
                 .foreign_keys(true)
                 .create_if_missing(true)
+        })
+        .map_sqlx_postgres_pool_opts(|pool| {
+            pool.after_connect(|_, _| {
+                Box::pin(async {
+                    nodelay::on_every_tcp_socket();
+                    Ok(())
+                })
+            })
         });
     let db = Database::connect(options).await?;
     Migrator::up(&db, None).await?;
