@@ -26,7 +26,8 @@ use std::time::{Duration, Instant};
 use tillwise::domain::ids::new_id;
 use tillwise::domain::mutation::{EntityKind, Mutation};
 use tillwise::server::db::entities::{
-    change, payment, product, sale, sale_line, stock_move, store,
+    audit_entry, change, payment, product, sale, sale_line, stock_move, store, sync_client,
+    sync_result,
 };
 use tillwise::server::services::{Actor, stores, write_path};
 use tillwise::server::settings::Settings;
@@ -365,6 +366,163 @@ async fn tills_selling(
     samples
 }
 
+/// Writes `sales` sales' rows in one transaction, 1,000 per INSERT, as
+/// the push would have written them; `everything`: with their feed, audit
+/// and result rows too.
+async fn raw_insert(
+    db: &sea_orm::DatabaseConnection,
+    store: uuid::Uuid,
+    employee: uuid::Uuid,
+    product: uuid::Uuid,
+    template: &audit_entry::Model,
+    sales: usize,
+    everything: bool,
+) -> Duration {
+    let client_id = new_id();
+    let now = chrono::Utc::now();
+    sync_client::Entity::insert(sync_client::ActiveModel {
+        client_id: Set(client_id),
+        store_id: Set(store),
+        device_id: Set(None),
+        last_mutation_id: Set(0),
+        created_at: Set(now),
+        updated_at: Set(now),
+    })
+    .exec_without_returning(db)
+    .await
+    .unwrap();
+    let offset = if everything { 20_000_000 } else { 10_000_000 };
+    let started = Instant::now();
+    let txn = db.begin().await.unwrap();
+    for chunk in 0..sales.div_ceil(1_000) {
+        let ids: Vec<uuid::Uuid> = (0..1_000.min(sales - chunk * 1_000))
+            .map(|_| new_id())
+            .collect();
+        let number = |i: usize| offset + (chunk * 1_000 + i) as i64;
+        sale::Entity::insert_many(ids.iter().enumerate().map(|(i, id)| sale::ActiveModel {
+            id: Set(*id),
+            store_id: Set(store),
+            number: Set(number(i)),
+            employee_id: Set(employee),
+            customer_id: Set(None),
+            shift_id: Set(None),
+            device_id: Set(None),
+            original_sale_id: Set(None),
+            status: Set("completed".into()),
+            payment_status: Set("paid".into()),
+            payment_method: Set("cash".into()),
+            subtotal_cents: Set(250),
+            discount_cents: Set(0),
+            tax_cents: Set(50),
+            total_cents: Set(300),
+            paid_cents: Set(300),
+            change_cents: Set(0),
+            created_at: Set(now),
+            received_at: Set(now),
+            sync_version: Set(1),
+            last_synced_at: Set(now),
+        }))
+        .exec_without_returning(&txn)
+        .await
+        .unwrap();
+        sale_line::Entity::insert_many(ids.iter().map(|id| sale_line::ActiveModel {
+            id: Set(new_id()),
+            sale_id: Set(*id),
+            store_id: Set(store),
+            line_no: Set(1),
+            product_id: Set(product),
+            name: Set("Sold 0".into()),
+            quantity: Set(1),
+            unit_price_cents: Set(250),
+            discount_cents: Set(0),
+            tax_rate_bp: Set(2000),
+            tax_cents: Set(50),
+            total_cents: Set(300),
+        }))
+        .exec_without_returning(&txn)
+        .await
+        .unwrap();
+        payment::Entity::insert_many(ids.iter().map(|id| payment::ActiveModel {
+            id: Set(new_id()),
+            sale_id: Set(*id),
+            store_id: Set(store),
+            method: Set("cash".into()),
+            amount_cents: Set(300),
+            created_at: Set(now),
+        }))
+        .exec_without_returning(&txn)
+        .await
+        .unwrap();
+        stock_move::Entity::insert_many(ids.iter().map(|id| stock_move::ActiveModel {
+            id: Set(new_id()),
+            store_id: Set(store),
+            product_id: Set(product),
+            delta: Set(-1),
+            reason: Set("sale".into()),
+            sale_id: Set(Some(*id)),
+            employee_id: Set(Some(employee)),
+            note: Set(None),
+            created_at: Set(now),
+        }))
+        .exec_without_returning(&txn)
+        .await
+        .unwrap();
+        if everything {
+            let seq = |i: usize| offset + (chunk * 1_000 + i) as i64;
+            change::Entity::insert_many(ids.iter().enumerate().map(|(i, id)| {
+                change::ActiveModel {
+                    store_id: Set(store),
+                    seq: Set(seq(i)),
+                    entity: Set("sale".into()),
+                    entity_id: Set(*id),
+                    op: Set("upsert".into()),
+                    version: Set(1),
+                    created_at: Set(now),
+                }
+            }))
+            .exec_without_returning(&txn)
+            .await
+            .unwrap();
+            audit_entry::Entity::insert_many(ids.iter().enumerate().map(|(i, id)| {
+                audit_entry::ActiveModel {
+                    id: Set(new_id()),
+                    store_id: Set(store),
+                    seq: Set(seq(i)),
+                    action: Set("sale.create".into()),
+                    entity_type: Set("sale".into()),
+                    entity_id: Set(Some(*id)),
+                    employee_id: Set(Some(employee)),
+                    ip: Set(template.ip.clone()),
+                    user_agent: Set(template.user_agent.clone()),
+                    request_id: Set(template.request_id.clone()),
+                    before_state: Set(None),
+                    after_state: Set(template.after_state.clone()),
+                    created_at: Set(now),
+                    prev_hash: Set(template.prev_hash.clone()),
+                    hash: Set(template.hash.clone()),
+                }
+            }))
+            .exec_without_returning(&txn)
+            .await
+            .unwrap();
+            sync_result::Entity::insert_many(ids.iter().enumerate().map(|(i, _)| {
+                sync_result::ActiveModel {
+                    client_id: Set(client_id),
+                    mutation_id: Set(seq(i)),
+                    store_id: Set(store),
+                    result: Set(json!({"status": "applied", "version": 1})),
+                    created_at: Set(now),
+                }
+            }))
+            .exec_without_returning(&txn)
+            .await
+            .unwrap();
+        }
+    }
+    txn.commit().await.unwrap();
+    started.elapsed()
+}
+
 /// Pushes `sales` queued sales from one new till, 1,000 per push.
 async fn push_sales(client: &Client, address: &str, selling: &[uuid::Uuid], sales: usize) {
     let client_id = new_id();
@@ -425,99 +583,6 @@ async fn sync_bench(
         sales as f64 / pushed.as_secs_f64()
     );
 
-    // The same sale, line, payment and stock-move rows, raw.
-    let employee: uuid::Uuid = tillwise::server::db::entities::employee::Entity::find()
-        .one(db)
-        .await
-        .unwrap()
-        .unwrap()
-        .id;
-    let started = Instant::now();
-    let now = chrono::Utc::now();
-    let txn = db.begin().await.unwrap();
-    for chunk in 0..sales.div_ceil(1_000) {
-        let ids: Vec<uuid::Uuid> = (0..1_000.min(sales - chunk * 1_000))
-            .map(|_| new_id())
-            .collect();
-        let number = |i: usize| 10_000_000 + (chunk * 1_000 + i) as i64;
-        sale::Entity::insert_many(ids.iter().enumerate().map(|(i, id)| sale::ActiveModel {
-            id: Set(*id),
-            store_id: Set(store),
-            number: Set(number(i)),
-            employee_id: Set(employee),
-            customer_id: Set(None),
-            shift_id: Set(None),
-            device_id: Set(None),
-            original_sale_id: Set(None),
-            status: Set("completed".into()),
-            payment_status: Set("paid".into()),
-            payment_method: Set("cash".into()),
-            subtotal_cents: Set(250),
-            discount_cents: Set(0),
-            tax_cents: Set(50),
-            total_cents: Set(300),
-            paid_cents: Set(300),
-            change_cents: Set(0),
-            created_at: Set(now),
-            received_at: Set(now),
-            sync_version: Set(1),
-            last_synced_at: Set(now),
-        }))
-        .exec_without_returning(&txn)
-        .await
-        .unwrap();
-        sale_line::Entity::insert_many(ids.iter().map(|id| sale_line::ActiveModel {
-            id: Set(new_id()),
-            sale_id: Set(*id),
-            store_id: Set(store),
-            line_no: Set(1),
-            product_id: Set(selling[0]),
-            name: Set("Sold 0".into()),
-            quantity: Set(1),
-            unit_price_cents: Set(250),
-            discount_cents: Set(0),
-            tax_rate_bp: Set(2000),
-            tax_cents: Set(50),
-            total_cents: Set(300),
-        }))
-        .exec_without_returning(&txn)
-        .await
-        .unwrap();
-        payment::Entity::insert_many(ids.iter().map(|id| payment::ActiveModel {
-            id: Set(new_id()),
-            sale_id: Set(*id),
-            store_id: Set(store),
-            method: Set("cash".into()),
-            amount_cents: Set(300),
-            created_at: Set(now),
-        }))
-        .exec_without_returning(&txn)
-        .await
-        .unwrap();
-        stock_move::Entity::insert_many(ids.iter().map(|id| stock_move::ActiveModel {
-            id: Set(new_id()),
-            store_id: Set(store),
-            product_id: Set(selling[0]),
-            delta: Set(-1),
-            reason: Set("sale".into()),
-            sale_id: Set(Some(*id)),
-            employee_id: Set(Some(employee)),
-            note: Set(None),
-            created_at: Set(now),
-        }))
-        .exec_without_returning(&txn)
-        .await
-        .unwrap();
-    }
-    txn.commit().await.unwrap();
-    let raw = started.elapsed();
-    println!(
-        "raw batched INSERT of the same sale, line, payment and stock-move rows: {:.2} s = {:.0} sales/s; push runs at {:.0} % of the raw rate",
-        raw.as_secs_f64(),
-        sales as f64 / raw.as_secs_f64(),
-        100.0 * raw.as_secs_f64() / pushed.as_secs_f64()
-    );
-
     // A new device pulls everything from cursor 0.
     let started = Instant::now();
     let (mut cursor, mut bytes, mut changes) = (0i64, 0usize, 0usize);
@@ -546,4 +611,36 @@ async fn sync_bench(
         bytes as f64 / 1e6,
         bytes
     );
+
+    // The same rows, raw: the sale's own rows, then also the feed, audit
+    // and result rows the push writes beside them (a copy of one of the
+    // push's audit entries, so as many bytes). After the pull, so these
+    // feed rows are not in it.
+    let employee: uuid::Uuid = tillwise::server::db::entities::employee::Entity::find()
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let template = audit_entry::Entity::find()
+        .filter(audit_entry::Column::Action.eq("sale.create"))
+        .one(db)
+        .await
+        .unwrap()
+        .expect("the push wrote audit entries");
+    for (everything, rows) in [
+        (false, "sale, line, payment and stock-move rows"),
+        (true, "rows and their feed, audit and result rows"),
+    ] {
+        let raw = raw_insert(
+            db, store, employee, selling[0], &template, sales, everything,
+        )
+        .await;
+        println!(
+            "raw batched INSERT of the same {rows}: {:.2} s = {:.0} sales/s; push runs at {:.0} % of the raw rate",
+            raw.as_secs_f64(),
+            sales as f64 / raw.as_secs_f64(),
+            100.0 * raw.as_secs_f64() / pushed.as_secs_f64()
+        );
+    }
 }
