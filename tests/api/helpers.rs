@@ -332,6 +332,13 @@ impl TestApp {
         res.json().await.unwrap()
     }
 
+    /// `GET path` as `client`, answered 200 with JSON: the JSON.
+    pub async fn get_json(&self, client: &Client, path: &str) -> Value {
+        let res = client.get(self.url(path)).send().await.unwrap();
+        assert_eq!(res.status(), StatusCode::OK, "GET {path}");
+        res.json().await.unwrap()
+    }
+
     /// How many rows `from` has: a table, optionally with a WHERE clause.
     pub async fn count(&self, from: &str) -> i64 {
         let row = self

@@ -57,14 +57,9 @@ fn statuses(response: &Value) -> Vec<(i64, String)> {
 }
 
 async fn quantity(app: &TestApp, client: &Client, product: &str) -> i64 {
-    let p: Value = client
-        .get(app.url(&format!("/api/products/{product}")))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let p: Value = app
+        .get_json(client, &format!("/api/products/{product}"))
+        .await;
     p["quantity"].as_i64().unwrap()
 }
 
@@ -243,14 +238,12 @@ async fn a_chunk_of_sales_is_written_together_with_the_same_effects(backend: Bac
         one(&app, "SELECT CAST(MAX(number) AS BIGINT) AS n FROM sales").await,
         cash_sales + credit_sales
     );
-    let first: Value = till
-        .get(app.url(&format!("/api/sales/{}", twice["id"].as_str().unwrap())))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let first: Value = app
+        .get_json(
+            &till,
+            &format!("/api/sales/{}", twice["id"].as_str().unwrap()),
+        )
+        .await;
     assert_eq!(first["number"], 1);
     assert_eq!(quantity(&app, &till, &a).await, 1000 - cash_sales);
     assert_eq!(quantity(&app, &till, &b).await, 1000 - 2 * credit_sales);
@@ -258,14 +251,9 @@ async fn a_chunk_of_sales_is_written_together_with_the_same_effects(backend: Bac
         app.count("stock_moves WHERE reason = 'sale'").await,
         cash_sales + credit_sales
     );
-    let bea: Value = till
-        .get(app.url(&format!("/api/customers/{customer}")))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let bea: Value = app
+        .get_json(&till, &format!("/api/customers/{customer}"))
+        .await;
     assert_eq!(bea["total_orders"], credit_sales);
     assert_eq!(bea["total_spent_cents"], 600 * credit_sales);
     assert_eq!(
@@ -281,14 +269,7 @@ async fn a_chunk_of_sales_is_written_together_with_the_same_effects(backend: Bac
         cash_sales + credit_sales
     );
     let manager = app.signed_in(MANAGER).await;
-    let chain: Value = manager
-        .get(app.url("/api/audit/verify"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let chain: Value = app.get_json(&manager, "/api/audit/verify").await;
     assert_eq!(chain["valid"], true);
     // The feed holds every sale; a till pulling sees the stock it left.
     assert_eq!(
@@ -371,14 +352,7 @@ async fn a_clock_punched_offline_keeps_the_tills_time(backend: Backend) {
         res["results"][2]["details"]["fields"]["at"].is_string(),
         "{res}"
     );
-    let state: Value = till
-        .get(app.url("/api/clock"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let state: Value = app.get_json(&till, "/api/clock").await;
     assert!(state["current"].is_null(), "{state}");
     let recent = &state["recent"][0];
     let at = |v: &Value| {
@@ -452,14 +426,9 @@ async fn a_pull_pages_the_latest_state_with_tombstones_for_this_store_only(backe
     let till = app.cashier().await;
     let (mut cursor, mut pages, mut seen) = (0, 0, Vec::new());
     loop {
-        let page: Value = till
-            .get(app.url(&format!("/api/sync/pull?cursor={cursor}&limit=2")))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let page: Value = app
+            .get_json(&till, &format!("/api/sync/pull?cursor={cursor}&limit=2"))
+            .await;
         let next = page["cursor"].as_i64().unwrap();
         assert!(next >= cursor);
         cursor = next;
@@ -491,14 +460,9 @@ async fn a_pull_pages_the_latest_state_with_tombstones_for_this_store_only(backe
         (Some("delete"), true)
     );
     // Nothing new: an empty page at the same cursor.
-    let empty: Value = till
-        .get(app.url(&format!("/api/sync/pull?cursor={cursor}")))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let empty: Value = app
+        .get_json(&till, &format!("/api/sync/pull?cursor={cursor}"))
+        .await;
     assert_eq!(
         (
             empty["changes"].as_array().unwrap().len(),
@@ -508,14 +472,7 @@ async fn a_pull_pages_the_latest_state_with_tombstones_for_this_store_only(backe
     );
 
     let other = app.signed_in(OTHER_OWNER).await;
-    let theirs: Value = other
-        .get(app.url("/api/sync/pull?cursor=0"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let theirs: Value = app.get_json(&other, "/api/sync/pull?cursor=0").await;
     assert!(
         theirs["changes"]
             .as_array()
