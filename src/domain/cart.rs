@@ -200,19 +200,9 @@ impl Cart {
             lines: self
                 .lines
                 .iter()
-                .zip(&totals.lines)
+                .zip(self.priced().iter().zip(&totals.lines))
                 .enumerate()
-                .map(|(i, (l, t))| SoldLine {
-                    line_no: i as i32 + 1,
-                    product_id: l.product_id,
-                    name: l.name.clone(),
-                    quantity: l.quantity,
-                    unit_price_cents: l.unit_price_cents,
-                    discount_cents: t.discount_cents,
-                    tax_rate_bp: l.tax_rate_bp,
-                    tax_cents: t.tax_cents,
-                    total_cents: t.total_cents,
-                })
+                .map(|(i, (l, (p, t)))| SoldLine::priced(i, l.product_id, l.name.clone(), p, t))
                 .collect(),
             payments: sale.payments.clone(),
         })

@@ -1,6 +1,6 @@
 //! A recorded sale as receipts, history and tills see it.
 
-use super::sale::Payment;
+use super::sale::{LineTotals, Payment, PricedLine};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -16,6 +16,30 @@ pub struct SoldLine {
     pub tax_rate_bp: i32,
     pub tax_cents: i64,
     pub total_cents: i64,
+}
+
+impl SoldLine {
+    /// Line `index` (from 0) of a sale priced by `compute_totals`: one rule
+    /// for the receipt a till prints and the sale the server stores.
+    pub fn priced(
+        index: usize,
+        product_id: Uuid,
+        name: String,
+        line: &PricedLine,
+        totals: &LineTotals,
+    ) -> SoldLine {
+        SoldLine {
+            line_no: index as i32 + 1,
+            product_id,
+            name,
+            quantity: line.quantity,
+            unit_price_cents: line.unit_price_cents,
+            discount_cents: totals.discount_cents,
+            tax_rate_bp: line.tax_rate_bp,
+            tax_cents: totals.tax_cents,
+            total_cents: totals.total_cents,
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

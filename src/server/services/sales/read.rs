@@ -50,17 +50,7 @@ async fn with_details(
             lines: lines
                 .iter()
                 .filter(|l| l.sale_id == s.id)
-                .map(|l| SoldLine {
-                    line_no: l.line_no,
-                    product_id: l.product_id,
-                    name: l.name.clone(),
-                    quantity: l.quantity,
-                    unit_price_cents: l.unit_price_cents,
-                    discount_cents: l.discount_cents,
-                    tax_rate_bp: l.tax_rate_bp,
-                    tax_cents: l.tax_cents,
-                    total_cents: l.total_cents,
-                })
+                .map(SoldLine::from)
                 .collect(),
             payments: payments
                 .iter()

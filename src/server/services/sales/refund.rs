@@ -10,6 +10,7 @@ use crate::domain::ids::new_id;
 use crate::domain::mutation::EntityKind;
 use crate::domain::sale::refund_share;
 use crate::domain::sale_input::RefundInput;
+use crate::domain::sale_record::SoldLine;
 use crate::server::db::entities::{credit, payment, sale, sale_line};
 use crate::server::error::DbResultExt;
 use crate::server::services::feed::{FeedEntry, FeedOp};
@@ -164,20 +165,14 @@ pub(in crate::server::services) async fn write_refund(
         discount += line_discount;
         tax += line_tax;
         total += line_total;
-        lines.push(sale_line::ActiveModel {
-            id: Set(new_id()),
-            sale_id: Set(t.id),
-            store_id: Set(store_id),
-            line_no: Set(l.line_no),
-            product_id: Set(l.product_id),
-            name: Set(l.name.clone()),
-            quantity: Set(-quantity),
-            unit_price_cents: Set(l.unit_price_cents),
-            discount_cents: Set(-line_discount),
-            tax_rate_bp: Set(l.tax_rate_bp),
-            tax_cents: Set(-line_tax),
-            total_cents: Set(-line_total),
-        });
+        let returned = SoldLine {
+            quantity: -quantity,
+            discount_cents: -line_discount,
+            tax_cents: -line_tax,
+            total_cents: -line_total,
+            ..SoldLine::from(l)
+        };
+        lines.push(super::write::line_row(t.id, store_id, &returned));
     }
     let method = if input.void {
         original.payment_method.clone()

@@ -216,35 +216,15 @@ impl SaleBatch {
         let sold: Vec<SoldLine> = input
             .lines
             .iter()
-            .zip(&totals.lines)
+            .zip(priced.iter().zip(&totals.lines))
             .enumerate()
-            .map(|(i, (l, lt))| SoldLine {
-                line_no: i as i32 + 1,
-                product_id: l.product_id,
-                name: products[&l.product_id].name.clone(),
-                quantity: l.quantity,
-                unit_price_cents: l.unit_price_cents,
-                discount_cents: lt.discount_cents,
-                tax_rate_bp: products[&l.product_id].tax_rate_bp,
-                tax_cents: lt.tax_cents,
-                total_cents: lt.total_cents,
+            .map(|(i, (l, (p, lt)))| {
+                let name = products[&l.product_id].name.clone();
+                SoldLine::priced(i, l.product_id, name, p, lt)
             })
             .collect();
         self.lines
-            .extend(sold.iter().map(|l| sale_line::ActiveModel {
-                id: Set(new_id()),
-                sale_id: Set(t.id),
-                store_id: Set(store_id),
-                line_no: Set(l.line_no),
-                product_id: Set(l.product_id),
-                name: Set(l.name.clone()),
-                quantity: Set(l.quantity),
-                unit_price_cents: Set(l.unit_price_cents),
-                discount_cents: Set(l.discount_cents),
-                tax_rate_bp: Set(l.tax_rate_bp),
-                tax_cents: Set(l.tax_cents),
-                total_cents: Set(l.total_cents),
-            }));
+            .extend(sold.iter().map(|l| line_row(t.id, store_id, l)));
         self.payments
             .extend(input.payments.iter().map(|p| payment::ActiveModel {
                 id: Set(new_id()),
@@ -363,6 +343,40 @@ impl SaleBatch {
                 .await?;
         }
         Ok(feed)
+    }
+}
+
+/// The stored row of line `l` of sale `sale_id` (a refund's are negative).
+pub(super) fn line_row(sale_id: Uuid, store_id: Uuid, l: &SoldLine) -> sale_line::ActiveModel {
+    sale_line::ActiveModel {
+        id: Set(new_id()),
+        sale_id: Set(sale_id),
+        store_id: Set(store_id),
+        line_no: Set(l.line_no),
+        product_id: Set(l.product_id),
+        name: Set(l.name.clone()),
+        quantity: Set(l.quantity),
+        unit_price_cents: Set(l.unit_price_cents),
+        discount_cents: Set(l.discount_cents),
+        tax_rate_bp: Set(l.tax_rate_bp),
+        tax_cents: Set(l.tax_cents),
+        total_cents: Set(l.total_cents),
+    }
+}
+
+impl From<&sale_line::Model> for SoldLine {
+    fn from(l: &sale_line::Model) -> SoldLine {
+        SoldLine {
+            line_no: l.line_no,
+            product_id: l.product_id,
+            name: l.name.clone(),
+            quantity: l.quantity,
+            unit_price_cents: l.unit_price_cents,
+            discount_cents: l.discount_cents,
+            tax_rate_bp: l.tax_rate_bp,
+            tax_cents: l.tax_cents,
+            total_cents: l.total_cents,
+        }
     }
 }
 
