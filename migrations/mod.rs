@@ -12,6 +12,7 @@ mod m20261125_000002_indexes;
 mod m20261125_000003_text_search;
 mod m20261125_000004_credit_payments;
 mod m20261125_000005_sync_results;
+mod m20261126_000006_conflicts;
 
 pub struct Migrator;
 
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000003_text_search::Migration),
             Box::new(m20261125_000004_credit_payments::Migration),
             Box::new(m20261125_000005_sync_results::Migration),
+            Box::new(m20261126_000006_conflicts::Migration),
         ]
     }
 }

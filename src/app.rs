@@ -4,8 +4,9 @@ use crate::ui::components::layout::Layout;
 use crate::ui::components::toast::provide_toasts;
 use crate::ui::connection::provide_connection;
 use crate::ui::pages::{
-    AuditPage, CategoriesPage, CheckoutPage, ClockPage, CreditsPage, CustomersPage, HomePage,
-    LoginPage, PairPage, ProductsPage, ReportsPage, SalesPage, SettingsPage, StaffPage, TillPage,
+    AuditPage, CategoriesPage, CheckoutPage, ClockPage, ConflictsPage, CreditsPage, CustomersPage,
+    HomePage, LoginPage, PairPage, ProductsPage, ReportsPage, SalesPage, SettingsPage, StaffPage,
+    TillPage,
 };
 use crate::ui::session::provide_session;
 use leptos::prelude::*;
@@ -93,6 +94,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/credits") view=CreditsPage/>
                     <Route path=path!("/staff") view=StaffPage/>
                     <Route path=path!("/audit") view=AuditPage/>
+                    <Route path=path!("/conflicts") view=ConflictsPage/>
                     <Route path=path!("/clock") view=ClockPage/>
                     <Route path=path!("/settings") view=SettingsPage/>
                 </Routes>

@@ -99,42 +99,75 @@ test("customers, store credit and the clock work offline and reach the server on
   expect(clockIn).toBeLessThanOrEqual(pressed + 1000);
 });
 
-test("an edit the server refuses is undone on the till and kept with the reason", async ({ page, context, playwright, baseURL }) => {
-  await tillReadyForOffline(page, "Stale till");
-  const badge = page.getByTestId("connection");
-  const customer = (await (await page.request.get("/api/customers?limit=1&offset=3")).json()).items[0];
-  await page.getByRole("link", { name: "Customers" }).click();
-  await page.getByLabel("Search customers").fill(customer.name);
-  const rows = page.getByTestId("customers").getByRole("row");
-  await rows.filter({ hasText: customer.name }).first().getByRole("button", { name: "Open" }).click();
+test("two tills edit one customer offline: different fields merge, the overlap reaches the resolver, nothing is lost", async ({ browser, playwright, baseURL }) => {
+  const tills = [];
+  for (const name of ["North till", "South till"]) {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await tillReadyForOffline(page, name);
+    await page.getByRole("link", { name: "Customers" }).click();
+    tills.push({ context, page });
+  }
+  const [north, south] = tills;
+  const customer = (await (await north.page.request.get("/api/customers?limit=1&offset=4")).json()).items[0];
+  const openCustomer = async (page: Page) => {
+    await page.getByLabel("Search customers").fill(customer.name);
+    await page.getByTestId("customers").getByRole("row").filter({ hasText: customer.name }).first()
+      .getByRole("button", { name: "Open" }).click();
+    await expect(page.getByLabel("Name")).toHaveValue(customer.name);
+  };
+  const save = async (page: Page, field: string, value: string) => {
+    await page.getByLabel(field, { exact: true }).fill(value);
+    await page.getByRole("button", { name: "Save customer" }).click();
+    await expect(page.getByTestId("connection")).not.toHaveAttribute("data-pending", "0");
+  };
 
-  await context.setOffline(true);
-  await expect(badge).toHaveAttribute("data-link", "offline");
-  await page.getByLabel("Phone").fill("0111 111");
-  await page.getByRole("button", { name: "Save customer" }).click();
-  await expect(rows.filter({ hasText: customer.name }).first()).toContainText("0111 111");
+  for (const till of tills) {
+    await till.context.setOffline(true);
+    await expect(till.page.getByTestId("connection")).toHaveAttribute("data-link", "offline");
+  }
+  // North corrects the phone and the name; South adds an e-mail, then
+  // (after reopening) spells the name its own way.
+  await openCustomer(north.page);
+  await north.page.getByLabel("Phone").fill("0111 222");
+  await save(north.page, "Name", `${customer.name} North`);
+  await openCustomer(south.page);
+  await save(south.page, "E-mail", "south@example.test");
+  await south.page.getByLabel("Search customers").fill("south@example.test");
+  await south.page.getByTestId("customers").getByRole("row").filter({ hasText: "south@example.test" }).first()
+    .getByRole("button", { name: "Open" }).click();
+  await save(south.page, "Name", `${customer.name} South`);
 
-  // Meanwhile a manager renames the customer at the back office.
+  // North comes back first, then South.
+  await north.context.setOffline(false);
+  await expect(north.page.getByTestId("connection")).toHaveAttribute("data-pending", "0", { timeout: 30_000 });
+  await south.context.setOffline(false);
+  await expect(south.page.getByTestId("connection")).toHaveAttribute("data-pending", "0", { timeout: 30_000 });
+
+  // The e-mail merged; the name clashed and waits on South.
   const manager = await playwright.request.newContext({ baseURL });
   await manager.post("/api/auth/login", { data: { email: "manager@demo.test", password: "demo1234" } });
-  const renamed = `${customer.name} Senior`;
-  const res = await manager.put(`/api/customers/${customer.id}`, {
-    data: { name: renamed, phone: customer.phone, email: customer.email, sync_version: customer.sync_version },
-  });
-  expect(res.status()).toBe(200);
+  const merged = await (await manager.get(`/api/customers/${customer.id}`)).json();
+  expect([merged.name, merged.phone, merged.email]).toEqual([`${customer.name} North`, "0111 222", "south@example.test"]);
+  const clashes = south.page.getByTestId("till-conflicts");
+  await expect(clashes).toContainText("1 change(s) made here clash", { timeout: 30_000 });
+  await clashes.getByRole("button", { name: /Settle/ }).click();
+  const resolver = south.page.getByTestId("conflict-resolver");
+  await expect(resolver.locator('tr[data-field="name"]')).toHaveClass(/clash/);
+  await expect(resolver.locator('tr[data-field="name"]')).toContainText(`${customer.name} North`);
+  await resolver.getByRole("button", { name: "Keep mine" }).click();
+  await expect(resolver).toBeHidden();
+  await expect(clashes).toBeHidden();
 
-  // Back online: the till's edit started from the old version and is
-  // refused; the till shows the server's record, and keeps the edit.
-  await context.setOffline(false);
-  await expect(badge).toHaveAttribute("data-pending", "0", { timeout: 30_000 });
-  const banner = page.getByTestId("offline-banner");
-  await expect(banner).toContainText("1 change(s) were refused", { timeout: 30_000 });
-  await page.getByLabel("Search customers").fill(renamed);
-  await expect(rows.filter({ hasText: renamed })).toContainText(customer.phone);
-  await page.getByLabel("Search customers").fill(customer.name);
-  await expect(page.getByTestId("customers")).not.toContainText("0111 111");
-  await banner.getByRole("button", { name: "Show refused" }).click();
-  await expect(page.getByTestId("kept")).toContainText("customer");
-  const server = await (await manager.get(`/api/customers/${customer.id}`)).json();
-  expect([server.name, server.phone]).toEqual([renamed, customer.phone]);
+  const settled = await (await manager.get(`/api/customers/${customer.id}`)).json();
+  expect([settled.name, settled.phone, settled.email]).toEqual([`${customer.name} South`, "0111 222", "south@example.test"]);
+  // Every edit and the resolution are in the customer's audit trail.
+  const trail = await (await manager.get(`/api/audit/entity/customer/${customer.id}`)).json();
+  const actions = trail.map((e: { action: string }) => e.action);
+  for (const action of ["customer.update", "customer.merge", "customer.conflict", "customer.resolve"]) {
+    expect(actions).toContain(action);
+  }
+  // And the till's own copy shows the settled record.
+  await south.page.getByLabel("Search customers").fill(`${customer.name} South`);
+  await expect(south.page.getByTestId("customers")).toContainText("0111 222", { timeout: 30_000 });
 });

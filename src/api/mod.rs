@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod auth;
 pub mod catalog;
+pub mod conflicts;
 pub mod customers;
 pub mod reports;
 pub mod sales;

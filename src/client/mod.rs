@@ -8,6 +8,8 @@ mod pull;
 pub mod store;
 mod sync;
 
+pub use sync::refresh_counts;
+
 use crate::ui::components::toast::Toasts;
 use crate::ui::connection::ConnectionState;
 

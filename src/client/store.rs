@@ -1,7 +1,7 @@
 //! The till's own database (IndexedDB, through rexie): what it must keep
 //! when the page, the browser or the network goes away.
 //!
-//! Schema (v2):
+//! Schema (v3):
 //! - `outbox`: mutations not yet confirmed by the server, by `mutation_id`
 //!   (counted up by one per till, in the same transaction as the entry, so
 //!   the server never sees a gap);
@@ -9,13 +9,16 @@
 //! - `sales`: receipts rung up on this till;
 //! - `records` (v2): the store's records pulled from the change feed, by
 //!   `"entity:id"`, indexed by entity and by barcode;
-//! - `meta`: the till's client id, its next mutation id, the pull cursor.
+//! - `meta`: the till's client id, its next mutation id, the pull cursor;
+//! - `conflicts` (v3): conflicts this till's edits ran into, by
+//!   `conflict_id`, until someone settles them.
 //!
 //! Opening at a higher version creates the stores it lacks and keeps the
 //! rest with their data. Every version must list every store: one left out
 //! is deleted by the upgrade.
 
 use crate::domain::catalog::Product;
+use crate::domain::conflict::ConflictReport;
 use crate::domain::ids::new_id;
 use crate::domain::mutation::{EntityKind, Mutation};
 use crate::domain::sale_record::Sale;
@@ -29,12 +32,13 @@ use uuid::Uuid;
 use wasm_bindgen::JsValue;
 
 const NAME: &str = "tillwise";
-const SCHEMA: u32 = 2;
+const SCHEMA: u32 = 3;
 const OUTBOX: &str = "outbox";
 const KEPT: &str = "kept";
 const SALES: &str = "sales";
 const META: &str = "meta";
 const RECORDS: &str = "records";
+const CONFLICTS: &str = "conflicts";
 
 /// Why the till could not keep something.
 #[derive(Clone, Debug, PartialEq)]
@@ -95,6 +99,7 @@ async fn db() -> Result<Rc<Rexie>, StoreError> {
                     .add_index(Index::new("entity", "entity"))
                     .add_index(Index::new("barcode", "barcode")),
             )
+            .add_object_store(ObjectStore::new(CONFLICTS).key_path("conflict_id"))
             .build()
             .await?,
     );
@@ -277,12 +282,51 @@ pub async fn waiting(limit: u32) -> Result<Vec<Queued>, StoreError> {
 }
 
 /// How many entries wait in the outbox, and how many were refused.
-pub async fn counts() -> Result<(u32, u32), StoreError> {
+pub async fn counts() -> Result<Counts, StoreError> {
     let db = db().await?;
-    let tx = db.transaction(&[OUTBOX, KEPT], TransactionMode::ReadOnly)?;
-    let waiting = tx.store(OUTBOX)?.count(None).await?;
-    let kept = tx.store(KEPT)?.count(None).await?;
-    Ok((waiting, kept))
+    let tx = db.transaction(&[OUTBOX, KEPT, CONFLICTS], TransactionMode::ReadOnly)?;
+    Ok(Counts {
+        waiting: tx.store(OUTBOX)?.count(None).await?,
+        kept: tx.store(KEPT)?.count(None).await?,
+        conflicts: tx.store(CONFLICTS)?.count(None).await?,
+    })
+}
+
+/// What the till holds that is not settled yet.
+pub struct Counts {
+    pub waiting: u32,
+    pub kept: u32,
+    pub conflicts: u32,
+}
+
+/// Keeps a conflict (from a 409) until it is settled.
+pub async fn keep_conflict(report: &ConflictReport) -> Result<(), StoreError> {
+    let entry = to_js(report)?;
+    let db = db().await?;
+    let tx = db.transaction(&[CONFLICTS], TransactionMode::ReadWrite)?;
+    tx.store(CONFLICTS)?.put(&entry, None).await?;
+    committed(tx).await
+}
+
+/// The conflicts this till keeps, oldest first.
+pub async fn conflicts() -> Result<Vec<ConflictReport>, StoreError> {
+    let db = db().await?;
+    let tx = db.transaction(&[CONFLICTS], TransactionMode::ReadOnly)?;
+    let rows = tx.store(CONFLICTS)?.get_all(None, None).await?;
+    let mut reports: Vec<ConflictReport> = rows.into_iter().filter_map(from_js).collect();
+    // UUIDv7 ids sort by time.
+    reports.sort_by_key(|r| r.conflict_id);
+    Ok(reports)
+}
+
+/// Drops a settled conflict.
+pub async fn forget_conflict(conflict_id: Uuid) -> Result<(), StoreError> {
+    let db = db().await?;
+    let tx = db.transaction(&[CONFLICTS], TransactionMode::ReadWrite)?;
+    tx.store(CONFLICTS)?
+        .delete(JsValue::from_str(&conflict_id.to_string()))
+        .await?;
+    committed(tx).await
 }
 
 /// A refused mutation, kept with the reason the server gave.
@@ -303,10 +347,31 @@ pub async fn kept() -> Result<Vec<Kept>, StoreError> {
 
 /// After a push: drops what the server has, moves what it refused to
 /// `kept` and puts the till's copy back as it was before each refused
-/// change; all in one transaction.
-pub async fn settle(done: &[i64], kept: Vec<Kept>) -> Result<(), StoreError> {
-    if done.is_empty() && kept.is_empty() {
+/// change, and files what clashed under `conflicts` with the till's copy
+/// as the server has it; all in one transaction.
+pub async fn settle(
+    done: &[i64],
+    kept: Vec<Kept>,
+    clashed: Vec<(Queued, ConflictReport)>,
+) -> Result<(), StoreError> {
+    if done.is_empty() && kept.is_empty() && clashed.is_empty() {
         return Ok(());
+    }
+    let mut filed = Vec::new();
+    for (queued, report) in &clashed {
+        let server = match &queued.undo {
+            Some(undo) if report.server.is_null() => Some((JsValue::from_str(&undo.key), None)),
+            Some(undo) => Some((
+                JsValue::from_str(&undo.key),
+                Some(to_js(&Record::new(
+                    &report.entity_type,
+                    report.entity_id,
+                    report.server.clone(),
+                ))?),
+            )),
+            None => None,
+        };
+        filed.push((to_js(report)?, queued.mutation.mutation_id, server));
     }
     let mut refused = Vec::new();
     for k in &kept {
@@ -320,24 +385,30 @@ pub async fn settle(done: &[i64], kept: Vec<Kept>) -> Result<(), StoreError> {
         refused.push((to_js(k)?, k.queued.mutation.mutation_id, undo));
     }
     let db = db().await?;
-    let tx = db.transaction(&[OUTBOX, KEPT, RECORDS], TransactionMode::ReadWrite)?;
+    let tx = db.transaction(
+        &[OUTBOX, KEPT, RECORDS, CONFLICTS],
+        TransactionMode::ReadWrite,
+    )?;
     let outbox = tx.store(OUTBOX)?;
     for id in done {
         outbox.delete(JsValue::from_f64(*id as f64)).await?;
     }
     let store = tx.store(KEPT)?;
     let records = tx.store(RECORDS)?;
-    for (entry, mutation_id, undo) in &refused {
-        store.put(entry, None).await?;
-        outbox
-            .delete(JsValue::from_f64(*mutation_id as f64))
-            .await?;
-        match undo {
-            Some((_, Some(before))) => {
-                records.put(before, None).await?;
+    let conflicts = tx.store(CONFLICTS)?;
+    for (into, entries) in [(&store, &refused), (&conflicts, &filed)] {
+        for (entry, mutation_id, undo) in entries {
+            into.put(entry, None).await?;
+            outbox
+                .delete(JsValue::from_f64(*mutation_id as f64))
+                .await?;
+            match undo {
+                Some((_, Some(record))) => {
+                    records.put(record, None).await?;
+                }
+                Some((key, None)) => records.delete(key.clone()).await?,
+                None => {}
             }
-            Some((key, None)) => records.delete(key.clone()).await?,
-            None => {}
         }
     }
     committed(tx).await

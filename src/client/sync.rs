@@ -70,9 +70,10 @@ fn keep_trying(state: ConnectionState) {
 
 /// Shows what waits and what was refused (another tab may have changed it).
 pub async fn refresh_counts(state: ConnectionState) {
-    if let Ok((waiting, kept)) = store::counts().await {
-        state.pending.set(waiting);
-        state.rejected.set(kept);
+    if let Ok(counts) = store::counts().await {
+        state.pending.set(counts.waiting);
+        state.rejected.set(counts.kept);
+        state.conflicts.set(counts.conflicts);
     }
 }
 
@@ -170,25 +171,33 @@ async fn push_all(state: ConnectionState, toasts: Toasts) {
         feed(state, toasts, Signal::Reached);
         let mut done = Vec::new();
         let mut kept = Vec::new();
+        let mut clashed = Vec::new();
         for q in &batch {
-            match answer.fate(q.mutation.mutation_id) {
+            match answer.fate(&q.mutation) {
                 Fate::Done => done.push(q.mutation.mutation_id),
                 Fate::Kept { reason } => kept.push(Kept {
                     queued: q.clone(),
                     reason,
                 }),
+                Fate::Conflict(report) => clashed.push((q.clone(), *report)),
                 Fate::Waiting => {}
             }
         }
-        let progressed = !done.is_empty() || !kept.is_empty();
+        let progressed = !done.is_empty() || !kept.is_empty() || !clashed.is_empty();
         if !kept.is_empty() {
             toasts.error(format!(
                 "{} change(s) were refused by the server and are kept on this till for review.",
                 kept.len()
             ));
         }
-        let undone = !kept.is_empty();
-        if let Err(e) = store::settle(&done, kept).await {
+        if !clashed.is_empty() {
+            toasts.error(format!(
+                "{} change(s) clash with edits made elsewhere. Choose which version to keep under “Conflicts”.",
+                clashed.len()
+            ));
+        }
+        let undone = !kept.is_empty() || !clashed.is_empty();
+        if let Err(e) = store::settle(&done, kept, clashed).await {
             toasts.error(format!("This till could not update its queue: {e:?}"));
             break;
         }

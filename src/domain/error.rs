@@ -48,6 +48,11 @@ pub struct AppError {
     pub details: serde_json::Value,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
+    /// For a stored conflict: its id and the three versions, beside `code`
+    /// at the top of the body (`{code: "conflict", conflict_id, fields,
+    /// base, server, client}`).
+    #[serde(default, flatten, skip_serializing_if = "Option::is_none")]
+    pub conflict: Option<Box<super::conflict::ConflictReport>>,
 }
 
 impl AppError {
@@ -57,6 +62,22 @@ impl AppError {
             message: message.into(),
             details: serde_json::Value::Null,
             request_id: None,
+            conflict: None,
+        }
+    }
+
+    /// The 409 for an edit that clashed with another: stored as
+    /// `report.conflict_id`, to be settled in the resolver.
+    pub fn conflict(report: super::conflict::ConflictReport) -> Self {
+        let fields = report.fields.join(", ");
+        AppError {
+            conflict: Some(Box::new(report)),
+            ..AppError::new(
+                ErrorCode::Conflict,
+                format!(
+                    "Someone else changed this meanwhile ({fields}). Choose which version to keep."
+                ),
+            )
         }
     }
 

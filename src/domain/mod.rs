@@ -5,6 +5,7 @@ pub mod audit;
 pub mod auth;
 pub mod cart;
 pub mod catalog;
+pub mod conflict;
 pub mod connection;
 pub mod credit;
 pub mod customer;

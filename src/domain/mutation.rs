@@ -81,6 +81,10 @@ pub struct Mutation {
     pub base_version: Option<i64>,
     #[serde(default)]
     pub data: serde_json::Value,
+    /// The record as the edit started from it, when the client kept it
+    /// (a till's push); otherwise the server finds it in the audit trail.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub base: Option<serde_json::Value>,
 }
 
 impl Mutation {
@@ -92,6 +96,7 @@ impl Mutation {
             id: super::ids::new_id(),
             base_version: None,
             data,
+            base: None,
         }
     }
 
@@ -110,6 +115,7 @@ impl Mutation {
                 id,
                 base_version,
                 data,
+                base: None,
             },
             None => Mutation::create(entity, data),
         }
@@ -122,6 +128,7 @@ impl Mutation {
             id,
             base_version: Some(base_version),
             data: serde_json::Value::Null,
+            base: None,
         }
     }
 }
@@ -162,6 +169,23 @@ pub struct Applied {
     pub version: i64,
     pub seq: i64,
     pub record: serde_json::Value,
+    #[serde(default)]
+    pub how: How,
+}
+
+/// How an edit landed.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum How {
+    /// As sent, on the version it started from.
+    #[default]
+    Applied,
+    /// It started from an older version; the fields it changed were merged
+    /// into the newer one without a clash.
+    Merged,
+    /// It clashed with another edit and is stored as a conflict; the
+    /// record is unchanged (`version` is the server's).
+    Conflict(Box<super::conflict::ConflictReport>),
 }
 
 #[cfg(test)]

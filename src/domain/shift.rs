@@ -44,7 +44,7 @@ pub struct Shift {
     pub sync_version: i64,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ShiftDraft {
     pub employee_id: Uuid,
     pub shift_date: NaiveDate,

@@ -2,6 +2,7 @@
 //! from its outbox, what it is told back, and what it pulls. Field names
 //! are part of the contract with installed tills.
 
+use super::conflict::ConflictReport;
 use super::error::{AppError, ErrorCode};
 use super::mutation::{EntityKind, Mutation, Op};
 use serde::{Deserialize, Serialize};
@@ -37,6 +38,7 @@ impl PushedMutation {
             id: self.id,
             base_version: self.base_version,
             data: self.data.clone(),
+            base: self.base.clone(),
         }
     }
 }
@@ -57,10 +59,16 @@ pub enum Outcome {
     Merged {
         version: i64,
     },
+    /// Stored as a conflict for a person to settle; the record is as the
+    /// server had it.
     Conflict {
         conflict_id: Uuid,
         fields: Vec<String>,
         server: Value,
+        #[serde(default)]
+        base: Value,
+        #[serde(default)]
+        client: Value,
     },
     /// It can never apply (bad data, not allowed, gone); it still counts as
     /// processed so the queue moves on, and the till shows the reason.
@@ -168,6 +176,9 @@ pub enum Fate {
     Kept { reason: String },
     /// Not processed yet (after a gap or a stop): push it again.
     Waiting,
+    /// Stored on the server as a conflict: off the outbox, onto the
+    /// till's list of conflicts to settle.
+    Conflict(Box<ConflictReport>),
 }
 
 /// The server's reason in words a person can act on: the field problems
@@ -191,14 +202,28 @@ fn refusal(message: &str, details: &Value) -> String {
 }
 
 impl PushResponse {
-    /// The fate of outbox entry `mutation_id` after this answer.
-    pub fn fate(&self, mutation_id: i64) -> Fate {
+    /// The fate of outbox entry `m` after this answer.
+    pub fn fate(&self, m: &PushedMutation) -> Fate {
+        let mutation_id = m.mutation_id;
         match self.results.iter().find(|r| r.mutation_id == mutation_id) {
             Some(r) => match &r.outcome {
                 Outcome::Applied { .. } | Outcome::Merged { .. } => Fate::Done,
-                Outcome::Conflict { fields, .. } => Fate::Kept {
-                    reason: format!("changed on another till meanwhile ({})", fields.join(", ")),
-                },
+                Outcome::Conflict {
+                    conflict_id,
+                    fields,
+                    server,
+                    base,
+                    client,
+                } => Fate::Conflict(Box::new(ConflictReport {
+                    conflict_id: *conflict_id,
+                    entity_type: m.entity.as_str().to_string(),
+                    entity_id: m.id,
+                    op: m.op.as_str().to_string(),
+                    fields: fields.clone(),
+                    base: base.clone(),
+                    server: server.clone(),
+                    client: client.clone(),
+                })),
                 Outcome::Rejected {
                     message, details, ..
                 } => Fate::Kept {
@@ -236,15 +261,49 @@ mod tests {
             ],
             last_mutation_id: 5,
         };
-        assert_eq!(answer.fate(3), Fate::Done, "processed before, answer lost");
-        assert_eq!(answer.fate(4), Fate::Done);
+        let pushed = |mutation_id| PushedMutation {
+            mutation_id,
+            entity: EntityKind::Customer,
+            op: Op::Update,
+            id: Uuid::nil(),
+            base_version: Some(1),
+            base: None,
+            data: Value::Null,
+        };
         assert_eq!(
-            answer.fate(5),
+            answer.fate(&pushed(3)),
+            Fate::Done,
+            "processed before, answer lost"
+        );
+        assert_eq!(answer.fate(&pushed(4)), Fate::Done);
+        assert_eq!(
+            answer.fate(&pushed(5)),
             Fate::Kept {
                 reason: "payments: the payments are 1.00 short of the total".into()
             }
         );
-        assert_eq!(answer.fate(6), Fate::Waiting);
+        assert_eq!(answer.fate(&pushed(6)), Fate::Waiting);
+        let clash = PushResponse {
+            results: vec![MutationResult {
+                mutation_id: 7,
+                outcome: Outcome::Conflict {
+                    conflict_id: Uuid::nil(),
+                    fields: vec!["name".into()],
+                    server: serde_json::json!({"name": "Ann"}),
+                    base: serde_json::json!({"name": "An"}),
+                    client: serde_json::json!({"name": "Anne"}),
+                },
+            }],
+            last_mutation_id: 7,
+        };
+        let Fate::Conflict(report) = clash.fate(&pushed(7)) else {
+            panic!("a conflict goes to the till's conflicts");
+        };
+        assert_eq!(
+            (report.entity_type.as_str(), report.op.as_str()),
+            ("customer", "update")
+        );
+        assert_eq!(report.client["name"], "Anne");
     }
 
     #[test]

@@ -13,6 +13,8 @@ pub struct ConnectionState {
     pub pending: RwSignal<u32>,
     /// Changes the server refused; kept on the till for review.
     pub rejected: RwSignal<u32>,
+    /// Edits of this till that clashed with others, waiting to be settled.
+    pub conflicts: RwSignal<u32>,
     /// Bumped to ask the sync loop to try now (Retry, reconnect, a sale).
     pub wake: RwSignal<u32>,
     /// A new version of the app is installed and waits to take over.
@@ -37,6 +39,7 @@ pub fn provide_connection() {
         current: RwSignal::new(Connection::default()),
         pending: RwSignal::new(0),
         rejected: RwSignal::new(0),
+        conflicts: RwSignal::new(0),
         wake: RwSignal::new(0),
         update_ready: RwSignal::new(false),
         records: RwSignal::new(0),

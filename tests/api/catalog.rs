@@ -124,8 +124,12 @@ async fn a_stale_update_is_409_with_the_server_version(backend: Backend) {
     assert_eq!(res.status(), StatusCode::CONFLICT);
     let body: Value = res.json().await.unwrap();
     assert_eq!(body["code"], "conflict");
-    assert_eq!(body["details"]["server"]["name"], "First");
-    assert_eq!(body["details"]["server_version"], 2);
+    assert_eq!(body["server"]["name"], "First");
+    assert_eq!(body["server"]["sync_version"], 2);
+    assert_eq!(body["base"]["name"], "Product P-1");
+    assert_eq!(body["client"]["name"], "Second");
+    assert_eq!(body["fields"], json!(["name"]));
+    assert!(body["conflict_id"].is_string());
     let res = second
         .delete(format!("{url}?sync_version=1"))
         .send()

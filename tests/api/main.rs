@@ -7,6 +7,7 @@ mod helpers;
 mod audit;
 mod auth;
 mod catalog;
+mod conflicts;
 mod credits;
 mod customers;
 mod isolation;

@@ -38,6 +38,7 @@ async fn a_write_bumps_the_version_and_appends_feed_and_audit(backend: Backend) 
             id,
             base_version: None,
             data: data.clone(),
+            base: None,
         },
     )
     .await
@@ -54,6 +55,7 @@ async fn a_write_bumps_the_version_and_appends_feed_and_audit(backend: Backend) 
             id,
             base_version: Some(1),
             data: edit,
+            base: None,
         },
     )
     .await

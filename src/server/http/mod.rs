@@ -5,6 +5,7 @@ mod audit;
 mod auth;
 pub mod body;
 mod catalog;
+mod conflicts;
 mod credits;
 mod customers;
 pub mod extract;
@@ -96,6 +97,9 @@ pub fn api_router() -> Router<AppState> {
         .route("/audit/verify", get(audit::verify))
         .route("/audit/entity/{entity_type}/{id}", get(audit::history))
         .route("/audit/{id}", get(audit::one))
+        .route("/conflicts", get(conflicts::open))
+        .route("/conflicts/resolve", post(conflicts::resolve))
+        .route("/conflicts/{entity_type}/{id}", get(conflicts::for_record))
         .route("/sync/push", post(sync::push))
         .route("/sync/pull", get(sync::pull))
         .route("/reports/sales", get(reports::sales_report))

@@ -54,6 +54,7 @@ pub fn item_routes(entity: EntityKind) -> MethodRouter<AppState> {
                 id,
                 base_version: Some(base_version),
                 data,
+                base: None,
             };
             let applied = write_path::apply(&state.db, &who.actor, m).await?;
             Ok::<_, AppError>(Json(applied.record))

@@ -108,6 +108,7 @@ pub async fn clock_out(
         id: open.id,
         base_version: Some(open.sync_version),
         data: serde_json::json!({}),
+        base: None,
     };
     let applied = write_path::apply(&state.db, &who.actor, m).await?;
     Ok(Json(applied.record))

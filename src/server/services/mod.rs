@@ -5,6 +5,7 @@
 pub mod audit;
 pub mod auth;
 pub mod catalog;
+pub mod conflicts;
 pub mod credits;
 pub mod customers;
 pub mod feed;

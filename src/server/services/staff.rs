@@ -27,6 +27,19 @@ pub struct PreparedEmployee {
     pin_hash: Option<String>,
 }
 
+impl PreparedEmployee {
+    /// The fields the edit sets, named as on the wire, secrets left out.
+    pub(super) fn edited(&self) -> crate::domain::conflict::Fields {
+        let d = &self.draft;
+        crate::domain::conflict::fields_of(&serde_json::json!({
+            "name": d.name,
+            "email": d.email.as_ref().map(|e| e.as_str()),
+            "role": d.role,
+            "active": d.active,
+        }))
+    }
+}
+
 /// Hashes the draft's secrets (Argon2id, off the async threads).
 pub async fn prepare(draft: EmployeeDraft) -> Result<PreparedEmployee, AppError> {
     let password = draft.password.as_ref().map(|p| p.expose().to_string());

@@ -15,7 +15,7 @@ use crate::domain::catalog::{Category, Product};
 use crate::domain::credit::Credit;
 use crate::domain::customer::Customer;
 use crate::domain::error::{AppError, ErrorCode};
-use crate::domain::mutation::{EntityKind, Mutation, Op};
+use crate::domain::mutation::{EntityKind, How, Mutation, Op};
 use crate::domain::shift::{ClockEvent, Shift};
 use crate::domain::staff::Employee;
 use crate::domain::sync::{
@@ -278,8 +278,20 @@ async fn apply_one(
     match write_path::apply_in(&savepoint, ledger, actor, m).await {
         Ok(applied) => {
             savepoint.commit().await.or_internal()?;
-            Ok(Some(Outcome::Applied {
-                version: applied.version,
+            Ok(Some(match applied.how {
+                How::Applied => Outcome::Applied {
+                    version: applied.version,
+                },
+                How::Merged => Outcome::Merged {
+                    version: applied.version,
+                },
+                How::Conflict(report) => Outcome::Conflict {
+                    conflict_id: report.conflict_id,
+                    fields: report.fields,
+                    server: report.server,
+                    base: report.base,
+                    client: report.client,
+                },
             }))
         }
         Err(e) => {

@@ -9,6 +9,7 @@ use crate::domain::error::{AppError, ErrorCode};
 use crate::domain::mutation::{EntityKind, Op};
 use crate::server::error::DbResultExt;
 use chrono::{DateTime, Utc};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ColumnTrait, DatabaseTransaction, EntityTrait, IntoActiveModel, PaginatorTrait,
     PrimaryKeyTrait, QueryFilter,
@@ -78,12 +79,12 @@ where
     E::ActiveModel: Send,
     Uuid: Into<<E::PrimaryKey as PrimaryKeyTrait>::ValueType>,
 {
-    let live = E::find_by_id(t.id)
-        .filter(E::STORE_ID.eq(t.actor.store_id))
-        .filter(E::DELETED_AT.is_null())
-        .one(txn)
-        .await
-        .or_internal()?;
+    let mut live = E::find_by_id(t.id).filter(E::STORE_ID.eq(t.actor.store_id));
+    // A record brought back by settling a conflict is deleted until now.
+    if !t.revive {
+        live = live.filter(E::DELETED_AT.is_null());
+    }
+    let live = live.one(txn).await.or_internal()?;
     let (before, model) = match (t.op, live, draft) {
         (Op::Create, Some(_), _) => return Err(id_taken(E::KIND)),
         (Op::Create, None, Some(draft)) => {
@@ -120,8 +121,11 @@ where
             // The version in the WHERE clause makes check and write one
             // step: an edit that committed first leaves no row to update,
             // and this one becomes a 409, never a silent overwrite.
-            let result = E::update_many()
-                .set(E::changed(version + 1, t.now, change))
+            let mut update = E::update_many().set(E::changed(version + 1, t.now, change));
+            if t.revive {
+                update = update.col_expr(E::DELETED_AT, Expr::value(Option::<DateTime<Utc>>::None));
+            }
+            let result = update
                 .filter(E::ID.eq(t.id))
                 .filter(E::SYNC_VERSION.eq(version))
                 .exec(txn)

@@ -3,14 +3,16 @@
 //! transaction with its change-feed entries and its audit entry: either all
 //! of them are written or none.
 
+use super::conflicts::{self, Stale};
 use super::feed::FeedEntry;
 use super::ledger::Ledger;
 use super::{Actor, audit, catalog, credits, customers, sales, shifts, staff};
 use crate::domain::catalog::{CategoryDraft, ProductDraft, StockAdjustment};
+use crate::domain::conflict::{Fields, fields_of};
 use crate::domain::credit::{CreditDraft, CreditPaymentInput};
 use crate::domain::customer::CustomerDraft;
 use crate::domain::error::{AppError, ErrorCode};
-use crate::domain::mutation::{Applied, EntityKind, Mutation, Op, may_apply};
+use crate::domain::mutation::{Applied, EntityKind, How, Mutation, Op, may_apply};
 use crate::domain::sale_input::{RefundInput, SaleInput};
 use crate::domain::shift::{ClockPunch, ShiftDraft};
 use crate::domain::staff::EmployeeDraft;
@@ -48,6 +50,25 @@ enum Payload {
     Delete,
 }
 
+impl Payload {
+    /// The fields an edit of master data sets, named as on the wire, for
+    /// merging it into a newer version. Secrets (a new PIN or password)
+    /// are left out: they are never compared nor stored in a conflict.
+    fn edited(&self) -> Option<Fields> {
+        match self {
+            Payload::Product(d) => Some(fields_of(&to_json(d))),
+            Payload::Category(d) => Some(fields_of(&to_json(d))),
+            Payload::Customer(d) => Some(fields_of(&to_json(d))),
+            Payload::Shift(d) => Some(fields_of(&to_json(d))),
+            Payload::Employee(prepared) => Some(prepared.edited()),
+            Payload::Credit(CreditDraft::Due(due)) => {
+                Some(Fields::from_iter([("due_date".to_string(), to_json(due))]))
+            }
+            _ => None,
+        }
+    }
+}
+
 /// The facts of one mutation a record writer needs.
 pub(super) struct Target<'a> {
     pub actor: &'a Actor,
@@ -55,6 +76,9 @@ pub(super) struct Target<'a> {
     pub op: Op,
     pub base_version: Option<i64>,
     pub now: DateTime<Utc>,
+    /// Settling a conflict in favour of an edit of a record deleted
+    /// meanwhile: the update brings it back.
+    pub revive: bool,
 }
 
 /// Applies one mutation: authorise, validate, write the record, the feed
@@ -74,6 +98,10 @@ pub async fn apply(
     let applied = write(&txn, &mut ledger, actor, &m, payload).await?;
     ledger.close(&txn).await.or_internal()?;
     txn.commit().await.or_internal()?;
+    // The conflict is stored and audited; the caller gets the 409.
+    if let How::Conflict(report) = applied.how {
+        return Err(AppError::conflict(*report));
+    }
     Ok(applied)
 }
 
@@ -93,7 +121,8 @@ pub(super) async fn apply_in(
     write(txn, ledger, actor, m, payload).await
 }
 
-/// The record, its feed entries and its audit entry, in `txn`.
+/// The record, its feed entries and its audit entry, in `txn`; a stale
+/// edit of master data merged first, or stored as a conflict.
 async fn write(
     txn: &DatabaseTransaction,
     ledger: &mut Ledger,
@@ -101,14 +130,70 @@ async fn write(
     m: &Mutation,
     payload: Payload,
 ) -> Result<Applied, AppError> {
+    // To the microsecond, the precision both databases keep, so a record
+    // built in memory equals the one read back.
+    let now = super::audit::audit_time(Utc::now());
+    match conflicts::reconcile(txn, actor, m, payload.edited(), now).await? {
+        Stale::No => write_as(txn, ledger, actor, m, payload, m.op.as_str(), false, now).await,
+        Stale::Merged(merged) => {
+            let payload = parse(&merged).await?;
+            let mut applied =
+                write_as(txn, ledger, actor, &merged, payload, "merge", false, now).await?;
+            applied.how = How::Merged;
+            Ok(applied)
+        }
+        Stale::Conflict(report) => {
+            ledger.audit(actor, conflicts::conflict_audit(&report), now);
+            Ok(Applied {
+                entity: m.entity,
+                id: m.id,
+                version: report
+                    .server
+                    .get("sync_version")
+                    .and_then(Value::as_i64)
+                    .unwrap_or_default(),
+                seq: ledger.feed(&[], now),
+                record: report.server.clone(),
+                how: How::Conflict(report),
+            })
+        }
+    }
+}
+
+/// Writes the change a person chose when settling a conflict, audited as
+/// a resolve, inside the caller's transaction (roles checked by it).
+pub(super) async fn apply_settled(
+    txn: &DatabaseTransaction,
+    ledger: &mut Ledger,
+    actor: &Actor,
+    m: &Mutation,
+    revive: bool,
+    now: DateTime<Utc>,
+) -> Result<Applied, AppError> {
+    let payload = parse(m).await?;
+    write_as(txn, ledger, actor, m, payload, "resolve", revive, now).await
+}
+
+/// Writes one record and its feed and audit entries; `verb` names the
+/// audit action after the entity ("product.update", "product.merge").
+#[allow(clippy::too_many_arguments)]
+async fn write_as(
+    txn: &DatabaseTransaction,
+    ledger: &mut Ledger,
+    actor: &Actor,
+    m: &Mutation,
+    payload: Payload,
+    verb: &str,
+    revive: bool,
+    now: DateTime<Utc>,
+) -> Result<Applied, AppError> {
     let target = Target {
         actor,
         id: m.id,
         op: m.op,
         base_version: m.base_version,
-        // To the microsecond, the precision both databases keep, so a
-        // record built in memory equals the one read back.
-        now: super::audit::audit_time(Utc::now()),
+        now,
+        revive,
     };
     let written = match payload {
         Payload::Product(draft) => catalog::write_product(txn, &target, Some(draft)).await?,
@@ -133,7 +218,7 @@ async fn write(
             other => return Err(unsupported(other, m.op)),
         },
     };
-    Ok(record(ledger, actor, m, written, target.now))
+    Ok(record(ledger, actor, m, verb, written, now))
 }
 
 /// Puts a written record on the feed and the audit log.
@@ -141,12 +226,13 @@ fn record(
     ledger: &mut Ledger,
     actor: &Actor,
     m: &Mutation,
+    verb: &str,
     written: Written,
     now: DateTime<Utc>,
 ) -> Applied {
     let seq = ledger.feed(&written.feed, now);
     let draft = audit::AuditDraft {
-        action: format!("{}.{}", m.entity.as_str(), m.op.as_str()),
+        action: format!("{}.{verb}", m.entity.as_str()),
         entity_type: m.entity.as_str().to_string(),
         entity_id: Some(m.id),
         before: written.before,
@@ -159,6 +245,7 @@ fn record(
         version: written.version,
         seq,
         record: written.after,
+        how: How::Applied,
     }
 }
 
@@ -204,11 +291,12 @@ pub(super) async fn apply_sales_in(
             op: m.op,
             base_version: m.base_version,
             now,
+            revive: false,
         };
         results.push(
             input
                 .and_then(|input| batch.add(ledger, &known, &target, input))
-                .map(|written| record(ledger, actor, m, written, now)),
+                .map(|written| record(ledger, actor, m, m.op.as_str(), written, now)),
         );
     }
     let touched = batch.write(txn).await?;

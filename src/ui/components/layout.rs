@@ -1,5 +1,6 @@
 //! The frame around every screen: who is signed in, where to go, sign out.
 
+use super::conflict_resolver::TillConflicts;
 use super::toast::{ToastHost, use_toasts};
 use crate::api::auth::sign_out;
 use crate::ui::connection::{ConnectionBadge, OfflineBanner, UpdateNotice, use_connection};
@@ -73,6 +74,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                 <A href="/reports">"Reports"</A>
                 <A href="/staff">"Staff"</A>
                 <A href="/audit">"Audit"</A>
+                <A href="/conflicts">"Conflicts"</A>
                 <A href="/settings">"Settings"</A>
                 <A href="/till">"Switch cashier"</A>
                 <A href="/pair">"Pair till"</A>
@@ -102,6 +104,7 @@ pub fn Layout(children: Children) -> impl IntoView {
             </div>
         </header>
         <OfflineBanner/>
+        <TillConflicts/>
         <UpdateNotice/>
         <main class="page">{children()}</main>
         <ToastHost/>

@@ -1,3 +1,4 @@
+pub mod conflict_resolver;
 pub mod field;
 pub mod guard;
 pub mod layout;

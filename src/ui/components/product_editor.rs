@@ -1,6 +1,8 @@
 //! Create or edit a product. Prices are typed as money ("12.50"); the
-//! server gets cents. A stale edit comes back as a plain-words conflict.
+//! server gets cents. An edit that clashes with one saved meanwhile opens
+//! the resolver; one that merges with it saves without a word.
 
+use super::conflict_resolver::ConflictResolver;
 use super::field::Field;
 use super::toast::use_toasts;
 use crate::api::catalog::save_product;
@@ -41,6 +43,7 @@ pub fn ProductEditor(
         product.as_ref().map(|p| p.sync_version),
     );
     let is_new = product.is_none();
+    let clash = RwSignal::new(None);
 
     let save = Action::new(move |form: &ProductForm| save_product(id, version, form.clone()));
     Effect::new(move |_| {
@@ -49,6 +52,17 @@ pub fn ProductEditor(
                 Ok(saved) => {
                     toasts.success(format!("Saved “{}”.", saved.name));
                     on_done.run(Some(saved));
+                }
+                Err(e) if e.conflict.is_some() => {
+                    let report = e.conflict.map(|r| *r);
+                    // Kept on this device until settled, like a till's own.
+                    #[cfg(feature = "hydrate")]
+                    if let Some(r) = report.clone() {
+                        leptos::task::spawn_local(async move {
+                            let _ = crate::client::store::keep_conflict(&r).await;
+                        });
+                    }
+                    clash.set(report);
                 }
                 Err(e) if e.code == ErrorCode::Conflict => {
                     toasts.error(e.message);
@@ -87,8 +101,15 @@ pub fn ProductEditor(
         }
     };
     let category_error = move || errors.with(|e| e.get("category_id").cloned());
+    let settled = Callback::new(move |outcome: Option<crate::domain::conflict::Resolved>| {
+        clash.set(None);
+        if let Some(resolved) = outcome {
+            on_done.run(serde_json::from_value::<Product>(resolved.record).ok());
+        }
+    });
     view! {
-        <div class="dialog-backdrop">
+        {move || clash.get().map(|report| view! { <ConflictResolver report on_done=settled/> })}
+        <div class="dialog-backdrop" class:hidden=move || clash.with(Option::is_some)>
             <form
                 class="dialog card"
                 role="dialog"

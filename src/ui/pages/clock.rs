@@ -77,6 +77,7 @@ fn Clock() -> impl IntoView {
                     id: open.id,
                     base_version: Some(open.sync_version),
                     data,
+                    base: None,
                 },
                 local::Change {
                     entity: EntityKind::ClockEvent,

@@ -6,6 +6,7 @@ pub mod audit_entry;
 pub mod category;
 pub mod change;
 pub mod clock_event;
+pub mod conflict;
 pub mod credit;
 pub mod credit_payment;
 pub mod customer;

@@ -56,6 +56,7 @@ pub async fn record_sale(
         id,
         base_version: None,
         data,
+        base: None,
     };
     match write_path::apply(db, actor, mutation).await {
         Ok(applied) => {

@@ -1,0 +1,108 @@
+import { APIRequestContext, Browser, expect, Page, test } from "@playwright/test";
+import { signIn } from "./pages";
+
+/// A new product made through the REST API by `api`.
+async function newProduct(api: APIRequestContext, suffix: string) {
+  const res = await api.post("/api/products", {
+    data: { name: `Teapot ${suffix}`, sku: `TP-${suffix}`, barcode: `77${suffix}`, price_cents: 500, tax_rate_bp: 0 },
+  });
+  expect(res.status()).toBe(201);
+  return res.json();
+}
+
+async function signedInPage(browser: Browser, email: string): Promise<Page> {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await signIn(page, email);
+  return page;
+}
+
+/// Opens the product editor by barcode, as a person at the back office does.
+async function openEditor(page: Page, barcode: string) {
+  await page.getByLabel("Find by barcode").fill(barcode);
+  await page.getByLabel("Find by barcode").press("Enter");
+  const editor = page.getByRole("dialog", { name: "Edit product" });
+  await expect(editor).toBeVisible();
+  return editor;
+}
+
+async function auditActions(api: APIRequestContext, id: string): Promise<string[]> {
+  const trail = await (await api.get(`/api/audit/entity/product/${id}`)).json();
+  return trail.map((e: { action: string }) => e.action).sort();
+}
+
+test("one product edited in two browsers: the second save opens the resolver, and each strategy keeps what was chosen", async ({ browser, playwright, baseURL }) => {
+  const api = await playwright.request.newContext({ baseURL });
+  await api.post("/api/auth/login", { data: { email: "owner@demo.test", password: "demo1234" } });
+  const first = await signedInPage(browser, "owner@demo.test");
+  const second = await signedInPage(browser, "manager@demo.test");
+
+  for (const [strategy, name, price] of [
+    ["Keep theirs", "First name", 777],
+    ["Keep mine", "Second name", 999],
+    ["Use my picks", "Second name", 777],
+  ] as const) {
+    const suffix = Date.now().toString().slice(-6);
+    const product = await newProduct(api, suffix);
+    const barcode = product.barcode;
+    // Both open the same product before either saves.
+    const mine = await openEditor(second, barcode);
+    const theirs = await openEditor(first, barcode);
+    await theirs.getByLabel("Name").fill("First name");
+    await theirs.getByLabel("Price").fill("7.77");
+    await theirs.getByRole("button", { name: "Save product" }).click();
+    await expect(theirs).toBeHidden();
+
+    await mine.getByLabel("Name").fill("Second name");
+    await mine.getByLabel("Price").fill("9.99");
+    await mine.getByRole("button", { name: "Save product" }).click();
+    const resolver = second.getByTestId("conflict-resolver");
+    await expect(resolver).toBeVisible();
+    const nameRow = resolver.locator('tr[data-field="name"]');
+    await expect(nameRow).toHaveClass(/clash/);
+    await expect(nameRow).toContainText(`Teapot ${suffix}`);
+    await expect(nameRow).toContainText("First name");
+    await expect(nameRow).toContainText("Second name");
+    await expect(resolver.locator('tr[data-field="price_cents"]')).toHaveClass(/clash/);
+    if (strategy === "Use my picks") {
+      await nameRow.getByRole("radio").nth(1).check();
+    }
+    await resolver.getByRole("button", { name: strategy }).click();
+    await expect(resolver).toBeHidden();
+    await expect(second.getByText("Settled.")).toBeVisible();
+
+    const now = await (await api.get(`/api/products/${product.id}`)).json();
+    expect([now.name, now.price_cents, now.sync_version]).toEqual([name, price, 3]);
+    expect(await auditActions(api, product.id)).toEqual([
+      "product.conflict",
+      "product.create",
+      "product.resolve",
+      "product.update",
+    ]);
+  }
+  // Nothing is left open for the managers' list.
+  await second.getByRole("link", { name: "Conflicts" }).click();
+  await expect(second.getByTestId("no-conflicts")).toBeVisible();
+});
+
+test("two browsers editing different fields of one product merge with no dialog", async ({ browser, playwright, baseURL }) => {
+  const api = await playwright.request.newContext({ baseURL });
+  await api.post("/api/auth/login", { data: { email: "owner@demo.test", password: "demo1234" } });
+  const first = await signedInPage(browser, "owner@demo.test");
+  const second = await signedInPage(browser, "manager@demo.test");
+  const product = await newProduct(api, Date.now().toString().slice(-6));
+
+  const mine = await openEditor(second, product.barcode);
+  const theirs = await openEditor(first, product.barcode);
+  await theirs.getByLabel("Price").fill("6.50");
+  await theirs.getByRole("button", { name: "Save product" }).click();
+  await expect(theirs).toBeHidden();
+  await mine.getByLabel("Name").fill("Merged teapot");
+  await mine.getByRole("button", { name: "Save product" }).click();
+  await expect(second.getByText("Saved “Merged teapot”.")).toBeVisible();
+  await expect(second.getByTestId("conflict-resolver")).toHaveCount(0);
+
+  const now = await (await api.get(`/api/products/${product.id}`)).json();
+  expect([now.name, now.price_cents, now.sync_version]).toEqual(["Merged teapot", 650, 3]);
+  expect(await auditActions(api, product.id)).toEqual(["product.create", "product.merge", "product.update"]);
+});

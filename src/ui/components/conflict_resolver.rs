@@ -1,0 +1,258 @@
+//! Settles a conflict: the version both edits started from, theirs (the
+//! server's) and mine side by side, the clashing fields marked, and three
+//! ways out: keep theirs, keep mine, or pick field by field.
+
+use super::toast::use_toasts;
+use crate::api::conflicts::resolve_conflict;
+use crate::domain::conflict::{
+    ConflictReport, Resolution, Resolved, Side, Strategy, fields_of, label, show,
+};
+use crate::domain::error::ErrorCode;
+use leptos::prelude::*;
+use std::collections::BTreeMap;
+
+/// The rows the resolver shows: what this edit set (or, for a removal,
+/// what the other side changed), clashing fields first.
+fn rows(report: &ConflictReport) -> Vec<String> {
+    let mut names: Vec<String> = match report.client.as_object() {
+        Some(mine) => mine.keys().cloned().collect(),
+        None => report.fields.clone(),
+    };
+    names.sort_by_key(|n| (!report.fields.contains(n), n.clone()));
+    names
+}
+
+#[component]
+pub fn ConflictResolver(
+    report: ConflictReport,
+    /// Called with the outcome, or `None` when closed unsettled.
+    on_done: Callback<Option<Resolved>>,
+) -> impl IntoView {
+    let toasts = use_toasts();
+    let connection = crate::ui::connection::use_connection();
+    let (base, theirs, mine) = (
+        fields_of(&report.base),
+        fields_of(&report.server),
+        fields_of(&report.client),
+    );
+    let removal = report.op == "delete";
+    let deleted_meanwhile = report.server.is_null();
+    let picks = RwSignal::new(
+        report
+            .fields
+            .iter()
+            .map(|f| (f.clone(), Side::Server))
+            .collect::<BTreeMap<_, _>>(),
+    );
+    let conflict_id = report.conflict_id;
+    let settle = Action::new(move |strategy: &Strategy| {
+        let choice = Resolution {
+            conflict_id,
+            strategy: strategy.clone(),
+            fields: picks.get_untracked(),
+        };
+        resolve_conflict(choice)
+    });
+    Effect::new(move |_| {
+        let Some(result) = settle.value().get() else {
+            return;
+        };
+        match result {
+            Ok(resolved) => {
+                forget(conflict_id, connection);
+                toasts.success("Settled. Everyone now sees the version you chose.");
+                on_done.run(Some(resolved));
+            }
+            // Settled elsewhere meanwhile, or the record is gone: nothing
+            // is left to choose here.
+            Err(e)
+                if e.code == ErrorCode::NotFound
+                    || (e.code == ErrorCode::Conflict && e.conflict.is_none()) =>
+            {
+                forget(conflict_id, connection);
+                toasts.error(e.message);
+                on_done.run(None);
+            }
+            Err(e) => toasts.error(e.message),
+        }
+    });
+    let what = report.entity_type.replace('_', " ");
+    let heading = if removal {
+        format!("You removed this {what}; someone else changed it meanwhile")
+    } else if deleted_meanwhile {
+        format!("Someone removed this {what} while you were editing it")
+    } else {
+        format!("Someone else changed this {what} meanwhile")
+    };
+    let fields = report.fields.clone();
+    let table = rows(&report)
+        .into_iter()
+        .map(|name| {
+            let clash = fields.contains(&name);
+            let cell = |fields: &crate::domain::conflict::Fields| {
+                show(&name, fields.get(&name).unwrap_or(&serde_json::Value::Null))
+            };
+            let (was, their, my) = (
+                cell(&base),
+                if deleted_meanwhile {
+                    "(removed)".into()
+                } else {
+                    cell(&theirs)
+                },
+                if removal {
+                    "(removed)".into()
+                } else {
+                    cell(&mine)
+                },
+            );
+            let choosable = clash && !removal && !deleted_meanwhile;
+            let (heading, row) = (label(&name), name.clone());
+            view! {
+                <tr class:clash=clash data-field=row>
+                    <th scope="row">{heading}</th>
+                    <td>{was}</td>
+                    <PickCell field=name.clone() side=Side::Server text=their picks choosable/>
+                    <PickCell field=name side=Side::Client text=my picks choosable/>
+                </tr>
+            }
+        })
+        .collect_view();
+    let busy = move || settle.pending().get();
+    let manual = !removal && !deleted_meanwhile && !report.fields.is_empty();
+    let (keep_theirs, keep_mine) = match (removal, deleted_meanwhile) {
+        (true, _) => ("Keep it (theirs)", "Remove it (mine)"),
+        (_, true) => (
+            "Leave it removed (theirs)",
+            "Bring it back as I edited it (mine)",
+        ),
+        _ => ("Keep theirs", "Keep mine"),
+    };
+    view! {
+        <div class="dialog-backdrop">
+            <div
+                class="dialog card"
+                role="dialog"
+                aria-label="Settle a conflict"
+                data-testid="conflict-resolver"
+                on:keydown=move |ev| if ev.key() == "Escape" { on_done.run(None) }
+            >
+                <h2>{heading}</h2>
+                <p class="hint">
+                    "Marked rows were changed on both sides. Rows changed on one side only keep that change whichever you choose."
+                </p>
+                <table class="grid resolver">
+                    <thead>
+                        <tr><th>"Field"</th><th>"Before"</th><th>"Theirs (now saved)"</th><th>"Mine"</th></tr>
+                    </thead>
+                    <tbody>{table}</tbody>
+                </table>
+                <div class="row">
+                    <button class="button big" disabled=busy on:click=move |_| { settle.dispatch(Strategy::Server); }>
+                        {keep_theirs}
+                    </button>
+                    <button class="button big" disabled=busy on:click=move |_| { settle.dispatch(Strategy::Client); }>
+                        {keep_mine}
+                    </button>
+                    <Show when=move || manual>
+                        <button class="button primary big" disabled=busy on:click=move |_| { settle.dispatch(Strategy::Manual); }>
+                            "Use my picks"
+                        </button>
+                    </Show>
+                    <button class="button big subtle" disabled=busy on:click=move |_| on_done.run(None)>
+                        "Decide later"
+                    </button>
+                </div>
+            </div>
+        </div>
+    }
+}
+
+/// One side's value of a field; for a clashing field, also the choice of
+/// that side (a big tap target).
+#[component]
+fn PickCell(
+    field: String,
+    side: Side,
+    text: String,
+    picks: RwSignal<BTreeMap<String, Side>>,
+    choosable: bool,
+) -> impl IntoView {
+    if !choosable {
+        return view! { <td>{text}</td> }.into_any();
+    }
+    let chosen = {
+        let field = field.clone();
+        move || picks.with(|p| p.get(&field) == Some(&side))
+    };
+    let group = format!("pick-{field}");
+    let value = if side == Side::Server {
+        "server"
+    } else {
+        "client"
+    };
+    view! {
+        <td>
+            <label class="pick">
+                <input type="radio" name=group value=value prop:checked=chosen
+                    on:change=move |_| picks.update(|p| { p.insert(field.clone(), side); })/>
+                {text}
+            </label>
+        </td>
+    }
+    .into_any()
+}
+
+/// Drops a settled conflict from this till's list and fetches the
+/// record as it now is.
+fn forget(conflict_id: uuid::Uuid, connection: crate::ui::connection::ConnectionState) {
+    #[cfg(feature = "hydrate")]
+    leptos::task::spawn_local(async move {
+        let _ = crate::client::store::forget_conflict(conflict_id).await;
+        crate::client::refresh_counts(connection).await;
+        connection.sync_now();
+    });
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (conflict_id, connection);
+}
+
+/// The conflicts this till's edits ran into, under the banner, each with
+/// the resolver a tap away. They stay on the till until settled.
+#[component]
+pub fn TillConflicts() -> impl IntoView {
+    let connection = crate::ui::connection::use_connection();
+    let open = RwSignal::new(None::<ConflictReport>);
+    #[cfg(feature = "hydrate")]
+    let reports = LocalResource::new(move || {
+        connection.conflicts.track();
+        async { crate::client::store::conflicts().await.unwrap_or_default() }
+    });
+    #[cfg(not(feature = "hydrate"))]
+    let reports = LocalResource::new(|| async { Vec::<ConflictReport>::new() });
+    let done = Callback::new(move |_: Option<Resolved>| open.set(None));
+    view! {
+        <Show when=move || { connection.conflicts.get() > 0 }>
+            <div class="banner conflicts" role="alert" data-testid="till-conflicts">
+                <span>
+                    {move || format!(
+                        "{} change(s) made here clash with edits made elsewhere. Choose which version to keep.",
+                        connection.conflicts.get()
+                    )}
+                </span>
+                <Suspense fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        reports.await.into_iter().map(|r| {
+                            let what = format!("{} {}", r.entity_type.replace('_', " "), r.fields.iter().map(|f| label(f)).collect::<Vec<_>>().join(", "));
+                            let report = r.clone();
+                            view! {
+                                <button class="button" on:click=move |_| open.set(Some(report.clone()))>
+                                    {format!("Settle: {what}")}
+                                </button>
+                            }
+                        }).collect_view()
+                    })}
+                </Suspense>
+            </div>
+        </Show>
+        {move || open.get().map(|report| view! { <ConflictResolver report on_done=done/> })}
+    }
+}

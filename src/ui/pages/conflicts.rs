@@ -1,0 +1,78 @@
+//! The store's open conflicts (managers): every edit that clashed with
+//! another, from any till or screen, oldest first, each settled in the
+//! resolver.
+
+use crate::api::conflicts::open_conflicts;
+use crate::domain::conflict::{ConflictReport, Resolved, label};
+use crate::ui::components::conflict_resolver::ConflictResolver;
+use crate::ui::components::guard::SignedIn;
+use leptos::prelude::*;
+
+#[component]
+pub fn ConflictsPage() -> impl IntoView {
+    view! {
+        <SignedIn manager=true>
+            <OpenConflicts/>
+        </SignedIn>
+    }
+}
+
+#[component]
+fn OpenConflicts() -> impl IntoView {
+    let offset = RwSignal::new(0u64);
+    let open = RwSignal::new(None::<ConflictReport>);
+    let conflicts = Resource::new(move || offset.get(), open_conflicts);
+    let done = Callback::new(move |_: Option<Resolved>| {
+        open.set(None);
+        conflicts.refetch();
+    });
+    view! {
+        <section class="card">
+            <h1>"Conflicts to settle"</h1>
+            <Transition fallback=|| view! { <p>"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match conflicts.await {
+                        Err(e) => view! { <p class="notice error">{e.message}</p> }.into_any(),
+                        Ok(page) if page.items.is_empty() => view! {
+                            <p class="notice" data-testid="no-conflicts">"Nothing to settle: every edit has been merged or decided."</p>
+                        }.into_any(),
+                        Ok(page) => {
+                            let (first, last) = (page.offset + 1, page.offset + page.items.len() as u64);
+                            let (limit, total) = (page.limit, page.total);
+                            view! {
+                                <table class="grid" data-testid="conflicts">
+                                    <thead><tr><th>"When (UTC)"</th><th>"What"</th><th>"Fields"</th><th></th></tr></thead>
+                                    <tbody>
+                                        {page.items.into_iter().map(|c| {
+                                            let report = c.report.clone();
+                                            let name = c.report.server.get("name").or_else(|| c.report.base.get("name"))
+                                                .and_then(|n| n.as_str()).unwrap_or_default().to_string();
+                                            let what = format!("{} {} {name}", c.report.entity_type.replace('_', " "),
+                                                if c.report.op == "delete" { "removal" } else { "edit" });
+                                            view! {
+                                                <tr>
+                                                    <td>{c.created_at.format("%Y-%m-%d %H:%M").to_string()}</td>
+                                                    <td>{what}</td>
+                                                    <td>{c.report.fields.iter().map(|f| label(f)).collect::<Vec<_>>().join(", ")}</td>
+                                                    <td class="actions">
+                                                        <button class="button" on:click=move |_| open.set(Some(report.clone()))>"Settle"</button>
+                                                    </td>
+                                                </tr>
+                                            }
+                                        }).collect_view()}
+                                    </tbody>
+                                </table>
+                                <div class="pager">
+                                    <span class="muted">{format!("{first}–{last} of {total} open")}</span>
+                                    <button class="button" disabled=first == 1 on:click=move |_| offset.update(|o| *o = o.saturating_sub(limit))>"Older"</button>
+                                    <button class="button" disabled=last >= total on:click=move |_| offset.update(|o| *o += limit)>"Newer"</button>
+                                </div>
+                            }.into_any()
+                        }
+                    }
+                })}
+            </Transition>
+        </section>
+        {move || open.get().map(|report| view! { <ConflictResolver report on_done=done/> })}
+    }
+}
