@@ -185,6 +185,7 @@ fn CheckoutScreen() -> impl IntoView {
                     id,
                     base_version: None,
                     data: serde_json::to_value(&sale).unwrap_or_default(),
+                    base: None,
                 };
                 match crate::client::store::queue(
                     mutation,
