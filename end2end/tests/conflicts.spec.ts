@@ -69,7 +69,7 @@ test("one product edited in two browsers: the second save opens the resolver, an
     }
     await resolver.getByRole("button", { name: strategy }).click();
     await expect(resolver).toBeHidden();
-    await expect(second.getByText("Settled.")).toBeVisible();
+    await expect(second.getByText("Settled.").last()).toBeVisible();
 
     const now = await (await api.get(`/api/products/${product.id}`)).json();
     expect([now.name, now.price_cents, now.sync_version]).toEqual([name, price, 3]);
