@@ -80,9 +80,20 @@ test("one product edited in two browsers: the second save opens the resolver, an
       "product.update",
     ]);
   }
-  // Nothing is left open for the managers' list.
+  // A clash made elsewhere (here: two REST edits from version 1) waits in
+  // the managers' list and is settled there.
+  const product = await newProduct(api, Date.now().toString().slice(-6));
+  const edit = (name: string) => ({ ...product, name, sync_version: 1 });
+  expect((await api.put(`/api/products/${product.id}`, { data: edit("Kitchen name") })).status()).toBe(200);
+  expect((await api.put(`/api/products/${product.id}`, { data: edit("Shop name") })).status()).toBe(409);
   await second.getByRole("link", { name: "Conflicts" }).click();
+  const row = second.getByTestId("conflicts").getByRole("row").filter({ hasText: "product edit" });
+  await expect(row).toContainText("Name");
+  await row.getByRole("button", { name: "Settle" }).click();
+  await second.getByTestId("conflict-resolver").getByRole("button", { name: "Keep mine" }).click();
   await expect(second.getByTestId("no-conflicts")).toBeVisible();
+  const settled = await (await api.get(`/api/products/${product.id}`)).json();
+  expect([settled.name, settled.sync_version]).toEqual(["Shop name", 3]);
 });
 
 test("two browsers editing different fields of one product merge with no dialog", async ({ browser, playwright, baseURL }) => {

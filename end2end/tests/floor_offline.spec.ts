@@ -151,6 +151,9 @@ test("two tills edit one customer offline: different fields merge, the overlap r
   expect([merged.name, merged.phone, merged.email]).toEqual([`${customer.name} North`, "0111 222", "south@example.test"]);
   const clashes = south.page.getByTestId("till-conflicts");
   await expect(clashes).toContainText("1 change(s) made here clash", { timeout: 30_000 });
+  // Meanwhile South shows the record as the server has it.
+  await south.page.getByLabel("Search customers").fill(`${customer.name} North`);
+  await expect(south.page.getByTestId("customers")).toContainText("south@example.test");
   await clashes.getByRole("button", { name: /Settle/ }).click();
   const resolver = south.page.getByTestId("conflict-resolver");
   await expect(resolver.locator('tr[data-field="name"]')).toHaveClass(/clash/);
