@@ -69,6 +69,13 @@ CREATE INDEX conflicts_store_status_created ON conflicts (store_id, status, crea
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
+    /// One transaction on every backend: it drops and recreates names, and
+    /// on SQLite's pool another connection's cached schema would still
+    /// hold the old ones.
+    fn use_transaction(&self) -> Option<bool> {
+        Some(true)
+    }
+
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         run_all(manager, UP).await
     }

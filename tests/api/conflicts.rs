@@ -14,6 +14,7 @@ on_every_backend!(
     stale_pushed_edits_merge_or_conflict_for_every_entity,
     each_strategy_leaves_exactly_the_chosen_values,
     an_edit_against_a_delete_is_a_conflict_both_ways,
+    versions_made_by_payments_still_merge,
 );
 
 /// One versioned entity: how to make one, two edits of different fields,
@@ -498,4 +499,61 @@ async fn an_edit_against_a_delete_is_a_conflict_both_ways(backend: Backend) {
         );
     }
     chain_is_intact(&app, &owner).await;
+}
+
+/// A payment on a store credit bumps its version with no credit audit
+/// entry of its own; an edit that started from such a version still finds
+/// its base (the last edit before it) and merges instead of clashing.
+async fn versions_made_by_payments_still_merge(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let owner = app.signed_in(OWNER).await;
+    let manager = app.signed_in(MANAGER).await;
+    let customer: Value = owner
+        .post(app.url("/api/customers"))
+        .json(&json!({"name": "Gus"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let credit: Value = owner
+        .post(app.url("/api/credits"))
+        .json(
+            &json!({"customer_id": customer["id"], "amount_cents": 1000, "due_date": "2099-01-01"}),
+        )
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let id = credit["id"].as_str().unwrap();
+    for _ in 0..2 {
+        let res = owner
+            .post(app.url(&format!("/api/credits/{id}/payments")))
+            .json(&json!({"amount_cents": 100, "method": "cash"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::CREATED);
+    }
+    // The manager opened it after the first payment (version 2).
+    let url = app.url(&format!("/api/credits/{id}"));
+    let (status, merged) = put(
+        &manager,
+        &url,
+        &json!({"due_date": "2099-06-30", "sync_version": 2}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{merged}");
+    let now = app.get_json(&owner, &format!("/api/credits/{id}")).await;
+    assert_eq!(
+        (
+            now["due_date"].as_str(),
+            now["paid_cents"].as_i64(),
+            now["sync_version"].as_i64()
+        ),
+        (Some("2099-06-30"), Some(200), Some(4))
+    );
 }

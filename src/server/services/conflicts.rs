@@ -117,7 +117,11 @@ async fn current(
 }
 
 /// The record as it was at `version`, from the audit trail, where every
-/// write left the record as it became.
+/// edit left the record as it became. Some versions come from derived
+/// changes with no entry of the record's own (a sale adds to a customer's
+/// totals, a payment to a credit's paid amount); those touch no field an
+/// edit sets, so the last audited state at or before `version` holds the
+/// edited fields as they were at `version`.
 async fn base_at(
     txn: &DatabaseTransaction,
     store_id: Uuid,
@@ -139,8 +143,12 @@ async fn base_at(
     Ok(states
         .into_iter()
         .flatten()
-        .find(|after| after.get("sync_version").and_then(Value::as_i64) == Some(version))
-        .map(|after| fields_of(&after)))
+        .filter_map(|after| {
+            let at = after.get("sync_version").and_then(Value::as_i64)?;
+            (at <= version).then_some((at, after))
+        })
+        .max_by_key(|(at, _)| *at)
+        .map(|(_, after)| fields_of(&after)))
 }
 
 /// What to do with an update or delete, given the record as it is now.
