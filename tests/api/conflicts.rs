@@ -33,15 +33,9 @@ struct Case {
 }
 
 async fn cases(app: &TestApp, owner: &Client) -> Vec<Case> {
-    let customer: Value = owner
-        .post(app.url("/api/customers"))
-        .json(&json!({"name": "Credit holder"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let customer = app
+        .created(owner, "/api/customers", &json!({"name": "Credit holder"}))
+        .await;
     vec![
         Case {
             entity: "product",
@@ -136,23 +130,12 @@ async fn chain_is_intact(app: &TestApp, client: &Client) {
     assert_eq!(report["valid"], true, "{report}");
 }
 
-async fn created(app: &TestApp, client: &Client, case: &Case) -> Value {
-    let res = client
-        .post(app.url(case.path))
-        .json(&case.create)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), StatusCode::CREATED, "create {}", case.entity);
-    res.json().await.unwrap()
-}
-
 async fn stale_rest_edits_merge_or_conflict_for_every_entity(backend: Backend) {
     let app = spawn_app(backend).await;
     let owner = app.signed_in(OWNER).await;
     let manager = app.signed_in(MANAGER).await;
     for case in cases(&app, &owner).await {
-        let record = created(&app, &owner, &case).await;
+        let record = app.created(&owner, case.path, &case.create).await;
         let id = record["id"].as_str().unwrap().to_string();
         let url = app.url(&format!("{}/{id}", case.path));
         let (a, b) = (case.a.0, case.b.0);
@@ -253,7 +236,7 @@ async fn stale_pushed_edits_merge_or_conflict_for_every_entity(backend: Backend)
     // A till, signed in as a manager, that edited offline from version 1.
     let till = app.signed_in(MANAGER).await;
     for case in cases(&app, &owner).await {
-        let record = created(&app, &owner, &case).await;
+        let record = app.created(&owner, case.path, &case.create).await;
         let id = record["id"].as_str().unwrap().to_string();
         let url = app.url(&format!("{}/{id}", case.path));
         let (a, b) = (case.a.0, case.b.0);
@@ -344,15 +327,7 @@ async fn each_strategy_leaves_exactly_the_chosen_values(backend: Backend) {
     ] {
         let sku = format!("T-{}", new_id().simple());
         let base = json!({"name": "Tea", "sku": sku, "price_cents": 250, "tax_rate_bp": 0});
-        let product: Value = owner
-            .post(app.url("/api/products"))
-            .json(&base)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let product = app.created(&owner, "/api/products", &base).await;
         let id = product["id"].as_str().unwrap().to_string();
         let url = app.url(&format!("/api/products/{id}"));
         let mut theirs = edit(&base, "name", &json!("Green tea"), 1);
@@ -411,21 +386,9 @@ async fn an_edit_against_a_delete_is_a_conflict_both_ways(backend: Backend) {
     let owner = app.signed_in(OWNER).await;
     let manager = app.signed_in(MANAGER).await;
     let customer = |name: &str| json!({"name": name, "phone": "0100"});
-    let new_customer = |name: &'static str| {
-        let owner = owner.clone();
-        let app = &app;
-        async move {
-            let c: Value = owner
-                .post(app.url("/api/customers"))
-                .json(&customer(name))
-                .send()
-                .await
-                .unwrap()
-                .json()
-                .await
-                .unwrap();
-            c["id"].as_str().unwrap().to_string()
-        }
+    let new_customer = async |name: &str| {
+        let c = app.created(&owner, "/api/customers", &customer(name)).await;
+        c["id"].as_str().unwrap().to_string()
     };
 
     // Removed at the back office while a till edited it.
@@ -508,26 +471,16 @@ async fn versions_made_by_payments_still_merge(backend: Backend) {
     let app = spawn_app(backend).await;
     let owner = app.signed_in(OWNER).await;
     let manager = app.signed_in(MANAGER).await;
-    let customer: Value = owner
-        .post(app.url("/api/customers"))
-        .json(&json!({"name": "Gus"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let credit: Value = owner
-        .post(app.url("/api/credits"))
-        .json(
+    let customer = app
+        .created(&owner, "/api/customers", &json!({"name": "Gus"}))
+        .await;
+    let credit = app
+        .created(
+            &owner,
+            "/api/credits",
             &json!({"customer_id": customer["id"], "amount_cents": 1000, "due_date": "2099-01-01"}),
         )
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .await;
     let id = credit["id"].as_str().unwrap();
     for _ in 0..2 {
         let res = owner

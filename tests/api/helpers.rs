@@ -332,6 +332,13 @@ impl TestApp {
         res.json().await.unwrap()
     }
 
+    /// `POST path` with `body` as `client`, answered 201: the record made.
+    pub async fn created(&self, client: &Client, path: &str, body: &Value) -> Value {
+        let res = client.post(self.url(path)).json(body).send().await.unwrap();
+        assert_eq!(res.status(), StatusCode::CREATED, "POST {path}");
+        res.json().await.unwrap()
+    }
+
     /// `GET path` as `client`, answered 200 with JSON: the JSON.
     pub async fn get_json(&self, client: &Client, path: &str) -> Value {
         let res = client.get(self.url(path)).send().await.unwrap();
