@@ -214,6 +214,20 @@ async fn stale_rest_edits_merge_or_conflict_for_every_entity(backend: Backend) {
         );
     }
     assert_eq!(app.count("conflicts WHERE status = 'resolved'").await, 6);
+    // A cashier sees a customer's conflicts, not an employee's, and not
+    // the managers' list.
+    let till = app.cashier().await;
+    let customers = app.get_json(&owner, "/api/customers?q=Dora").await;
+    let customer = customers["items"][0]["id"].as_str().unwrap();
+    app.get_json(&till, &format!("/api/conflicts/customer/{customer}"))
+        .await;
+    for path in [
+        format!("/api/conflicts/employee/{}", app.cashier_id),
+        "/api/conflicts".to_string(),
+    ] {
+        let res = till.get(app.url(&path)).send().await.unwrap();
+        assert_eq!(res.status(), StatusCode::FORBIDDEN, "{path}");
+    }
     let open = app.get_json(&owner, "/api/conflicts").await;
     assert_eq!(open["total"], 0);
     chain_is_intact(&app, &owner).await;

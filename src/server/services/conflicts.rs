@@ -444,6 +444,10 @@ pub async fn for_record(
                 "use product, category, customer, employee, credit or shift",
             )
         })?;
+    // Whoever may edit the record may see its clashes (a cashier: customers).
+    if !may_apply(actor.role, kind, Op::Update) {
+        return Err(AppError::forbidden());
+    }
     let rows = conflict::Entity::find()
         .filter(conflict::Column::StoreId.eq(actor.store_id))
         .filter(conflict::Column::EntityType.eq(kind.as_str()))

@@ -81,6 +81,19 @@ pub(super) struct Target<'a> {
     pub revive: bool,
 }
 
+impl<'a> Target<'a> {
+    fn of(actor: &'a Actor, m: &Mutation, now: DateTime<Utc>) -> Target<'a> {
+        Target {
+            actor,
+            id: m.id,
+            op: m.op,
+            base_version: m.base_version,
+            now,
+            revive: false,
+        }
+    }
+}
+
 /// Applies one mutation: authorise, validate, write the record, the feed
 /// and the audit entry, commit.
 #[tracing::instrument(skip_all, err(level = "debug"), fields(entity = m.entity.as_str(), op = m.op.as_str(), id = %m.id, store = %actor.store_id))]
@@ -134,11 +147,14 @@ async fn write(
     // built in memory equals the one read back.
     let now = super::audit::audit_time(Utc::now());
     match conflicts::reconcile(txn, actor, m, payload.edited(), now).await? {
-        Stale::No => write_as(txn, ledger, actor, m, payload, m.op.as_str(), false, now).await,
+        Stale::No => {
+            let target = Target::of(actor, m, now);
+            write_as(txn, ledger, m, payload, target, m.op.as_str()).await
+        }
         Stale::Merged(merged) => {
             let payload = parse(&merged).await?;
-            let mut applied =
-                write_as(txn, ledger, actor, &merged, payload, "merge", false, now).await?;
+            let target = Target::of(actor, &merged, now);
+            let mut applied = write_as(txn, ledger, &merged, payload, target, "merge").await?;
             applied.how = How::Merged;
             Ok(applied)
         }
@@ -171,30 +187,23 @@ pub(super) async fn apply_settled(
     now: DateTime<Utc>,
 ) -> Result<Applied, AppError> {
     let payload = parse(m).await?;
-    write_as(txn, ledger, actor, m, payload, "resolve", revive, now).await
+    let target = Target {
+        revive,
+        ..Target::of(actor, m, now)
+    };
+    write_as(txn, ledger, m, payload, target, "resolve").await
 }
 
 /// Writes one record and its feed and audit entries; `verb` names the
 /// audit action after the entity ("product.update", "product.merge").
-#[allow(clippy::too_many_arguments)]
 async fn write_as(
     txn: &DatabaseTransaction,
     ledger: &mut Ledger,
-    actor: &Actor,
     m: &Mutation,
     payload: Payload,
+    target: Target<'_>,
     verb: &str,
-    revive: bool,
-    now: DateTime<Utc>,
 ) -> Result<Applied, AppError> {
-    let target = Target {
-        actor,
-        id: m.id,
-        op: m.op,
-        base_version: m.base_version,
-        now,
-        revive,
-    };
     let written = match payload {
         Payload::Product(draft) => catalog::write_product(txn, &target, Some(draft)).await?,
         Payload::Category(draft) => catalog::write_category(txn, &target, Some(draft)).await?,
@@ -218,7 +227,7 @@ async fn write_as(
             other => return Err(unsupported(other, m.op)),
         },
     };
-    Ok(record(ledger, actor, m, verb, written, now))
+    Ok(record(ledger, target.actor, m, verb, written, target.now))
 }
 
 /// Puts a written record on the feed and the audit log.
@@ -285,14 +294,7 @@ pub(super) async fn apply_sales_in(
     let mut batch = sales::SaleBatch::default();
     let mut results = Vec::with_capacity(ms.len());
     for (m, input) in ms.iter().zip(parsed) {
-        let target = Target {
-            actor,
-            id: m.id,
-            op: m.op,
-            base_version: m.base_version,
-            now,
-            revive: false,
-        };
+        let target = Target::of(actor, m, now);
         results.push(
             input
                 .and_then(|input| batch.add(ledger, &known, &target, input))
