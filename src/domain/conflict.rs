@@ -210,6 +210,52 @@ pub fn settle(merge: &Merge, client: &Fields, sides: &BTreeMap<String, Side>) ->
     fields
 }
 
+/// What settling a conflict writes to the record.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Settlement {
+    /// Nothing: the record stays as it is (or stays deleted).
+    Keep,
+    /// These fields, on the record as it is now.
+    Update(Fields),
+    /// These fields, on a record deleted meanwhile, which comes back.
+    Revive(Fields),
+    /// The record is deleted now.
+    Delete,
+}
+
+/// How `choice` settles a conflict on the record as it is *now*: the
+/// client's edit (`client`, started from `base`) or delete (`client` is
+/// `None`) against `server` (`None`: deleted meanwhile). An edit is merged
+/// again against the current record, so what changed since the conflict
+/// is kept too. Also the side each clashing field was taken from.
+pub fn settlement(
+    base: Option<&Fields>,
+    server: Option<&Fields>,
+    client: Option<&Fields>,
+    choice: &Resolution,
+) -> Result<(Settlement, BTreeMap<String, Side>), AppError> {
+    let plain = |s| Ok((s, BTreeMap::new()));
+    match (client, server, &choice.strategy) {
+        (Some(client), Some(server), _) => {
+            let merged = merge(base, server, client);
+            let sides = choice.sides(&merged.conflicts)?;
+            let fields = settle(&merged, client, &sides);
+            Ok((Settlement::Update(fields), sides))
+        }
+        // Deleted meanwhile: leave it deleted, or bring it back as edited.
+        (Some(_), None, Strategy::Server) => plain(Settlement::Keep),
+        (Some(client), None, _) => plain(Settlement::Revive(client.clone())),
+        // A delete against an edit: keep the record, or delete it now.
+        (None, Some(_), Strategy::Server) => plain(Settlement::Keep),
+        (None, Some(_), Strategy::Client) => plain(Settlement::Delete),
+        (None, Some(_), Strategy::Manual) => Err(AppError::field(
+            "strategy",
+            "a removal is kept or undone as a whole: choose keep server or keep mine",
+        )),
+        (None, None, _) => plain(Settlement::Keep),
+    }
+}
+
 /// A field's name as the resolver shows it: "price_cents" → "Price".
 pub fn label(field: &str) -> String {
     let words = field
@@ -293,8 +339,8 @@ pub struct Resolved {
 #[cfg(test)]
 mod tests {
     use super::{
-        Fields, Resolution, Side, Strategy as Keep, changed_fields, fields_of, label, merge,
-        settle, show,
+        Fields, Resolution, Settlement, Side, Strategy as Keep, changed_fields, fields_of, label,
+        merge, settle, settlement, show,
     };
     use proptest::prelude::*;
     use serde_json::Value;
@@ -379,6 +425,61 @@ mod tests {
         let settled = settle(&m, &client, &keep_server.sides(&m.conflicts).unwrap());
         assert_eq!(settled["price_cents"], json!(350));
         assert_eq!(settled["name"], json!("Green tea"));
+    }
+
+    #[test]
+    fn settling_against_a_delete_is_all_or_nothing() {
+        let client = fields(json!({"name": "Ann", "phone": "1"}));
+        let server = fields(json!({"name": "Ann B", "phone": null}));
+        let choose = |strategy| Resolution {
+            conflict_id: Uuid::nil(),
+            strategy,
+            fields: BTreeMap::new(),
+        };
+        let outcome = |client, server, strategy| {
+            settlement(None, server, client, &choose(strategy)).map(|(s, _)| s)
+        };
+        // The record was deleted while the client edited it.
+        assert_eq!(
+            outcome(Some(&client), None, Keep::Server),
+            Ok(Settlement::Keep)
+        );
+        assert_eq!(
+            outcome(Some(&client), None, Keep::Client),
+            Ok(Settlement::Revive(client.clone()))
+        );
+        // The client deleted a record edited meanwhile.
+        assert_eq!(
+            outcome(None, Some(&server), Keep::Server),
+            Ok(Settlement::Keep)
+        );
+        assert_eq!(
+            outcome(None, Some(&server), Keep::Client),
+            Ok(Settlement::Delete)
+        );
+        assert!(outcome(None, Some(&server), Keep::Manual).is_err());
+        assert_eq!(outcome(None, None, Keep::Client), Ok(Settlement::Keep));
+    }
+
+    #[test]
+    fn settling_an_edit_merges_again_with_the_record_as_it_is_now() {
+        let base = fields(json!({"name": "Tea", "sku": "T1", "price_cents": 300}));
+        // Since the conflict, someone also changed the SKU.
+        let now = fields(json!({"name": "Green tea", "sku": "T9", "price_cents": 300}));
+        let client = fields(json!({"name": "Black tea", "sku": "T1", "price_cents": 350}));
+        let choice = Resolution {
+            conflict_id: Uuid::nil(),
+            strategy: Keep::Client,
+            fields: BTreeMap::new(),
+        };
+        let (settled, sides) = settlement(Some(&base), Some(&now), Some(&client), &choice).unwrap();
+        assert_eq!(
+            settled,
+            Settlement::Update(fields(
+                json!({"name": "Black tea", "sku": "T9", "price_cents": 350})
+            ))
+        );
+        assert_eq!(sides, BTreeMap::from([("name".to_string(), Side::Client)]));
     }
 
     #[test]

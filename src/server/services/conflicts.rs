@@ -10,8 +10,8 @@ use super::versioned::Versioned;
 use super::write_path::{self, to_json};
 use super::{Actor, Page, page_limit};
 use crate::domain::conflict::{
-    ConflictReport, Fields, Resolution, Resolved, StoredConflict, Strategy, changed_fields,
-    fields_of, merge, settle,
+    ConflictReport, Fields, Resolution, Resolved, Settlement, StoredConflict, changed_fields,
+    fields_of, merge, settlement,
 };
 use crate::domain::error::{AppError, ErrorCode};
 use crate::domain::ids::new_id;
@@ -28,7 +28,6 @@ use sea_orm::{
     QueryFilter, QueryOrder, QuerySelect,
 };
 use serde_json::{Value, json};
-use std::collections::BTreeMap;
 use uuid::Uuid;
 
 /// A record as it is on the server, deleted or not.
@@ -314,52 +313,25 @@ pub async fn resolve(
         .await?
         .ok_or_else(|| AppError::not_found(kind.noun()))?;
     let base = row.base_state.as_ref().map(fields_of);
-    let client = row.client_state.as_ref().map(fields_of).unwrap_or_default();
-    let mut sides = BTreeMap::new();
-    let settled = match (op, now_is.deleted, &choice.strategy) {
-        (Op::Update, false, _) => {
-            let merged = merge(base.as_ref(), &fields_of(&now_is.wire), &client);
-            sides = choice.sides(&merged.conflicts)?;
-            Some((
-                Mutation {
-                    entity: kind,
-                    op: Op::Update,
-                    id: row.entity_id,
-                    base_version: Some(now_is.version),
-                    data: Value::Object(settle(&merged, &client, &sides)),
-                    base: None,
-                },
-                false,
-            ))
-        }
-        // Deleted meanwhile: keep it deleted, or bring it back as edited.
-        (Op::Update, true, Strategy::Server) => None,
-        (Op::Update, true, _) => Some((
-            Mutation {
-                entity: kind,
-                op: Op::Update,
-                id: row.entity_id,
-                base_version: Some(now_is.version),
-                data: Value::Object(client),
-                base: None,
-            },
-            true,
-        )),
-        // A delete against an edit: keep the record, or delete it now.
-        (_, false, Strategy::Server) => None,
-        (_, false, Strategy::Client) => {
-            Some((Mutation::delete(kind, row.entity_id, now_is.version), false))
-        }
-        (_, false, Strategy::Manual) => {
-            return Err(AppError::field(
-                "strategy",
-                "a removal is kept or undone as a whole: choose keep server or keep mine",
-            ));
-        }
-        (_, true, _) => None,
+    let client = row.client_state.as_ref().map(fields_of);
+    let server = (!now_is.deleted).then(|| fields_of(&now_is.wire));
+    let (settled, sides) = settlement(base.as_ref(), server.as_ref(), client.as_ref(), &choice)?;
+    let edit = |data: Fields| Mutation {
+        entity: kind,
+        op: Op::Update,
+        id: row.entity_id,
+        base_version: Some(now_is.version),
+        data: Value::Object(data),
+        base: None,
+    };
+    let write = match settled {
+        Settlement::Keep => None,
+        Settlement::Update(data) => Some((edit(data), false)),
+        Settlement::Revive(data) => Some((edit(data), true)),
+        Settlement::Delete => Some((Mutation::delete(kind, row.entity_id, now_is.version), false)),
     };
     let now = super::audit::audit_time(Utc::now());
-    let applied = match settled {
+    let applied = match write {
         Some((m, revive)) => {
             Some(write_path::apply_settled(&txn, &mut ledger, actor, &m, revive, now).await?)
         }
