@@ -69,15 +69,33 @@ impl AppError {
     /// The 409 for an edit that clashed with another: stored as
     /// `report.conflict_id`, to be settled in the resolver.
     pub fn conflict(report: super::conflict::ConflictReport) -> Self {
-        let fields = report.fields.join(", ");
+        let what = report.entity_type.replace('_', " ");
+        let fields: Vec<String> = report
+            .fields
+            .iter()
+            .map(|f| super::conflict::label(f))
+            .collect();
+        let changed = if fields.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", fields.join(", "))
+        };
+        let message = if report.server.is_null() {
+            format!(
+                "Someone removed this {what} while you were editing it. Choose whether to bring it back."
+            )
+        } else if report.op == "delete" {
+            format!(
+                "Someone changed this {what}{changed} since you opened it. Choose whether to remove it anyway."
+            )
+        } else {
+            format!(
+                "Someone else changed this {what}{changed} meanwhile. Choose which version to keep."
+            )
+        };
         AppError {
             conflict: Some(Box::new(report)),
-            ..AppError::new(
-                ErrorCode::Conflict,
-                format!(
-                    "Someone else changed this meanwhile ({fields}). Choose which version to keep."
-                ),
-            )
+            ..AppError::new(ErrorCode::Conflict, message)
         }
     }
 
@@ -151,6 +169,41 @@ impl server_fn::error::FromServerFnError for AppError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_conflict_says_what_clashed_and_sits_at_the_top_of_the_body() {
+        let report = crate::domain::conflict::ConflictReport {
+            conflict_id: uuid::Uuid::nil(),
+            entity_type: "product".into(),
+            entity_id: uuid::Uuid::nil(),
+            op: "update".into(),
+            fields: vec!["name".into(), "price_cents".into()],
+            base: serde_json::json!({"name": "Tea"}),
+            server: serde_json::json!({"name": "Green tea"}),
+            client: serde_json::json!({"name": "Black tea"}),
+        };
+        let e = AppError::conflict(report.clone());
+        assert_eq!(
+            e.message,
+            "Someone else changed this product (Name, Price) meanwhile. Choose which version to keep."
+        );
+        let body = serde_json::to_value(&e).unwrap();
+        assert_eq!(body["code"], "conflict");
+        assert_eq!(body["fields"], serde_json::json!(["name", "price_cents"]));
+        assert_eq!(body["server"]["name"], "Green tea");
+        // And it reads back whole: the UI gets the report.
+        let back: AppError = serde_json::from_value(body).unwrap();
+        assert_eq!(back.conflict.as_deref(), Some(&report));
+        let gone = AppError::conflict(crate::domain::conflict::ConflictReport {
+            server: serde_json::Value::Null,
+            ..report
+        });
+        assert!(gone.message.starts_with("Someone removed this product"));
+        // Other errors carry no report.
+        let plain: AppError =
+            serde_json::from_value(serde_json::to_value(AppError::internal()).unwrap()).unwrap();
+        assert!(plain.conflict.is_none());
+    }
 
     #[test]
     fn validation_errors_carry_their_fields() {
