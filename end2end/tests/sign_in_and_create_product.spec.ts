@@ -60,3 +60,14 @@ test("a wrong password is told plainly", async ({ page }) => {
   await expect(page.getByText("That e-mail and password do not match")).toBeVisible();
   await expect(page).toHaveURL(/\/login$/);
 });
+
+test("the product list pages forward and back", async ({ page }) => {
+  await signIn(page, "manager@demo.test");
+  const summary = page.locator(".pager .muted");
+  await expect(summary).toContainText(/^1–50 of \d+ products$/);
+  const next = page.getByRole("button", { name: "Next", exact: true });
+  await next.click();
+  await expect(summary).toContainText(/^51–\d+ of \d+ products$/);
+  await page.getByRole("button", { name: "Previous", exact: true }).click();
+  await expect(summary).toContainText(/^1–50 of \d+ products$/);
+});

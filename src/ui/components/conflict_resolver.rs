@@ -106,13 +106,19 @@ pub fn ConflictResolver(
                 },
             );
             let choosable = clash && !removal && !deleted_meanwhile;
+            // A side that changed the field: its value is the one kept.
+            let was_value = base.get(&name);
+            let (their_change, my_change) = (
+                !deleted_meanwhile && theirs.get(&name) != was_value,
+                !removal && mine.get(&name) != was_value,
+            );
             let (heading, row) = (label(&name), name.clone());
             view! {
                 <tr class:clash=clash data-field=row>
                     <th scope="row">{heading}</th>
                     <td>{was}</td>
-                    <PickCell field=name.clone() side=Side::Server text=their picks choosable/>
-                    <PickCell field=name side=Side::Client text=my picks choosable/>
+                    <PickCell field=name.clone() side=Side::Server text=their changed=their_change picks choosable/>
+                    <PickCell field=name side=Side::Client text=my changed=my_change picks choosable/>
                 </tr>
             }
         })
@@ -138,7 +144,7 @@ pub fn ConflictResolver(
             >
                 <h2>{heading}</h2>
                 <p class="hint">
-                    "Marked rows were changed on both sides. Rows changed on one side only keep that change whichever you choose."
+                    "Rows marked ⚠ were changed on both sides: choose which to keep. A value marked ✎ was changed on one side only and is kept whatever you choose."
                 </p>
                 <table class="grid resolver">
                     <thead>
@@ -174,11 +180,13 @@ fn PickCell(
     field: String,
     side: Side,
     text: String,
+    /// This side changed the field since the version both started from.
+    changed: bool,
     picks: RwSignal<BTreeMap<String, Side>>,
     choosable: bool,
 ) -> impl IntoView {
     if !choosable {
-        return view! { <td>{text}</td> }.into_any();
+        return view! { <td class:changed=changed>{text}</td> }.into_any();
     }
     let chosen = {
         let field = field.clone();

@@ -102,10 +102,12 @@ pub fn ProductEditor(
     };
     let category_error = move || errors.with(|e| e.get("category_id").cloned());
     let settled = Callback::new(move |outcome: Option<crate::domain::conflict::Resolved>| {
+        // Settled or left for later, the edit is in the conflict now; the
+        // form has nothing more to save.
         clash.set(None);
-        if let Some(resolved) = outcome {
-            on_done.run(serde_json::from_value::<Product>(resolved.record).ok());
-        }
+        on_done.run(
+            outcome.and_then(|resolved| serde_json::from_value::<Product>(resolved.record).ok()),
+        );
     });
     view! {
         {move || clash.get().map(|report| view! { <ConflictResolver report on_done=settled/> })}

@@ -4,6 +4,7 @@
 use crate::api::audit::{audit_entries, verify_audit};
 use crate::domain::audit::AuditEntry;
 use crate::ui::components::guard::SignedIn;
+use crate::ui::components::pager::Pager;
 use leptos::prelude::*;
 
 #[component]
@@ -66,8 +67,7 @@ fn AuditLog() -> impl IntoView {
                         match entries.await {
                             Err(e) => view! { <p class="notice error">{e.message}</p> }.into_any(),
                             Ok(page) => {
-                                let (first, last) = (page.offset + 1, page.offset + page.items.len() as u64);
-                                let (limit, total) = (page.limit, page.total);
+                                let (from, limit, shown, total) = (page.offset, page.limit, page.items.len(), page.total);
                                 view! {
                                     <table class="grid" data-testid="audit">
                                         <thead><tr><th>"#"</th><th>"When (UTC)"</th><th>"Who"</th><th>"What"</th><th></th></tr></thead>
@@ -86,11 +86,7 @@ fn AuditLog() -> impl IntoView {
                                             }).collect_view()}
                                         </tbody>
                                     </table>
-                                    <div class="pager">
-                                        <span class="muted">{format!("{first}–{last} of {total} entries")}</span>
-                                        <button class="button" disabled=first == 1 on:click=move |_| offset.update(|o| *o = o.saturating_sub(limit))>"Newer"</button>
-                                        <button class="button" disabled=last >= total on:click=move |_| offset.update(|o| *o += limit)>"Older"</button>
-                                    </div>
+                                    <Pager offset=from limit shown total noun="entries" at=offset back="Newer" forward="Older"/>
                                 }
                                     .into_any()
                             }

@@ -6,6 +6,7 @@ use crate::api::conflicts::open_conflicts;
 use crate::domain::conflict::{ConflictReport, Resolved, label};
 use crate::ui::components::conflict_resolver::ConflictResolver;
 use crate::ui::components::guard::SignedIn;
+use crate::ui::components::pager::Pager;
 use leptos::prelude::*;
 
 #[component]
@@ -37,8 +38,7 @@ fn OpenConflicts() -> impl IntoView {
                             <p class="notice" data-testid="no-conflicts">"Nothing to settle: every edit has been merged or decided."</p>
                         }.into_any(),
                         Ok(page) => {
-                            let (first, last) = (page.offset + 1, page.offset + page.items.len() as u64);
-                            let (limit, total) = (page.limit, page.total);
+                            let (from, limit, shown, total) = (page.offset, page.limit, page.items.len(), page.total);
                             view! {
                                 <table class="grid" data-testid="conflicts">
                                     <thead><tr><th>"When (UTC)"</th><th>"What"</th><th>"Fields"</th><th></th></tr></thead>
@@ -62,11 +62,7 @@ fn OpenConflicts() -> impl IntoView {
                                         }).collect_view()}
                                     </tbody>
                                 </table>
-                                <div class="pager">
-                                    <span class="muted">{format!("{first}–{last} of {total} open")}</span>
-                                    <button class="button" disabled=first == 1 on:click=move |_| offset.update(|o| *o = o.saturating_sub(limit))>"Older"</button>
-                                    <button class="button" disabled=last >= total on:click=move |_| offset.update(|o| *o += limit)>"Newer"</button>
-                                </div>
+                                <Pager offset=from limit shown total noun="open" at=offset/>
                             }.into_any()
                         }
                     }

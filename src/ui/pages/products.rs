@@ -5,6 +5,7 @@ use crate::api::catalog::{delete_product, find_barcode, list_categories, list_pr
 use crate::domain::catalog::{Category, Product};
 use crate::domain::money::{Cents, TaxRate};
 use crate::ui::components::guard::SignedIn;
+use crate::ui::components::pager::Pager;
 use crate::ui::components::product_editor::{Editing, ProductEditor};
 use crate::ui::components::stock_dialog::StockDialog;
 use crate::ui::components::toast::use_toasts;
@@ -120,19 +121,10 @@ fn ProductsScreen() -> impl IntoView {
                         Err(e) => view! { <p class="notice error">{e.message}</p> }.into_any(),
                         Ok(page) if page.items.is_empty() => view! { <p class="muted">"No products match."</p> }.into_any(),
                         Ok(page) => {
-                            let (first, last) = (page.offset + 1, page.offset + page.items.len() as u64);
-                            let (limit, total) = (page.limit, page.total);
+                            let (from, limit, shown, total) = (page.offset, page.limit, page.items.len(), page.total);
                             view! {
                                 <ProductTable items=page.items categories=names editing stocking confirm_delete remove/>
-                                <div class="pager">
-                                    <span class="muted">{format!("{first}–{last} of {total} products")}</span>
-                                    <button class="button" disabled=first == 1 on:click=move |_| offset.update(|o| *o = o.saturating_sub(limit))>
-                                        "Previous"
-                                    </button>
-                                    <button class="button" disabled=last >= total on:click=move |_| offset.update(|o| *o += limit)>
-                                        "Next"
-                                    </button>
-                                </div>
+                                <Pager offset=from limit shown total noun="products" at=offset/>
                             }
                                 .into_any()
                         }

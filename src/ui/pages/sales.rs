@@ -6,6 +6,7 @@ use crate::domain::ids::new_id;
 use crate::domain::money::Cents;
 use crate::domain::sale_record::Sale;
 use crate::ui::components::guard::SignedIn;
+use crate::ui::components::pager::Pager;
 use crate::ui::components::receipt::Receipt;
 use crate::ui::components::toast::use_toasts;
 use chrono::NaiveDate;
@@ -86,8 +87,7 @@ fn SalesHistory() -> impl IntoView {
                             Err(e) => view! { <p class="notice error">{e.message}</p> }.into_any(),
                             Ok(page) if page.items.is_empty() => view! { <p class="muted">"No sales yet."</p> }.into_any(),
                             Ok(page) => {
-                                let (first, last) = (page.offset + 1, page.offset + page.items.len() as u64);
-                                let (limit, total) = (page.limit, page.total);
+                                let (from, limit, shown, total) = (page.offset, page.limit, page.items.len(), page.total);
                                 view! {
                                     <table class="grid" data-testid="sales-history">
                                         <thead><tr>
@@ -114,11 +114,7 @@ fn SalesHistory() -> impl IntoView {
                                             }).collect_view()}
                                         </tbody>
                                     </table>
-                                    <div class="pager">
-                                        <span class="muted">{format!("{first}–{last} of {total} sales")}</span>
-                                        <button class="button" disabled=first == 1 on:click=move |_| offset.update(|o| *o = o.saturating_sub(limit))>"Previous"</button>
-                                        <button class="button" disabled=last >= total on:click=move |_| offset.update(|o| *o += limit)>"Next"</button>
-                                    </div>
+                                    <Pager offset=from limit shown total noun="sales" at=offset/>
                                 }
                                     .into_any()
                             }
