@@ -12,34 +12,31 @@ pub(super) async fn employees(
     db: &impl ConnectionTrait,
     ids: impl IntoIterator<Item = Uuid>,
 ) -> Result<BTreeMap<Uuid, String>, AppError> {
-    let ids: Vec<Uuid> = ids.into_iter().collect();
-    if ids.is_empty() {
-        return Ok(BTreeMap::new());
-    }
-    Ok(employee::Entity::find()
-        .select_only()
-        .columns([employee::Column::Id, employee::Column::Name])
-        .filter(employee::Column::Id.is_in(ids))
-        .into_tuple::<(Uuid, String)>()
-        .all(db)
-        .await
-        .or_internal()?
-        .into_iter()
-        .collect())
+    names::<employee::Entity>(db, employee::Column::Id, employee::Column::Name, ids).await
 }
 
 pub(super) async fn customers(
     db: &impl ConnectionTrait,
     ids: impl IntoIterator<Item = Uuid>,
 ) -> Result<BTreeMap<Uuid, String>, AppError> {
+    names::<customer::Entity>(db, customer::Column::Id, customer::Column::Name, ids).await
+}
+
+/// Id → name of the rows of `E` with these ids.
+async fn names<E: EntityTrait>(
+    db: &impl ConnectionTrait,
+    id: E::Column,
+    name: E::Column,
+    ids: impl IntoIterator<Item = Uuid>,
+) -> Result<BTreeMap<Uuid, String>, AppError> {
     let ids: Vec<Uuid> = ids.into_iter().collect();
     if ids.is_empty() {
         return Ok(BTreeMap::new());
     }
-    Ok(customer::Entity::find()
+    Ok(E::find()
         .select_only()
-        .columns([customer::Column::Id, customer::Column::Name])
-        .filter(customer::Column::Id.is_in(ids))
+        .columns([id, name])
+        .filter(id.is_in(ids))
         .into_tuple::<(Uuid, String)>()
         .all(db)
         .await
