@@ -75,6 +75,7 @@ pub fn App() -> impl IntoView {
     provide_toasts();
     provide_session();
     provide_connection();
+    crate::ui::components::conflict_resolver::provide_conflict_dialog();
     view! {
         <Stylesheet id="leptos" href="/pkg/tillwise.css"/>
         <Title text="Tillwise"/>

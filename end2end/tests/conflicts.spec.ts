@@ -117,3 +117,25 @@ test("two browsers editing different fields of one product merge with no dialog"
   expect([now.name, now.price_cents, now.sync_version]).toEqual(["Merged teapot", 650, 3]);
   expect(await auditActions(api, product.id)).toEqual(["product.create", "product.merge", "product.update"]);
 });
+
+test("a category edited meanwhile opens the same resolver from the categories screen", async ({ browser, playwright, baseURL }) => {
+  const api = await playwright.request.newContext({ baseURL });
+  await api.post("/api/auth/login", { data: { email: "owner@demo.test", password: "demo1234" } });
+  const name = `Teas ${Date.now().toString().slice(-6)}`;
+  const category = await (await api.post("/api/categories", { data: { name, description: "loose leaf" } })).json();
+  const page = await signedInPage(browser, "manager@demo.test");
+  await page.getByRole("link", { name: "Categories" }).first().click();
+  await page.getByRole("row").filter({ hasText: name }).getByRole("button", { name: "Edit" }).click();
+  await expect(page.getByRole("heading", { name: "Edit category" })).toBeVisible();
+  // Someone else changes the description first.
+  const res = await api.put(`/api/categories/${category.id}`, { data: { name, description: "loose leaf and bags", sync_version: 1 } });
+  expect(res.status()).toBe(200);
+  await page.getByLabel("Description").fill("bags only");
+  await page.getByRole("button", { name: "Save category" }).click();
+  const resolver = page.getByTestId("conflict-resolver");
+  await expect(resolver.locator('tr[data-field="description"]')).toHaveClass(/clash/);
+  await resolver.getByRole("button", { name: "Keep theirs" }).click();
+  await expect(resolver).toBeHidden();
+  const now = await (await api.get(`/api/categories/${category.id}`)).json();
+  expect([now.description, now.sync_version]).toEqual(["loose leaf and bags", 3]);
+});

@@ -2,12 +2,12 @@
 //! server's) and mine side by side, the clashing fields marked, and three
 //! ways out: keep theirs, keep mine, or pick field by field.
 
-use super::toast::use_toasts;
+use super::toast::{Toasts, use_toasts};
 use crate::api::conflicts::resolve_conflict;
 use crate::domain::conflict::{
     ConflictReport, Resolution, Resolved, Side, Strategy, fields_of, label, show,
 };
-use crate::domain::error::ErrorCode;
+use crate::domain::error::{AppError, ErrorCode};
 use leptos::prelude::*;
 use std::collections::BTreeMap;
 
@@ -223,12 +223,79 @@ fn forget(conflict_id: uuid::Uuid, connection: crate::ui::connection::Connection
     let _ = (conflict_id, connection);
 }
 
+/// The one resolver every screen opens: a form whose save comes back as
+/// a stored conflict hands it here, and so do the till's list and the
+/// managers' page.
+#[derive(Clone, Copy)]
+pub struct ConflictDialog {
+    open: RwSignal<Option<ConflictReport>>,
+    /// Bumped when a conflict is settled, so lists that show the record
+    /// read it again.
+    pub settled: RwSignal<u32>,
+    toasts: Toasts,
+}
+
+impl ConflictDialog {
+    /// Opens the resolver on `report`.
+    pub fn show(&self, report: ConflictReport) {
+        self.open.set(Some(report));
+    }
+
+    /// Shows a refusal: a stored conflict in the resolver (kept on this
+    /// device until settled), anything else as a toast.
+    pub fn refused(&self, e: AppError) {
+        match e.conflict {
+            Some(report) => {
+                #[cfg(feature = "hydrate")]
+                {
+                    let kept = (*report).clone();
+                    leptos::task::spawn_local(async move {
+                        let _ = crate::client::store::keep_conflict(&kept).await;
+                    });
+                }
+                self.show(*report);
+            }
+            None => self.toasts.error(e.message),
+        }
+    }
+}
+
+pub fn provide_conflict_dialog() {
+    provide_context(ConflictDialog {
+        open: RwSignal::new(None),
+        settled: RwSignal::new(0),
+        toasts: use_toasts(),
+    });
+}
+
+pub fn use_conflict_dialog() -> ConflictDialog {
+    expect_context::<ConflictDialog>()
+}
+
+/// Where the resolver appears, above every screen.
+#[component]
+pub fn ConflictHost() -> impl IntoView {
+    let dialog = use_conflict_dialog();
+    let done = Callback::new(move |outcome: Option<Resolved>| {
+        dialog.open.set(None);
+        if outcome.is_some() {
+            dialog.settled.update(|n| *n += 1);
+        }
+    });
+    move || {
+        dialog
+            .open
+            .get()
+            .map(|report| view! { <ConflictResolver report on_done=done/> })
+    }
+}
+
 /// The conflicts this till's edits ran into, under the banner, each with
 /// the resolver a tap away. They stay on the till until settled.
 #[component]
 pub fn TillConflicts() -> impl IntoView {
     let connection = crate::ui::connection::use_connection();
-    let open = RwSignal::new(None::<ConflictReport>);
+    let dialog = use_conflict_dialog();
     #[cfg(feature = "hydrate")]
     let reports = LocalResource::new(move || {
         connection.conflicts.track();
@@ -236,7 +303,6 @@ pub fn TillConflicts() -> impl IntoView {
     });
     #[cfg(not(feature = "hydrate"))]
     let reports = LocalResource::new(|| async { Vec::<ConflictReport>::new() });
-    let done = Callback::new(move |_: Option<Resolved>| open.set(None));
     view! {
         <Show when=move || { connection.conflicts.get() > 0 }>
             <div class="banner conflicts" role="alert" data-testid="till-conflicts">
@@ -252,7 +318,7 @@ pub fn TillConflicts() -> impl IntoView {
                             let what = format!("{} {}", r.entity_type.replace('_', " "), r.fields.iter().map(|f| label(f)).collect::<Vec<_>>().join(", "));
                             let report = r.clone();
                             view! {
-                                <button class="button" on:click=move |_| open.set(Some(report.clone()))>
+                                <button class="button" on:click=move |_| dialog.show(report.clone())>
                                     {format!("Settle: {what}")}
                                 </button>
                             }
@@ -261,6 +327,5 @@ pub fn TillConflicts() -> impl IntoView {
                 </Suspense>
             </div>
         </Show>
-        {move || open.get().map(|report| view! { <ConflictResolver report on_done=done/> })}
     }
 }

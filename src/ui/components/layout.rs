@@ -1,6 +1,6 @@
 //! The frame around every screen: who is signed in, where to go, sign out.
 
-use super::conflict_resolver::TillConflicts;
+use super::conflict_resolver::{ConflictHost, TillConflicts};
 use super::toast::{ToastHost, use_toasts};
 use crate::api::auth::sign_out;
 use crate::ui::connection::{ConnectionBadge, OfflineBanner, UpdateNotice, use_connection};
@@ -107,6 +107,7 @@ pub fn Layout(children: Children) -> impl IntoView {
         <TillConflicts/>
         <UpdateNotice/>
         <main class="page">{children()}</main>
+        <ConflictHost/>
         <ToastHost/>
     }
 }

@@ -2,7 +2,7 @@
 //! server gets cents. An edit that clashes with one saved meanwhile opens
 //! the resolver; one that merges with it saves without a word.
 
-use super::conflict_resolver::ConflictResolver;
+use super::conflict_resolver::use_conflict_dialog;
 use super::field::Field;
 use super::toast::use_toasts;
 use crate::api::catalog::save_product;
@@ -43,7 +43,7 @@ pub fn ProductEditor(
         product.as_ref().map(|p| p.sync_version),
     );
     let is_new = product.is_none();
-    let clash = RwSignal::new(None);
+    let conflicts = use_conflict_dialog();
 
     let save = Action::new(move |form: &ProductForm| save_product(id, version, form.clone()));
     Effect::new(move |_| {
@@ -53,19 +53,10 @@ pub fn ProductEditor(
                     toasts.success(format!("Saved “{}”.", saved.name));
                     on_done.run(Some(saved));
                 }
-                Err(e) if e.conflict.is_some() => {
-                    let report = e.conflict.map(|r| *r);
-                    // Kept on this device until settled, like a till's own.
-                    #[cfg(feature = "hydrate")]
-                    if let Some(r) = report.clone() {
-                        leptos::task::spawn_local(async move {
-                            let _ = crate::client::store::keep_conflict(&r).await;
-                        });
-                    }
-                    clash.set(report);
-                }
+                // The edit lives in the conflict now: the resolver takes
+                // over and the form has nothing more to save.
                 Err(e) if e.code == ErrorCode::Conflict => {
-                    toasts.error(e.message);
+                    conflicts.refused(e);
                     on_done.run(None);
                 }
                 Err(e) => {
@@ -101,17 +92,8 @@ pub fn ProductEditor(
         }
     };
     let category_error = move || errors.with(|e| e.get("category_id").cloned());
-    let settled = Callback::new(move |outcome: Option<crate::domain::conflict::Resolved>| {
-        // Settled or left for later, the edit is in the conflict now; the
-        // form has nothing more to save.
-        clash.set(None);
-        on_done.run(
-            outcome.and_then(|resolved| serde_json::from_value::<Product>(resolved.record).ok()),
-        );
-    });
     view! {
-        {move || clash.get().map(|report| view! { <ConflictResolver report on_done=settled/> })}
-        <div class="dialog-backdrop" class:hidden=move || clash.with(Option::is_some)>
+        <div class="dialog-backdrop">
             <form
                 class="dialog card"
                 role="dialog"

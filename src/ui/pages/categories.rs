@@ -1,6 +1,7 @@
 use crate::api::catalog::{delete_category, list_categories, save_category};
 use crate::domain::catalog::Category;
 use crate::domain::error::FieldErrors;
+use crate::ui::components::conflict_resolver::use_conflict_dialog;
 use crate::ui::components::field::Field;
 use crate::ui::components::guard::SignedIn;
 use crate::ui::components::toast::use_toasts;
@@ -11,7 +12,11 @@ use uuid::Uuid;
 pub fn CategoriesPage() -> impl IntoView {
     let toasts = use_toasts();
     let reload = RwSignal::new(0u32);
-    let categories = Resource::new(move || reload.get(), |_| list_categories());
+    let conflicts = use_conflict_dialog();
+    let categories = Resource::new(
+        move || (reload.get(), conflicts.settled.get()),
+        |_| list_categories(),
+    );
     // The category being edited: None = the "new" form.
     let editing = RwSignal::new(None::<Category>);
     let name = RwSignal::new(String::new());
@@ -38,9 +43,14 @@ pub fn CategoriesPage() -> impl IntoView {
                     clear();
                     reload.update(|r| *r += 1);
                 }
+                // The edit lives in the conflict now.
+                Err(e) if e.conflict.is_some() => {
+                    clear();
+                    conflicts.refused(e);
+                }
                 Err(e) => {
                     errors.set(e.field_errors());
-                    toasts.error(e.message);
+                    conflicts.refused(e);
                 }
             }
         }

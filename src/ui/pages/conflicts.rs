@@ -3,8 +3,8 @@
 //! resolver.
 
 use crate::api::conflicts::open_conflicts;
-use crate::domain::conflict::{ConflictReport, Resolved, label};
-use crate::ui::components::conflict_resolver::ConflictResolver;
+use crate::domain::conflict::label;
+use crate::ui::components::conflict_resolver::use_conflict_dialog;
 use crate::ui::components::guard::SignedIn;
 use crate::ui::components::pager::Pager;
 use leptos::prelude::*;
@@ -21,12 +21,11 @@ pub fn ConflictsPage() -> impl IntoView {
 #[component]
 fn OpenConflicts() -> impl IntoView {
     let offset = RwSignal::new(0u64);
-    let open = RwSignal::new(None::<ConflictReport>);
-    let conflicts = Resource::new(move || offset.get(), open_conflicts);
-    let done = Callback::new(move |_: Option<Resolved>| {
-        open.set(None);
-        conflicts.refetch();
-    });
+    let dialog = use_conflict_dialog();
+    let conflicts = Resource::new(
+        move || (offset.get(), dialog.settled.get()),
+        |(offset, _)| open_conflicts(offset),
+    );
     view! {
         <section class="card">
             <h1>"Conflicts to settle"</h1>
@@ -55,7 +54,7 @@ fn OpenConflicts() -> impl IntoView {
                                                     <td>{what}</td>
                                                     <td>{c.report.fields.iter().map(|f| label(f)).collect::<Vec<_>>().join(", ")}</td>
                                                     <td class="actions">
-                                                        <button class="button" on:click=move |_| open.set(Some(report.clone()))>"Settle"</button>
+                                                        <button class="button" on:click=move |_| dialog.show(report.clone())>"Settle"</button>
                                                     </td>
                                                 </tr>
                                             }
@@ -69,6 +68,5 @@ fn OpenConflicts() -> impl IntoView {
                 })}
             </Transition>
         </section>
-        {move || open.get().map(|report| view! { <ConflictResolver report on_done=done/> })}
     }
 }

@@ -4,6 +4,7 @@
 use crate::api::catalog::{delete_product, find_barcode, list_categories, list_products};
 use crate::domain::catalog::{Category, Product};
 use crate::domain::money::{Cents, TaxRate};
+use crate::ui::components::conflict_resolver::use_conflict_dialog;
 use crate::ui::components::guard::SignedIn;
 use crate::ui::components::pager::Pager;
 use crate::ui::components::product_editor::{Editing, ProductEditor};
@@ -39,9 +40,18 @@ fn ProductsScreen() -> impl IntoView {
         offset.set(0);
     });
 
+    let conflicts = use_conflict_dialog();
     let products = Resource::new(
-        move || (query.get(), category.get(), offset.get(), reload.get()),
-        |(q, c, offset, _)| list_products(q, Uuid::parse_str(&c).ok(), true, offset),
+        move || {
+            (
+                query.get(),
+                category.get(),
+                offset.get(),
+                reload.get(),
+                conflicts.settled.get(),
+            )
+        },
+        |(q, c, offset, _, _)| list_products(q, Uuid::parse_str(&c).ok(), true, offset),
     );
     let categories = Resource::new(move || reload.get(), |_| list_categories());
 
@@ -66,7 +76,7 @@ fn ProductsScreen() -> impl IntoView {
         if let Some(result) = remove.value().get() {
             match result {
                 Ok(()) => toasts.success("Product deleted."),
-                Err(e) => toasts.error(e.message),
+                Err(e) => conflicts.refused(e),
             }
             confirm_delete.set(None);
             reload.update(|r| *r += 1);

@@ -5,6 +5,7 @@ use crate::api::staff::{delete_shift, list_employees, list_shifts, save_employee
 use crate::domain::error::FieldErrors;
 use crate::domain::shift::Shift;
 use crate::domain::staff::Employee;
+use crate::ui::components::conflict_resolver::use_conflict_dialog;
 use crate::ui::components::field::Field;
 use crate::ui::components::guard::SignedIn;
 use crate::ui::components::toast::use_toasts;
@@ -27,7 +28,11 @@ pub fn StaffPage() -> impl IntoView {
 fn People() -> impl IntoView {
     let toasts = use_toasts();
     let reload = RwSignal::new(0u32);
-    let people = Resource::new(move || reload.get(), |_| list_employees());
+    let conflicts = use_conflict_dialog();
+    let people = Resource::new(
+        move || (reload.get(), conflicts.settled.get()),
+        |_| list_employees(),
+    );
     let editing = RwSignal::new(None::<Employee>);
     let (name, email, role) = (
         RwSignal::new(String::new()),
@@ -62,9 +67,14 @@ fn People() -> impl IntoView {
                     clear();
                     reload.update(|r| *r += 1);
                 }
+                // The edit lives in the conflict now.
+                Err(e) if e.conflict.is_some() => {
+                    clear();
+                    conflicts.refused(e);
+                }
                 Err(e) => {
                     errors.set(e.field_errors());
-                    toasts.error(e.message);
+                    conflicts.refused(e);
                 }
             }
         }
@@ -160,7 +170,11 @@ fn Shifts() -> impl IntoView {
     let toasts = use_toasts();
     let reload = RwSignal::new(0u32);
     let today = chrono::Utc::now().date_naive();
-    let shifts = Resource::new(move || reload.get(), move |_| list_shifts(today));
+    let conflicts = use_conflict_dialog();
+    let shifts = Resource::new(
+        move || (reload.get(), conflicts.settled.get()),
+        move |_| list_shifts(today),
+    );
     let people = Resource::new(|| (), |_| list_employees());
     let editing = RwSignal::new(None::<Shift>);
     let employee = RwSignal::new(String::new());
@@ -185,9 +199,13 @@ fn Shifts() -> impl IntoView {
                     errors.set(FieldErrors::new());
                     reload.update(|r| *r += 1);
                 }
+                Err(e) if e.conflict.is_some() => {
+                    editing.set(None);
+                    conflicts.refused(e);
+                }
                 Err(e) => {
                     errors.set(e.field_errors());
-                    toasts.error(e.message);
+                    conflicts.refused(e);
                 }
             }
         }
@@ -197,7 +215,7 @@ fn Shifts() -> impl IntoView {
         if let Some(result) = remove.value().get() {
             match result {
                 Ok(()) => toasts.success("Shift removed."),
-                Err(e) => toasts.error(e.message),
+                Err(e) => conflicts.refused(e),
             }
             reload.update(|r| *r += 1);
         }
