@@ -13,3 +13,15 @@ pub struct Page<T> {
 pub fn page_limit(limit: Option<u64>) -> u64 {
     limit.unwrap_or(50).clamp(1, 200)
 }
+
+impl<T> Page<T> {
+    /// The same page with each item turned into another.
+    pub fn map<U>(self, f: impl FnMut(T) -> U) -> Page<U> {
+        Page {
+            items: self.items.into_iter().map(f).collect(),
+            total: self.total,
+            limit: self.limit,
+            offset: self.offset,
+        }
+    }
+}

@@ -7,11 +7,13 @@ use crate::domain::error::AppError;
 use crate::server::db::entities::{audit_entry, store};
 use crate::server::error::DbResultExt;
 use crate::server::services::ledger::Ledger;
-use crate::server::services::{Actor, Page, page_limit};
+use crate::server::services::paging::page_of;
+use crate::server::services::{Actor, Page};
 use chrono::{DateTime, SubsecRound, Utc};
+use sea_orm::Select;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbErr, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    QueryFilter, QueryOrder,
 };
 use serde_json::Value;
 use sha2::{Digest, Sha256};
@@ -208,20 +210,14 @@ pub async fn entries(
     if let Some(to) = q.to {
         select = select.filter(audit_entry::Column::CreatedAt.lt(to));
     }
-    let (limit, offset) = (page_limit(q.limit), q.offset.unwrap_or(0));
-    let total = select.clone().count(db).await.or_internal()?;
-    let rows = select
-        .order_by_desc(audit_entry::Column::Seq)
-        .limit(limit)
-        .offset(offset)
-        .all(db)
-        .await
-        .or_internal()?;
+    let newest_first = |s: Select<audit_entry::Entity>| s.order_by_desc(audit_entry::Column::Seq);
+    let page = page_of(db, select, newest_first, q.limit, q.offset).await?;
+    let items = named(db, page.items).await?;
     Ok(Page {
-        items: named(db, rows).await?,
-        total,
-        limit,
-        offset,
+        items,
+        total: page.total,
+        limit: page.limit,
+        offset: page.offset,
     })
 }
 

@@ -8,7 +8,7 @@ use super::audit::AuditDraft;
 use super::ledger::Ledger;
 use super::versioned::Versioned;
 use super::write_path::{self, to_json};
-use super::{Actor, Page, page_limit};
+use super::{Actor, Page};
 use crate::domain::conflict::{
     ConflictReport, Fields, Resolution, Resolved, Settlement, StoredConflict, changed_fields,
     fields_of, merge, settlement,
@@ -21,11 +21,12 @@ use crate::server::db::entities::{
     audit_entry, category, conflict, credit, customer, employee, product, shift,
 };
 use crate::server::error::DbResultExt;
+use crate::server::services::paging::page_of;
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
-    DatabaseTransaction, DbBackend, EntityTrait, IntoActiveModel, PaginatorTrait, PrimaryKeyTrait,
-    QueryFilter, QueryOrder, QuerySelect,
+    DatabaseTransaction, DbBackend, EntityTrait, IntoActiveModel, PrimaryKeyTrait, QueryFilter,
+    QueryOrder, QuerySelect,
 };
 use serde_json::{Value, json};
 use uuid::Uuid;
@@ -445,19 +446,9 @@ pub async fn open(
     let query = conflict::Entity::find()
         .filter(conflict::Column::StoreId.eq(actor.store_id))
         .filter(conflict::Column::Status.eq("open"));
-    let total = query.clone().count(db).await.or_internal()?;
-    let (limit, offset) = (page_limit(limit), offset.unwrap_or(0));
-    let rows = query
-        .order_by_asc(conflict::Column::CreatedAt)
-        .limit(limit)
-        .offset(offset)
-        .all(db)
-        .await
-        .or_internal()?;
-    Ok(Page {
-        items: rows.into_iter().map(stored).collect(),
-        total,
-        limit,
-        offset,
-    })
+    let oldest_first =
+        |q: sea_orm::Select<conflict::Entity>| q.order_by_asc(conflict::Column::CreatedAt);
+    Ok(page_of(db, query, oldest_first, limit, offset)
+        .await?
+        .map(stored))
 }

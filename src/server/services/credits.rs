@@ -5,7 +5,7 @@
 use super::feed::{FeedEntry, FeedOp};
 use super::versioned::{self, Change, Versioned, id_taken};
 use super::write_path::{Target, Written, to_json};
-use super::{Actor, Page, page_limit};
+use super::{Actor, Page};
 use crate::domain::credit::{
     Credit, CreditDetail, CreditDraft, CreditPayment, CreditPaymentInput, CreditStatus, pay,
 };
@@ -14,11 +14,13 @@ use crate::domain::mutation::{EntityKind, Op};
 use crate::domain::sale::PaymentMethod;
 use crate::server::db::entities::{credit, credit_payment, customer};
 use crate::server::error::DbResultExt;
+use crate::server::services::paging::page_of;
 use chrono::{DateTime, NaiveDate, Utc};
+use sea_orm::Select;
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection,
-    DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
 };
 use serde::Deserialize;
 use uuid::Uuid;
@@ -106,21 +108,17 @@ pub async fn credits(
             ));
         }
     };
-    let (limit, offset) = (page_limit(q.limit), q.offset.unwrap_or(0));
-    let total = select.clone().count(db).await.or_internal()?;
-    let rows = select
-        .order_by_asc(credit::Column::DueDate)
-        .order_by_asc(credit::Column::CreatedAt)
-        .limit(limit)
-        .offset(offset)
-        .all(db)
-        .await
-        .or_internal()?;
+    let by_due_date = |s: Select<credit::Entity>| {
+        s.order_by_asc(credit::Column::DueDate)
+            .order_by_asc(credit::Column::CreatedAt)
+    };
+    let page = page_of(db, select, by_due_date, q.limit, q.offset).await?;
+    let items = with_names(db, page.items).await?;
     Ok(Page {
-        items: with_names(db, rows).await?,
-        total,
-        limit,
-        offset,
+        items,
+        total: page.total,
+        limit: page.limit,
+        offset: page.offset,
     })
 }
 

@@ -6,14 +6,16 @@ use crate::domain::error::AppError;
 use crate::domain::mutation::EntityKind;
 use crate::server::db::entities::customer;
 use crate::server::error::DbResultExt;
+use crate::server::services::paging::page_of;
 use crate::server::services::search::text_match;
 use crate::server::services::versioned::{self, Change, Versioned};
 use crate::server::services::write_path::{Target, Written};
-use crate::server::services::{Actor, Page, page_limit};
+use crate::server::services::{Actor, Page};
 use chrono::{DateTime, Utc};
+use sea_orm::Select;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    QueryFilter, QueryOrder,
 };
 use serde::Deserialize;
 use uuid::Uuid;
@@ -42,21 +44,10 @@ pub async fn customers(
         ];
         select = select.filter(text_match(db, "customers", "customers_fts", q, &columns));
     }
-    let (limit, offset) = (page_limit(query.limit), query.offset.unwrap_or(0));
-    let total = select.clone().count(db).await.or_internal()?;
-    let items = select
-        .order_by_asc(customer::Column::Name)
-        .limit(limit)
-        .offset(offset)
-        .all(db)
-        .await
-        .or_internal()?;
-    Ok(Page {
-        items: items.into_iter().map(Customer::from).collect(),
-        total,
-        limit,
-        offset,
-    })
+    let by_name = |s: Select<customer::Entity>| s.order_by_asc(customer::Column::Name);
+    Ok(page_of(db, select, by_name, query.limit, query.offset)
+        .await?
+        .map(Customer::from))
 }
 
 pub(in crate::server::services) async fn write_customer(

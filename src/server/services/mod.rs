@@ -11,6 +11,7 @@ pub mod customers;
 pub mod feed;
 pub mod ledger;
 mod names;
+mod paging;
 pub mod reports;
 pub mod sales;
 mod search;

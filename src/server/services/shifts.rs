@@ -10,7 +10,9 @@ use crate::domain::mutation::{EntityKind, Op};
 use crate::domain::shift::{ClockEvent, ClockPunch, Shift, ShiftDraft, ShiftStatus};
 use crate::server::db::entities::{clock_event, employee, sale, shift};
 use crate::server::error::DbResultExt;
+use crate::server::services::paging::page_of;
 use chrono::{DateTime, NaiveDate, Utc};
+use sea_orm::Select;
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
@@ -80,22 +82,13 @@ pub async fn shifts(
     if let Some(to) = q.to {
         select = select.filter(shift::Column::ShiftDate.lte(to));
     }
-    let (limit, offset) = (page_limit(q.limit), q.offset.unwrap_or(0));
-    let total = select.clone().count(db).await.or_internal()?;
-    let items = select
-        .order_by_asc(shift::Column::ShiftDate)
-        .order_by_asc(shift::Column::StartTime)
-        .limit(limit)
-        .offset(offset)
-        .all(db)
-        .await
-        .or_internal()?;
-    Ok(crate::domain::page::Page {
-        items: items.into_iter().map(Shift::from).collect(),
-        total,
-        limit,
-        offset,
-    })
+    let by_time = |s: Select<shift::Entity>| {
+        s.order_by_asc(shift::Column::ShiftDate)
+            .order_by_asc(shift::Column::StartTime)
+    };
+    Ok(page_of(db, select, by_time, q.limit, q.offset)
+        .await?
+        .map(Shift::from))
 }
 
 pub async fn shift(db: &DatabaseConnection, actor: &Actor, id: Uuid) -> Result<Shift, AppError> {

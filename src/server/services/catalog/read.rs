@@ -5,13 +5,12 @@ use crate::domain::catalog::{Category, Product};
 use crate::domain::error::AppError;
 use crate::server::db::entities::{category, product};
 use crate::server::error::DbResultExt;
+use crate::server::services::paging::page_of;
 use crate::server::services::search::text_match;
-use crate::server::services::{Actor, Page, page_limit};
+use crate::server::services::{Actor, Page};
+use sea_orm::Select;
 use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{
-    ColumnTrait, Condition, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect,
-};
+use sea_orm::{ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -56,23 +55,13 @@ pub async fn products(
     if let Some(q) = query.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
         select = select.filter(search_condition(db, q));
     }
-    let limit = page_limit(query.limit);
-    let offset = query.offset.unwrap_or(0);
-    let total = select.clone().count(db).await.or_internal()?;
-    let items = select
-        .order_by_asc(product::Column::Name)
-        .order_by_asc(product::Column::Id)
-        .limit(limit)
-        .offset(offset)
-        .all(db)
-        .await
-        .or_internal()?;
-    Ok(Page {
-        items: items.into_iter().map(Product::from).collect(),
-        total,
-        limit,
-        offset,
-    })
+    let by_name = |s: Select<product::Entity>| {
+        s.order_by_asc(product::Column::Name)
+            .order_by_asc(product::Column::Id)
+    };
+    Ok(page_of(db, select, by_name, query.limit, query.offset)
+        .await?
+        .map(Product::from))
 }
 
 /// Name or SKU words, or an exact barcode.

@@ -1,16 +1,17 @@
 //! Sales history, scoped to the store.
 
 use crate::domain::error::AppError;
-use crate::domain::page::{Page, page_limit};
+use crate::domain::page::Page;
 use crate::domain::sale::{Payment, PaymentMethod};
 use crate::domain::sale_record::{Sale, SoldLine};
 use crate::server::db::entities::{payment, sale, sale_line};
 use crate::server::error::DbResultExt;
+use crate::server::services::paging::page_of;
 use crate::server::services::{Actor, names};
 use chrono::{DateTime, Utc};
+use sea_orm::Select;
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
 };
 use serde::Deserialize;
 use uuid::Uuid;
@@ -144,20 +145,16 @@ pub async fn sales(
     if let Some(m) = &q.payment_method {
         select = select.filter(sale::Column::PaymentMethod.eq(m.as_str()));
     }
-    let (limit, offset) = (page_limit(q.limit), q.offset.unwrap_or(0));
-    let total = select.clone().count(db).await.or_internal()?;
-    let rows = select
-        .order_by_desc(sale::Column::CreatedAt)
-        .order_by_desc(sale::Column::Id)
-        .limit(limit)
-        .offset(offset)
-        .all(db)
-        .await
-        .or_internal()?;
+    let newest_first = |s: Select<sale::Entity>| {
+        s.order_by_desc(sale::Column::CreatedAt)
+            .order_by_desc(sale::Column::Id)
+    };
+    let page = page_of(db, select, newest_first, q.limit, q.offset).await?;
+    let items = with_details(db, page.items).await?;
     Ok(Page {
-        items: with_details(db, rows).await?,
-        total,
-        limit,
-        offset,
+        items,
+        total: page.total,
+        limit: page.limit,
+        offset: page.offset,
     })
 }
