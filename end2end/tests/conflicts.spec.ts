@@ -80,19 +80,29 @@ test("one product edited in two browsers: the second save opens the resolver, an
       "product.update",
     ]);
   }
-  // A clash made elsewhere (here: two REST edits from version 1) waits in
-  // the managers' list and is settled there.
-  const product = await newProduct(api, Date.now().toString().slice(-6));
-  const edit = (name: string) => ({ ...product, name, sync_version: 1 });
-  expect((await api.put(`/api/products/${product.id}`, { data: edit("Kitchen name") })).status()).toBe(200);
-  expect((await api.put(`/api/products/${product.id}`, { data: edit("Shop name") })).status()).toBe(409);
+  // Decide later: the editor closes, the edit waits in the managers' list
+  // with nothing changed, and is settled there.
+  const later = await newProduct(api, Date.now().toString().slice(-6));
+  const mine = await openEditor(second, later.barcode);
+  const theirs = await openEditor(first, later.barcode);
+  await theirs.getByLabel("Name").fill("Kitchen name");
+  await theirs.getByRole("button", { name: "Save product" }).click();
+  await expect(theirs).toBeHidden();
+  await mine.getByLabel("Name").fill("Shop name");
+  await mine.getByRole("button", { name: "Save product" }).click();
+  const resolver = second.getByTestId("conflict-resolver");
+  await resolver.getByRole("button", { name: "Decide later" }).click();
+  await expect(resolver).toBeHidden();
+  await expect(mine).toBeHidden();
+  const waiting = await (await api.get(`/api/products/${later.id}`)).json();
+  expect([waiting.name, waiting.sync_version]).toEqual(["Kitchen name", 2]);
   await second.getByRole("link", { name: "Conflicts" }).click();
   const row = second.getByTestId("conflicts").getByRole("row").filter({ hasText: "product edit" });
   await expect(row).toContainText("Name");
   await row.getByRole("button", { name: "Settle" }).click();
-  await second.getByTestId("conflict-resolver").getByRole("button", { name: "Keep mine" }).click();
+  await resolver.getByRole("button", { name: "Keep mine" }).click();
   await expect(second.getByTestId("no-conflicts")).toBeVisible();
-  const settled = await (await api.get(`/api/products/${product.id}`)).json();
+  const settled = await (await api.get(`/api/products/${later.id}`)).json();
   expect([settled.name, settled.sync_version]).toEqual(["Shop name", 3]);
 });
 
