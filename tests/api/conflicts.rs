@@ -15,6 +15,7 @@ on_every_backend!(
     each_strategy_leaves_exactly_the_chosen_values,
     an_edit_against_a_delete_is_a_conflict_both_ways,
     versions_made_by_payments_still_merge,
+    a_tills_next_edit_after_a_clash_still_merges,
 );
 
 /// One versioned entity: how to make one, two edits of different fields,
@@ -522,5 +523,57 @@ async fn versions_made_by_payments_still_merge(backend: Backend) {
             now["sync_version"].as_i64()
         ),
         (Some("2099-06-30"), Some(200), Some(4))
+    );
+}
+
+/// A till edits a customer twice offline; the first edit clashes. The
+/// second names the version the till had made locally (ahead of the
+/// server's) and its base is the till's record after the first: it merges
+/// its own field and leaves the clashing one to the resolver.
+async fn a_tills_next_edit_after_a_clash_still_merges(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let owner = app.signed_in(OWNER).await;
+    let till = app.cashier().await;
+    let created = app
+        .created(
+            &owner,
+            "/api/customers",
+            &json!({"name": "Ida", "phone": "0100"}),
+        )
+        .await;
+    let id = created["id"].as_str().unwrap();
+    let url = app.url(&format!("/api/customers/{id}"));
+    let (status, _) = put(
+        &owner,
+        &url,
+        &json!({"name": "Ida North", "phone": "0100", "sync_version": 1}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+
+    // The till's copy after its first edit, as it would push it as base.
+    let mut after_first = created.clone();
+    after_first["name"] = json!("Ida South");
+    after_first["sync_version"] = json!(2);
+    let answer = push(
+        &app,
+        &till,
+        vec![
+            json!({"mutation_id": 1, "entity": "customer", "op": "update", "id": id,
+                   "base_version": 1, "base": created,
+                   "data": {"name": "Ida South", "phone": "0100"}}),
+            json!({"mutation_id": 2, "entity": "customer", "op": "update", "id": id,
+                   "base_version": 2, "base": after_first,
+                   "data": {"name": "Ida South", "phone": "0999"}}),
+        ],
+    )
+    .await;
+    assert_eq!(answer["results"][0]["status"], "conflict", "{answer}");
+    assert_eq!(answer["results"][1]["status"], "merged", "{answer}");
+    let now = app.get_json(&owner, &format!("/api/customers/{id}")).await;
+    assert_eq!(
+        (now["name"].as_str(), now["phone"].as_str()),
+        (Some("Ida North"), Some("0999")),
+        "the phone lands; the name waits for the resolver"
     );
 }

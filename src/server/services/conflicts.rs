@@ -179,16 +179,25 @@ pub(super) async fn reconcile(
     let Some(now_is) = current(txn, actor.store_id, m.entity, m.id).await? else {
         return Ok(Stale::No);
     };
-    if (now_is.version == base_version && !now_is.deleted) || (now_is.deleted && m.op == Op::Delete)
-    {
+    if now_is.deleted && m.op == Op::Delete {
         return Ok(Stale::No);
     }
-    let base = match m.base.as_ref().filter(|b| b.is_object()) {
-        Some(base) => Some(fields_of(base)),
-        None => base_at(txn, actor.store_id, m.entity, m.id, base_version).await?,
-    };
+    let pushed = m.base.as_ref().filter(|b| b.is_object()).map(fields_of);
     let server = fields_of(&now_is.wire);
     let client = edited.unwrap_or_default();
+    // A till numbers its own edits, so after one of them clashed its next
+    // can name the server's current version by chance: only when its base
+    // holds the server's values is it really current.
+    let current_base = pushed
+        .as_ref()
+        .is_none_or(|b| client.keys().all(|k| b.get(k) == server.get(k)));
+    if now_is.version == base_version && !now_is.deleted && current_base {
+        return Ok(Stale::No);
+    }
+    let base = match pushed {
+        Some(base) => Some(base),
+        None => base_at(txn, actor.store_id, m.entity, m.id, base_version).await?,
+    };
     let fields = match (m.op, now_is.deleted) {
         (Op::Update, false) => {
             let merged = merge(base.as_ref(), &server, &client);
