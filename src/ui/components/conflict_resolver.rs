@@ -215,6 +215,8 @@ fn PickCell(
 fn forget(conflict_id: uuid::Uuid, connection: crate::ui::connection::ConnectionState) {
     #[cfg(feature = "hydrate")]
     leptos::task::spawn_local(async move {
+        // A copy left behind is harmless: settling it again is answered
+        // "already settled", which drops it.
         let _ = crate::client::store::forget_conflict(conflict_id).await;
         crate::client::refresh_counts(connection).await;
         connection.sync_now();
@@ -248,9 +250,15 @@ impl ConflictDialog {
             Some(report) => {
                 #[cfg(feature = "hydrate")]
                 {
-                    let kept = (*report).clone();
+                    let (kept, toasts) = ((*report).clone(), self.toasts);
                     leptos::task::spawn_local(async move {
-                        let _ = crate::client::store::keep_conflict(&kept).await;
+                        // Not fatal: the server keeps the conflict for the
+                        // managers' list; say so rather than hide it.
+                        if crate::client::store::keep_conflict(&kept).await.is_err() {
+                            toasts.error(
+                                "This device could not keep the conflict; it stays on the managers' Conflicts list.",
+                            );
+                        }
                     });
                 }
                 self.show(*report);
