@@ -126,6 +126,17 @@ async fn actions(app: &TestApp, client: &Client, entity: &str, id: &str) -> Vec<
     actions
 }
 
+/// A new record of `case`, then the first edit (`case.a`) from version 1
+/// by `owner`: the record as created, its id and its URL.
+async fn edited_once(app: &TestApp, owner: &Client, case: &Case) -> (Value, String, String) {
+    let record = app.created(owner, case.path, &case.create).await;
+    let id = record["id"].as_str().unwrap().to_string();
+    let url = app.url(&format!("{}/{id}", case.path));
+    let (status, first) = put(owner, &url, &edit(&case.create, case.a.0, &case.a.1, 1)).await;
+    assert_eq!(status, StatusCode::OK, "{}: {first}", case.entity);
+    (record, id, url)
+}
+
 async fn chain_is_intact(app: &TestApp, client: &Client) {
     let report = app.get_json(client, "/api/audit/verify").await;
     assert_eq!(report["valid"], true, "{report}");
@@ -136,13 +147,8 @@ async fn stale_rest_edits_merge_or_conflict_for_every_entity(backend: Backend) {
     let owner = app.signed_in(OWNER).await;
     let manager = app.signed_in(MANAGER).await;
     for case in cases(&app, &owner).await {
-        let record = app.created(&owner, case.path, &case.create).await;
-        let id = record["id"].as_str().unwrap().to_string();
-        let url = app.url(&format!("{}/{id}", case.path));
+        let (record, id, url) = edited_once(&app, &owner, &case).await;
         let (a, b) = (case.a.0, case.b.0);
-
-        let (status, first) = put(&owner, &url, &edit(&case.create, a, &case.a.1, 1)).await;
-        assert_eq!(status, StatusCode::OK, "{}: {first}", case.entity);
         // The manager's form was opened at version 1 too.
         let (status, merged) = put(&manager, &url, &edit(&case.create, b, &case.b.1, 1)).await;
         assert_eq!(status, StatusCode::OK, "{} merges: {merged}", case.entity);
@@ -251,12 +257,8 @@ async fn stale_pushed_edits_merge_or_conflict_for_every_entity(backend: Backend)
     // A till, signed in as a manager, that edited offline from version 1.
     let till = app.signed_in(MANAGER).await;
     for case in cases(&app, &owner).await {
-        let record = app.created(&owner, case.path, &case.create).await;
-        let id = record["id"].as_str().unwrap().to_string();
-        let url = app.url(&format!("{}/{id}", case.path));
+        let (record, id, _) = edited_once(&app, &owner, &case).await;
         let (a, b) = (case.a.0, case.b.0);
-        let (status, _) = put(&owner, &url, &edit(&case.create, a, &case.a.1, 1)).await;
-        assert_eq!(status, StatusCode::OK);
 
         let mut b_edit = case.create.clone();
         b_edit[b] = case.b.1.clone();
