@@ -2,32 +2,65 @@
 #   make run   - install what is missing, build, serve on http://127.0.0.1:3000 with demo data
 #   make test  - install what is missing, run every test (unit, integration, HTTP, browser)
 # Set TEST_DATABASE_URL / TEST_REDIS_URL to also test against PostgreSQL and Redis.
+#
+# Neither needs cargo-leptos: the site is built with cargo and wasm-bindgen
+# alone (`site` below), which saves the ~45 minutes cargo-leptos takes to
+# install on two cores. `cargo leptos watch` still works for whoever has it
+# (Cargo.toml's [package.metadata.leptos] describes the same site).
 
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
-CARGO_LEPTOS_VERSION := 0.3.10
 WASM_BINDGEN_VERSION := $(shell sed -n 's/^wasm-bindgen = "=\(.*\)"/\1/p' Cargo.toml)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+TARGET_DIR := $(or $(CARGO_TARGET_DIR),$(CURDIR)/target)
+# Where the server looks for the site (Cargo.toml: site-root, site-pkg-dir).
+SITE := target/site
+PKG := $(SITE)/pkg
 E2E_ADDR ?= 127.0.0.1:3210
 E2E_DATA := $(CURDIR)/target/e2e-data
+# Build tools need no speed of their own: without LTO and with many codegen
+# units they install in a fraction of the time their release profiles take.
+FAST_INSTALL := CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
+	CARGO_PROFILE_RELEASE_OPT_LEVEL=2 CARGO_PROFILE_RELEASE_DEBUG=false
 
-.PHONY: run test tools browser-tools unit e2e lint fmt release
+.PHONY: run test tools browser-tools site server unit e2e lint fmt release
 
-run: tools
-	cargo leptos serve
+run: tools site
+	cargo run --features ssr --bin tillwise
 
 test: tools browser-tools
 	$(MAKE) --no-print-directory lint
 	$(MAKE) --no-print-directory unit
 	$(MAKE) --no-print-directory e2e
 
-## Rust toolchain pieces cargo-leptos needs; each installs only when missing.
+## The WASM target and wasm-bindgen at the crate's exact version; each
+## installs only when missing.
 tools:
 	@rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
-	@cargo leptos --version 2>/dev/null | grep -q "$(CARGO_LEPTOS_VERSION)" \
-		|| cargo install cargo-leptos --version $(CARGO_LEPTOS_VERSION) --locked --features no_downloads
 	@wasm-bindgen --version 2>/dev/null | grep -q "$(WASM_BINDGEN_VERSION)" \
-		|| cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION)
+		|| $(FAST_INSTALL) cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION)
+
+## The browser side, as cargo-leptos lays it out: the WASM client and its
+## JS glue under pkg/, the stylesheet, and public/ at the site root.
+site: tools
+	cargo build --lib --target wasm32-unknown-unknown --features hydrate
+	$(call bundle,$(TARGET_DIR)/wasm32-unknown-unknown/debug/tillwise.wasm)
+
+# $(call bundle,wasm): wasm-bindgen's output renamed to what the hydration
+# script loads (LEPTOS_OUTPUT_NAME, .cargo/config.toml), plus CSS and assets.
+define bundle
+	mkdir -p $(PKG)
+	wasm-bindgen --target web --no-typescript --out-dir $(PKG) --out-name tillwise $(1)
+	mv $(PKG)/tillwise_bg.wasm $(PKG)/tillwise.wasm
+	cp style/main.css $(PKG)/tillwise.css
+	cp -R public/. $(SITE)/
+endef
+
+# The server binary as `cargo test` builds it (its dev-dependencies unify
+# some features differently from a plain `cargo build`), so the browser
+# tests reuse what the unit tests compiled instead of building it again.
+server:
+	cargo test --features ssr --no-run
 
 ## Debian's Chromium and the end2end npm packages (Playwright drives Chromium).
 browser-tools: end2end/node_modules/.installed
@@ -41,12 +74,12 @@ end2end/node_modules/.installed: end2end/package.json end2end/package-lock.json
 unit:
 	cargo test --features ssr
 
-## Browser tests: cargo-leptos builds and serves the app on a fresh SQLite
-## file with demo data; Playwright drives Chromium against it.
-e2e:
+## Browser tests: the app on a fresh SQLite file with demo data, Playwright
+## driving Chromium against it (end2end/serve-and-test.sh).
+e2e: site server
 	rm -rf $(E2E_DATA) && mkdir -p $(E2E_DATA)
 	DATABASE_URL="sqlite://$(E2E_DATA)/e2e.db?mode=rwc" LEPTOS_SITE_ADDR=$(E2E_ADDR) \
-		TILLWISE_SEED_DEMO=true REDIS_URL= cargo leptos end-to-end
+		TILLWISE_SEED_DEMO=true REDIS_URL= end2end/serve-and-test.sh $(TARGET_DIR)/debug/tillwise
 
 lint:
 	cargo fmt --all -- --check
@@ -60,4 +93,9 @@ fmt:
 BINARYEN := $(HOME)/.cache/tillwise/binaryen
 release: tools
 	@[ -x $(BINARYEN)/node_modules/.bin/wasm-opt ] || npm install --prefix $(BINARYEN) --no-audit --no-fund binaryen@132
-	PATH="$(BINARYEN)/node_modules/.bin:$$PATH" cargo leptos build --release
+	cargo build --lib --target wasm32-unknown-unknown --features hydrate --profile wasm-release
+	$(call bundle,$(TARGET_DIR)/wasm32-unknown-unknown/wasm-release/tillwise.wasm)
+	$(BINARYEN)/node_modules/.bin/wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
+		-o $(PKG)/tillwise.wasm $(PKG)/tillwise.wasm
+	cargo build --release --features ssr --bin tillwise
+	@echo "Serve it with: $(TARGET_DIR)/release/tillwise (from this folder, or set LEPTOS_SITE_ROOT)"

@@ -1,4 +1,4 @@
-// Waits for the server cargo-leptos started to answer /api/health, so the
+// Waits for the server serve-and-test.sh started to answer /api/health, so the
 // tests never race its start-up (migrations and demo seeding).
 export default async function globalSetup() {
   const base = `http://${process.env.LEPTOS_SITE_ADDR ?? "127.0.0.1:3210"}`;

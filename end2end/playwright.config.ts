@@ -1,6 +1,6 @@
 import { defineConfig } from "@playwright/test";
 
-// The app is started by `cargo leptos end-to-end` (see the Makefile's e2e
+// The app is started by end2end/serve-and-test.sh (the Makefile's e2e
 // target); global-setup waits until it answers.
 const baseURL = `http://${process.env.LEPTOS_SITE_ADDR ?? "127.0.0.1:3210"}`;
 
