@@ -13,6 +13,7 @@ mod m20261125_000003_text_search;
 mod m20261125_000004_credit_payments;
 mod m20261125_000005_sync_results;
 mod m20261126_000006_conflicts;
+mod m20261202_000007_settings_and_notes;
 
 pub struct Migrator;
 
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000004_credit_payments::Migration),
             Box::new(m20261125_000005_sync_results::Migration),
             Box::new(m20261126_000006_conflicts::Migration),
+            Box::new(m20261202_000007_settings_and_notes::Migration),
         ]
     }
 }

@@ -1,8 +1,8 @@
 //! The HTML shell, the routes and the layout around every screen.
 
+use crate::till::connection::provide_connection;
+use crate::till::toasts::provide_toasts;
 use crate::ui::components::layout::Layout;
-use crate::ui::components::toast::provide_toasts;
-use crate::ui::connection::provide_connection;
 use crate::ui::pages::{
     AuditPage, CategoriesPage, CheckoutPage, ClockPage, ConflictsPage, CreditsPage, CustomersPage,
     HomePage, LoginPage, PairPage, ProductsPage, ReportsPage, SalesPage, SettingsPage, StaffPage,

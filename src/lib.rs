@@ -11,6 +11,7 @@ pub mod client;
 pub mod domain;
 #[cfg(feature = "ssr")]
 pub mod server;
+pub mod till;
 pub mod ui;
 
 /// The client's entry point: hydrates the server-rendered page.

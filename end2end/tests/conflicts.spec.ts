@@ -69,7 +69,7 @@ test("one product edited in two browsers: the second save opens the resolver, an
     }
     await resolver.getByRole("button", { name: strategy }).click();
     await expect(resolver).toBeHidden();
-    await expect(second.getByText("Settled.").last()).toBeVisible();
+    await expect(second.getByText("Resolved.").last()).toBeVisible();
 
     const now = await (await api.get(`/api/products/${product.id}`)).json();
     expect([now.name, now.price_cents, now.sync_version]).toEqual([name, price, 3]);
@@ -81,7 +81,7 @@ test("one product edited in two browsers: the second save opens the resolver, an
     ]);
   }
   // Decide later: the editor closes, the edit waits in the managers' list
-  // with nothing changed, and is settled there.
+  // with nothing changed, and is resolved there.
   const later = await newProduct(api, Date.now().toString().slice(-6));
   const mine = await openEditor(second, later.barcode);
   const theirs = await openEditor(first, later.barcode);
@@ -99,11 +99,11 @@ test("one product edited in two browsers: the second save opens the resolver, an
   await second.getByRole("link", { name: "Conflicts" }).click();
   const row = second.getByTestId("conflicts").getByRole("row").filter({ hasText: "product edit" });
   await expect(row).toContainText("Name");
-  await row.getByRole("button", { name: "Settle" }).click();
+  await row.getByRole("button", { name: "Resolve" }).click();
   await resolver.getByRole("button", { name: "Keep mine" }).click();
   await expect(second.getByTestId("no-conflicts")).toBeVisible();
-  const settled = await (await api.get(`/api/products/${later.id}`)).json();
-  expect([settled.name, settled.sync_version]).toEqual(["Shop name", 3]);
+  const resolved = await (await api.get(`/api/products/${later.id}`)).json();
+  expect([resolved.name, resolved.sync_version]).toEqual(["Shop name", 3]);
 });
 
 test("two browsers editing different fields of one product merge with no dialog", async ({ browser, playwright, baseURL }) => {

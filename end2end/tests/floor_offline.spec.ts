@@ -154,7 +154,7 @@ test("two tills edit one customer offline: different fields merge, the overlap r
   // Meanwhile South shows the record as the server has it.
   await south.page.getByLabel("Search customers").fill(`${customer.name} North`);
   await expect(south.page.getByTestId("customers")).toContainText("south@example.test");
-  await clashes.getByRole("button", { name: /Settle/ }).click();
+  await clashes.getByRole("button", { name: /Resolve/ }).click();
   const resolver = south.page.getByTestId("conflict-resolver");
   await expect(resolver.locator('tr[data-field="name"]')).toHaveClass(/clash/);
   await expect(resolver.locator('tr[data-field="name"]')).toContainText(`${customer.name} North`);
@@ -162,15 +162,15 @@ test("two tills edit one customer offline: different fields merge, the overlap r
   await expect(resolver).toBeHidden();
   await expect(clashes).toBeHidden();
 
-  const settled = await (await manager.get(`/api/customers/${customer.id}`)).json();
-  expect([settled.name, settled.phone, settled.email]).toEqual([`${customer.name} South`, "0111 222", "south@example.test"]);
+  const resolved = await (await manager.get(`/api/customers/${customer.id}`)).json();
+  expect([resolved.name, resolved.phone, resolved.email]).toEqual([`${customer.name} South`, "0111 222", "south@example.test"]);
   // Every edit and the resolution are in the customer's audit trail.
   const trail = await (await manager.get(`/api/audit/entity/customer/${customer.id}`)).json();
   const actions = trail.map((e: { action: string }) => e.action);
   for (const action of ["customer.update", "customer.merge", "customer.conflict", "customer.resolve"]) {
     expect(actions).toContain(action);
   }
-  // And the till's own copy shows the settled record.
+  // And the till's own copy shows the resolved record.
   await south.page.getByLabel("Search customers").fill(`${customer.name} South`);
   await expect(south.page.getByTestId("customers")).toContainText("0111 222", { timeout: 30_000 });
 });

@@ -24,7 +24,7 @@ pub async fn open_conflicts(offset: u64) -> Result<Page<StoredConflict>, AppErro
     )
 }
 
-/// Settles a conflict as the person chose.
+/// Resolves a conflict as the person chose.
 #[server(prefix = "/rpc")]
 pub async fn resolve_conflict(choice: Resolution) -> Result<Resolved, AppError> {
     reply(

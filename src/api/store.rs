@@ -7,7 +7,8 @@ use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 use {
     super::context::{reply, signed},
-    crate::server::services::stores,
+    crate::domain::mutation::{EntityKind, Mutation, Op},
+    crate::server::services::{stores, write_path},
 };
 
 #[server(prefix = "/rpc")]
@@ -21,17 +22,27 @@ pub async fn current_store_settings() -> Result<StoreSettings, AppError> {
     )
 }
 
-/// Saves the name and the tax setting (owners only; the server checks).
+/// Saves the name and the tax setting as an edit of the version the
+/// screen showed (owners only; the server checks).
 #[server(prefix = "/rpc")]
 pub async fn save_store_settings(
     name: String,
     prices_include_tax: bool,
+    sync_version: i64,
 ) -> Result<StoreSettings, AppError> {
     reply(
         async {
             let (state, who) = signed().await?;
-            let data = serde_json::json!({"name": name, "prices_include_tax": prices_include_tax});
-            stores::update_settings(&state.db, &who.actor, &data).await
+            let m = Mutation {
+                entity: EntityKind::StoreSettings,
+                op: Op::Update,
+                id: who.actor.store_id,
+                base_version: Some(sync_version),
+                data: serde_json::json!({"name": name, "prices_include_tax": prices_include_tax}),
+                base: None,
+            };
+            write_path::apply(&state.db, &who.actor, m).await?;
+            stores::settings(&state.db, &who.actor).await
         }
         .await,
     )

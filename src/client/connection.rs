@@ -1,13 +1,14 @@
 //! Feeds the connection rules (`domain::connection`) from the browser: its
-//! online/offline events, a heartbeat to `/api/health` (every 30 s while
-//! online, every 5 s while offline, 5 s timeout each) and the pushes; and
-//! tells the person when the connection goes and comes back.
+//! online/offline events, a heartbeat to `/api/health` (while online as
+//! often as the server's `heartbeat_seconds` setting says, every 5 s while
+//! offline, 5 s timeout each) and the pushes; and tells the person when
+//! the connection goes and comes back.
 
 use crate::domain::connection::{
-    Change, FULL_PULL_AFTER_MS, HEARTBEAT_EVERY_MS, HEARTBEAT_TIMEOUT_MS, Link, Signal,
+    Change, FULL_PULL_AFTER_MS, HEARTBEAT_TIMEOUT_MS, Link, Signal, heartbeat_every_ms,
 };
-use crate::ui::components::toast::Toasts;
-use crate::ui::connection::ConnectionState;
+use crate::till::connection::ConnectionState;
+use crate::till::toasts::Toasts;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::time::Duration;
@@ -47,7 +48,7 @@ pub fn watch(state: ConnectionState, toasts: Toasts) {
         window_event_listener(leptos::ev::offline, move |_| apply(Signal::BrowserOffline));
     let on_online = window_event_listener(leptos::ev::online, move |_| {
         apply(Signal::BrowserOnline);
-        spawn_local(async move { apply(heartbeat().await) });
+        spawn_local(async move { apply(heartbeat(state).await) });
     });
     // A new version installed before or after the app started.
     let waiting = js_sys::Reflect::get(&window(), &"tillwiseUpdateReady".into())
@@ -61,18 +62,18 @@ pub fn watch(state: ConnectionState, toasts: Toasts) {
         window_event_listener_untyped("tillwise-update", move |_| state.update_ready.set(true));
     // The listeners live as long as the page.
     std::mem::forget((on_offline, on_online, on_update));
-    schedule(state, toasts, HEARTBEAT_EVERY_MS);
+    schedule(state, toasts, state.heartbeat_ms.get_untracked());
 }
 
 fn schedule(state: ConnectionState, toasts: Toasts, after_ms: u32) {
     set_timeout(
         move || {
             spawn_local(async move {
-                feed(state, toasts, heartbeat().await);
+                feed(state, toasts, heartbeat(state).await);
                 let next = if state.current.get_untracked().link == Link::Offline {
                     OFFLINE_HEARTBEAT_MS
                 } else {
-                    HEARTBEAT_EVERY_MS
+                    state.heartbeat_ms.get_untracked()
                 };
                 schedule(state, toasts, next);
             })
@@ -82,8 +83,9 @@ fn schedule(state: ConnectionState, toasts: Toasts, after_ms: u32) {
 }
 
 /// Asks `/api/health`; any answer from the server counts as reached, none
-/// within the timeout as unreachable.
-pub async fn heartbeat() -> Signal {
+/// within the timeout as unreachable. The answer also says how often to
+/// ask while online.
+pub async fn heartbeat(state: ConnectionState) -> Signal {
     let controller = web_sys::AbortController::new().ok();
     let signal = controller.as_ref().map(|c| c.signal());
     if let Some(c) = controller.clone() {
@@ -96,7 +98,18 @@ pub async fn heartbeat() -> Signal {
         .cache(web_sys::RequestCache::NoStore)
         .abort_signal(signal.as_ref());
     match request.send().await {
-        Ok(_) => Signal::Reached,
+        Ok(answer) => {
+            #[derive(serde::Deserialize)]
+            struct Health {
+                heartbeat_seconds: Option<u64>,
+            }
+            if let Ok(health) = answer.json::<Health>().await {
+                state
+                    .heartbeat_ms
+                    .set(heartbeat_every_ms(health.heartbeat_seconds));
+            }
+            Signal::Reached
+        }
         Err(_) => Signal::Unreachable,
     }
 }

@@ -10,8 +10,8 @@ mod sync;
 
 pub use sync::refresh_counts;
 
-use crate::ui::components::toast::Toasts;
-use crate::ui::connection::ConnectionState;
+use crate::till::connection::ConnectionState;
+use crate::till::toasts::Toasts;
 
 /// Starts the till's background work once the page is interactive.
 pub fn start(state: ConnectionState, toasts: Toasts) {

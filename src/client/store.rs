@@ -11,7 +11,7 @@
 //!   `"entity:id"`, indexed by entity and by barcode;
 //! - `meta`: the till's client id, its next mutation id, the pull cursor;
 //! - `conflicts` (v3): conflicts this till's edits ran into, by
-//!   `conflict_id`, until someone settles them.
+//!   `conflict_id`, until someone resolves them.
 //!
 //! Opening at a higher version creates the stores it lacks and keeps the
 //! rest with their data. Every version must list every store: one left out
@@ -292,14 +292,14 @@ pub async fn counts() -> Result<Counts, StoreError> {
     })
 }
 
-/// What the till holds that is not settled yet.
+/// What the till holds that is not sent or resolved yet.
 pub struct Counts {
     pub waiting: u32,
     pub kept: u32,
     pub conflicts: u32,
 }
 
-/// Keeps a conflict (from a 409) until it is settled.
+/// Keeps a conflict (from a 409) until it is resolved.
 pub async fn keep_conflict(report: &ConflictReport) -> Result<(), StoreError> {
     let entry = to_js(report)?;
     let db = db().await?;
@@ -319,7 +319,7 @@ pub async fn conflicts() -> Result<Vec<ConflictReport>, StoreError> {
     Ok(reports)
 }
 
-/// Drops a settled conflict.
+/// Drops a resolved conflict.
 pub async fn forget_conflict(conflict_id: Uuid) -> Result<(), StoreError> {
     let db = db().await?;
     let tx = db.transaction(&[CONFLICTS], TransactionMode::ReadWrite)?;
@@ -349,7 +349,7 @@ pub async fn kept() -> Result<Vec<Kept>, StoreError> {
 /// `kept` and puts the till's copy back as it was before each refused
 /// change, and files what clashed under `conflicts` with the till's copy
 /// as the server has it; all in one transaction.
-pub async fn settle(
+pub async fn clear_answered(
     done: &[i64],
     kept: Vec<Kept>,
     clashed: Vec<(Queued, ConflictReport)>,
@@ -364,7 +364,7 @@ pub async fn settle(
             Some(undo) => Some((
                 JsValue::from_str(&undo.key),
                 Some(to_js(&Record::new(
-                    &report.entity_type,
+                    report.entity.as_str(),
                     report.entity_id,
                     report.server.clone(),
                 ))?),

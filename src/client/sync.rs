@@ -8,8 +8,8 @@ use super::connection::feed;
 use super::store::{self, Kept};
 use crate::domain::connection::{Signal, retry_delay_ms, worth_retrying};
 use crate::domain::sync::{Fate, PushRequest, PushResponse};
-use crate::ui::components::toast::Toasts;
-use crate::ui::connection::ConnectionState;
+use crate::till::connection::ConnectionState;
+use crate::till::toasts::Toasts;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::cell::Cell;
@@ -197,7 +197,7 @@ async fn push_all(state: ConnectionState, toasts: Toasts) {
             ));
         }
         let undone = !kept.is_empty() || !clashed.is_empty();
-        if let Err(e) = store::settle(&done, kept, clashed).await {
+        if let Err(e) = store::clear_answered(&done, kept, clashed).await {
             toasts.error(format!("This till could not update its queue: {e:?}"));
             break;
         }

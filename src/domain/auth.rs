@@ -30,8 +30,15 @@ impl Role {
         }
     }
 
-    /// Back office: the catalog, stock, staff, pairing tills.
+    /// Back office: the catalog, stock, staff, pairing tills. The screens
+    /// use it to choose what to show; the server asks `permissions`.
     pub fn is_manager(self) -> bool {
+        self >= Role::Manager
+    }
+
+    /// Managers and owners sign in with an e-mail and a password;
+    /// cashiers switch in on a till with a PIN.
+    pub fn signs_in_by_password(self) -> bool {
         self >= Role::Manager
     }
 }

@@ -3,7 +3,7 @@
 
 use super::catalog::Product;
 use super::sale::{
-    Payment, PricedLine, SaleTotals, TotalsError, compute_totals, percent_of, settle,
+    Payment, PricedLine, SaleTotals, TotalsError, compute_totals, percent_of, tender,
 };
 use super::sale_input::{SaleInput, SaleLineInput};
 use super::sale_record::{Sale, SoldLine};
@@ -171,7 +171,7 @@ impl Cart {
         let totals = self
             .totals(seller.prices_include_tax)
             .map_err(|e| e.to_string())?;
-        let settled = settle(
+        let tendered = tender(
             totals.total_cents,
             &sale.payments,
             sale.customer_id.is_some(),
@@ -186,14 +186,14 @@ impl Cart {
             customer_name,
             original_sale_id: None,
             status: "completed".into(),
-            payment_status: settled.status.as_str().into(),
-            payment_method: settled.method,
+            payment_status: tendered.status.as_str().into(),
+            payment_method: tendered.method,
             subtotal_cents: totals.subtotal_cents,
             discount_cents: totals.discount_cents,
             tax_cents: totals.tax_cents,
             total_cents: totals.total_cents,
-            paid_cents: settled.paid_cents,
-            change_cents: settled.change_cents,
+            paid_cents: tendered.paid_cents,
+            change_cents: tendered.change_cents,
             created_at: sale.created_at,
             received_at: sale.created_at,
             sync_version: 0,

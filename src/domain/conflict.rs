@@ -1,11 +1,12 @@
 //! Two people changed one record apart (DESIGN.md "Conflicts"): a
 //! three-way merge of their versions against the one both started from,
-//! what a conflict looks like on the wire, and how a person settles it.
+//! what a conflict looks like on the wire, and how a person resolves it.
 //!
 //! Records are compared as their editable fields, named as on the wire
 //! (`{"name": …, "price_cents": …}`), so one merge serves every entity.
 
 use super::error::{AppError, FieldErrors};
+use super::mutation::{EntityKind, Op};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
@@ -94,7 +95,7 @@ pub enum Side {
     Client,
 }
 
-/// How a person settles a conflict.
+/// How a person resolves a conflict.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Strategy {
@@ -195,10 +196,10 @@ impl Resolution {
     }
 }
 
-/// The record's fields once settled: the merge, with each conflicting
+/// The record's fields once resolved: the merge, with each conflicting
 /// field from the side chosen. Fields only one side changed keep their
 /// merged value whatever was chosen.
-pub fn settle(merge: &Merge, client: &Fields, sides: &BTreeMap<String, Side>) -> Fields {
+pub fn resolve_fields(merge: &Merge, client: &Fields, sides: &BTreeMap<String, Side>) -> Fields {
     let mut fields = merge.merged.clone();
     for (name, side) in sides {
         if *side == Side::Client
@@ -210,9 +211,9 @@ pub fn settle(merge: &Merge, client: &Fields, sides: &BTreeMap<String, Side>) ->
     fields
 }
 
-/// What settling a conflict writes to the record.
+/// What resolving a conflict writes to the record.
 #[derive(Clone, Debug, PartialEq)]
-pub enum Settlement {
+pub enum ResolvedChange {
     /// Nothing: the record stays as it is (or stays deleted).
     Keep,
     /// These fields, on the record as it is now.
@@ -223,36 +224,36 @@ pub enum Settlement {
     Delete,
 }
 
-/// How `choice` settles a conflict on the record as it is *now*: the
+/// How `choice` resolves a conflict on the record as it is *now*: the
 /// client's edit (`client`, started from `base`) or delete (`client` is
 /// `None`) against `server` (`None`: deleted meanwhile). An edit is merged
 /// again against the current record, so what changed since the conflict
 /// is kept too. Also the side each clashing field was taken from.
-pub fn settlement(
+pub fn resolved_change(
     base: Option<&Fields>,
     server: Option<&Fields>,
     client: Option<&Fields>,
     choice: &Resolution,
-) -> Result<(Settlement, BTreeMap<String, Side>), AppError> {
+) -> Result<(ResolvedChange, BTreeMap<String, Side>), AppError> {
     let plain = |s| Ok((s, BTreeMap::new()));
     match (client, server, &choice.strategy) {
         (Some(client), Some(server), _) => {
             let merged = merge(base, server, client);
             let sides = choice.sides(&merged.conflicts)?;
-            let fields = settle(&merged, client, &sides);
-            Ok((Settlement::Update(fields), sides))
+            let fields = resolve_fields(&merged, client, &sides);
+            Ok((ResolvedChange::Update(fields), sides))
         }
         // Deleted meanwhile: leave it deleted, or bring it back as edited.
-        (Some(_), None, Strategy::Server) => plain(Settlement::Keep),
-        (Some(client), None, _) => plain(Settlement::Revive(client.clone())),
+        (Some(_), None, Strategy::Server) => plain(ResolvedChange::Keep),
+        (Some(client), None, _) => plain(ResolvedChange::Revive(client.clone())),
         // A delete against an edit: keep the record, or delete it now.
-        (None, Some(_), Strategy::Server) => plain(Settlement::Keep),
-        (None, Some(_), Strategy::Client) => plain(Settlement::Delete),
+        (None, Some(_), Strategy::Server) => plain(ResolvedChange::Keep),
+        (None, Some(_), Strategy::Client) => plain(ResolvedChange::Delete),
         (None, Some(_), Strategy::Manual) => Err(AppError::field(
             "strategy",
             "a removal is kept or undone as a whole: choose keep server or keep mine",
         )),
-        (None, None, _) => plain(Settlement::Keep),
+        (None, None, _) => plain(ResolvedChange::Keep),
     }
 }
 
@@ -297,10 +298,11 @@ pub fn show(field: &str, value: &Value) -> String {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ConflictReport {
     pub conflict_id: Uuid,
-    pub entity_type: String,
+    #[serde(rename = "entity_type")]
+    pub entity: EntityKind,
     pub entity_id: Uuid,
-    /// "update" or "delete": what the client tried.
-    pub op: String,
+    /// What the client tried: an update or a delete.
+    pub op: Op,
     /// The fields in conflict (for a delete: what the other side changed).
     pub fields: Vec<String>,
     /// The record as the edit started from it (`null` when unknown).
@@ -339,8 +341,8 @@ pub struct Resolved {
 #[cfg(test)]
 mod tests {
     use super::{
-        Fields, Resolution, Settlement, Side, Strategy as Keep, changed_fields, fields_of, label,
-        merge, settle, settlement, show,
+        Fields, Resolution, ResolvedChange, Side, Strategy as Keep, changed_fields, fields_of,
+        label, merge, resolve_fields, resolved_change, show,
     };
     use proptest::prelude::*;
     use serde_json::Value;
@@ -401,7 +403,7 @@ mod tests {
     }
 
     #[test]
-    fn settling_takes_each_conflicting_field_from_the_side_chosen() {
+    fn resolving_takes_each_conflicting_field_from_the_side_chosen() {
         let base = fields(json!({"name": "Tea", "sku": "T1", "price_cents": 300}));
         let server = fields(json!({"name": "Green tea", "sku": "S", "price_cents": 300}));
         let client = fields(json!({"name": "Black tea", "sku": "C", "price_cents": 350}));
@@ -412,9 +414,9 @@ mod tests {
             strategy: Keep::Manual,
             fields: BTreeMap::from([("name".into(), Side::Client), ("sku".into(), Side::Server)]),
         };
-        let settled = settle(&m, &client, &choice.sides(&m.conflicts).unwrap());
+        let resolved = resolve_fields(&m, &client, &choice.sides(&m.conflicts).unwrap());
         assert_eq!(
-            settled,
+            resolved,
             fields(json!({"name": "Black tea", "sku": "S", "price_cents": 350}))
         );
         // Keep server still takes the client's uncontested price.
@@ -422,13 +424,13 @@ mod tests {
             strategy: Keep::Server,
             ..choice.clone()
         };
-        let settled = settle(&m, &client, &keep_server.sides(&m.conflicts).unwrap());
-        assert_eq!(settled["price_cents"], json!(350));
-        assert_eq!(settled["name"], json!("Green tea"));
+        let resolved = resolve_fields(&m, &client, &keep_server.sides(&m.conflicts).unwrap());
+        assert_eq!(resolved["price_cents"], json!(350));
+        assert_eq!(resolved["name"], json!("Green tea"));
     }
 
     #[test]
-    fn settling_against_a_delete_is_all_or_nothing() {
+    fn resolving_against_a_delete_is_all_or_nothing() {
         let client = fields(json!({"name": "Ann", "phone": "1"}));
         let server = fields(json!({"name": "Ann B", "phone": null}));
         let choose = |strategy| Resolution {
@@ -437,32 +439,32 @@ mod tests {
             fields: BTreeMap::new(),
         };
         let outcome = |client, server, strategy| {
-            settlement(None, server, client, &choose(strategy)).map(|(s, _)| s)
+            resolved_change(None, server, client, &choose(strategy)).map(|(s, _)| s)
         };
         // The record was deleted while the client edited it.
         assert_eq!(
             outcome(Some(&client), None, Keep::Server),
-            Ok(Settlement::Keep)
+            Ok(ResolvedChange::Keep)
         );
         assert_eq!(
             outcome(Some(&client), None, Keep::Client),
-            Ok(Settlement::Revive(client.clone()))
+            Ok(ResolvedChange::Revive(client.clone()))
         );
         // The client deleted a record edited meanwhile.
         assert_eq!(
             outcome(None, Some(&server), Keep::Server),
-            Ok(Settlement::Keep)
+            Ok(ResolvedChange::Keep)
         );
         assert_eq!(
             outcome(None, Some(&server), Keep::Client),
-            Ok(Settlement::Delete)
+            Ok(ResolvedChange::Delete)
         );
         assert!(outcome(None, Some(&server), Keep::Manual).is_err());
-        assert_eq!(outcome(None, None, Keep::Client), Ok(Settlement::Keep));
+        assert_eq!(outcome(None, None, Keep::Client), Ok(ResolvedChange::Keep));
     }
 
     #[test]
-    fn settling_an_edit_merges_again_with_the_record_as_it_is_now() {
+    fn resolving_an_edit_merges_again_with_the_record_as_it_is_now() {
         let base = fields(json!({"name": "Tea", "sku": "T1", "price_cents": 300}));
         // Since the conflict, someone also changed the SKU.
         let now = fields(json!({"name": "Green tea", "sku": "T9", "price_cents": 300}));
@@ -472,10 +474,11 @@ mod tests {
             strategy: Keep::Client,
             fields: BTreeMap::new(),
         };
-        let (settled, sides) = settlement(Some(&base), Some(&now), Some(&client), &choice).unwrap();
+        let (resolved, sides) =
+            resolved_change(Some(&base), Some(&now), Some(&client), &choice).unwrap();
         assert_eq!(
-            settled,
-            Settlement::Update(fields(
+            resolved,
+            ResolvedChange::Update(fields(
                 json!({"name": "Black tea", "sku": "T9", "price_cents": 350})
             ))
         );
@@ -605,18 +608,18 @@ mod tests {
         }
 
         #[test]
-        fn settling_keeps_only_values_one_side_had((base, server, client) in three(), mine in any::<bool>()) {
+        fn resolving_keeps_only_values_one_side_had((base, server, client) in three(), mine in any::<bool>()) {
             let m = merge(Some(&base), &server, &client);
             let choice = Resolution {
                 conflict_id: Uuid::nil(),
                 strategy: if mine { Keep::Client } else { Keep::Server },
                 fields: BTreeMap::new(),
             };
-            let settled = settle(&m, &client, &choice.sides(&m.conflicts).unwrap());
+            let resolved = resolve_fields(&m, &client, &choice.sides(&m.conflicts).unwrap());
             for k in &m.conflicts {
-                prop_assert_eq!(&settled[k], if mine { &client[k] } else { &server[k] });
+                prop_assert_eq!(&resolved[k], if mine { &client[k] } else { &server[k] });
             }
-            for (k, v) in &settled {
+            for (k, v) in &resolved {
                 prop_assert!(Some(v) == server.get(k) || Some(v) == client.get(k));
             }
         }

@@ -52,9 +52,20 @@ pub enum Change {
 
 /// Offline longer than this, and the till pulls everything on return.
 pub const FULL_PULL_AFTER_MS: f64 = 10_000.0;
-/// How often the heartbeat asks `/api/health`, and how long it waits.
+/// How often the heartbeat asks `/api/health` until the server's answer
+/// says (its `heartbeat_seconds` setting), and how long it waits.
 pub const HEARTBEAT_EVERY_MS: u32 = 30_000;
 pub const HEARTBEAT_TIMEOUT_MS: u32 = 5_000;
+
+/// The heartbeat's period from the server's `heartbeat_seconds`: never
+/// under its own timeout (nor above ten minutes, past which a till would
+/// look online long after it went); nothing said keeps the default.
+pub fn heartbeat_every_ms(server_seconds: Option<u64>) -> u32 {
+    match server_seconds {
+        Some(s) => (s.saturating_mul(1000)).clamp(u64::from(HEARTBEAT_TIMEOUT_MS), 600_000) as u32,
+        None => HEARTBEAT_EVERY_MS,
+    }
+}
 
 impl Default for Connection {
     fn default() -> Self {
@@ -137,6 +148,14 @@ pub fn retry_delay_ms(retry: u32, jitter: f64) -> Option<u32> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_server_sets_the_heartbeat_within_sane_bounds() {
+        assert_eq!(heartbeat_every_ms(None), HEARTBEAT_EVERY_MS);
+        assert_eq!(heartbeat_every_ms(Some(12)), 12_000);
+        assert_eq!(heartbeat_every_ms(Some(0)), HEARTBEAT_TIMEOUT_MS);
+        assert_eq!(heartbeat_every_ms(Some(u64::MAX)), 600_000);
+    }
     use proptest::prelude::*;
 
     #[test]

@@ -67,9 +67,9 @@ impl AppError {
     }
 
     /// The 409 for an edit that clashed with another: stored as
-    /// `report.conflict_id`, to be settled in the resolver.
+    /// `report.conflict_id`, to be resolved in the resolver.
     pub fn conflict(report: super::conflict::ConflictReport) -> Self {
-        let what = report.entity_type.replace('_', " ");
+        let what = report.entity.noun();
         let fields: Vec<String> = report
             .fields
             .iter()
@@ -84,7 +84,7 @@ impl AppError {
             format!(
                 "Someone removed this {what} while you were editing it. Choose whether to bring it back."
             )
-        } else if report.op == "delete" {
+        } else if report.op == super::mutation::Op::Delete {
             format!(
                 "Someone changed this {what}{changed} since you opened it. Choose whether to remove it anyway."
             )
@@ -174,9 +174,9 @@ mod tests {
     fn a_conflict_says_what_clashed_and_sits_at_the_top_of_the_body() {
         let report = crate::domain::conflict::ConflictReport {
             conflict_id: uuid::Uuid::nil(),
-            entity_type: "product".into(),
+            entity: crate::domain::mutation::EntityKind::Product,
             entity_id: uuid::Uuid::nil(),
-            op: "update".into(),
+            op: crate::domain::mutation::Op::Update,
             fields: vec!["name".into(), "price_cents".into()],
             base: serde_json::json!({"name": "Tea"}),
             server: serde_json::json!({"name": "Green tea"}),

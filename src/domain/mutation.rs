@@ -1,11 +1,13 @@
 //! A mutation is the one shape every change takes, from a screen, the REST
 //! API or (later) a till's outbox. The server applies it in one transaction.
 
-use super::auth::Role;
+use super::sync::Outcome;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+/// Every kind of record the write path knows. The server describes each
+/// once (`server::services::kinds`); here are the facts both sides share.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum EntityKind {
     Product,
@@ -18,38 +20,65 @@ pub enum EntityKind {
     CreditPayment,
     Shift,
     ClockEvent,
+    StoreSettings,
+    Note,
 }
 
 impl EntityKind {
-    pub fn as_str(self) -> &'static str {
+    pub const ALL: [EntityKind; 12] = [
+        EntityKind::Product,
+        EntityKind::Category,
+        EntityKind::StockMove,
+        EntityKind::Employee,
+        EntityKind::Customer,
+        EntityKind::Sale,
+        EntityKind::Credit,
+        EntityKind::CreditPayment,
+        EntityKind::Shift,
+        EntityKind::ClockEvent,
+        EntityKind::StoreSettings,
+        EntityKind::Note,
+    ];
+
+    /// Its wire name, the words for it in messages ("That product was not
+    /// found."), and the REST collection that creates, edits and deletes
+    /// it (`/api/products`), for the kinds written that way.
+    fn names(self) -> (&'static str, &'static str, Option<&'static str>) {
         match self {
-            EntityKind::Product => "product",
-            EntityKind::Category => "category",
-            EntityKind::StockMove => "stock_move",
-            EntityKind::Employee => "employee",
-            EntityKind::Customer => "customer",
-            EntityKind::Sale => "sale",
-            EntityKind::Credit => "credit",
-            EntityKind::CreditPayment => "credit_payment",
-            EntityKind::Shift => "shift",
-            EntityKind::ClockEvent => "clock_event",
+            EntityKind::Product => ("product", "product", Some("products")),
+            EntityKind::Category => ("category", "category", Some("categories")),
+            EntityKind::StockMove => ("stock_move", "stock adjustment", None),
+            EntityKind::Employee => ("employee", "employee", Some("employees")),
+            EntityKind::Customer => ("customer", "customer", Some("customers")),
+            EntityKind::Sale => ("sale", "sale", None),
+            EntityKind::Credit => ("credit", "store credit", Some("credits")),
+            EntityKind::CreditPayment => ("credit_payment", "payment on store credit", None),
+            EntityKind::Shift => ("shift", "shift", Some("shifts")),
+            EntityKind::ClockEvent => ("clock_event", "clock-in", None),
+            EntityKind::StoreSettings => ("store_settings", "store's settings", None),
+            EntityKind::Note => ("note", "note", Some("notes")),
         }
     }
 
-    /// Words for messages: "That product was not found."
+    /// The name on the wire, in the feed and in audit actions.
+    pub fn as_str(self) -> &'static str {
+        self.names().0
+    }
+
     pub fn noun(self) -> &'static str {
-        match self {
-            EntityKind::Product => "product",
-            EntityKind::Category => "category",
-            EntityKind::StockMove => "stock adjustment",
-            EntityKind::Employee => "employee",
-            EntityKind::Customer => "customer",
-            EntityKind::Sale => "sale",
-            EntityKind::Credit => "store credit",
-            EntityKind::CreditPayment => "payment on store credit",
-            EntityKind::Shift => "shift",
-            EntityKind::ClockEvent => "clock-in",
-        }
+        self.names().1
+    }
+
+    /// `products` for `/api/products` and `/api/products/{id}`; `None` for
+    /// kinds with routes of their own (sales, stock, payments, the clock,
+    /// the store's settings).
+    pub fn collection(self) -> Option<&'static str> {
+        self.names().2
+    }
+
+    /// The kind a wire name names, if any.
+    pub fn parse(name: &str) -> Option<EntityKind> {
+        EntityKind::ALL.into_iter().find(|k| k.as_str() == name)
     }
 }
 
@@ -133,33 +162,6 @@ impl Mutation {
     }
 }
 
-/// Who may make which change. Checked by the write path before anything
-/// else; the UI's hidden buttons are a courtesy, this is the rule.
-pub fn may_apply(role: Role, entity: EntityKind, op: Op) -> bool {
-    match (entity, op) {
-        (EntityKind::Product | EntityKind::Category | EntityKind::StockMove, _) => {
-            role.is_manager()
-        }
-        (EntityKind::Employee, _) => role.is_manager(),
-        // Cashiers add and correct customers at the till; removing one is
-        // back office.
-        (EntityKind::Customer, Op::Create | Op::Update) => true,
-        (EntityKind::Customer, Op::Delete) => role.is_manager(),
-        // Everyone on the till sells. Sales are never edited: the write path
-        // refuses updates and deletes of them whoever asks.
-        (EntityKind::Sale, _) => true,
-        (EntityKind::Credit, _) => role.is_manager(),
-        // A customer pays off their credit at any till.
-        (EntityKind::CreditPayment, Op::Create) => true,
-        (EntityKind::CreditPayment, _) => false,
-        (EntityKind::Shift, _) => role.is_manager(),
-        // Everyone clocks themselves in and out; the writer checks whose
-        // clock it is.
-        (EntityKind::ClockEvent, Op::Create | Op::Update) => true,
-        (EntityKind::ClockEvent, Op::Delete) => false,
-    }
-}
-
 /// What the write path did: the record's new version and state, and the
 /// change-feed position it was written at.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -169,23 +171,9 @@ pub struct Applied {
     pub version: i64,
     pub seq: i64,
     pub record: serde_json::Value,
-    #[serde(default)]
-    pub how: How,
-}
-
-/// How an edit landed.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum How {
-    /// As sent, on the version it started from.
-    #[default]
-    Applied,
-    /// It started from an older version; the fields it changed were merged
-    /// into the newer one without a clash.
-    Merged,
-    /// It clashed with another edit and is stored as a conflict; the
-    /// record is unchanged (`version` is the server's).
-    Conflict(Box<super::conflict::ConflictReport>),
+    /// Applied as sent, merged into a newer version, or stored as a
+    /// conflict (then `record` is the server's, unchanged).
+    pub outcome: Outcome,
 }
 
 #[cfg(test)]
@@ -193,18 +181,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn cashiers_cannot_change_the_catalog() {
-        for op in [Op::Create, Op::Update, Op::Delete] {
-            for e in [
-                EntityKind::Product,
-                EntityKind::Category,
-                EntityKind::StockMove,
-            ] {
-                assert!(!may_apply(Role::Cashier, e, op));
-                assert!(may_apply(Role::Manager, e, op));
-                assert!(may_apply(Role::Owner, e, op));
-            }
+    fn each_kind_has_one_name_on_the_wire() {
+        for kind in EntityKind::ALL {
+            assert_eq!(serde_json::json!(kind), serde_json::json!(kind.as_str()));
+            assert_eq!(EntityKind::parse(kind.as_str()), Some(kind));
         }
+        assert_eq!(EntityKind::parse("gift_card"), None);
     }
 
     #[test]

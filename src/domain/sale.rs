@@ -1,5 +1,5 @@
 //! The arithmetic of a sale: line and cart discounts, tax by each product's
-//! rate, totals, and how the payments settle it. All in whole cents with
+//! rate, totals, and how the payments cover it. All in whole cents with
 //! explicit rounding (half up), so the till and the server compute the same
 //! numbers and no cent is lost or made.
 
@@ -220,9 +220,9 @@ impl PaymentStatus {
     }
 }
 
-/// How the payments settle a total.
+/// How the payments cover a total: what was tendered, the change given, what went on credit.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Settlement {
+pub struct Tendered {
     /// Cash and card taken, less the change given back.
     pub paid_cents: i64,
     pub change_cents: i64,
@@ -233,7 +233,7 @@ pub struct Settlement {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-pub enum SettleError {
+pub enum TenderError {
     #[error("add a payment")]
     NoPayments,
     #[error("payment amounts must be more than zero")]
@@ -246,18 +246,18 @@ pub enum SettleError {
     CreditWithoutCustomer,
 }
 
-/// Settles `total_cents` with `payments`. Change is only ever given from
+/// Tenders `payments` against `total_cents`. Change is only ever given from
 /// cash; card and credit may not exceed what is left to pay.
-pub fn settle(
+pub fn tender(
     total_cents: i64,
     payments: &[Payment],
     has_customer: bool,
-) -> Result<Settlement, SettleError> {
+) -> Result<Tendered, TenderError> {
     if payments.is_empty() {
-        return Err(SettleError::NoPayments);
+        return Err(TenderError::NoPayments);
     }
     if payments.iter().any(|p| p.amount_cents <= 0) {
-        return Err(SettleError::NotPositive);
+        return Err(TenderError::NotPositive);
     }
     let sum = |m: PaymentMethod| {
         payments
@@ -272,16 +272,16 @@ pub fn settle(
         sum(PaymentMethod::Credit),
     );
     if credit > 0 && !has_customer {
-        return Err(SettleError::CreditWithoutCustomer);
+        return Err(TenderError::CreditWithoutCustomer);
     }
     let tendered = cash + card + credit;
     if tendered < total_cents {
-        return Err(SettleError::Underpaid {
+        return Err(TenderError::Underpaid {
             short: super::money::Cents(total_cents - tendered).to_string(),
         });
     }
     if card + credit > total_cents {
-        return Err(SettleError::OverpaidByCard);
+        return Err(TenderError::OverpaidByCard);
     }
     let change = tendered - total_cents;
     let status = match credit {
@@ -298,7 +298,7 @@ pub fn settle(
         [PaymentMethod::Credit] => "credit",
         _ => "split",
     };
-    Ok(Settlement {
+    Ok(Tendered {
         paid_cents: cash + card - change,
         change_cents: change,
         on_credit_cents: credit,
@@ -403,8 +403,8 @@ mod tests {
     }
 
     #[test]
-    fn cash_gives_change_and_split_payments_settle() {
-        let s = settle(
+    fn cash_gives_change_and_split_payments_cover_the_total() {
+        let s = tender(
             1234,
             &[Payment {
                 method: PaymentMethod::Cash,
@@ -427,7 +427,7 @@ mod tests {
                 amount_cents: 734,
             },
         ];
-        let s = settle(1234, &split, false).unwrap();
+        let s = tender(1234, &split, false).unwrap();
         assert_eq!((s.change_cents, s.method.as_str()), (0, "split"));
     }
 
@@ -438,25 +438,25 @@ mod tests {
             amount_cents: a,
         };
         assert_eq!(
-            settle(1000, &[card(999)], false),
-            Err(SettleError::Underpaid {
+            tender(1000, &[card(999)], false),
+            Err(TenderError::Underpaid {
                 short: "0.01".into()
             })
         );
         assert_eq!(
-            settle(1000, &[card(1001)], false),
-            Err(SettleError::OverpaidByCard)
+            tender(1000, &[card(1001)], false),
+            Err(TenderError::OverpaidByCard)
         );
         let credit = [Payment {
             method: PaymentMethod::Credit,
             amount_cents: 1000,
         }];
         assert_eq!(
-            settle(1000, &credit, false),
-            Err(SettleError::CreditWithoutCustomer)
+            tender(1000, &credit, false),
+            Err(TenderError::CreditWithoutCustomer)
         );
         assert_eq!(
-            settle(1000, &credit, true).unwrap().status,
+            tender(1000, &credit, true).unwrap().status,
             PaymentStatus::OnCredit
         );
     }
@@ -505,13 +505,13 @@ mod tests {
         }
 
         #[test]
-        fn a_settled_sale_takes_exactly_its_total(total in 1i64..1_000_000, cash_extra in 0i64..10_000, card_part in 0u8..=100) {
+        fn a_paid_sale_takes_exactly_its_total(total in 1i64..1_000_000, cash_extra in 0i64..10_000, card_part in 0u8..=100) {
             let card = total * i64::from(card_part) / 100;
             let mut payments = vec![];
             if card > 0 { payments.push(Payment { method: PaymentMethod::Card, amount_cents: card }); }
             let cash = total - card + cash_extra;
             if cash > 0 { payments.push(Payment { method: PaymentMethod::Cash, amount_cents: cash }); }
-            let s = settle(total, &payments, false).unwrap();
+            let s = tender(total, &payments, false).unwrap();
             prop_assert_eq!(s.paid_cents + s.on_credit_cents, total);
             prop_assert!(s.change_cents <= cash.max(0));
         }

@@ -78,7 +78,7 @@ impl EmployeeDraft {
         });
         let active = r.bool_or("active", true);
         if let Some(role) = role {
-            if role.is_manager() {
+            if role.signs_in_by_password() {
                 if email.is_none() {
                     r.fail(
                         "email",

@@ -59,7 +59,7 @@ pub enum Outcome {
     Merged {
         version: i64,
     },
-    /// Stored as a conflict for a person to settle; the record is as the
+    /// Stored as a conflict for a person to resolve; the record is as the
     /// server had it.
     Conflict {
         conflict_id: Uuid,
@@ -81,6 +81,41 @@ pub enum Outcome {
 }
 
 impl Outcome {
+    /// The answer for an edit stored as `report`.
+    pub fn conflict(report: &ConflictReport) -> Outcome {
+        Outcome::Conflict {
+            conflict_id: report.conflict_id,
+            fields: report.fields.clone(),
+            server: report.server.clone(),
+            base: report.base.clone(),
+            client: report.client.clone(),
+        }
+    }
+
+    /// The conflict a `Conflict` answer to a change of record `id` (of
+    /// `entity`, by `op`) describes.
+    pub fn conflict_report(&self, entity: EntityKind, id: Uuid, op: Op) -> Option<ConflictReport> {
+        match self {
+            Outcome::Conflict {
+                conflict_id,
+                fields,
+                server,
+                base,
+                client,
+            } => Some(ConflictReport {
+                conflict_id: *conflict_id,
+                entity,
+                entity_id: id,
+                op,
+                fields: fields.clone(),
+                base: base.clone(),
+                server: server.clone(),
+                client: client.clone(),
+            }),
+            _ => None,
+        }
+    }
+
     /// The outcome of an error, or `None` when the error may pass (the
     /// database was busy or down): then the push stops and is retried.
     pub fn of_error(e: &AppError) -> Option<Outcome> {
@@ -177,7 +212,7 @@ pub enum Fate {
     /// Not processed yet (after a gap or a stop): push it again.
     Waiting,
     /// Stored on the server as a conflict: off the outbox, onto the
-    /// till's list of conflicts to settle.
+    /// till's list of conflicts to resolve.
     Conflict(Box<ConflictReport>),
 }
 
@@ -206,29 +241,17 @@ impl PushResponse {
     pub fn fate(&self, m: &PushedMutation) -> Fate {
         let mutation_id = m.mutation_id;
         match self.results.iter().find(|r| r.mutation_id == mutation_id) {
-            Some(r) => match &r.outcome {
-                Outcome::Applied { .. } | Outcome::Merged { .. } => Fate::Done,
-                Outcome::Conflict {
-                    conflict_id,
-                    fields,
-                    server,
-                    base,
-                    client,
-                } => Fate::Conflict(Box::new(ConflictReport {
-                    conflict_id: *conflict_id,
-                    entity_type: m.entity.as_str().to_string(),
-                    entity_id: m.id,
-                    op: m.op.as_str().to_string(),
-                    fields: fields.clone(),
-                    base: base.clone(),
-                    server: server.clone(),
-                    client: client.clone(),
-                })),
-                Outcome::Rejected {
-                    message, details, ..
-                } => Fate::Kept {
+            Some(r) => match (&r.outcome, r.outcome.conflict_report(m.entity, m.id, m.op)) {
+                (_, Some(report)) => Fate::Conflict(Box::new(report)),
+                (
+                    Outcome::Rejected {
+                        message, details, ..
+                    },
+                    None,
+                ) => Fate::Kept {
                     reason: refusal(message, details),
                 },
+                _ => Fate::Done,
             },
             // Processed by an earlier push whose answer was lost.
             None if mutation_id <= self.last_mutation_id => Fate::Done,
@@ -300,8 +323,8 @@ mod tests {
             panic!("a conflict goes to the till's conflicts");
         };
         assert_eq!(
-            (report.entity_type.as_str(), report.op.as_str()),
-            ("customer", "update")
+            (report.entity, report.op),
+            (EntityKind::Customer, Op::Update)
         );
         assert_eq!(report.client["name"], "Anne");
     }

@@ -1,66 +1,12 @@
 //! The till's connection as every screen shows it: a badge in the navbar
-//! (online, syncing, offline, with what is waiting to be sent), a banner
-//! while offline with a Retry button, and toasts when it changes. The rules
-//! are in `domain::connection`; the browser feeds them from `client`.
+//! (online, syncing, offline, with what is waiting to be sent) and a banner
+//! while offline with a Retry button. The state is `till::connection`; the
+//! rules are `domain::connection`; the browser feeds them from `client`.
 
-use crate::domain::connection::{Connection, Link};
+use crate::domain::connection::Link;
+use crate::till::connection::use_connection;
+use crate::till::local;
 use leptos::prelude::*;
-
-#[derive(Clone, Copy)]
-pub struct ConnectionState {
-    pub current: RwSignal<Connection>,
-    /// Changes made on this till that the server has not confirmed yet.
-    pub pending: RwSignal<u32>,
-    /// Changes the server refused; kept on the till for review.
-    pub rejected: RwSignal<u32>,
-    /// Edits of this till that clashed with others, waiting to be settled.
-    pub conflicts: RwSignal<u32>,
-    /// Bumped to ask the sync loop to try now (Retry, reconnect, a sale).
-    pub wake: RwSignal<u32>,
-    /// A new version of the app is installed and waits to take over.
-    pub update_ready: RwSignal<bool>,
-    /// Bumped whenever the till's copy of the store changed (a pull, a
-    /// change saved here, a refused one put back): floor screens re-read.
-    pub records: RwSignal<u32>,
-}
-
-impl ConnectionState {
-    pub fn sync_now(&self) {
-        self.wake.update(|w| *w += 1);
-    }
-
-    pub fn records_changed(&self) {
-        self.records.update(|r| *r += 1);
-    }
-}
-
-pub fn provide_connection() {
-    let state = ConnectionState {
-        current: RwSignal::new(Connection::default()),
-        pending: RwSignal::new(0),
-        rejected: RwSignal::new(0),
-        conflicts: RwSignal::new(0),
-        wake: RwSignal::new(0),
-        update_ready: RwSignal::new(false),
-        records: RwSignal::new(0),
-    };
-    provide_context(state);
-    // After hydration: what the browser knows (offline, queued sales) must
-    // not change the page before it matches the server's HTML.
-    #[cfg(feature = "hydrate")]
-    {
-        let toasts = crate::ui::components::toast::use_toasts();
-        let owner = Owner::current();
-        request_animation_frame(move || match owner {
-            Some(owner) => owner.with(|| crate::client::start(state, toasts)),
-            None => crate::client::start(state, toasts),
-        });
-    }
-}
-
-pub fn use_connection() -> ConnectionState {
-    expect_context::<ConnectionState>()
-}
 
 fn waiting(n: u32) -> String {
     match n {
@@ -143,23 +89,7 @@ fn KeptList() -> impl IntoView {
 
 #[component]
 fn KeptRows() -> impl IntoView {
-    #[cfg(feature = "hydrate")]
-    let rows = LocalResource::new(|| async {
-        crate::client::store::kept()
-            .await
-            .unwrap_or_default()
-            .into_iter()
-            .map(|k| {
-                (
-                    k.queued.mutation.entity.as_str().to_string(),
-                    k.queued.mutation.id.to_string(),
-                    k.reason,
-                )
-            })
-            .collect::<Vec<_>>()
-    });
-    #[cfg(not(feature = "hydrate"))]
-    let rows = LocalResource::new(|| async { Vec::<(String, String, String)>::new() });
+    let rows = LocalResource::new(local::refused);
     view! {
         <table class="grid kept" data-testid="kept">
             <thead><tr><th>"What"</th><th>"Record"</th><th>"Why the server refused it"</th></tr></thead>
@@ -181,10 +111,7 @@ fn KeptRows() -> impl IntoView {
 #[component]
 pub fn UpdateNotice() -> impl IntoView {
     let c = use_connection();
-    let activate = move |_| {
-        #[cfg(feature = "hydrate")]
-        crate::client::activate_update();
-    };
+    let activate = move |_| local::activate_update();
     view! {
         <Show when=move || c.update_ready.get()>
             <div class="banner update" role="status" data-testid="update">

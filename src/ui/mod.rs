@@ -2,6 +2,5 @@
 
 pub mod components;
 pub mod connection;
-pub mod local;
 pub mod pages;
 pub mod session;

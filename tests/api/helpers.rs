@@ -181,8 +181,14 @@ pub fn settings(database_url: &str) -> Settings {
 
 /// Starts the app on a random port with a fresh database and two stores.
 pub async fn spawn_app(backend: Backend) -> TestApp {
+    spawn_app_with(backend, |_| {}).await
+}
+
+/// `spawn_app` with some settings changed first.
+pub async fn spawn_app_with(backend: Backend, change: impl FnOnce(&mut Settings)) -> TestApp {
     let database = TestDatabase::create(backend).await;
-    let settings = settings(&database.url);
+    let mut settings = settings(&database.url);
+    change(&mut settings);
     // TEST_LOG=1 shows the server's logs while debugging a test.
     if std::env::var("TEST_LOG").is_ok() {
         tillwise::server::telemetry::init(&settings);

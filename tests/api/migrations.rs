@@ -11,7 +11,7 @@ on_every_backend!(
     the_demo_seed_fills_an_empty_database_once
 );
 
-const TABLES: [&str; 20] = [
+const TABLES: [&str; 21] = [
     "stores",
     "employees",
     "sessions",
@@ -32,6 +32,7 @@ const TABLES: [&str; 20] = [
     "sync_clients",
     "sync_results",
     "conflicts",
+    "notes",
 ];
 
 async fn names(db: &sea_orm::DatabaseConnection, sql: &str) -> Vec<String> {

@@ -1,6 +1,6 @@
 //! Health, errors and the pages themselves.
 
-use crate::helpers::{Backend, browser, spawn_app};
+use crate::helpers::{Backend, browser, spawn_app, spawn_app_with};
 use crate::on_every_backend;
 use reqwest::StatusCode;
 use serde_json::Value;
@@ -12,7 +12,7 @@ on_every_backend!(
 );
 
 async fn health_reports_the_database_and_redis(backend: Backend) {
-    let app = spawn_app(backend).await;
+    let app = spawn_app_with(backend, |s| s.heartbeat_seconds = 7).await;
     let res = browser().get(app.url("/api/health")).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::OK);
     let body: Value = res.json().await.unwrap();
@@ -25,6 +25,8 @@ async fn health_reports_the_database_and_redis(backend: Backend) {
     };
     assert_eq!(body["redis"], expected_redis);
     assert_eq!(body["version"], env!("CARGO_PKG_VERSION"));
+    // Tills take their heartbeat from the setting.
+    assert_eq!(body["heartbeat_seconds"], 7);
 }
 
 async fn errors_are_json_with_a_request_id(backend: Backend) {

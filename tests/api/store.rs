@@ -1,5 +1,6 @@
 //! A store's settings: anyone signed in reads them, only its owner changes
-//! them, and a change decides how the next sale is taxed.
+//! them, through the write path (versioned, on the feed, audited), and a
+//! change decides how the next sale is taxed, on every till.
 
 use crate::helpers::{Backend, MANAGER, OTHER_OWNER, OWNER, spawn_app};
 use crate::on_every_backend;
@@ -38,7 +39,8 @@ async fn the_owner_decides_whether_prices_include_tax(backend: Backend) {
         (Some(300), Some(50))
     );
 
-    let change = json!({"prices_include_tax": true});
+    assert_eq!(settings["sync_version"], 1);
+    let change = json!({"prices_include_tax": true, "sync_version": 1});
     for (who, client) in [
         ("cashier", &till),
         ("manager", &app.signed_in(MANAGER).await),
@@ -54,7 +56,7 @@ async fn the_owner_decides_whether_prices_include_tax(backend: Backend) {
     let owner = app.signed_in(OWNER).await;
     let res = owner
         .put(app.url("/api/store"))
-        .json(&json!({"name": "", "prices_include_tax": 1}))
+        .json(&json!({"name": "", "prices_include_tax": 1, "sync_version": 1}))
         .send()
         .await
         .unwrap();
@@ -64,6 +66,19 @@ async fn the_owner_decides_whether_prices_include_tax(backend: Backend) {
     assert!(
         body["details"]["fields"]["name"].is_string()
             && body["details"]["fields"]["prices_include_tax"].is_string(),
+        "{body}"
+    );
+
+    let unversioned = owner
+        .put(app.url("/api/store"))
+        .json(&json!({"prices_include_tax": true}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(unversioned.status(), StatusCode::BAD_REQUEST);
+    let body: Value = unversioned.json().await.unwrap();
+    assert!(
+        body["details"]["fields"]["sync_version"].is_string(),
         "{body}"
     );
 
@@ -78,9 +93,42 @@ async fn the_owner_decides_whether_prices_include_tax(backend: Backend) {
     assert_eq!(
         (
             saved["prices_include_tax"].as_bool(),
-            saved["name"].as_str()
+            saved["name"].as_str(),
+            saved["sync_version"].as_i64()
         ),
-        (Some(true), settings["name"].as_str())
+        (Some(true), settings["name"].as_str(), Some(2))
+    );
+
+    // A till learns of it from the change feed, as of every other record:
+    // the store's settings at their new version.
+    let pulled: Value = app.get_json(&till, "/api/sync/pull?cursor=0").await;
+    let settings_change = pulled["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["entity"] == "store_settings")
+        .unwrap_or_else(|| panic!("the settings are on the feed: {pulled}"));
+    assert_eq!(settings_change["id"], settings["id"]);
+    assert_eq!(settings_change["version"], 2);
+    assert_eq!(settings_change["data"]["prices_include_tax"], true);
+
+    // An edit of the version before, of another field, is merged.
+    let renamed: Value = owner
+        .put(app.url("/api/store"))
+        .json(&json!({"name": "Corner Deli", "sync_version": 1}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            renamed["name"].as_str(),
+            renamed["prices_include_tax"].as_bool(),
+            renamed["sync_version"].as_i64()
+        ),
+        (Some("Corner Deli"), Some(true), Some(3))
     );
 
     // The same shelf price now has its tax inside it.
@@ -113,7 +161,7 @@ async fn the_owner_decides_whether_prices_include_tax(backend: Backend) {
 
     // The change is in the audit log, with what it was before.
     let log: Value = owner
-        .get(app.url("/api/audit?action=store.update"))
+        .get(app.url("/api/audit?action=store_settings.update"))
         .send()
         .await
         .unwrap()

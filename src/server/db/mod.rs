@@ -41,9 +41,15 @@ pub async fn connect_and_migrate(url: &str) -> Result<DatabaseConnection, DbErr>
                 })
             })
         });
-    let db = Database::connect(options).await?;
-    Migrator::up(&db, None).await?;
-    Ok(db)
+    // Migrations run on a connection of their own, closed before the app's
+    // pool opens: a SQLite connection that prepared statements against the
+    // old schema keeps their old columns (a new column "is missing").
+    let mut migrating = options.clone();
+    migrating.min_connections(1).max_connections(1);
+    let migrator = Database::connect(migrating).await?;
+    Migrator::up(&migrator, None).await?;
+    migrator.close().await?;
+    Database::connect(options).await
 }
 
 fn sqlite_file(url: &str) -> Option<&str> {

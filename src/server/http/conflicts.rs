@@ -1,4 +1,4 @@
-//! Conflicts: a record's conflicts, the store's open ones, and settling one.
+//! Conflicts: a record's conflicts, the store's open ones, and resolving one.
 
 use super::body::{JsonBody, Params, record_id};
 use super::extract::Signed;
@@ -28,7 +28,7 @@ pub async fn open(
         .map(Json)
 }
 
-/// `GET /api/conflicts/{entity_type}/{entity_id}`: open and settled, with
+/// `GET /api/conflicts/{entity_type}/{entity_id}`: open and resolved, with
 /// their three versions, newest first.
 pub async fn for_record(
     State(state): State<AppState>,

@@ -5,8 +5,9 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use serde_json::{Value, json};
 
-/// `{status, db, redis, version}`. 503 when the database does not answer;
-/// Redis being down degrades, it does not fail.
+/// `{status, db, redis, version, heartbeat_seconds}`. 503 when the
+/// database does not answer; Redis being down degrades, it does not fail.
+/// Tills ask this as their heartbeat, as often as `heartbeat_seconds` says.
 pub async fn health(State(state): State<AppState>) -> (StatusCode, Json<Value>) {
     let db_ok = state.db.ping().await.is_ok();
     let redis = match &state.redis {
@@ -23,6 +24,7 @@ pub async fn health(State(state): State<AppState>) -> (StatusCode, Json<Value>) 
         "db": if db_ok { "ok" } else { "down" },
         "redis": redis,
         "version": env!("CARGO_PKG_VERSION"),
+        "heartbeat_seconds": state.settings.heartbeat_seconds,
     });
     (status, Json(body))
 }

@@ -1,6 +1,7 @@
-//! The REST shape of the write path, shared by every versioned entity:
-//! POST creates (201), PUT updates the `sync_version` it names, DELETE
-//! removes the `?sync_version=N` it names. A stale version is a 409.
+//! The REST shape of the write path, shared by every kind with a REST
+//! collection (`EntityKind::collection`): POST creates (201), PUT updates
+//! the `sync_version` it names, DELETE removes the `?sync_version=N` it
+//! names. A stale version is merged, or a 409 with the conflict.
 
 use super::body::{JsonBody, Params, record_id};
 use super::extract::Signed;
@@ -12,8 +13,10 @@ use crate::server::startup::AppState;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::routing::{MethodRouter, post, put};
+use axum::routing::{MethodRouter, delete, post, put};
 use serde::Deserialize;
+use serde_json::Value;
+use uuid::Uuid;
 
 #[derive(Debug, Deserialize)]
 pub struct VersionParam {
@@ -36,31 +39,39 @@ pub fn create_route(entity: EntityKind) -> MethodRouter<AppState> {
     )
 }
 
-/// `PUT /api/{entity}/{id}` with the `sync_version` the edit started from,
-/// and `DELETE /api/{entity}/{id}?sync_version=N`.
-pub fn item_routes(entity: EntityKind) -> MethodRouter<AppState> {
+/// The update of record `id` that `data` asks for: it must name the
+/// `sync_version` the edit started from.
+pub fn update_of(entity: EntityKind, id: Uuid, data: Value) -> Result<Mutation, AppError> {
+    let mut r = FieldReader::new(&data);
+    let base_version = r.int_in("sync_version", 1..=i64::MAX, None);
+    r.finish(())?;
+    Ok(Mutation {
+        entity,
+        op: Op::Update,
+        id,
+        base_version: Some(base_version),
+        data,
+        base: None,
+    })
+}
+
+/// `PUT /api/{entity}/{id}` with the `sync_version` the edit started from.
+pub fn update_route(entity: EntityKind) -> MethodRouter<AppState> {
     put(
         move |State(state): State<AppState>,
               who: Signed,
               Path(id): Path<String>,
               JsonBody(data): JsonBody| async move {
-            let id = record_id(&id, entity.noun())?;
-            let mut r = FieldReader::new(&data);
-            let base_version = r.int_in("sync_version", 1..=i64::MAX, None);
-            r.finish(())?;
-            let m = Mutation {
-                entity,
-                op: Op::Update,
-                id,
-                base_version: Some(base_version),
-                data,
-                base: None,
-            };
+            let m = update_of(entity, record_id(&id, entity.noun())?, data)?;
             let applied = write_path::apply(&state.db, &who.actor, m).await?;
             Ok::<_, AppError>(Json(applied.record))
         },
     )
-    .delete(
+}
+
+/// `DELETE /api/{entity}/{id}?sync_version=N`.
+pub fn delete_route(entity: EntityKind) -> MethodRouter<AppState> {
+    delete(
         move |State(state): State<AppState>,
               who: Signed,
               Path(id): Path<String>,

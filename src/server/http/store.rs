@@ -1,8 +1,10 @@
 use super::body::JsonBody;
 use super::extract::Signed;
+use super::records::update_of;
 use crate::domain::error::AppError;
+use crate::domain::mutation::EntityKind;
 use crate::domain::store::StoreSettings;
-use crate::server::services::stores;
+use crate::server::services::{stores, write_path};
 use crate::server::startup::AppState;
 use axum::Json;
 use axum::extract::State;
@@ -15,13 +17,16 @@ pub async fn get_settings(
     stores::settings(&state.db, &who.actor).await.map(Json)
 }
 
-/// `PUT /api/store` (owner): `{name?, prices_include_tax?}`.
+/// `PUT /api/store` (owner): `{sync_version, name?, prices_include_tax?}`,
+/// a change of the `store_settings` record through the write path.
 pub async fn put_settings(
     State(state): State<AppState>,
     who: Signed,
     JsonBody(data): JsonBody,
 ) -> Result<Json<StoreSettings>, AppError> {
-    stores::update_settings(&state.db, &who.actor, &data)
-        .await
+    let m = update_of(EntityKind::StoreSettings, who.actor.store_id, data)?;
+    let applied = write_path::apply(&state.db, &who.actor, m).await?;
+    serde_json::from_value(applied.record)
         .map(Json)
+        .map_err(crate::server::error::internal)
 }

@@ -4,6 +4,7 @@
 
 use crate::domain::audit::AuditEntry;
 use crate::domain::error::AppError;
+use crate::domain::permissions::{Action, Subject};
 use crate::server::db::entities::{audit_entry, store};
 use crate::server::error::DbResultExt;
 use crate::server::services::ledger::Ledger;
@@ -144,15 +145,6 @@ pub struct AuditQuery {
     pub offset: Option<u64>,
 }
 
-/// Reading the log is back office: managers and owners only.
-fn managers_only(actor: &Actor) -> Result<(), AppError> {
-    if actor.role.is_manager() {
-        Ok(())
-    } else {
-        Err(AppError::forbidden())
-    }
-}
-
 async fn named(
     db: &impl ConnectionTrait,
     rows: Vec<audit_entry::Model>,
@@ -188,7 +180,7 @@ pub async fn entries(
     actor: &Actor,
     q: &AuditQuery,
 ) -> Result<Page<AuditEntry>, AppError> {
-    managers_only(actor)?;
+    actor.must(Subject::AuditLog, Action::Read)?;
     let mut select =
         audit_entry::Entity::find().filter(audit_entry::Column::StoreId.eq(actor.store_id));
     if let Some(action) = q.action.as_deref().map(str::trim).filter(|a| !a.is_empty()) {
@@ -226,7 +218,7 @@ pub async fn entry(
     actor: &Actor,
     id: Uuid,
 ) -> Result<AuditEntry, AppError> {
-    managers_only(actor)?;
+    actor.must(Subject::AuditLog, Action::Read)?;
     let row = audit_entry::Entity::find_by_id(id)
         .filter(audit_entry::Column::StoreId.eq(actor.store_id))
         .one(db)
@@ -246,7 +238,7 @@ pub async fn history(
     entity_type: &str,
     entity_id: Uuid,
 ) -> Result<Vec<AuditEntry>, AppError> {
-    managers_only(actor)?;
+    actor.must(Subject::AuditLog, Action::Read)?;
     let rows = for_entity(db, actor.store_id, entity_type, entity_id)
         .await
         .or_internal()?;
@@ -255,6 +247,6 @@ pub async fn history(
 
 /// Walks the actor's store's chain.
 pub async fn check_chain(db: &DatabaseConnection, actor: &Actor) -> Result<ChainReport, AppError> {
-    managers_only(actor)?;
+    actor.must(Subject::AuditLog, Action::Read)?;
     verify(db, actor.store_id).await.or_internal()
 }

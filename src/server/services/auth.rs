@@ -5,9 +5,10 @@
 use super::Actor;
 use super::audit::{self, AuditDraft};
 use super::write_path::begin;
-use crate::domain::auth::{Pin, Role, SessionInfo, TillPerson};
+use crate::domain::auth::{Pin, SessionInfo, TillPerson};
 use crate::domain::error::{AppError, ErrorCode};
 use crate::domain::ids::new_id;
+use crate::domain::permissions::{Action, Subject};
 use crate::server::db::entities::{device, employee, session, store};
 use crate::server::error::{DbResultExt, internal};
 use crate::server::request::RequestMeta;
@@ -91,7 +92,7 @@ async fn start_session(
         .await
         .or_internal()?
         .ok_or_else(internal_store)?;
-    let role = Role::parse(&person.role).ok_or_else(|| internal("unknown role"))?;
+    let role = person.role();
     let (token, hash) = new_token();
     let now = Utc::now();
     let actor = Actor {
@@ -244,21 +245,19 @@ pub async fn session_for_token(
         .one(db)
         .await
         .or_internal()?;
-    Ok(row.and_then(|s| {
-        Role::parse(&s.role).map(|role| {
-            (
-                SessionInfo {
-                    employee_id: s.employee_id,
-                    employee_name: s.employee_name,
-                    role,
-                    store_id: s.store_id,
-                    prices_include_tax: s.prices_include_tax,
-                    store_name: s.store_name,
-                    device_id: s.device_id,
-                },
-                s.id,
-            )
-        })
+    Ok(row.map(|s| {
+        (
+            SessionInfo {
+                role: employee::stored_role(s.employee_id, &s.role),
+                employee_id: s.employee_id,
+                employee_name: s.employee_name,
+                store_id: s.store_id,
+                prices_include_tax: s.prices_include_tax,
+                store_name: s.store_name,
+                device_id: s.device_id,
+            },
+            s.id,
+        )
     }))
 }
 
@@ -277,9 +276,7 @@ pub async fn pair_device(
     actor: &Actor,
     name: &str,
 ) -> Result<(device::Model, String), AppError> {
-    if !actor.role.is_manager() {
-        return Err(AppError::forbidden());
-    }
+    actor.must(Subject::Tills, Action::Pair)?;
     let name = name.trim();
     if name.is_empty() || name.chars().count() > 80 {
         return Err(AppError::field(
@@ -344,12 +341,10 @@ pub async fn till_people(
         .or_internal()?;
     Ok(people
         .into_iter()
-        .filter_map(|p| {
-            Role::parse(&p.role).map(|role| TillPerson {
-                employee_id: p.id,
-                name: p.name,
-                role,
-            })
+        .map(|p| TillPerson {
+            role: p.role(),
+            employee_id: p.id,
+            name: p.name,
         })
         .collect())
 }
@@ -422,7 +417,7 @@ async fn record_wrong_pin(
         .exec(&txn)
         .await
         .or_internal()?;
-    let role = Role::parse(&person.role).unwrap_or(Role::Cashier);
+    let role = person.role();
     let actor = Actor {
         store_id: till.store_id,
         employee_id: Some(person.id),

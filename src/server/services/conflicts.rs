@@ -1,120 +1,32 @@
-//! Stale edits of master data (DESIGN.md "Conflicts"). An update or delete
+//! Stale edits of master data (docs/ARCHITECTURE.md, "Conflicts"). An update or delete
 //! that started from an older version than the server's is merged field by
 //! field against the version it started from; what cannot be merged is
-//! stored as a conflict for a person to settle, and settling is itself a
+//! stored as a conflict for a person to resolve, and resolving is itself a
 //! change through the write path.
 
 use super::audit::AuditDraft;
+use super::kinds::{RecordKind, merges, with_kind};
 use super::ledger::Ledger;
-use super::versioned::Versioned;
-use super::write_path::{self, to_json};
+use super::write_path;
 use super::{Actor, Page};
 use crate::domain::conflict::{
-    ConflictReport, Fields, Resolution, Resolved, Settlement, StoredConflict, changed_fields,
-    fields_of, merge, settlement,
+    ConflictReport, Fields, Resolution, Resolved, ResolvedChange, StoredConflict, changed_fields,
+    fields_of, merge, resolved_change,
 };
 use crate::domain::error::{AppError, ErrorCode};
 use crate::domain::ids::new_id;
-use crate::domain::mutation::{EntityKind, Mutation, Op, may_apply};
-use crate::domain::staff::Employee;
-use crate::server::db::entities::{
-    audit_entry, category, conflict, credit, customer, employee, product, shift,
-};
+use crate::domain::mutation::{EntityKind, Mutation, Op};
+use crate::domain::permissions::{Action, Subject};
+use crate::server::db::entities::{audit_entry, conflict};
 use crate::server::error::DbResultExt;
 use crate::server::services::paging::page_of;
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
-    DatabaseTransaction, DbBackend, EntityTrait, IntoActiveModel, PrimaryKeyTrait, QueryFilter,
-    QueryOrder, QuerySelect,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, DatabaseTransaction,
+    EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect,
 };
 use serde_json::{Value, json};
 use uuid::Uuid;
-
-/// A record as it is on the server, deleted or not.
-pub(super) struct Current {
-    /// Its wire form; `null` when deleted.
-    wire: Value,
-    version: i64,
-    deleted: bool,
-}
-
-/// The entities whose stale edits are merged.
-fn merges(kind: EntityKind) -> bool {
-    matches!(
-        kind,
-        EntityKind::Product
-            | EntityKind::Category
-            | EntityKind::Customer
-            | EntityKind::Employee
-            | EntityKind::Credit
-            | EntityKind::Shift
-    )
-}
-
-/// On PostgreSQL the row is locked until the transaction ends, so no other
-/// edit lands between the merge and the write; SQLite's writer already
-/// holds the database's write lock.
-fn locked<E: EntityTrait>(txn: &DatabaseTransaction, q: sea_orm::Select<E>) -> sea_orm::Select<E> {
-    if txn.get_database_backend() == DbBackend::Postgres {
-        q.lock_exclusive()
-    } else {
-        q
-    }
-}
-
-async fn current_of<E>(
-    txn: &DatabaseTransaction,
-    store_id: Uuid,
-    id: Uuid,
-) -> Result<Option<Current>, AppError>
-where
-    E: Versioned,
-    Uuid: Into<<E::PrimaryKey as PrimaryKeyTrait>::ValueType>,
-{
-    let query = E::find_by_id(id).filter(E::STORE_ID.eq(store_id));
-    let row = locked(txn, query).one(txn).await.or_internal()?;
-    Ok(row.map(|model| {
-        let (version, deleted) = (E::version(&model), E::is_deleted(&model));
-        Current {
-            wire: if deleted {
-                Value::Null
-            } else {
-                to_json(E::Wire::from(model))
-            },
-            version,
-            deleted,
-        }
-    }))
-}
-
-/// The record `id` of `kind` in the actor's store as it is now.
-async fn current(
-    txn: &DatabaseTransaction,
-    store_id: Uuid,
-    kind: EntityKind,
-    id: Uuid,
-) -> Result<Option<Current>, AppError> {
-    match kind {
-        EntityKind::Product => current_of::<product::Entity>(txn, store_id, id).await,
-        EntityKind::Category => current_of::<category::Entity>(txn, store_id, id).await,
-        EntityKind::Customer => current_of::<customer::Entity>(txn, store_id, id).await,
-        EntityKind::Credit => current_of::<credit::Entity>(txn, store_id, id).await,
-        EntityKind::Shift => current_of::<shift::Entity>(txn, store_id, id).await,
-        EntityKind::Employee => {
-            let query = employee::Entity::find_by_id(id)
-                .filter(employee::Column::StoreId.eq(store_id))
-                .filter(employee::Column::DeletedAt.is_null());
-            let row = locked(txn, query).one(txn).await.or_internal()?;
-            Ok(row.map(|e| Current {
-                version: e.sync_version,
-                wire: to_json(Employee::from(e)),
-                deleted: false,
-            }))
-        }
-        _ => Ok(None),
-    }
-}
 
 /// The record as it was at `version`, from the audit trail, where every
 /// edit left the record as it became. Some versions come from derived
@@ -152,9 +64,9 @@ async fn base_at(
 }
 
 /// What to do with an update or delete, given the record as it is now.
-pub(super) enum Stale {
+pub(super) enum Reconciled {
     /// Current (or not a stale edit of master data): write it as sent.
-    No,
+    Current,
     /// Stale, and merged without a clash: write this instead.
     Merged(Mutation),
     /// Stale and clashing: stored as a conflict, the record untouched.
@@ -163,24 +75,23 @@ pub(super) enum Stale {
 
 /// Checks an update or delete against the server's version. `edited`: the
 /// fields the edit sets, named as on the wire (`None` for a delete).
-pub(super) async fn reconcile(
+pub(super) async fn reconcile<K: RecordKind>(
     txn: &DatabaseTransaction,
     actor: &Actor,
     m: &Mutation,
     edited: Option<Fields>,
     now: DateTime<Utc>,
-) -> Result<Stale, AppError> {
+) -> Result<Reconciled, AppError> {
     // Missing versions and missing records are the writers' to refuse.
-    let (Op::Update | Op::Delete, true, Some(base_version)) =
-        (m.op, merges(m.entity), m.base_version)
+    let (Op::Update | Op::Delete, true, Some(base_version)) = (m.op, K::MERGES, m.base_version)
     else {
-        return Ok(Stale::No);
+        return Ok(Reconciled::Current);
     };
-    let Some(now_is) = current(txn, actor.store_id, m.entity, m.id).await? else {
-        return Ok(Stale::No);
+    let Some(now_is) = K::current(txn, actor.store_id, m.id).await? else {
+        return Ok(Reconciled::Current);
     };
     if now_is.deleted && m.op == Op::Delete {
-        return Ok(Stale::No);
+        return Ok(Reconciled::Current);
     }
     let pushed = m.base.as_ref().filter(|b| b.is_object()).map(fields_of);
     let server = fields_of(&now_is.wire);
@@ -192,7 +103,7 @@ pub(super) async fn reconcile(
         .as_ref()
         .is_none_or(|b| client.keys().all(|k| b.get(k) == server.get(k)));
     if now_is.version == base_version && !now_is.deleted && current_base {
-        return Ok(Stale::No);
+        return Ok(Reconciled::Current);
     }
     let base = match pushed {
         Some(base) => Some(base),
@@ -206,7 +117,7 @@ pub(super) async fn reconcile(
                 // (a new PIN); the merged fields replace the rest.
                 let mut data = m.data.as_object().cloned().unwrap_or_default();
                 data.extend(merged.merged);
-                return Ok(Stale::Merged(Mutation {
+                return Ok(Reconciled::Merged(Mutation {
                     base_version: Some(now_is.version),
                     data: Value::Object(data),
                     base: None,
@@ -229,9 +140,9 @@ pub(super) async fn reconcile(
     };
     let report = ConflictReport {
         conflict_id: new_id(),
-        entity_type: m.entity.as_str().to_string(),
+        entity: m.entity,
         entity_id: m.id,
-        op: m.op.as_str().to_string(),
+        op: m.op,
         fields,
         base: base.map_or(Value::Null, Value::Object),
         server: now_is.wire,
@@ -244,9 +155,9 @@ pub(super) async fn reconcile(
     conflict::ActiveModel {
         id: Set(report.conflict_id),
         store_id: Set(actor.store_id),
-        entity_type: Set(report.entity_type.clone()),
+        entity_type: Set(report.entity.as_str().to_string()),
         entity_id: Set(m.id),
-        op: Set(report.op.clone()),
+        op: Set(report.op.as_str().to_string()),
         fields: Set(json!(report.fields)),
         base_state: Set(Some(report.base.clone()).filter(|v| !v.is_null())),
         server_state: Set(Some(report.server.clone()).filter(|v| !v.is_null())),
@@ -265,15 +176,15 @@ pub(super) async fn reconcile(
     .insert(txn)
     .await
     .or_internal()?;
-    Ok(Stale::Conflict(Box::new(report)))
+    Ok(Reconciled::Conflict(Box::new(report)))
 }
 
 /// The audit entry of a stored conflict, on the record's own trail: the
 /// edit that clashed, with what it wanted.
 pub(super) fn conflict_audit(report: &ConflictReport) -> AuditDraft {
     AuditDraft {
-        action: format!("{}.conflict", report.entity_type),
-        entity_type: report.entity_type.clone(),
+        action: format!("{}.conflict", report.entity.as_str()),
+        entity_type: report.entity.as_str().to_string(),
         entity_id: Some(report.entity_id),
         before: Some(report.server.clone()).filter(|v| !v.is_null()),
         after: Some(json!({
@@ -285,7 +196,7 @@ pub(super) fn conflict_audit(report: &ConflictReport) -> AuditDraft {
     }
 }
 
-/// Settles an open conflict: keep the server's values, the client's, or
+/// Resolves an open conflict: keep the server's values, the client's, or
 /// each field from the side named, on the record as it is now. One
 /// transaction writes the record (versioned, fed, audited as a resolve),
 /// closes the conflict and audits who chose what.
@@ -306,51 +217,15 @@ pub async fn resolve(
     if row.status != "open" {
         return Err(AppError::new(
             ErrorCode::Conflict,
-            "This conflict was already settled. Its record shows the outcome.",
+            "This conflict was already resolved. Its record shows the outcome.",
         ));
     }
-    let kind: EntityKind =
-        serde_json::from_value(json!(row.entity_type)).map_err(crate::server::error::internal)?;
-    let op = if row.op == "delete" {
-        Op::Delete
-    } else {
-        Op::Update
-    };
-    if !may_apply(actor.role, kind, op) {
-        return Err(AppError::forbidden());
-    }
-    let now_is = current(&txn, actor.store_id, kind, row.entity_id)
-        .await?
-        .ok_or_else(|| AppError::not_found(kind.noun()))?;
-    let base = row.base_state.as_ref().map(fields_of);
-    let client = row.client_state.as_ref().map(fields_of);
-    let server = (!now_is.deleted).then(|| fields_of(&now_is.wire));
-    let (settled, sides) = settlement(base.as_ref(), server.as_ref(), client.as_ref(), &choice)?;
-    let edit = |data: Fields| Mutation {
-        entity: kind,
-        op: Op::Update,
-        id: row.entity_id,
-        base_version: Some(now_is.version),
-        data: Value::Object(data),
-        base: None,
-    };
-    let write = match settled {
-        Settlement::Keep => None,
-        Settlement::Update(data) => Some((edit(data), false)),
-        Settlement::Revive(data) => Some((edit(data), true)),
-        Settlement::Delete => Some((Mutation::delete(kind, row.entity_id, now_is.version), false)),
-    };
+    let kind = EntityKind::parse(&row.entity_type)
+        .ok_or_else(|| crate::server::error::internal("a conflict of an unknown kind"))?;
+    actor.must_on(kind, Action::Resolve)?;
     let now = super::audit::audit_time(Utc::now());
-    let applied = match write {
-        Some((m, revive)) => {
-            Some(write_path::apply_settled(&txn, &mut ledger, actor, &m, revive, now).await?)
-        }
-        None => None,
-    };
-    let resolution = json!({
-        "strategy": choice.strategy.as_str(),
-        "fields": sides,
-        "version": applied.as_ref().map(|a| a.version),
+    let (record, version, resolution) = with_kind!(kind, K => {
+        resolve_as::<K>(&txn, &mut ledger, actor, &row, &choice, now).await?
     });
     let mut closed = row.clone().into_active_model();
     closed.status = Set("resolved".into());
@@ -380,22 +255,85 @@ pub async fn resolve(
     txn.commit().await.or_internal()?;
     Ok(Resolved {
         conflict_id: row.id,
-        record: applied
-            .as_ref()
-            .map_or(now_is.wire.clone(), |a| a.record.clone()),
-        version: applied
-            .map(|a| a.version)
-            .or((!now_is.deleted).then_some(now_is.version)),
+        record,
+        version,
     })
 }
 
-fn stored(row: conflict::Model) -> StoredConflict {
-    StoredConflict {
+/// What resolving `row` writes to its record of kind `K`, written: the
+/// record as it now is, its version (`None`: deleted), and what was
+/// chosen, for the conflict row and the audit entry.
+async fn resolve_as<K: RecordKind>(
+    txn: &DatabaseTransaction,
+    ledger: &mut Ledger,
+    actor: &Actor,
+    row: &conflict::Model,
+    choice: &Resolution,
+    now: DateTime<Utc>,
+) -> Result<(Value, Option<i64>, Value), AppError> {
+    let now_is = K::current(txn, actor.store_id, row.entity_id)
+        .await?
+        .ok_or_else(|| AppError::not_found(K::KIND.noun()))?;
+    let base = row.base_state.as_ref().map(fields_of);
+    let client = row.client_state.as_ref().map(fields_of);
+    let server = (!now_is.deleted).then(|| fields_of(&now_is.wire));
+    let (change, sides) = resolved_change(base.as_ref(), server.as_ref(), client.as_ref(), choice)?;
+    let edit = |data: Fields| Mutation {
+        entity: K::KIND,
+        op: Op::Update,
+        id: row.entity_id,
+        base_version: Some(now_is.version),
+        data: Value::Object(data),
+        base: None,
+    };
+    let write = match change {
+        ResolvedChange::Keep => None,
+        ResolvedChange::Update(data) => Some((edit(data), false)),
+        ResolvedChange::Revive(data) => Some((edit(data), true)),
+        ResolvedChange::Delete => Some((
+            Mutation::delete(K::KIND, row.entity_id, now_is.version),
+            false,
+        )),
+    };
+    let applied = match write {
+        Some((m, revive)) => {
+            Some(write_path::apply_resolved::<K>(txn, ledger, actor, &m, revive, now).await?)
+        }
+        None => None,
+    };
+    let resolution = json!({
+        "strategy": choice.strategy.as_str(),
+        "fields": sides,
+        "version": applied.as_ref().map(|a| a.version),
+    });
+    Ok(match applied {
+        Some(a) => (a.record, Some(a.version), resolution),
+        None => (
+            now_is.wire,
+            (!now_is.deleted).then_some(now_is.version),
+            resolution,
+        ),
+    })
+}
+
+fn stored(row: conflict::Model) -> Option<StoredConflict> {
+    let (Some(entity), op) = (
+        EntityKind::parse(&row.entity_type),
+        if row.op == "delete" {
+            Op::Delete
+        } else {
+            Op::Update
+        },
+    ) else {
+        tracing::error!(conflict = %row.id, kind = %row.entity_type, "a stored conflict of an unknown kind");
+        return None;
+    };
+    Some(StoredConflict {
         report: ConflictReport {
             conflict_id: row.id,
-            entity_type: row.entity_type,
+            entity,
             entity_id: row.entity_id,
-            op: row.op,
+            op,
             fields: serde_json::from_value(row.fields).unwrap_or_default(),
             base: row.base_state.unwrap_or_default(),
             server: row.server_state.unwrap_or_default(),
@@ -407,29 +345,28 @@ fn stored(row: conflict::Model) -> StoredConflict {
         resolved_by: row.resolved_by,
         resolved_at: row.resolved_at,
         resolution: row.resolution.unwrap_or_default(),
-    }
+    })
 }
 
-/// A record's conflicts, open and settled, newest first.
+/// A record's conflicts, open and resolved, newest first: for whoever may
+/// resolve them (a cashier: customers').
 pub async fn for_record(
     db: &DatabaseConnection,
     actor: &Actor,
     entity_type: &str,
     entity_id: Uuid,
 ) -> Result<Vec<StoredConflict>, AppError> {
-    let kind: EntityKind = serde_json::from_value(json!(entity_type))
-        .ok()
+    let kind = EntityKind::parse(entity_type)
         .filter(|k| merges(*k))
         .ok_or_else(|| {
-            AppError::field(
-                "entity_type",
-                "use product, category, customer, employee, credit or shift",
-            )
+            let kinds: Vec<&str> = EntityKind::ALL
+                .into_iter()
+                .filter(|k| merges(*k))
+                .map(EntityKind::as_str)
+                .collect();
+            AppError::field("entity_type", format!("use one of {}", kinds.join(", ")))
         })?;
-    // Whoever may edit the record may see its clashes (a cashier: customers).
-    if !may_apply(actor.role, kind, Op::Update) {
-        return Err(AppError::forbidden());
-    }
+    actor.must_on(kind, Action::Resolve)?;
     let rows = conflict::Entity::find()
         .filter(conflict::Column::StoreId.eq(actor.store_id))
         .filter(conflict::Column::EntityType.eq(kind.as_str()))
@@ -439,7 +376,7 @@ pub async fn for_record(
         .all(db)
         .await
         .or_internal()?;
-    Ok(rows.into_iter().map(stored).collect())
+    Ok(rows.into_iter().filter_map(stored).collect())
 }
 
 /// The store's open conflicts, oldest first: a manager's list.
@@ -449,15 +386,17 @@ pub async fn open(
     limit: Option<u64>,
     offset: Option<u64>,
 ) -> Result<Page<StoredConflict>, AppError> {
-    if !actor.role.is_manager() {
-        return Err(AppError::forbidden());
-    }
+    actor.must(Subject::ConflictList, Action::Read)?;
     let query = conflict::Entity::find()
         .filter(conflict::Column::StoreId.eq(actor.store_id))
         .filter(conflict::Column::Status.eq("open"));
     let oldest_first =
         |q: sea_orm::Select<conflict::Entity>| q.order_by_asc(conflict::Column::CreatedAt);
-    Ok(page_of(db, query, oldest_first, limit, offset)
-        .await?
-        .map(stored))
+    let page = page_of(db, query, oldest_first, limit, offset).await?;
+    Ok(Page {
+        items: page.items.into_iter().filter_map(stored).collect(),
+        total: page.total,
+        limit: page.limit,
+        offset: page.offset,
+    })
 }

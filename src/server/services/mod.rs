@@ -9,8 +9,10 @@ pub mod conflicts;
 pub mod credits;
 pub mod customers;
 pub mod feed;
+mod kinds;
 pub mod ledger;
 mod names;
+pub mod notes;
 mod paging;
 pub mod reports;
 pub mod sales;
@@ -25,6 +27,9 @@ mod versioned;
 pub mod write_path;
 
 use crate::domain::auth::Role;
+use crate::domain::error::{AppError, ErrorCode};
+use crate::domain::mutation::EntityKind;
+use crate::domain::permissions::{self, Action, Subject};
 use crate::server::request::RequestMeta;
 use uuid::Uuid;
 
@@ -49,10 +54,35 @@ impl Actor {
             store_id,
             employee_id: None,
             employee_name: None,
-            role: Role::Owner,
+            role: permissions::SYSTEM_ROLE,
             device_id: None,
             meta: RequestMeta::default(),
         }
+    }
+
+    /// Whether the permission table lets this actor do `action` on `subject`.
+    pub fn may(&self, subject: Subject, action: Action) -> bool {
+        permissions::may(self.role, subject, action)
+    }
+
+    /// `forbidden` unless the permission table lets this actor do it; what
+    /// nobody may do is refused with the table's reason.
+    pub fn must(&self, subject: Subject, action: Action) -> Result<(), AppError> {
+        if self.may(subject, action) {
+            return Ok(());
+        }
+        match permissions::why_not(subject, action) {
+            Some(why) => Err(AppError::new(ErrorCode::Validation, why)),
+            None => Err(AppError::forbidden()),
+        }
+    }
+
+    pub fn may_on(&self, kind: EntityKind, action: Action) -> bool {
+        self.may(Subject::Record(kind), action)
+    }
+
+    pub fn must_on(&self, kind: EntityKind, action: Action) -> Result<(), AppError> {
+        self.must(Subject::Record(kind), action)
     }
 }
 

@@ -4,6 +4,7 @@
 
 use super::Actor;
 use crate::domain::error::AppError;
+use crate::domain::permissions::{Action, Subject};
 use crate::domain::report::{
     DayRange, LowStock, MethodTakings, SaleFact, SalesReport, TopCustomer, by_day, by_employee,
 };
@@ -32,9 +33,7 @@ pub async fn sales_report(
     actor: &Actor,
     query: &ReportQuery,
 ) -> Result<SalesReport, AppError> {
-    if !actor.role.is_manager() {
-        return Err(AppError::forbidden());
-    }
+    actor.must(Subject::Reports, Action::Read)?;
     let range = DayRange::parse(query.from, query.to, Utc::now().date_naive())
         .map_err(|problem| AppError::field("from", problem))?;
     let (start, end) = range.instants();

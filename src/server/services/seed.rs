@@ -3,7 +3,6 @@
 //! the demo has the same change feed and audit trail as real use.
 
 use super::{Actor, stores, write_path};
-use crate::domain::auth::Role;
 use crate::domain::error::AppError;
 use crate::domain::ids::new_id;
 use crate::domain::mutation::{EntityKind, Mutation};
@@ -95,7 +94,6 @@ async fn seed_demo_store(db: &DatabaseConnection) -> Result<(), AppError> {
     let owner = create(db, &system, EntityKind::Employee, json!({"name": "Olivia Owner", "role": "owner", "email": DEMO_OWNER, "password": DEMO_PASSWORD, "pin": "9999"})).await?;
     let owner = Actor {
         employee_id: Some(owner),
-        role: Role::Owner,
         ..system
     };
     create(db, &owner, EntityKind::Employee, json!({"name": "Max Manager", "role": "manager", "email": DEMO_MANAGER, "password": DEMO_PASSWORD, "pin": "5555"})).await?;
@@ -168,7 +166,6 @@ async fn seed_second_store(db: &DatabaseConnection) -> Result<(), AppError> {
     let owner = create(db, &system, EntityKind::Employee, json!({"name": "Sam Second", "role": "owner", "email": SECOND_OWNER, "password": DEMO_PASSWORD})).await?;
     let owner = Actor {
         employee_id: Some(owner),
-        role: Role::Owner,
         ..system
     };
     let category = create(db, &owner, EntityKind::Category, json!({"name": "General"})).await?;

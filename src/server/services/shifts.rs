@@ -1,23 +1,19 @@
 //! Shifts a manager plans, and the clock-ins and clock-outs at the till
-//! that fill them. A clock-out records what the person sold meanwhile.
+//! that fill them, read scoped to the store (and to the person, for whoever
+//! may not read others'). Both are written as record kinds
+//! (`kinds::shift`, `kinds::clock_event`).
 
-use super::feed::{FeedEntry, FeedOp};
-use super::versioned::{self, Change, Versioned, id_taken};
-use super::write_path::{Target, Written, to_json};
 use super::{Actor, page_limit};
-use crate::domain::error::{AppError, ErrorCode};
-use crate::domain::mutation::{EntityKind, Op};
-use crate::domain::shift::{ClockEvent, ClockPunch, Shift, ShiftDraft, ShiftStatus};
-use crate::server::db::entities::{clock_event, employee, sale, shift};
+use crate::domain::error::AppError;
+use crate::domain::mutation::EntityKind;
+use crate::domain::permissions::Action;
+use crate::domain::shift::{ClockEvent, Shift, ShiftStatus};
+use crate::server::db::entities::{clock_event, shift};
 use crate::server::error::DbResultExt;
 use crate::server::services::paging::page_of;
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::NaiveDate;
 use sea_orm::Select;
-use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{
-    ActiveValue::Set, ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
-};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -68,7 +64,8 @@ pub async fn shifts(
     let mut select = shift::Entity::find()
         .filter(shift::Column::StoreId.eq(actor.store_id))
         .filter(shift::Column::DeletedAt.is_null());
-    let who = if actor.role.is_manager() {
+    actor.must_on(EntityKind::Shift, Action::Read)?;
+    let who = if actor.may_on(EntityKind::Shift, Action::ReadOthers) {
         q.employee_id
     } else {
         actor.employee_id
@@ -92,92 +89,17 @@ pub async fn shifts(
 }
 
 pub async fn shift(db: &DatabaseConnection, actor: &Actor, id: Uuid) -> Result<Shift, AppError> {
+    actor.must_on(EntityKind::Shift, Action::Read)?;
+    let anyones = actor.may_on(EntityKind::Shift, Action::ReadOthers);
     shift::Entity::find_by_id(id)
         .filter(shift::Column::StoreId.eq(actor.store_id))
         .filter(shift::Column::DeletedAt.is_null())
         .one(db)
         .await
         .or_internal()?
-        .filter(|s| actor.role.is_manager() || Some(s.employee_id) == actor.employee_id)
+        .filter(|s| anyones || Some(s.employee_id) == actor.employee_id)
         .map(Shift::from)
         .ok_or_else(|| AppError::not_found(EntityKind::Shift.noun()))
-}
-
-pub(in crate::server::services) async fn write_shift(
-    txn: &DatabaseTransaction,
-    t: &Target<'_>,
-    draft: Option<ShiftDraft>,
-) -> Result<Written, AppError> {
-    versioned::write::<shift::Entity>(txn, t, draft).await
-}
-
-impl Versioned for shift::Entity {
-    const KIND: EntityKind = EntityKind::Shift;
-    const ID: shift::Column = shift::Column::Id;
-    const STORE_ID: shift::Column = shift::Column::StoreId;
-    const DELETED_AT: shift::Column = shift::Column::DeletedAt;
-    const SYNC_VERSION: shift::Column = shift::Column::SyncVersion;
-    type Draft = ShiftDraft;
-    type Wire = Shift;
-
-    fn version(model: &shift::Model) -> i64 {
-        model.sync_version
-    }
-
-    fn is_deleted(model: &shift::Model) -> bool {
-        model.deleted_at.is_some()
-    }
-
-    fn created(id: Uuid, store_id: Uuid, now: DateTime<Utc>, d: ShiftDraft) -> shift::ActiveModel {
-        shift::ActiveModel {
-            id: Set(id),
-            store_id: Set(store_id),
-            created_at: Set(now),
-            deleted_at: Set(None),
-            ..Self::changed(1, now, Change::Update(d))
-        }
-    }
-
-    fn changed(version: i64, now: DateTime<Utc>, change: Change<ShiftDraft>) -> shift::ActiveModel {
-        let mut row = shift::ActiveModel {
-            sync_version: Set(version),
-            last_synced_at: Set(now),
-            updated_at: Set(now),
-            ..Default::default()
-        };
-        match change {
-            Change::Update(d) => {
-                row.employee_id = Set(d.employee_id);
-                row.shift_date = Set(d.shift_date);
-                row.start_time = Set(d.start_time);
-                row.end_time = Set(d.end_time);
-                row.status = Set(d.status.as_str().to_string());
-                row.notes = Set(d.notes);
-            }
-            Change::Delete => row.deleted_at = Set(Some(now)),
-        }
-        row
-    }
-
-    async fn check(
-        txn: &DatabaseTransaction,
-        t: &Target<'_>,
-        d: &ShiftDraft,
-    ) -> Result<(), AppError> {
-        let known = employee::Entity::find_by_id(d.employee_id)
-            .filter(employee::Column::StoreId.eq(t.actor.store_id))
-            .filter(employee::Column::DeletedAt.is_null())
-            .count(txn)
-            .await
-            .or_internal()?;
-        if known == 0 {
-            return Err(AppError::field(
-                "employee_id",
-                "is not an employee of this store",
-            ));
-        }
-        Ok(())
-    }
 }
 
 /// The employee's open clock event, if they are clocked in.
@@ -204,9 +126,10 @@ pub async fn clock_events(
     actor: &Actor,
     limit: Option<u64>,
 ) -> Result<Vec<ClockEvent>, AppError> {
+    actor.must_on(EntityKind::ClockEvent, Action::Read)?;
     let mut select =
         clock_event::Entity::find().filter(clock_event::Column::StoreId.eq(actor.store_id));
-    if !actor.role.is_manager() {
+    if !actor.may_on(EntityKind::ClockEvent, Action::ReadOthers) {
         select = select.filter(clock_event::Column::EmployeeId.eq(actor.employee_id));
     }
     Ok(select
@@ -218,177 +141,4 @@ pub async fn clock_events(
         .into_iter()
         .map(ClockEvent::from)
         .collect())
-}
-
-/// Moves the shift a clock event belongs to on to `status`.
-async fn mark_shift(
-    txn: &DatabaseTransaction,
-    t: &Target<'_>,
-    shift_id: Uuid,
-    status: ShiftStatus,
-    feed: &mut Vec<FeedEntry>,
-) -> Result<(), AppError> {
-    shift::Entity::update_many()
-        .col_expr(shift::Column::Status, Expr::value(status.as_str()))
-        .col_expr(
-            shift::Column::SyncVersion,
-            Expr::col(shift::Column::SyncVersion).add(1),
-        )
-        .col_expr(shift::Column::LastSyncedAt, Expr::value(t.now))
-        .col_expr(shift::Column::UpdatedAt, Expr::value(t.now))
-        .filter(shift::Column::Id.eq(shift_id))
-        .exec(txn)
-        .await
-        .or_internal()?;
-    if let Some(s) = shift::Entity::find_by_id(shift_id)
-        .one(txn)
-        .await
-        .or_internal()?
-    {
-        feed.push(FeedEntry {
-            entity: EntityKind::Shift,
-            id: shift_id,
-            op: FeedOp::Upsert,
-            version: s.sync_version,
-        });
-    }
-    Ok(())
-}
-
-/// Clock-in (create) and clock-out (update) of the signed-in person.
-pub(in crate::server::services) async fn write_clock(
-    txn: &DatabaseTransaction,
-    t: &Target<'_>,
-    punch: ClockPunch,
-) -> Result<Written, AppError> {
-    let employee_id = t.actor.employee_id.ok_or_else(AppError::forbidden)?;
-    let mut feed = Vec::new();
-    let (before, model) = match t.op {
-        Op::Create => {
-            if clock_event::Entity::find_by_id(t.id)
-                .count(txn)
-                .await
-                .or_internal()?
-                > 0
-            {
-                return Err(id_taken(EntityKind::ClockEvent));
-            }
-            let open = clock_event::Entity::find()
-                .filter(clock_event::Column::StoreId.eq(t.actor.store_id))
-                .filter(clock_event::Column::EmployeeId.eq(employee_id))
-                .filter(clock_event::Column::ClockOut.is_null())
-                .count(txn)
-                .await
-                .or_internal()?;
-            if open > 0 {
-                return Err(AppError::new(
-                    ErrorCode::Conflict,
-                    "You are already clocked in. Clock out first.",
-                ));
-            }
-            // Today's planned shift, if there is one, is the one starting.
-            let planned = shift::Entity::find()
-                .filter(shift::Column::StoreId.eq(t.actor.store_id))
-                .filter(shift::Column::EmployeeId.eq(employee_id))
-                .filter(shift::Column::DeletedAt.is_null())
-                .filter(shift::Column::ShiftDate.eq(punch.at.date_naive()))
-                .filter(shift::Column::Status.is_in(["scheduled", "in_progress"]))
-                .order_by_asc(shift::Column::StartTime)
-                .one(txn)
-                .await
-                .or_internal()?;
-            if let Some(s) = &planned {
-                mark_shift(txn, t, s.id, ShiftStatus::InProgress, &mut feed).await?;
-            }
-            let model = clock_event::Entity::insert(clock_event::ActiveModel {
-                id: Set(t.id),
-                store_id: Set(t.actor.store_id),
-                employee_id: Set(employee_id),
-                shift_id: Set(planned.map(|s| s.id)),
-                clock_in: Set(punch.at),
-                clock_out: Set(None),
-                sales_total_cents: Set(0),
-                sync_version: Set(1),
-                last_synced_at: Set(t.now),
-            })
-            .exec_with_returning(txn)
-            .await
-            .or_internal()?;
-            (None, model)
-        }
-        _ => {
-            let current = clock_event::Entity::find_by_id(t.id)
-                .filter(clock_event::Column::StoreId.eq(t.actor.store_id))
-                .one(txn)
-                .await
-                .or_internal()?
-                .filter(|e| t.actor.role.is_manager() || e.employee_id == employee_id)
-                .ok_or_else(|| AppError::not_found(EntityKind::ClockEvent.noun()))?;
-            if current.clock_out.is_some() {
-                return Err(AppError::new(
-                    ErrorCode::Conflict,
-                    "This clock-in was already closed.",
-                ));
-            }
-            if punch.at < current.clock_in {
-                return Err(AppError::field("at", "is before the clock-in"));
-            }
-            let takings: Vec<i64> = sale::Entity::find()
-                .select_only()
-                .column(sale::Column::TotalCents)
-                .filter(sale::Column::StoreId.eq(t.actor.store_id))
-                .filter(sale::Column::EmployeeId.eq(current.employee_id))
-                .filter(sale::Column::CreatedAt.gte(current.clock_in))
-                .filter(sale::Column::CreatedAt.lte(punch.at))
-                .into_tuple()
-                .all(txn)
-                .await
-                .or_internal()?;
-            let result = clock_event::Entity::update_many()
-                .col_expr(clock_event::Column::ClockOut, Expr::value(punch.at))
-                .col_expr(
-                    clock_event::Column::SalesTotalCents,
-                    Expr::value(takings.iter().sum::<i64>()),
-                )
-                .col_expr(
-                    clock_event::Column::SyncVersion,
-                    Expr::value(current.sync_version + 1),
-                )
-                .col_expr(clock_event::Column::LastSyncedAt, Expr::value(t.now))
-                .filter(clock_event::Column::Id.eq(t.id))
-                .filter(clock_event::Column::ClockOut.is_null())
-                .exec(txn)
-                .await
-                .or_internal()?;
-            if result.rows_affected != 1 {
-                return Err(AppError::new(
-                    ErrorCode::Conflict,
-                    "This clock-in was already closed.",
-                ));
-            }
-            if let Some(shift_id) = current.shift_id {
-                mark_shift(txn, t, shift_id, ShiftStatus::Completed, &mut feed).await?;
-            }
-            let before = to_json(ClockEvent::from(current));
-            let model = clock_event::Entity::find_by_id(t.id)
-                .one(txn)
-                .await
-                .or_internal()?
-                .ok_or_else(AppError::internal)?;
-            (Some(before), model)
-        }
-    };
-    let version = model.sync_version;
-    feed.push(FeedEntry {
-        entity: EntityKind::ClockEvent,
-        id: t.id,
-        op: FeedOp::Upsert,
-        version,
-    });
-    Ok(Written {
-        before,
-        after: to_json(ClockEvent::from(model)),
-        version,
-        feed,
-    })
 }

@@ -1,21 +1,19 @@
-//! The one write path (DESIGN.md "One write path"). Every change to a
-//! versioned record, from any screen or API, is applied here, in one
-//! transaction with its change-feed entries and its audit entry: either all
-//! of them are written or none.
+//! The one write path (docs/ARCHITECTURE.md, "The one write path"). Every
+//! change to a record, from any screen, the REST API or a till's push, is
+//! applied here, in one transaction with its change-feed entries and its
+//! audit entry: either all of them are written or none. What a kind of
+//! record is, the write path asks its description (`kinds`).
 
-use super::conflicts::{self, Stale};
+use super::conflicts::{self, Reconciled};
 use super::feed::FeedEntry;
+use super::kinds::sale::is_new_sale;
+use super::kinds::{RecordKind, with_kind};
 use super::ledger::Ledger;
-use super::{Actor, audit, catalog, credits, customers, sales, shifts, staff};
-use crate::domain::catalog::{CategoryDraft, ProductDraft, StockAdjustment};
-use crate::domain::conflict::{Fields, fields_of};
-use crate::domain::credit::{CreditDraft, CreditPaymentInput};
-use crate::domain::customer::CustomerDraft;
+use super::{Actor, audit, sales};
 use crate::domain::error::{AppError, ErrorCode};
-use crate::domain::mutation::{Applied, EntityKind, How, Mutation, Op, may_apply};
-use crate::domain::sale_input::{RefundInput, SaleInput};
-use crate::domain::shift::{ClockPunch, ShiftDraft};
-use crate::domain::staff::EmployeeDraft;
+use crate::domain::mutation::{Applied, EntityKind, Mutation, Op};
+use crate::domain::sale_input::SaleInput;
+use crate::domain::sync::Outcome;
 use crate::server::error::DbResultExt;
 use chrono::{DateTime, Utc};
 use sea_orm::{
@@ -33,42 +31,6 @@ pub(super) struct Written {
     pub feed: Vec<FeedEntry>,
 }
 
-/// A mutation's payload, parsed before the transaction starts so bad input
-/// never opens one.
-enum Payload {
-    Product(ProductDraft),
-    Category(CategoryDraft),
-    StockMove(StockAdjustment),
-    Employee(staff::PreparedEmployee),
-    Customer(CustomerDraft),
-    Sale(SaleInput),
-    Refund(RefundInput),
-    Credit(CreditDraft),
-    CreditPayment(CreditPaymentInput),
-    Shift(ShiftDraft),
-    Clock(ClockPunch),
-    Delete,
-}
-
-impl Payload {
-    /// The fields an edit of master data sets, named as on the wire, for
-    /// merging it into a newer version. Secrets (a new PIN or password)
-    /// are left out: they are never compared nor stored in a conflict.
-    fn edited(&self) -> Option<Fields> {
-        match self {
-            Payload::Product(d) => Some(fields_of(&to_json(d))),
-            Payload::Category(d) => Some(fields_of(&to_json(d))),
-            Payload::Customer(d) => Some(fields_of(&to_json(d))),
-            Payload::Shift(d) => Some(fields_of(&to_json(d))),
-            Payload::Employee(prepared) => Some(prepared.edited()),
-            Payload::Credit(CreditDraft::Due(due)) => {
-                Some(Fields::from_iter([("due_date".to_string(), to_json(due))]))
-            }
-            _ => None,
-        }
-    }
-}
-
 /// The facts of one mutation a record writer needs.
 pub(super) struct Target<'a> {
     pub actor: &'a Actor,
@@ -76,7 +38,7 @@ pub(super) struct Target<'a> {
     pub op: Op,
     pub base_version: Option<i64>,
     pub now: DateTime<Utc>,
-    /// Settling a conflict in favour of an edit of a record deleted
+    /// Resolving a conflict in favour of an edit of a record deleted
     /// meanwhile: the update brings it back.
     pub revive: bool,
 }
@@ -94,28 +56,40 @@ impl<'a> Target<'a> {
     }
 }
 
+/// The permission table's word on a change (refunds, voids, others'
+/// clock-ins and managers' records are checked again by their writers).
+fn authorise(actor: &Actor, m: &Mutation) -> Result<(), AppError> {
+    actor.must_on(m.entity, m.op.into())
+}
+
 /// Applies one mutation: authorise, validate, write the record, the feed
-/// and the audit entry, commit.
+/// and the audit entry, commit. A stale edit that clashed is stored as a
+/// conflict (committed) and comes back as the 409 error.
 #[tracing::instrument(skip_all, err(level = "debug"), fields(entity = m.entity.as_str(), op = m.op.as_str(), id = %m.id, store = %actor.store_id))]
 pub async fn apply(
     db: &DatabaseConnection,
     actor: &Actor,
     m: Mutation,
 ) -> Result<Applied, AppError> {
-    if !may_apply(actor.role, m.entity, m.op) {
-        return Err(AppError::forbidden());
-    }
-    let payload = parse(&m).await?;
+    with_kind!(m.entity, K => apply_as::<K>(db, actor, m).await)
+}
+
+async fn apply_as<K: RecordKind>(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    m: Mutation,
+) -> Result<Applied, AppError> {
+    authorise(actor, &m)?;
+    let payload = K::parse(&m).await?;
     let txn = begin(db).await.or_internal()?;
     let mut ledger = Ledger::claim(&txn, actor.store_id).await.or_internal()?;
-    let applied = write(&txn, &mut ledger, actor, &m, payload).await?;
+    let applied = write::<K>(&txn, &mut ledger, actor, &m, payload).await?;
     ledger.close(&txn).await.or_internal()?;
     txn.commit().await.or_internal()?;
-    // The conflict is stored and audited; the caller gets the 409.
-    if let How::Conflict(report) = applied.how {
-        return Err(AppError::conflict(*report));
+    match applied.outcome.conflict_report(m.entity, m.id, m.op) {
+        Some(report) => Err(AppError::conflict(report)),
+        None => Ok(applied),
     }
-    Ok(applied)
 }
 
 /// Applies one mutation inside a transaction the caller owns (a push
@@ -127,38 +101,40 @@ pub(super) async fn apply_in(
     actor: &Actor,
     m: &Mutation,
 ) -> Result<Applied, AppError> {
-    if !may_apply(actor.role, m.entity, m.op) {
-        return Err(AppError::forbidden());
-    }
-    let payload = parse(m).await?;
-    write(txn, ledger, actor, m, payload).await
+    authorise(actor, m)?;
+    with_kind!(m.entity, K => {
+        let payload = K::parse(m).await?;
+        write::<K>(txn, ledger, actor, m, payload).await
+    })
 }
 
 /// The record, its feed entries and its audit entry, in `txn`; a stale
 /// edit of master data merged first, or stored as a conflict.
-async fn write(
+async fn write<K: RecordKind>(
     txn: &DatabaseTransaction,
     ledger: &mut Ledger,
     actor: &Actor,
     m: &Mutation,
-    payload: Payload,
+    payload: K::Payload,
 ) -> Result<Applied, AppError> {
     // To the microsecond, the precision both databases keep, so a record
     // built in memory equals the one read back.
-    let now = super::audit::audit_time(Utc::now());
-    match conflicts::reconcile(txn, actor, m, payload.edited(), now).await? {
-        Stale::No => {
+    let now = audit::audit_time(Utc::now());
+    match conflicts::reconcile::<K>(txn, actor, m, K::edited(&payload), now).await? {
+        Reconciled::Current => {
             let target = Target::of(actor, m, now);
-            write_as(txn, ledger, m, payload, target, m.op.as_str()).await
+            write_as::<K>(txn, ledger, m, payload, target, m.op.as_str()).await
         }
-        Stale::Merged(merged) => {
-            let payload = parse(&merged).await?;
+        Reconciled::Merged(merged) => {
+            let payload = K::parse(&merged).await?;
             let target = Target::of(actor, &merged, now);
-            let mut applied = write_as(txn, ledger, &merged, payload, target, "merge").await?;
-            applied.how = How::Merged;
+            let mut applied = write_as::<K>(txn, ledger, &merged, payload, target, "merge").await?;
+            applied.outcome = Outcome::Merged {
+                version: applied.version,
+            };
             Ok(applied)
         }
-        Stale::Conflict(report) => {
+        Reconciled::Conflict(report) => {
             ledger.audit(actor, conflicts::conflict_audit(&report), now);
             Ok(Applied {
                 entity: m.entity,
@@ -170,15 +146,16 @@ async fn write(
                     .unwrap_or_default(),
                 seq: ledger.feed(&[], now),
                 record: report.server.clone(),
-                how: How::Conflict(report),
+                outcome: Outcome::conflict(&report),
             })
         }
     }
 }
 
-/// Writes the change a person chose when settling a conflict, audited as
-/// a resolve, inside the caller's transaction (roles checked by it).
-pub(super) async fn apply_settled(
+/// Writes the change a person chose when resolving a conflict, audited
+/// as a resolve, inside the caller's transaction (who may resolve is the
+/// caller's to check).
+pub(super) async fn apply_resolved<K: RecordKind>(
     txn: &DatabaseTransaction,
     ledger: &mut Ledger,
     actor: &Actor,
@@ -186,47 +163,25 @@ pub(super) async fn apply_settled(
     revive: bool,
     now: DateTime<Utc>,
 ) -> Result<Applied, AppError> {
-    let payload = parse(m).await?;
+    let payload = K::parse(m).await?;
     let target = Target {
         revive,
         ..Target::of(actor, m, now)
     };
-    write_as(txn, ledger, m, payload, target, "resolve").await
+    write_as::<K>(txn, ledger, m, payload, target, "resolve").await
 }
 
 /// Writes one record and its feed and audit entries; `verb` names the
 /// audit action after the entity ("product.update", "product.merge").
-async fn write_as(
+async fn write_as<K: RecordKind>(
     txn: &DatabaseTransaction,
     ledger: &mut Ledger,
     m: &Mutation,
-    payload: Payload,
+    payload: K::Payload,
     target: Target<'_>,
     verb: &str,
 ) -> Result<Applied, AppError> {
-    let written = match payload {
-        Payload::Product(draft) => catalog::write_product(txn, &target, Some(draft)).await?,
-        Payload::Category(draft) => catalog::write_category(txn, &target, Some(draft)).await?,
-        Payload::StockMove(adjustment) => {
-            catalog::write_stock_move(txn, &target, adjustment).await?
-        }
-        Payload::Employee(prepared) => staff::write_employee(txn, &target, prepared).await?,
-        Payload::Customer(draft) => customers::write_customer(txn, &target, Some(draft)).await?,
-        Payload::Sale(input) => sales::write_sale(txn, ledger, &target, input).await?,
-        Payload::Refund(input) => sales::write_refund(txn, ledger, &target, input).await?,
-        Payload::Shift(draft) => shifts::write_shift(txn, &target, Some(draft)).await?,
-        Payload::Clock(punch) => shifts::write_clock(txn, &target, punch).await?,
-        Payload::Credit(draft) => credits::write_credit(txn, &target, Some(draft)).await?,
-        Payload::CreditPayment(input) => credits::write_credit_payment(txn, &target, input).await?,
-        Payload::Delete => match m.entity {
-            EntityKind::Product => catalog::write_product(txn, &target, None).await?,
-            EntityKind::Category => catalog::write_category(txn, &target, None).await?,
-            EntityKind::Customer => customers::write_customer(txn, &target, None).await?,
-            EntityKind::Credit => credits::write_credit(txn, &target, None).await?,
-            EntityKind::Shift => shifts::write_shift(txn, &target, None).await?,
-            other => return Err(unsupported(other, m.op)),
-        },
-    };
+    let written = K::write(txn, ledger, &target, payload).await?;
     Ok(record(ledger, target.actor, m, verb, written, target.now))
 }
 
@@ -254,14 +209,10 @@ fn record(
         version: written.version,
         seq,
         record: written.after,
-        how: How::Applied,
+        outcome: Outcome::Applied {
+            version: written.version,
+        },
     }
-}
-
-/// Whether `m` is a new sale (not a refund), which [`apply_sales_in`]
-/// writes together with its neighbours.
-pub(super) fn is_new_sale(m: &Mutation) -> bool {
-    m.entity == EntityKind::Sale && m.op == Op::Create && m.data.get("refund_of").is_none()
 }
 
 /// Applies new sales (see [`is_new_sale`]) together inside the caller's
@@ -275,13 +226,11 @@ pub(super) async fn apply_sales_in(
     actor: &Actor,
     ms: &[&Mutation],
 ) -> Result<Vec<Result<Applied, AppError>>, AppError> {
-    let now = super::audit::audit_time(Utc::now());
+    let now = audit::audit_time(Utc::now());
     let parsed: Vec<Result<SaleInput, AppError>> = ms
         .iter()
         .map(|m| {
-            if !may_apply(actor.role, m.entity, m.op) {
-                return Err(AppError::forbidden());
-            }
+            authorise(actor, m)?;
             SaleInput::parse(&m.data)
         })
         .collect();
@@ -294,6 +243,7 @@ pub(super) async fn apply_sales_in(
     let mut batch = sales::SaleBatch::default();
     let mut results = Vec::with_capacity(ms.len());
     for (m, input) in ms.iter().zip(parsed) {
+        debug_assert!(is_new_sale(m));
         let target = Target::of(actor, m, now);
         results.push(
             input
@@ -304,46 +254,6 @@ pub(super) async fn apply_sales_in(
     let touched = batch.write(txn).await?;
     ledger.feed(&touched, now);
     Ok(results)
-}
-
-async fn parse(m: &Mutation) -> Result<Payload, AppError> {
-    Ok(match (m.entity, m.op) {
-        // Sales are immutable: refunds and voids are new sales.
-        (EntityKind::Sale, Op::Create) if m.data.get("refund_of").is_some() => {
-            Payload::Refund(RefundInput::parse(&m.data)?)
-        }
-        (EntityKind::Sale, Op::Create) => Payload::Sale(SaleInput::parse(&m.data)?),
-        (EntityKind::Sale, op) => return Err(unsupported(EntityKind::Sale, op)),
-        (EntityKind::CreditPayment, Op::Create) => {
-            Payload::CreditPayment(CreditPaymentInput::parse(&m.data)?)
-        }
-        (EntityKind::CreditPayment, op) => return Err(unsupported(EntityKind::CreditPayment, op)),
-        (EntityKind::ClockEvent, Op::Create | Op::Update) => {
-            Payload::Clock(ClockPunch::parse(&m.data, Utc::now())?)
-        }
-        (_, Op::Delete) => Payload::Delete,
-        (EntityKind::Product, _) => Payload::Product(ProductDraft::parse(&m.data)?),
-        (EntityKind::Category, _) => Payload::Category(CategoryDraft::parse(&m.data)?),
-        (EntityKind::Customer, _) => Payload::Customer(CustomerDraft::parse(&m.data)?),
-        (EntityKind::Shift, _) => Payload::Shift(ShiftDraft::parse(&m.data)?),
-        (EntityKind::Credit, Op::Create) => Payload::Credit(CreditDraft::parse_new(&m.data)?),
-        (EntityKind::Credit, _) => Payload::Credit(CreditDraft::parse_due(&m.data)?),
-        (EntityKind::StockMove, Op::Create) => Payload::StockMove(StockAdjustment::parse(&m.data)?),
-        (EntityKind::Employee, Op::Create) => {
-            Payload::Employee(staff::prepare(EmployeeDraft::parse(&m.data)?).await?)
-        }
-        (EntityKind::Employee, Op::Update) => {
-            Payload::Employee(staff::prepare(EmployeeDraft::parse_edit(&m.data)?).await?)
-        }
-        (entity, op) => return Err(unsupported(entity, op)),
-    })
-}
-
-fn unsupported(entity: EntityKind, op: Op) -> AppError {
-    AppError::new(
-        ErrorCode::Validation,
-        format!("A {} cannot be {}d this way.", entity.noun(), op.as_str()),
-    )
 }
 
 /// Starts a write transaction. On SQLite it takes the write lock at BEGIN

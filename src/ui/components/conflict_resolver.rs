@@ -1,13 +1,16 @@
-//! Settles a conflict: the version both edits started from, theirs (the
+//! Resolves a conflict: the version both edits started from, theirs (the
 //! server's) and mine side by side, the clashing fields marked, and three
 //! ways out: keep theirs, keep mine, or pick field by field.
 
-use super::toast::{Toasts, use_toasts};
 use crate::api::conflicts::resolve_conflict;
 use crate::domain::conflict::{
     ConflictReport, Resolution, Resolved, Side, Strategy, fields_of, label, show,
 };
 use crate::domain::error::{AppError, ErrorCode};
+use crate::domain::mutation::Op;
+use crate::till::connection::{ConnectionState, use_connection};
+use crate::till::local;
+use crate::till::toasts::{Toasts, use_toasts};
 use leptos::prelude::*;
 use std::collections::BTreeMap;
 
@@ -25,17 +28,17 @@ fn rows(report: &ConflictReport) -> Vec<String> {
 #[component]
 pub fn ConflictResolver(
     report: ConflictReport,
-    /// Called with the outcome, or `None` when closed unsettled.
+    /// Called with the outcome, or `None` when closed unresolved.
     on_done: Callback<Option<Resolved>>,
 ) -> impl IntoView {
     let toasts = use_toasts();
-    let connection = crate::ui::connection::use_connection();
+    let connection = use_connection();
     let (base, theirs, mine) = (
         fields_of(&report.base),
         fields_of(&report.server),
         fields_of(&report.client),
     );
-    let removal = report.op == "delete";
+    let removal = report.op == Op::Delete;
     let deleted_meanwhile = report.server.is_null();
     let picks = RwSignal::new(
         report
@@ -45,7 +48,7 @@ pub fn ConflictResolver(
             .collect::<BTreeMap<_, _>>(),
     );
     let conflict_id = report.conflict_id;
-    let settle = Action::new(move |strategy: &Strategy| {
+    let resolve = Action::new(move |strategy: &Strategy| {
         let choice = Resolution {
             conflict_id,
             strategy: strategy.clone(),
@@ -54,16 +57,16 @@ pub fn ConflictResolver(
         resolve_conflict(choice)
     });
     Effect::new(move |_| {
-        let Some(result) = settle.value().get() else {
+        let Some(result) = resolve.value().get() else {
             return;
         };
         match result {
             Ok(resolved) => {
                 forget(conflict_id, connection);
-                toasts.success("Settled. Everyone now sees the version you chose.");
+                toasts.success("Resolved. Everyone now sees the version you chose.");
                 on_done.run(Some(resolved));
             }
-            // Settled elsewhere meanwhile, or the record is gone: nothing
+            // Resolved elsewhere meanwhile, or the record is gone: nothing
             // is left to choose here.
             Err(e)
                 if e.code == ErrorCode::NotFound
@@ -76,7 +79,7 @@ pub fn ConflictResolver(
             Err(e) => toasts.error(e.message),
         }
     });
-    let what = report.entity_type.replace('_', " ");
+    let what = report.entity.noun();
     let heading = if removal {
         format!("You removed this {what}; someone else changed it meanwhile")
     } else if deleted_meanwhile {
@@ -123,7 +126,7 @@ pub fn ConflictResolver(
             }
         })
         .collect_view();
-    let busy = move || settle.pending().get();
+    let busy = move || resolve.pending().get();
     let manual = !removal && !deleted_meanwhile && !report.fields.is_empty();
     let (keep_theirs, keep_mine) = match (removal, deleted_meanwhile) {
         (true, _) => ("Keep it (theirs)", "Remove it (mine)"),
@@ -138,7 +141,7 @@ pub fn ConflictResolver(
             <div
                 class="dialog card"
                 role="dialog"
-                aria-label="Settle a conflict"
+                aria-label="Resolve a conflict"
                 data-testid="conflict-resolver"
                 on:keydown=move |ev| if ev.key() == "Escape" { on_done.run(None) }
             >
@@ -153,14 +156,14 @@ pub fn ConflictResolver(
                     <tbody>{table}</tbody>
                 </table>
                 <div class="row">
-                    <button class="button big" disabled=busy on:click=move |_| { settle.dispatch(Strategy::Server); }>
+                    <button class="button big" disabled=busy on:click=move |_| { resolve.dispatch(Strategy::Server); }>
                         {keep_theirs}
                     </button>
-                    <button class="button big" disabled=busy on:click=move |_| { settle.dispatch(Strategy::Client); }>
+                    <button class="button big" disabled=busy on:click=move |_| { resolve.dispatch(Strategy::Client); }>
                         {keep_mine}
                     </button>
                     <Show when=move || manual>
-                        <button class="button primary big" disabled=busy on:click=move |_| { settle.dispatch(Strategy::Manual); }>
+                        <button class="button primary big" disabled=busy on:click=move |_| { resolve.dispatch(Strategy::Manual); }>
                             "Use my picks"
                         </button>
                     </Show>
@@ -210,19 +213,10 @@ fn PickCell(
     .into_any()
 }
 
-/// Drops a settled conflict from this till's list and fetches the
+/// Drops a resolved conflict from this till's list and fetches the
 /// record as it now is.
-fn forget(conflict_id: uuid::Uuid, connection: crate::ui::connection::ConnectionState) {
-    #[cfg(feature = "hydrate")]
-    leptos::task::spawn_local(async move {
-        // A copy left behind is harmless: settling it again is answered
-        // "already settled", which drops it.
-        let _ = crate::client::store::forget_conflict(conflict_id).await;
-        crate::client::refresh_counts(connection).await;
-        connection.sync_now();
-    });
-    #[cfg(not(feature = "hydrate"))]
-    let _ = (conflict_id, connection);
+fn forget(conflict_id: uuid::Uuid, connection: ConnectionState) {
+    leptos::task::spawn_local(local::forget_conflict(connection, conflict_id));
 }
 
 /// The one resolver every screen opens: a form whose save comes back as
@@ -231,9 +225,9 @@ fn forget(conflict_id: uuid::Uuid, connection: crate::ui::connection::Connection
 #[derive(Clone, Copy)]
 pub struct ConflictDialog {
     open: RwSignal<Option<ConflictReport>>,
-    /// Bumped when a conflict is settled, so lists that show the record
+    /// Bumped when a conflict is resolved, so lists that show the record
     /// read it again.
-    pub settled: RwSignal<u32>,
+    pub resolved: RwSignal<u32>,
     toasts: Toasts,
 }
 
@@ -244,23 +238,20 @@ impl ConflictDialog {
     }
 
     /// Shows a refusal: a stored conflict in the resolver (kept on this
-    /// device until settled), anything else as a toast.
+    /// device until resolved), anything else as a toast.
     pub fn refused(&self, e: AppError) {
         match e.conflict {
             Some(report) => {
-                #[cfg(feature = "hydrate")]
-                {
-                    let (kept, toasts) = ((*report).clone(), self.toasts);
-                    leptos::task::spawn_local(async move {
-                        // Not fatal: the server keeps the conflict for the
-                        // managers' list; say so rather than hide it.
-                        if crate::client::store::keep_conflict(&kept).await.is_err() {
-                            toasts.error(
-                                "This device could not keep the conflict; it stays on the managers' Conflicts list.",
-                            );
-                        }
-                    });
-                }
+                let (kept, toasts) = ((*report).clone(), self.toasts);
+                leptos::task::spawn_local(async move {
+                    // Not fatal: the server keeps the conflict for the
+                    // managers' list; say so rather than hide it.
+                    if !local::keep_conflict(&kept).await {
+                        toasts.error(
+                            "This device could not keep the conflict; it stays on the managers' Conflicts list.",
+                        );
+                    }
+                });
                 self.show(*report);
             }
             None => self.toasts.error(e.message),
@@ -271,7 +262,7 @@ impl ConflictDialog {
 pub fn provide_conflict_dialog() {
     provide_context(ConflictDialog {
         open: RwSignal::new(None),
-        settled: RwSignal::new(0),
+        resolved: RwSignal::new(0),
         toasts: use_toasts(),
     });
 }
@@ -287,7 +278,7 @@ pub fn ConflictHost() -> impl IntoView {
     let done = Callback::new(move |outcome: Option<Resolved>| {
         dialog.open.set(None);
         if outcome.is_some() {
-            dialog.settled.update(|n| *n += 1);
+            dialog.resolved.update(|n| *n += 1);
         }
     });
     move || {
@@ -299,18 +290,15 @@ pub fn ConflictHost() -> impl IntoView {
 }
 
 /// The conflicts this till's edits ran into, under the banner, each with
-/// the resolver a tap away. They stay on the till until settled.
+/// the resolver a tap away. They stay on the till until resolved.
 #[component]
 pub fn TillConflicts() -> impl IntoView {
-    let connection = crate::ui::connection::use_connection();
+    let connection = use_connection();
     let dialog = use_conflict_dialog();
-    #[cfg(feature = "hydrate")]
     let reports = LocalResource::new(move || {
         connection.conflicts.track();
-        async { crate::client::store::conflicts().await.unwrap_or_default() }
+        local::conflicts()
     });
-    #[cfg(not(feature = "hydrate"))]
-    let reports = LocalResource::new(|| async { Vec::<ConflictReport>::new() });
     view! {
         <Show when=move || { connection.conflicts.get() > 0 }>
             <div class="banner conflicts" role="alert" data-testid="till-conflicts">
@@ -323,11 +311,11 @@ pub fn TillConflicts() -> impl IntoView {
                 <Suspense fallback=|| ()>
                     {move || Suspend::new(async move {
                         reports.await.into_iter().map(|r| {
-                            let what = format!("{} {}", r.entity_type.replace('_', " "), r.fields.iter().map(|f| label(f)).collect::<Vec<_>>().join(", "));
+                            let what = format!("{} {}", r.entity.noun(), r.fields.iter().map(|f| label(f)).collect::<Vec<_>>().join(", "));
                             let report = r.clone();
                             view! {
                                 <button class="button" on:click=move |_| dialog.show(report.clone())>
-                                    {format!("Settle: {what}")}
+                                    {format!("Resolve: {what}")}
                                 </button>
                             }
                         }).collect_view()

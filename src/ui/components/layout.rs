@@ -1,9 +1,11 @@
 //! The frame around every screen: who is signed in, where to go, sign out.
 
 use super::conflict_resolver::{ConflictHost, TillConflicts};
-use super::toast::{ToastHost, use_toasts};
+use super::toast::ToastHost;
 use crate::api::auth::sign_out;
-use crate::ui::connection::{ConnectionBadge, OfflineBanner, UpdateNotice, use_connection};
+use crate::till::connection::use_connection;
+use crate::till::toasts::use_toasts;
+use crate::ui::connection::{ConnectionBadge, OfflineBanner, UpdateNotice};
 use crate::ui::session::use_session;
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -12,19 +14,11 @@ use leptos_router::hooks::use_navigate;
 /// Signing out with changes not yet on the server asks first: they stay
 /// on this till, but nobody should walk away thinking they were sent.
 fn confirm_sign_out(pending: u32) -> bool {
-    if pending == 0 {
-        return true;
-    }
-    #[cfg(feature = "hydrate")]
-    {
-        let question = format!(
+    pending == 0
+        || crate::till::confirm(&format!(
             "{pending} change(s) made on this till have not reached the server yet. \
              They stay here and are sent when the connection is back. Sign out anyway?"
-        );
-        window().confirm_with_message(&question).unwrap_or(false)
-    }
-    #[cfg(not(feature = "hydrate"))]
-    false
+        ))
 }
 
 #[component]
@@ -34,7 +28,6 @@ pub fn Layout(children: Children) -> impl IntoView {
     let connection = use_connection();
     let navigate = use_navigate();
     let sign_out_action = Action::new(move |_: &()| sign_out());
-    #[cfg(feature = "hydrate")]
     Effect::new(move |_| {
         let signed_in = session
             .current
@@ -45,7 +38,7 @@ pub fn Layout(children: Children) -> impl IntoView {
         if signed_in
             && connection.current.get_untracked().link != crate::domain::connection::Link::Offline
         {
-            crate::client::keep_floor_screens();
+            crate::till::local::keep_floor_screens();
         }
     });
     Effect::new(move |_| {

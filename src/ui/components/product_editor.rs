@@ -4,10 +4,10 @@
 
 use super::conflict_resolver::use_conflict_dialog;
 use super::field::Field;
-use super::toast::use_toasts;
 use crate::api::catalog::save_product;
 use crate::domain::catalog::{Category, Product, ProductForm};
 use crate::domain::error::{ErrorCode, FieldErrors};
+use crate::till::toasts::use_toasts;
 use leptos::prelude::*;
 use uuid::Uuid;
 

@@ -2,10 +2,10 @@
 //! new total, so it cannot undo a sale made meanwhile.
 
 use super::field::Field;
-use super::toast::use_toasts;
 use crate::api::catalog::adjust_stock;
 use crate::domain::catalog::{Product, StockReason};
 use crate::domain::error::FieldErrors;
+use crate::till::toasts::use_toasts;
 use leptos::prelude::*;
 
 #[component]

@@ -52,7 +52,7 @@ fn AuditLog() -> impl IntoView {
                         <option value="employee">"Staff"</option>
                         <option value="shift">"Shifts"</option>
                         <option value="clock_event">"Clock"</option>
-                        <option value="conflict">"Conflicts settled"</option>
+                        <option value="conflict">"Conflicts resolved"</option>
                         <option value="auth">"Sign-ins"</option>
                     </select>
                     <button class="button" on:click=move |_| { verify.dispatch(()); }>"Check the chain"</button>

@@ -1,10 +1,10 @@
 use crate::api::catalog::{delete_category, list_categories, save_category};
 use crate::domain::catalog::Category;
 use crate::domain::error::FieldErrors;
+use crate::till::toasts::use_toasts;
 use crate::ui::components::conflict_resolver::use_conflict_dialog;
 use crate::ui::components::field::Field;
 use crate::ui::components::guard::SignedIn;
-use crate::ui::components::toast::use_toasts;
 use leptos::prelude::*;
 use uuid::Uuid;
 
@@ -14,7 +14,7 @@ pub fn CategoriesPage() -> impl IntoView {
     let reload = RwSignal::new(0u32);
     let conflicts = use_conflict_dialog();
     let categories = Resource::new(
-        move || (reload.get(), conflicts.settled.get()),
+        move || (reload.get(), conflicts.resolved.get()),
         |_| list_categories(),
     );
     // The category being edited: None = the "new" form.

@@ -7,15 +7,16 @@ use crate::domain::cart::{Cart, CartDiscount, Seller};
 use crate::domain::customer::Customer;
 use crate::domain::ids::new_id;
 use crate::domain::money::{Cents, TaxRate};
-use crate::domain::mutation::EntityKind;
+use crate::domain::mutation::{EntityKind, Mutation, Op};
 use crate::domain::sale::{Payment, PaymentMethod};
 use crate::domain::sale_input::SaleInput;
 use crate::domain::sale_record::Sale;
+use crate::till::connection::use_connection;
+use crate::till::local;
+use crate::till::toasts::use_toasts;
 use crate::ui::components::guard::SignedIn;
 use crate::ui::components::on_till::OnTill;
 use crate::ui::components::receipt::Receipt;
-use crate::ui::components::toast::use_toasts;
-use crate::ui::connection::use_connection;
 use crate::ui::session::use_session;
 use leptos::prelude::*;
 use uuid::Uuid;
@@ -91,20 +92,16 @@ fn CheckoutScreen() -> impl IntoView {
         |(q, c)| async move {
             let category = Uuid::parse_str(&c).ok();
             let answer = list_products(q.clone(), category, false, 0).await;
-            #[cfg(feature = "hydrate")]
-            if answer.is_err() {
-                let local = send_wrapper::SendWrapper::new(crate::client::store::find_products(
-                    &q, category, 60,
-                ));
-                if let Ok(items) = local.await {
-                    let total = items.len() as u64;
-                    return Ok(crate::domain::page::Page {
-                        items,
-                        total,
-                        limit: 60,
-                        offset: 0,
-                    });
-                }
+            if answer.is_err()
+                && let Ok(items) = local::find_products(q, category, 60).await
+            {
+                let total = items.len() as u64;
+                return Ok(crate::domain::page::Page {
+                    items,
+                    total,
+                    limit: 60,
+                    offset: 0,
+                });
             }
             answer
         },
@@ -117,25 +114,40 @@ fn CheckoutScreen() -> impl IntoView {
             if q.trim().chars().count() < 2 {
                 return Vec::new();
             }
-            let mut found: Vec<Customer> =
-                crate::ui::local::records::<Customer>(EntityKind::Customer)
-                    .await
-                    .unwrap_or_default()
-                    .into_iter()
-                    .filter(|c| c.matches(&q))
-                    .collect();
+            let mut found: Vec<Customer> = local::records::<Customer>(EntityKind::Customer)
+                .await
+                .unwrap_or_default()
+                .into_iter()
+                .filter(|c| c.matches(&q))
+                .collect();
             found.sort_by(|a, b| a.name.cmp(&b.name));
             found.truncate(8);
             found
         }
     });
-    let include_tax = move || {
-        session
+    // How shelf prices are taxed: as the till's copy of the store's
+    // settings says (pulled with the rest, so an owner's change reaches a
+    // till that was offline when it was made), else as the sign-in said.
+    // A signal the till fills, not a resource: reading a resource here
+    // would suspend the whole screen (and lose the barcode field's focus)
+    // each time the copy changes.
+    let pulled_tax = RwSignal::new(None::<bool>);
+    Effect::new(move |_| {
+        connection.records.track();
+        leptos::task::spawn_local(async move {
+            if let Some(settings) = local::store_settings().await {
+                pulled_tax.set(Some(settings.prices_include_tax));
+            }
+        });
+    });
+    let include_tax = move || match pulled_tax.get() {
+        Some(included) => included,
+        None => session
             .current
             .get()
             .and_then(|r| r.ok())
             .flatten()
-            .is_some_and(|s| s.prices_include_tax)
+            .is_some_and(|s| s.prices_include_tax),
     };
     let totals = Memo::new(move |_| cart.with(|c| c.totals(include_tax()).ok()));
     let total = move || totals.get().map_or(0, |t| t.total_cents);
@@ -145,11 +157,10 @@ fn CheckoutScreen() -> impl IntoView {
     let lookup = Action::new_local(move |code: &String| {
         let code = code.clone();
         async move {
-            #[cfg(feature = "hydrate")]
-            if let Ok(Some(p)) = crate::client::store::product_by_barcode(&code).await {
-                return Ok(Some(p));
+            match local::product_by_barcode(&code).await {
+                Some(p) => Ok(Some(p)),
+                None => find_barcode(code).await,
             }
-            find_barcode(code).await
         }
     });
     Effect::new(move |_| {
@@ -173,39 +184,26 @@ fn CheckoutScreen() -> impl IntoView {
     // IndexedDB transaction), then the receipt shows, then it is sent: the
     // same whether the network is there or not.
     let saving = RwSignal::new(false);
-    let record_locally = move |id: Uuid, sale: SaleInput, local: Sale| {
-        #[cfg(feature = "hydrate")]
-        {
-            use crate::domain::mutation::{Mutation, Op};
-            saving.set(true);
-            leptos::task::spawn_local(async move {
-                let mutation = Mutation {
-                    entity: EntityKind::Sale,
-                    op: Op::Create,
-                    id,
-                    base_version: None,
-                    data: serde_json::to_value(&sale).unwrap_or_default(),
-                    base: None,
-                };
-                match crate::client::store::queue(
-                    mutation,
-                    crate::client::store::Local::Receipt(&local),
-                )
-                .await
-                {
-                    Ok(_) => {
-                        toasts.success("Sale recorded.");
-                        receipt.set(Some(local));
-                        connection.pending.update(|p| *p += 1);
-                        connection.sync_now();
-                    }
-                    Err(e) => toasts.error(e.message()),
+    let record_locally = move |id: Uuid, sale: SaleInput, receipt_now: Sale| {
+        saving.set(true);
+        leptos::task::spawn_local(async move {
+            let mutation = Mutation {
+                entity: EntityKind::Sale,
+                op: Op::Create,
+                id,
+                base_version: None,
+                data: serde_json::to_value(&sale).unwrap_or_default(),
+                base: None,
+            };
+            match local::sell(connection, mutation, &receipt_now).await {
+                Ok(()) => {
+                    toasts.success("Sale recorded.");
+                    receipt.set(Some(receipt_now));
                 }
-                saving.set(false);
-            });
-        }
-        #[cfg(not(feature = "hydrate"))]
-        let _ = (id, sale, local, saving, connection);
+                Err(why) => toasts.error(why),
+            }
+            saving.set(false);
+        });
     };
     let take_payment = move || {
         let mut payments = Vec::new();
@@ -242,7 +240,7 @@ fn CheckoutScreen() -> impl IntoView {
         let seller = Seller {
             employee_id: who.employee_id,
             employee_name: who.employee_name,
-            prices_include_tax: who.prices_include_tax,
+            prices_include_tax: untrack(include_tax),
         };
         let (customer_id, customer_name) = customer
             .with_untracked(|c| (c.as_ref().map(|c| c.id), c.as_ref().map(|c| c.name.clone())));

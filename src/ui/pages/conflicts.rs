@@ -1,9 +1,10 @@
 //! The store's open conflicts (managers): every edit that clashed with
-//! another, from any till or screen, oldest first, each settled in the
+//! another, from any till or screen, oldest first, each resolved in the
 //! resolver.
 
 use crate::api::conflicts::open_conflicts;
 use crate::domain::conflict::label;
+use crate::domain::mutation::Op;
 use crate::ui::components::conflict_resolver::use_conflict_dialog;
 use crate::ui::components::guard::SignedIn;
 use crate::ui::components::pager::Pager;
@@ -23,18 +24,18 @@ fn OpenConflicts() -> impl IntoView {
     let offset = RwSignal::new(0u64);
     let dialog = use_conflict_dialog();
     let conflicts = Resource::new(
-        move || (offset.get(), dialog.settled.get()),
+        move || (offset.get(), dialog.resolved.get()),
         |(offset, _)| open_conflicts(offset),
     );
     view! {
         <section class="card">
-            <h1>"Conflicts to settle"</h1>
+            <h1>"Conflicts to resolve"</h1>
             <Transition fallback=|| view! { <p>"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     match conflicts.await {
                         Err(e) => view! { <p class="notice error">{e.message}</p> }.into_any(),
                         Ok(page) if page.items.is_empty() => view! {
-                            <p class="notice" data-testid="no-conflicts">"Nothing to settle: every edit has been merged or decided."</p>
+                            <p class="notice" data-testid="no-conflicts">"Nothing to resolve: every edit has been merged or decided."</p>
                         }.into_any(),
                         Ok(page) => {
                             let (from, limit, shown, total) = (page.offset, page.limit, page.items.len(), page.total);
@@ -46,15 +47,15 @@ fn OpenConflicts() -> impl IntoView {
                                             let report = c.report.clone();
                                             let name = c.report.server.get("name").or_else(|| c.report.base.get("name"))
                                                 .and_then(|n| n.as_str()).unwrap_or_default().to_string();
-                                            let what = format!("{} {} {name}", c.report.entity_type.replace('_', " "),
-                                                if c.report.op == "delete" { "removal" } else { "edit" });
+                                            let what = format!("{} {} {name}", c.report.entity.noun(),
+                                                if c.report.op == Op::Delete { "removal" } else { "edit" });
                                             view! {
                                                 <tr>
                                                     <td>{c.created_at.format("%Y-%m-%d %H:%M").to_string()}</td>
                                                     <td>{what}</td>
                                                     <td>{c.report.fields.iter().map(|f| label(f)).collect::<Vec<_>>().join(", ")}</td>
                                                     <td class="actions">
-                                                        <button class="button" on:click=move |_| dialog.show(report.clone())>"Settle"</button>
+                                                        <button class="button" on:click=move |_| dialog.show(report.clone())>"Resolve"</button>
                                                     </td>
                                                 </tr>
                                             }

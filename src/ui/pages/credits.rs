@@ -7,11 +7,11 @@ use crate::domain::ids::new_id;
 use crate::domain::money::Cents;
 use crate::domain::mutation::{EntityKind, Mutation};
 use crate::domain::sale::PaymentMethod;
+use crate::till::connection::use_connection;
+use crate::till::local;
+use crate::till::toasts::use_toasts;
 use crate::ui::components::guard::SignedIn;
 use crate::ui::components::on_till::OnTill;
-use crate::ui::components::toast::use_toasts;
-use crate::ui::connection::use_connection;
-use crate::ui::local;
 use chrono::Utc;
 use leptos::prelude::*;
 

@@ -1,7 +1,7 @@
 use crate::api::auth::sign_in;
 use crate::domain::error::FieldErrors;
+use crate::till::toasts::use_toasts;
 use crate::ui::components::field::Field;
-use crate::ui::components::toast::use_toasts;
 use crate::ui::session::use_session;
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;

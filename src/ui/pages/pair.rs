@@ -1,8 +1,8 @@
 use crate::api::auth::pair_till;
 use crate::domain::error::FieldErrors;
+use crate::till::toasts::use_toasts;
 use crate::ui::components::field::Field;
 use crate::ui::components::guard::SignedIn;
-use crate::ui::components::toast::use_toasts;
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 

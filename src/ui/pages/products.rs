@@ -4,12 +4,12 @@
 use crate::api::catalog::{delete_product, find_barcode, list_categories, list_products};
 use crate::domain::catalog::{Category, Product};
 use crate::domain::money::{Cents, TaxRate};
+use crate::till::toasts::use_toasts;
 use crate::ui::components::conflict_resolver::use_conflict_dialog;
 use crate::ui::components::guard::SignedIn;
 use crate::ui::components::pager::Pager;
 use crate::ui::components::product_editor::{Editing, ProductEditor};
 use crate::ui::components::stock_dialog::StockDialog;
-use crate::ui::components::toast::use_toasts;
 use leptos::prelude::*;
 use uuid::Uuid;
 
@@ -48,7 +48,7 @@ fn ProductsScreen() -> impl IntoView {
                 category.get(),
                 offset.get(),
                 reload.get(),
-                conflicts.settled.get(),
+                conflicts.resolved.get(),
             )
         },
         |(q, c, offset, _, _)| list_products(q, Uuid::parse_str(&c).ok(), true, offset),

@@ -5,10 +5,10 @@ use crate::api::sales::{list_sales, void_sale};
 use crate::domain::ids::new_id;
 use crate::domain::money::Cents;
 use crate::domain::sale_record::Sale;
+use crate::till::toasts::use_toasts;
 use crate::ui::components::guard::SignedIn;
 use crate::ui::components::pager::Pager;
 use crate::ui::components::receipt::Receipt;
-use crate::ui::components::toast::use_toasts;
 use chrono::NaiveDate;
 use leptos::prelude::*;
 

@@ -2,8 +2,9 @@
 //! already include tax, which decides how every following sale is taxed.
 
 use crate::api::store::{current_store_settings, save_store_settings};
+use crate::till::toasts::use_toasts;
+use crate::ui::components::conflict_resolver::use_conflict_dialog;
 use crate::ui::components::guard::SignedIn;
-use crate::ui::components::toast::use_toasts;
 use crate::ui::session::use_session;
 use leptos::prelude::*;
 
@@ -18,25 +19,34 @@ pub fn SettingsPage() -> impl IntoView {
 
 #[component]
 fn Settings() -> impl IntoView {
-    let toasts = use_toasts();
-    let session = use_session();
-    let current = Resource::new(|| (), |_| current_store_settings());
+    let (toasts, session, dialog) = (use_toasts(), use_session(), use_conflict_dialog());
+    let current = Resource::new(move || dialog.resolved.get(), |_| current_store_settings());
     let name = RwSignal::new(String::new());
     let included = RwSignal::new(false);
+    // The version the screen shows: a save edits it, so an owner's save
+    // made meanwhile elsewhere is merged or shown in the resolver.
+    let version = RwSignal::new(0);
     Effect::new(move |_| {
         if let Some(Ok(s)) = current.get() {
             name.set(s.name);
             included.set(s.prices_include_tax);
+            version.set(s.sync_version);
         }
     });
     let save = Action::new(move |_: &()| {
-        save_store_settings(name.get_untracked(), included.get_untracked())
+        save_store_settings(
+            name.get_untracked(),
+            included.get_untracked(),
+            version.get_untracked(),
+        )
     });
     Effect::new(move |_| match save.value().get() {
-        Some(Ok(_)) => {
-            toasts.success("Settings saved. New sales use them.");
+        Some(Ok(saved)) => {
+            version.set(saved.sync_version);
+            toasts.success("Settings saved. Every till uses them for its next sale.");
             session.refresh();
         }
+        Some(Err(e)) if e.conflict.is_some() => dialog.refused(e),
         Some(Err(e)) => toasts.error(e.field_errors().into_values().next().unwrap_or(e.message)),
         None => {}
     });

@@ -5,10 +5,10 @@ use crate::api::staff::{delete_shift, list_employees, list_shifts, save_employee
 use crate::domain::error::FieldErrors;
 use crate::domain::shift::Shift;
 use crate::domain::staff::Employee;
+use crate::till::toasts::use_toasts;
 use crate::ui::components::conflict_resolver::use_conflict_dialog;
 use crate::ui::components::field::Field;
 use crate::ui::components::guard::SignedIn;
-use crate::ui::components::toast::use_toasts;
 use leptos::prelude::*;
 use uuid::Uuid;
 
@@ -30,7 +30,7 @@ fn People() -> impl IntoView {
     let reload = RwSignal::new(0u32);
     let conflicts = use_conflict_dialog();
     let people = Resource::new(
-        move || (reload.get(), conflicts.settled.get()),
+        move || (reload.get(), conflicts.resolved.get()),
         |_| list_employees(),
     );
     let editing = RwSignal::new(None::<Employee>);
@@ -172,7 +172,7 @@ fn Shifts() -> impl IntoView {
     let today = chrono::Utc::now().date_naive();
     let conflicts = use_conflict_dialog();
     let shifts = Resource::new(
-        move || (reload.get(), conflicts.settled.get()),
+        move || (reload.get(), conflicts.resolved.get()),
         move |_| list_shifts(today),
     );
     let people = Resource::new(|| (), |_| list_employees());

@@ -2,7 +2,7 @@
 
 use crate::api::auth::{switch_in, till_people};
 use crate::domain::auth::TillPerson;
-use crate::ui::components::toast::use_toasts;
+use crate::till::toasts::use_toasts;
 use crate::ui::session::use_session;
 use leptos::prelude::*;
 use leptos_router::components::A;

@@ -1,6 +1,6 @@
 use sea_orm::entity::prelude::*;
 
-/// An edit that clashed with another, kept until a person settles it.
+/// An edit that clashed with another, kept until a person resolves it.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "conflicts")]
 pub struct Model {

@@ -18,3 +18,17 @@ pub struct Model {
 pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
+
+impl From<Model> for crate::domain::credit::CreditPayment {
+    fn from(p: Model) -> Self {
+        use crate::domain::sale::PaymentMethod;
+        crate::domain::credit::CreditPayment {
+            id: p.id,
+            credit_id: p.credit_id,
+            employee_id: p.employee_id,
+            method: PaymentMethod::parse(&p.method).unwrap_or(PaymentMethod::Cash),
+            amount_cents: p.amount_cents,
+            created_at: p.created_at,
+        }
+    }
+}

@@ -12,6 +12,7 @@ pub mod credit_payment;
 pub mod customer;
 pub mod device;
 pub mod employee;
+pub mod note;
 pub mod payment;
 pub mod product;
 pub mod sale;

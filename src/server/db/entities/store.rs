@@ -15,9 +15,26 @@ pub struct Model {
     pub audit_head: String,
     pub sale_seq: i64,
     pub created_at: DateTimeUtc,
+    /// The settings above (name, currency, prices_include_tax) are a
+    /// versioned record of their own, kind `store_settings`.
+    pub updated_at: DateTimeUtc,
+    pub sync_version: i64,
+    pub last_synced_at: DateTimeUtc,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
 pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
+
+impl From<Model> for crate::domain::store::StoreSettings {
+    fn from(s: Model) -> Self {
+        crate::domain::store::StoreSettings {
+            id: s.id,
+            name: s.name,
+            currency: s.currency,
+            prices_include_tax: s.prices_include_tax,
+            sync_version: s.sync_version,
+        }
+    }
+}

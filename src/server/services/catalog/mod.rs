@@ -1,8 +1,8 @@
-//! The catalog: products, categories and stock. Reads are here; writes are
-//! only reachable through the write path.
+//! The catalog: products and categories, read scoped to the store. Their
+//! writes are record kinds (`services::kinds`), reached only through the
+//! write path.
 
 mod read;
-mod write;
 
 pub use read::{ProductQuery, categories, category, product, product_by_barcode, products};
-pub(in crate::server::services) use write::{write_category, write_product, write_stock_move};
+pub(in crate::server::services) use read::{live_categories, live_products};

@@ -3,6 +3,8 @@
 
 use crate::domain::catalog::{Category, Product};
 use crate::domain::error::AppError;
+use crate::domain::mutation::EntityKind;
+use crate::domain::permissions::Action;
 use crate::server::db::entities::{category, product};
 use crate::server::error::DbResultExt;
 use crate::server::services::paging::page_of;
@@ -29,10 +31,18 @@ pub struct ProductQuery {
     pub offset: Option<u64>,
 }
 
-fn live_products(store_id: Uuid) -> sea_orm::Select<product::Entity> {
+/// The store's products that are not deleted.
+pub(in crate::server::services) fn live_products(store_id: Uuid) -> Select<product::Entity> {
     product::Entity::find()
         .filter(product::Column::StoreId.eq(store_id))
         .filter(product::Column::DeletedAt.is_null())
+}
+
+/// The store's categories that are not deleted.
+pub(in crate::server::services) fn live_categories(store_id: Uuid) -> Select<category::Entity> {
+    category::Entity::find()
+        .filter(category::Column::StoreId.eq(store_id))
+        .filter(category::Column::DeletedAt.is_null())
 }
 
 pub async fn products(
@@ -40,6 +50,7 @@ pub async fn products(
     actor: &Actor,
     query: &ProductQuery,
 ) -> Result<Page<Product>, AppError> {
+    actor.must_on(EntityKind::Product, Action::Read)?;
     let mut select = live_products(actor.store_id);
     if !query.include_inactive {
         select = select.filter(product::Column::Active.eq(true));
@@ -80,6 +91,7 @@ pub async fn product(
     actor: &Actor,
     id: Uuid,
 ) -> Result<Product, AppError> {
+    actor.must_on(EntityKind::Product, Action::Read)?;
     live_products(actor.store_id)
         .filter(product::Column::Id.eq(id))
         .one(db)
@@ -94,6 +106,7 @@ pub async fn product_by_barcode(
     actor: &Actor,
     code: &str,
 ) -> Result<Product, AppError> {
+    actor.must_on(EntityKind::Product, Action::Read)?;
     live_products(actor.store_id)
         .filter(product::Column::Barcode.eq(code.trim()))
         .one(db)
@@ -104,9 +117,8 @@ pub async fn product_by_barcode(
 }
 
 pub async fn categories(db: &DatabaseConnection, actor: &Actor) -> Result<Vec<Category>, AppError> {
-    Ok(category::Entity::find()
-        .filter(category::Column::StoreId.eq(actor.store_id))
-        .filter(category::Column::DeletedAt.is_null())
+    actor.must_on(EntityKind::Category, Action::Read)?;
+    Ok(live_categories(actor.store_id)
         .order_by_asc(category::Column::SortOrder)
         .order_by_asc(category::Column::Name)
         .all(db)
@@ -122,9 +134,9 @@ pub async fn category(
     actor: &Actor,
     id: Uuid,
 ) -> Result<Category, AppError> {
-    category::Entity::find_by_id(id)
-        .filter(category::Column::StoreId.eq(actor.store_id))
-        .filter(category::Column::DeletedAt.is_null())
+    actor.must_on(EntityKind::Category, Action::Read)?;
+    live_categories(actor.store_id)
+        .filter(category::Column::Id.eq(id))
         .one(db)
         .await
         .or_internal()?

@@ -1,7 +1,9 @@
 //! Sales history, scoped to the store.
 
 use crate::domain::error::AppError;
+use crate::domain::mutation::EntityKind;
 use crate::domain::page::Page;
+use crate::domain::permissions::Action;
 use crate::domain::sale::{Payment, PaymentMethod};
 use crate::domain::sale_record::{Sale, SoldLine};
 use crate::server::db::entities::{payment, sale, sale_line};
@@ -118,6 +120,7 @@ pub(in crate::server::services) async fn by_ids(
 }
 
 pub async fn sale(db: &DatabaseConnection, actor: &Actor, id: Uuid) -> Result<Sale, AppError> {
+    actor.must_on(EntityKind::Sale, Action::Read)?;
     find(db, actor.store_id, id)
         .await?
         .ok_or_else(|| AppError::not_found("sale"))
@@ -129,6 +132,7 @@ pub async fn sales(
     actor: &Actor,
     q: &SaleQuery,
 ) -> Result<Page<Sale>, AppError> {
+    actor.must_on(EntityKind::Sale, Action::Read)?;
     let mut select = sale::Entity::find().filter(sale::Column::StoreId.eq(actor.store_id));
     if let Some(from) = q.from {
         select = select.filter(sale::Column::CreatedAt.gte(from));

@@ -8,6 +8,7 @@ use super::effects::{self, StockCause};
 use crate::domain::error::{AppError, FieldErrors};
 use crate::domain::ids::new_id;
 use crate::domain::mutation::EntityKind;
+use crate::domain::permissions::Action;
 use crate::domain::sale::refund_share;
 use crate::domain::sale_input::RefundInput;
 use crate::domain::sale_record::SoldLine;
@@ -38,9 +39,12 @@ pub(in crate::server::services) async fn write_refund(
     t: &Target<'_>,
     input: RefundInput,
 ) -> Result<Written, AppError> {
-    if !t.actor.role.is_manager() {
-        return Err(AppError::forbidden());
-    }
+    let action = if input.void {
+        Action::Void
+    } else {
+        Action::Refund
+    };
+    t.actor.must_on(EntityKind::Sale, action)?;
     let store_id = t.actor.store_id;
     let employee_id = t.actor.employee_id.ok_or_else(AppError::forbidden)?;
     if sale::Entity::find_by_id(t.id)

@@ -15,7 +15,7 @@ use super::effects::{self, StockCause};
 use crate::domain::error::{AppError, FieldErrors};
 use crate::domain::ids::new_id;
 use crate::domain::mutation::EntityKind;
-use crate::domain::sale::{PricedLine, compute_totals, settle};
+use crate::domain::sale::{PricedLine, compute_totals, tender};
 use crate::domain::sale_input::SaleInput;
 use crate::domain::sale_record::{Sale, SoldLine};
 use crate::server::db::entities::{
@@ -180,7 +180,7 @@ impl SaleBatch {
                 };
                 AppError::field(field, e.to_string())
             })?;
-        let settled = settle(
+        let tendered = tender(
             totals.total_cents,
             &input.payments,
             input.customer_id.is_some(),
@@ -199,14 +199,14 @@ impl SaleBatch {
             device_id: Set(t.actor.device_id),
             original_sale_id: Set(None),
             status: Set("completed".into()),
-            payment_status: Set(settled.status.as_str().to_string()),
-            payment_method: Set(settled.method.clone()),
+            payment_status: Set(tendered.status.as_str().to_string()),
+            payment_method: Set(tendered.method.clone()),
             subtotal_cents: Set(totals.subtotal_cents),
             discount_cents: Set(totals.discount_cents),
             tax_cents: Set(totals.tax_cents),
             total_cents: Set(totals.total_cents),
-            paid_cents: Set(settled.paid_cents),
-            change_cents: Set(settled.change_cents),
+            paid_cents: Set(tendered.paid_cents),
+            change_cents: Set(tendered.change_cents),
             created_at: Set(input.created_at),
             received_at: Set(t.now),
             sync_version: Set(1),
@@ -264,14 +264,14 @@ impl SaleBatch {
             share.0 += totals.total_cents;
             share.1 += 1;
             share.2 = share.2.max(input.created_at);
-            if settled.on_credit_cents > 0 {
+            if tendered.on_credit_cents > 0 {
                 let credit_id = new_id();
                 self.credits.push(credit::ActiveModel {
                     id: Set(credit_id),
                     store_id: Set(store_id),
                     customer_id: Set(customer_id),
                     sale_id: Set(Some(t.id)),
-                    amount_cents: Set(settled.on_credit_cents),
+                    amount_cents: Set(tendered.on_credit_cents),
                     paid_cents: Set(0),
                     status: Set("pending".into()),
                     due_date: Set(Some(
@@ -304,14 +304,14 @@ impl SaleBatch {
             customer_name: None,
             original_sale_id: None,
             status: "completed".into(),
-            payment_status: settled.status.as_str().to_string(),
-            payment_method: settled.method.clone(),
+            payment_status: tendered.status.as_str().to_string(),
+            payment_method: tendered.method.clone(),
             subtotal_cents: totals.subtotal_cents,
             discount_cents: totals.discount_cents,
             tax_cents: totals.tax_cents,
             total_cents: totals.total_cents,
-            paid_cents: settled.paid_cents,
-            change_cents: settled.change_cents,
+            paid_cents: tendered.paid_cents,
+            change_cents: tendered.change_cents,
             created_at: input.created_at,
             received_at: t.now,
             sync_version: 1,

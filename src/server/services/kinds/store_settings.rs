@@ -1,0 +1,65 @@
+//! A store's settings as a versioned record (id = the store's id): an
+//! owner's edit is versioned, merged when stale, on the change feed and
+//! pulled by every till, which prices its offline sales by it.
+
+use super::unsupported;
+use crate::domain::conflict::Fields;
+use crate::domain::error::AppError;
+use crate::domain::mutation::{EntityKind, Mutation, Op};
+use crate::domain::store::{SettingsEdit, StoreSettings};
+use crate::server::db::entities::store;
+use crate::server::error::DbResultExt;
+use crate::server::services::ledger::Ledger;
+use crate::server::services::versioned::{Model, Row, Versioned, fields_of_draft};
+use crate::server::services::write_path::Target;
+use sea_orm::{ActiveValue::Set, DatabaseTransaction, EntityTrait};
+
+pub struct StoreSettingsKind;
+
+impl Versioned for StoreSettingsKind {
+    const KIND: EntityKind = EntityKind::StoreSettings;
+    /// The settings are the store row's own columns.
+    const STORE_COLUMN: &'static str = "id";
+    type Entity = store::Entity;
+    type Draft = SettingsEdit;
+    type Wire = StoreSettings;
+
+    /// A store's settings are made with the store and never removed.
+    async fn parse(m: &Mutation) -> Result<SettingsEdit, AppError> {
+        match m.op {
+            Op::Update => SettingsEdit::parse(&m.data),
+            _ => Err(unsupported(m)),
+        }
+    }
+
+    fn edited(edit: &SettingsEdit) -> Fields {
+        fields_of_draft(edit)
+    }
+
+    fn fill(row: &mut Row<Self>, edit: SettingsEdit) {
+        if let Some(name) = edit.name {
+            row.name = Set(name);
+        }
+        if let Some(included) = edit.prices_include_tax {
+            row.prices_include_tax = Set(included);
+        }
+    }
+
+    async fn check(
+        txn: &DatabaseTransaction,
+        t: &Target<'_>,
+        edit: &SettingsEdit,
+    ) -> Result<(), AppError> {
+        let now = store::Entity::find_by_id(t.actor.store_id)
+            .one(txn)
+            .await
+            .or_internal()?
+            .ok_or_else(|| AppError::not_found("store"))?;
+        edit.applied_to(&StoreSettings::from(now)).map(|_| ())
+    }
+
+    /// A sale later in the same transaction is priced by the new setting.
+    fn written(ledger: &mut Ledger, row: &Model<Self>) {
+        ledger.prices_include_tax = row.prices_include_tax;
+    }
+}
