@@ -86,6 +86,15 @@ async fn cases(app: &TestApp, owner: &Client) -> Vec<Case> {
             b: ("start_time", json!("08:00:00")),
             clash: json!("closing"),
         },
+        // The kind added last, by its description alone (kinds/note.rs).
+        Case {
+            entity: "note",
+            path: "/api/notes",
+            create: json!({"title": "Card terminal 2", "body": "Use terminal 1", "pinned": true}),
+            a: ("title", json!("Card terminal 2 is down")),
+            b: ("pinned", json!(false)),
+            clash: json!("Card terminal 2 is fixed"),
+        },
     ]
 }
 
@@ -220,7 +229,11 @@ async fn stale_rest_edits_merge_or_conflict_for_every_entity(backend: Backend) {
             ]
         );
     }
-    assert_eq!(app.count("conflicts WHERE status = 'resolved'").await, 6);
+    assert_eq!(
+        app.count("conflicts WHERE status = 'resolved'").await,
+        7,
+        "one per kind"
+    );
     // A cashier sees a customer's conflicts, not an employee's, and not
     // the managers' list.
     let till = app.cashier().await;

@@ -12,6 +12,8 @@ mod credits;
 mod customers;
 mod isolation;
 mod migrations;
+mod notes;
+mod permissions;
 mod platform;
 mod reports;
 mod sales;
