@@ -548,7 +548,7 @@ fn rest_calls(f: &Fixtures) -> Vec<Call> {
 }
 
 fn rpc_calls(f: &Fixtures) -> Vec<Call> {
-    use Needs::{Public, SignedIn};
+    use Needs::Public;
     let uuid = |s: &str| Uuid::parse_str(s).unwrap();
     let form = ProductForm {
         name: "Walked by rpc".into(),
