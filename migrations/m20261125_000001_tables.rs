@@ -1,4 +1,4 @@
-//! Every table of DESIGN.md. Versioned rows carry `sync_version` and
+//! Every table of docs/ARCHITECTURE.md. Versioned rows carry `sync_version` and
 //! `last_synced_at`; soft-deleted rows keep `deleted_at` so a delete can be
 //! synced as a tombstone.
 

@@ -1,6 +1,5 @@
-//! One index for every lookup of the reference feature list
-//! (shared/seed/phase1-summary.md, "Database Indexes"), plus the unique
-//! rules of the domain. Both backends read the same statements.
+//! One index for every lookup the app makes (docs/ARCHITECTURE.md,
+//! "Database"), plus the unique rules of the domain. Both backends read the same statements.
 //!
 //! Departures from the reference list, and why:
 //! - "PIN authentication {storeId, pin}": PINs are stored as Argon2 hashes,

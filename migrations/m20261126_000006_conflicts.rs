@@ -1,4 +1,4 @@
-//! Conflicts (DESIGN.md "Conflicts"): an edit that clashed with another
+//! Conflicts (docs/ARCHITECTURE.md, "Conflicts"): an edit that clashed with another
 //! made meanwhile, kept with the three versions a person needs to settle
 //! it (the one both started from, the server's, the client's) until one
 //! does. `sync_version` counts its changes: 1 open, 2 resolved.

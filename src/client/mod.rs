@@ -1,4 +1,4 @@
-//! The browser side of a till (hydrate only, DESIGN.md "Layout"): its own
+//! The browser side of a till (hydrate only, docs/ARCHITECTURE.md, "Layers"): its own
 //! IndexedDB store with the outbox and a copy of the store's records, the
 //! sync loop that empties the one and refreshes the other, and the
 //! connection monitor.

@@ -169,6 +169,18 @@ impl StockReason {
     ];
 }
 
+/// A stock move as the till's copy keeps it: what moved a product's
+/// on-hand quantity, by how much, and why ("sale" for a sale's own).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct StockMove {
+    pub id: Uuid,
+    pub product_id: Uuid,
+    pub delta: i64,
+    pub reason: String,
+    pub note: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
 /// A manager's stock adjustment: a delta, never an absolute number, so two
 /// tills adjusting at once both count.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -1,4 +1,4 @@
-//! Two people changed one record apart (DESIGN.md "Conflicts"): a
+//! Two people changed one record apart (docs/ARCHITECTURE.md, "Conflicts"): a
 //! three-way merge of their versions against the one both started from,
 //! what a conflict looks like on the wire, and how a person resolves it.
 //!

@@ -114,6 +114,28 @@ pub enum CreditDraft {
     Due(Option<NaiveDate>),
 }
 
+/// A draft's wire form is the fields it sets: a new credit's three, an
+/// edit's due date alone (what a stale edit is merged by).
+impl Serialize for CreditDraft {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = s.serialize_map(None)?;
+        match self {
+            CreditDraft::New {
+                customer_id,
+                amount_cents,
+                due_date,
+            } => {
+                map.serialize_entry("customer_id", customer_id)?;
+                map.serialize_entry("amount_cents", amount_cents)?;
+                map.serialize_entry("due_date", due_date)?;
+            }
+            CreditDraft::Due(due_date) => map.serialize_entry("due_date", due_date)?,
+        }
+        map.end()
+    }
+}
+
 impl CreditDraft {
     pub fn parse_new(data: &Value) -> Result<CreditDraft, AppError> {
         let mut r = FieldReader::new(data);

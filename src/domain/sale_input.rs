@@ -1,4 +1,4 @@
-//! A sale as a till sends it (DESIGN.md "Sync wire format"): the lines at
+//! A sale as a till sends it (docs/ARCHITECTURE.md, "Sync protocol"): the lines at
 //! the prices the customer paid, the payments, the customer, a cart
 //! discount and the till's clock. Totals are never taken from the till.
 

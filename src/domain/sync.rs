@@ -1,4 +1,4 @@
-//! The sync wire format (DESIGN.md "Sync protocol"): what a till pushes
+//! The sync wire format (docs/ARCHITECTURE.md, "Sync protocol"): what a till pushes
 //! from its outbox, what it is told back, and what it pulls. Field names
 //! are part of the contract with installed tills.
 

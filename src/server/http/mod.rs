@@ -1,4 +1,4 @@
-//! The public REST API under `/api` (DESIGN.md "HTTP surface"). Handlers
+//! The public REST API under `/api` (docs/ARCHITECTURE.md, "HTTP surface"). Handlers
 //! parse the request, call one service, and shape the answer; nothing more.
 //! The record kinds' writes are mounted from their descriptions.
 

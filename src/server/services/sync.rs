@@ -1,4 +1,4 @@
-//! The sync protocol's server side (DESIGN.md "Sync protocol"): a till
+//! The sync protocol's server side (docs/ARCHITECTURE.md, "Sync protocol"): a till
 //! pushes its outbox and pulls the store's changes.
 //!
 //! A push applies its mutations in order, in chunks, each chunk one

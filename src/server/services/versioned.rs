@@ -10,7 +10,7 @@
 //! without `deleted_at` holds records that are never deleted).
 
 use super::feed::{FeedEntry, FeedOp};
-use super::kinds::{Current, RecordKind, unsupported};
+use super::kinds::{Current, RecordKind, pulled_rows, unsupported};
 use super::ledger::Ledger;
 use super::write_path::{Target, Written, check_version, stale, to_json};
 use crate::domain::conflict::{Fields, fields_of};
@@ -43,16 +43,14 @@ pub(super) trait Versioned: Sized + 'static {
             ActiveModel: ActiveModelTrait<Entity = Self::Entity> + Send,
             Column: FromStr,
         >;
-    /// The checked input of a create or update.
-    type Draft: Send + Sync;
+    /// The checked input of a create or update; its wire form names the
+    /// fields an edit sets, for merging (secrets left out).
+    type Draft: Send + Sync + serde::Serialize;
     /// The record as the API, the pull and the audit log show it.
     type Wire: serde::Serialize + From<Model<Self>>;
 
     /// Reads a create's or an update's data.
     fn parse(m: &Mutation) -> impl Future<Output = Result<Self::Draft, AppError>> + Send;
-
-    /// The fields the draft sets, named as on the wire.
-    fn edited(draft: &Self::Draft) -> Fields;
 
     /// Sets the columns the draft carries.
     fn fill(row: &mut Row<Self>, draft: Self::Draft);
@@ -162,7 +160,7 @@ impl<V: Versioned> RecordKind for V {
     }
 
     fn edited(payload: &Option<V::Draft>) -> Option<Fields> {
-        payload.as_ref().map(V::edited)
+        payload.as_ref().map(|draft| fields_of(&to_json(draft)))
     }
 
     /// On PostgreSQL the row is locked until the transaction ends, so no
@@ -206,23 +204,7 @@ impl<V: Versioned> RecordKind for V {
         store_id: Uuid,
         ids: Vec<Uuid>,
     ) -> Result<Vec<(Uuid, Value)>, AppError> {
-        let c = columns::<V>();
-        let rows = V::Entity::find()
-            .filter(c.store.eq(store_id))
-            .filter(c.id.is_in(ids))
-            .all(db)
-            .await
-            .or_internal()?;
-        Ok(rows
-            .into_iter()
-            .map(|m| {
-                let id = match m.get(columns::<V>().id) {
-                    Sql::Uuid(Some(id)) => id,
-                    _ => Uuid::nil(),
-                };
-                (id, to_json(V::Wire::from(m)))
-            })
-            .collect())
+        pulled_rows::<V::Entity, V::Wire>(db, V::STORE_COLUMN, store_id, ids).await
     }
 }
 
@@ -368,11 +350,6 @@ async fn write<V: Versioned>(
             version,
         }],
     })
-}
-
-/// The fields a draft sets, from its wire form.
-pub(super) fn fields_of_draft<D: serde::Serialize>(draft: &D) -> Fields {
-    fields_of(&to_json(draft))
 }
 
 /// The error for a create whose id is already taken.

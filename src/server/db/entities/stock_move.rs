@@ -19,3 +19,16 @@ pub struct Model {
 pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
+
+impl From<Model> for crate::domain::catalog::StockMove {
+    fn from(m: Model) -> Self {
+        crate::domain::catalog::StockMove {
+            id: m.id,
+            product_id: m.product_id,
+            delta: m.delta,
+            reason: m.reason,
+            note: m.note,
+            created_at: m.created_at,
+        }
+    }
+}

@@ -1,13 +1,12 @@
 //! Categories: versioned master data that products are filed under.
 
 use crate::domain::catalog::{Category, CategoryDraft};
-use crate::domain::conflict::Fields;
 use crate::domain::error::AppError;
 use crate::domain::mutation::{EntityKind, Mutation};
 use crate::server::db::entities::{category, product};
 use crate::server::error::DbResultExt;
 use crate::server::services::catalog::{live_categories, live_products};
-use crate::server::services::versioned::{Row, Versioned, fields_of_draft};
+use crate::server::services::versioned::{Row, Versioned};
 use crate::server::services::write_path::Target;
 use sea_orm::{ActiveValue::Set, ColumnTrait, DatabaseTransaction, PaginatorTrait, QueryFilter};
 
@@ -21,10 +20,6 @@ impl Versioned for CategoryKind {
 
     async fn parse(m: &Mutation) -> Result<CategoryDraft, AppError> {
         CategoryDraft::parse(&m.data)
-    }
-
-    fn edited(draft: &CategoryDraft) -> Fields {
-        fields_of_draft(draft)
     }
 
     fn fill(row: &mut Row<Self>, d: CategoryDraft) {

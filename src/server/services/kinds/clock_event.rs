@@ -2,7 +2,7 @@
 //! at the till, at the till's time. A clock-in starts today's planned
 //! shift; a clock-out records the takings in between and completes it.
 
-use super::{RecordKind, unsupported};
+use super::{RecordKind, pulled_rows, unsupported};
 use crate::domain::error::{AppError, ErrorCode};
 use crate::domain::mutation::{EntityKind, Mutation, Op};
 use crate::domain::permissions::Action;
@@ -179,15 +179,7 @@ impl RecordKind for ClockEventKind {
         store_id: Uuid,
         ids: Vec<Uuid>,
     ) -> Result<Vec<(Uuid, Value)>, AppError> {
-        Ok(clock_event::Entity::find()
-            .filter(clock_event::Column::StoreId.eq(store_id))
-            .filter(clock_event::Column::Id.is_in(ids))
-            .all(db)
-            .await
-            .or_internal()?
-            .into_iter()
-            .map(|m| (m.id, to_json(ClockEvent::from(m))))
-            .collect())
+        pulled_rows::<clock_event::Entity, ClockEvent>(db, "store_id", store_id, ids).await
     }
 }
 

@@ -2,14 +2,13 @@
 //! Credits from sales are opened by the sale's writer; payments against a
 //! credit are their own kind (`credit_payment`).
 
-use crate::domain::conflict::Fields;
 use crate::domain::credit::{Credit, CreditDraft};
 use crate::domain::error::AppError;
 use crate::domain::mutation::{EntityKind, Mutation, Op};
 use crate::server::db::entities::{credit, credit_payment, customer};
 use crate::server::error::DbResultExt;
 use crate::server::services::versioned::{Row, Versioned};
-use crate::server::services::write_path::{Target, to_json};
+use crate::server::services::write_path::Target;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter,
 };
@@ -28,11 +27,6 @@ impl Versioned for CreditKind {
             Op::Create => CreditDraft::parse_new(&m.data),
             _ => CreditDraft::parse_due(&m.data),
         }
-    }
-
-    fn edited(draft: &CreditDraft) -> Fields {
-        let (CreditDraft::New { due_date, .. } | CreditDraft::Due(due_date)) = draft;
-        Fields::from_iter([("due_date".to_string(), to_json(due_date))])
     }
 
     fn fill(row: &mut Row<Self>, d: CreditDraft) {

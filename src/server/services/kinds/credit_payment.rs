@@ -2,7 +2,7 @@
 //! till's, so a retry records it once; the credit's paid amount is raised
 //! in the same statement that checks it is still owed.
 
-use super::{RecordKind, unsupported};
+use super::{RecordKind, pulled_rows, unsupported};
 use crate::domain::credit::{Credit, CreditPayment, CreditPaymentInput, pay};
 use crate::domain::error::{AppError, ErrorCode};
 use crate::domain::mutation::{EntityKind, Mutation, Op};
@@ -129,14 +129,6 @@ impl RecordKind for CreditPaymentKind {
         store_id: Uuid,
         ids: Vec<Uuid>,
     ) -> Result<Vec<(Uuid, Value)>, AppError> {
-        Ok(credit_payment::Entity::find()
-            .filter(credit_payment::Column::StoreId.eq(store_id))
-            .filter(credit_payment::Column::Id.is_in(ids))
-            .all(db)
-            .await
-            .or_internal()?
-            .into_iter()
-            .map(|p| (p.id, to_json(CreditPayment::from(p))))
-            .collect())
+        pulled_rows::<credit_payment::Entity, CreditPayment>(db, "store_id", store_id, ids).await
     }
 }

@@ -1,12 +1,11 @@
 //! Customers: versioned master data cashiers add and correct at the till.
 //! Their totals (spent, orders, last order) are moved only by sales.
 
-use crate::domain::conflict::Fields;
 use crate::domain::customer::{Customer, CustomerDraft};
 use crate::domain::error::AppError;
 use crate::domain::mutation::{EntityKind, Mutation};
 use crate::server::db::entities::customer;
-use crate::server::services::versioned::{Row, Versioned, fields_of_draft};
+use crate::server::services::versioned::{Row, Versioned};
 use sea_orm::ActiveValue::Set;
 
 pub struct CustomerKind;
@@ -19,10 +18,6 @@ impl Versioned for CustomerKind {
 
     async fn parse(m: &Mutation) -> Result<CustomerDraft, AppError> {
         CustomerDraft::parse(&m.data)
-    }
-
-    fn edited(draft: &CustomerDraft) -> Fields {
-        fields_of_draft(draft)
     }
 
     fn fill(row: &mut Row<Self>, d: CustomerDraft) {

@@ -4,7 +4,6 @@
 //! the feed, the audit log or a conflict. Employees are switched off, not
 //! deleted: their sales keep their name.
 
-use crate::domain::conflict::{Fields, fields_of};
 use crate::domain::error::AppError;
 use crate::domain::mutation::{EntityKind, Mutation, Op};
 use crate::domain::permissions::{Action, managing};
@@ -25,6 +24,21 @@ pub struct PreparedEmployee {
     draft: EmployeeDraft,
     password_hash: Option<String>,
     pin_hash: Option<String>,
+}
+
+/// Its wire form is the fields the edit sets, secrets left out: they are
+/// never compared nor stored in a conflict.
+impl serde::Serialize for PreparedEmployee {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let d = &self.draft;
+        serde_json::json!({
+            "name": d.name,
+            "email": d.email.as_ref().map(|e| e.as_str()),
+            "role": d.role,
+            "active": d.active,
+        })
+        .serialize(s)
+    }
 }
 
 /// Hashes the draft's secrets (Argon2id, off the async threads).
@@ -60,17 +74,6 @@ impl Versioned for EmployeeKind {
             _ => EmployeeDraft::parse_edit(&m.data)?,
         };
         prepare(draft).await
-    }
-
-    /// Secrets left out: never compared nor stored in a conflict.
-    fn edited(prepared: &PreparedEmployee) -> Fields {
-        let d = &prepared.draft;
-        fields_of(&serde_json::json!({
-            "name": d.name,
-            "email": d.email.as_ref().map(|e| e.as_str()),
-            "role": d.role,
-            "active": d.active,
-        }))
     }
 
     fn fill(row: &mut Row<Self>, prepared: PreparedEmployee) {

@@ -28,7 +28,7 @@ use super::write_path::{Target, Written};
 use crate::domain::conflict::Fields;
 use crate::domain::error::AppError;
 use crate::domain::mutation::{EntityKind, Mutation};
-use sea_orm::{DatabaseConnection, DatabaseTransaction};
+use sea_orm::{DatabaseConnection, DatabaseTransaction, EntityTrait};
 use serde_json::Value;
 use std::future::Future;
 use uuid::Uuid;
@@ -153,6 +153,42 @@ macro_rules! with_kind {
     }};
 }
 pub(in crate::server::services) use with_kind;
+
+/// The rows `ids` of the store (scoped by `store_column`) in their wire
+/// form `W`: what most kinds' `pulled` is. Tables have an `id` column.
+pub(in crate::server::services) async fn pulled_rows<E, W>(
+    db: &DatabaseConnection,
+    store_column: &str,
+    store_id: Uuid,
+    ids: Vec<Uuid>,
+) -> Result<Vec<(Uuid, Value)>, AppError>
+where
+    E: EntityTrait<Column: std::str::FromStr>,
+    W: serde::Serialize + From<E::Model>,
+{
+    use crate::server::error::DbResultExt;
+    use sea_orm::{ColumnTrait, ModelTrait, QueryFilter, Value as Sql};
+    use std::str::FromStr;
+    let column = |name: &str| {
+        E::Column::from_str(name).map_err(|_| {
+            crate::server::error::internal(format!("a pulled table without a {name} column"))
+        })
+    };
+    let (id, store) = (column("id")?, column(store_column)?);
+    let rows = E::find()
+        .filter(store.eq(store_id))
+        .filter(id.is_in(ids))
+        .all(db)
+        .await
+        .or_internal()?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|m| match m.get(id) {
+            Sql::Uuid(Some(key)) => Some((key, super::write_path::to_json(W::from(m)))),
+            _ => None,
+        })
+        .collect())
+}
 
 /// Whether stale edits of `kind` are merged.
 pub(in crate::server::services) fn merges(kind: EntityKind) -> bool {

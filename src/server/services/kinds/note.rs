@@ -3,12 +3,11 @@
 //! here (writing, merging, the feed, the pull, REST) comes from
 //! `Versioned`.
 
-use crate::domain::conflict::Fields;
 use crate::domain::error::AppError;
 use crate::domain::mutation::{EntityKind, Mutation};
 use crate::domain::note::{Note, NoteDraft};
 use crate::server::db::entities::note;
-use crate::server::services::versioned::{Row, Versioned, fields_of_draft};
+use crate::server::services::versioned::{Row, Versioned};
 use sea_orm::ActiveValue::Set;
 
 pub struct NoteKind;
@@ -21,10 +20,6 @@ impl Versioned for NoteKind {
 
     async fn parse(m: &Mutation) -> Result<NoteDraft, AppError> {
         NoteDraft::parse(&m.data)
-    }
-
-    fn edited(draft: &NoteDraft) -> Fields {
-        fields_of_draft(draft)
     }
 
     fn fill(row: &mut Row<Self>, d: NoteDraft) {

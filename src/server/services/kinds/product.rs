@@ -2,13 +2,12 @@
 //! its on-hand quantity moves only by stock moves, never by an edit.
 
 use crate::domain::catalog::{Product, ProductDraft};
-use crate::domain::conflict::Fields;
 use crate::domain::error::{AppError, FieldErrors};
 use crate::domain::mutation::{EntityKind, Mutation};
 use crate::server::db::entities::{category, product};
 use crate::server::error::DbResultExt;
 use crate::server::services::catalog::{live_categories, live_products};
-use crate::server::services::versioned::{Row, Versioned, fields_of_draft};
+use crate::server::services::versioned::{Row, Versioned};
 use crate::server::services::write_path::Target;
 use sea_orm::{ActiveValue::Set, ColumnTrait, DatabaseTransaction, PaginatorTrait, QueryFilter};
 
@@ -22,10 +21,6 @@ impl Versioned for ProductKind {
 
     async fn parse(m: &Mutation) -> Result<ProductDraft, AppError> {
         ProductDraft::parse(&m.data)
-    }
-
-    fn edited(draft: &ProductDraft) -> Fields {
-        fields_of_draft(draft)
     }
 
     fn fill(row: &mut Row<Self>, d: ProductDraft) {

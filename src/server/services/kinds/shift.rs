@@ -1,13 +1,12 @@
 //! Shifts a manager plans. Clock-ins move them on (in progress, completed)
 //! in the clock event's writer.
 
-use crate::domain::conflict::Fields;
 use crate::domain::error::AppError;
 use crate::domain::mutation::{EntityKind, Mutation};
 use crate::domain::shift::{Shift, ShiftDraft};
 use crate::server::db::entities::{employee, shift};
 use crate::server::error::DbResultExt;
-use crate::server::services::versioned::{Row, Versioned, fields_of_draft};
+use crate::server::services::versioned::{Row, Versioned};
 use crate::server::services::write_path::Target;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter,
@@ -23,10 +22,6 @@ impl Versioned for ShiftKind {
 
     async fn parse(m: &Mutation) -> Result<ShiftDraft, AppError> {
         ShiftDraft::parse(&m.data)
-    }
-
-    fn edited(draft: &ShiftDraft) -> Fields {
-        fields_of_draft(draft)
     }
 
     fn fill(row: &mut Row<Self>, d: ShiftDraft) {

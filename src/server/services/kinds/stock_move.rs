@@ -2,8 +2,8 @@
 //! to the product's on-hand quantity, never a number written over it.
 //! Sales and refunds make their own moves in the sale's writer.
 
-use super::{RecordKind, unsupported};
-use crate::domain::catalog::StockAdjustment;
+use super::{RecordKind, pulled_rows, unsupported};
+use crate::domain::catalog::{StockAdjustment, StockMove};
 use crate::domain::error::AppError;
 use crate::domain::mutation::{EntityKind, Mutation, Op};
 use crate::server::db::entities::{product, stock_move};
@@ -93,20 +93,6 @@ impl RecordKind for StockMoveKind {
         store_id: Uuid,
         ids: Vec<Uuid>,
     ) -> Result<Vec<(Uuid, Value)>, AppError> {
-        Ok(stock_move::Entity::find()
-            .filter(stock_move::Column::StoreId.eq(store_id))
-            .filter(stock_move::Column::Id.is_in(ids))
-            .all(db)
-            .await
-            .or_internal()?
-            .into_iter()
-            .map(|m| {
-                let data = json!({
-                    "id": m.id, "product_id": m.product_id, "delta": m.delta,
-                    "reason": m.reason, "note": m.note, "created_at": m.created_at,
-                });
-                (m.id, data)
-            })
-            .collect())
+        pulled_rows::<stock_move::Entity, StockMove>(db, "store_id", store_id, ids).await
     }
 }

@@ -3,14 +3,13 @@
 //! pulled by every till, which prices its offline sales by it.
 
 use super::unsupported;
-use crate::domain::conflict::Fields;
 use crate::domain::error::AppError;
 use crate::domain::mutation::{EntityKind, Mutation, Op};
 use crate::domain::store::{SettingsEdit, StoreSettings};
 use crate::server::db::entities::store;
 use crate::server::error::DbResultExt;
 use crate::server::services::ledger::Ledger;
-use crate::server::services::versioned::{Model, Row, Versioned, fields_of_draft};
+use crate::server::services::versioned::{Model, Row, Versioned};
 use crate::server::services::write_path::Target;
 use sea_orm::{ActiveValue::Set, DatabaseTransaction, EntityTrait};
 
@@ -30,10 +29,6 @@ impl Versioned for StoreSettingsKind {
             Op::Update => SettingsEdit::parse(&m.data),
             _ => Err(unsupported(m)),
         }
-    }
-
-    fn edited(edit: &SettingsEdit) -> Fields {
-        fields_of_draft(edit)
     }
 
     fn fill(row: &mut Row<Self>, edit: SettingsEdit) {
