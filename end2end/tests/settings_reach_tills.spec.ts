@@ -1,21 +1,27 @@
 import { expect, Page, test } from "@playwright/test";
 import { signIn, tillReadyForOffline, waitForHydration } from "./pages";
 
-/// The store's settings as the till's own copy (IndexedDB) holds them.
-async function settingsOnTill(page: Page): Promise<any> {
+/// The records of one kind as the till's own copy (IndexedDB) holds them.
+async function onTill(page: Page, entity: string): Promise<any[]> {
   return page.evaluate(
-    () =>
-      new Promise<any>((resolve) => {
+    (entity) =>
+      new Promise<any[]>((resolve) => {
         const open = indexedDB.open("tillwise");
         open.onsuccess = () => {
           const db = open.result;
-          const all = db.transaction("records").objectStore("records").index("entity").getAll("store_settings");
-          all.onsuccess = () => { db.close(); resolve(all.result[0]?.data ?? null); };
-          all.onerror = () => { db.close(); resolve(null); };
+          const all = db.transaction("records").objectStore("records").index("entity").getAll(entity);
+          all.onsuccess = () => { db.close(); resolve(all.result.map((r: any) => r.data)); };
+          all.onerror = () => { db.close(); resolve([]); };
         };
-        open.onerror = () => resolve(null);
+        open.onerror = () => resolve([]);
       }),
+    entity,
   );
+}
+
+/// The store's settings as the till's own copy holds them.
+async function settingsOnTill(page: Page): Promise<any> {
+  return (await onTill(page, "store_settings"))[0] ?? null;
 }
 
 const money = (cents: number) => (cents / 100).toFixed(2);
@@ -75,5 +81,44 @@ test("an owner's tax setting reaches a till that was offline, and its next offli
   // The other tests expect tax on top: put the setting back.
   const back = await owner.request.put("/api/store", { data: { prices_include_tax: false, sync_version: saved.sync_version } });
   expect(back.status()).toBe(200);
+  await office.close();
+});
+
+test("a note a manager pins shows at the top of the till's checkout, offline too, until unpinned", async ({ page, browser }) => {
+  await tillReadyForOffline(page, "Notes till");
+  const office = await browser.newContext();
+  const manager = await office.newPage();
+  await signIn(manager, "manager@demo.test");
+  const created = await manager.request.post("/api/notes", {
+    data: { title: "Card terminal 2 is down", body: "Take cash or use terminal 1.", pinned: true },
+  });
+  expect(created.status()).toBe(201);
+  const note = await created.json();
+
+  // The till learns of it with its next pull (here: when it starts).
+  await page.reload();
+  await waitForHydration(page);
+  const notes = page.getByTestId("floor-notes");
+  await expect(notes).toContainText("Card terminal 2 is down");
+  await expect(notes).toContainText("Take cash or use terminal 1.");
+
+  // It is the till's own copy: it shows offline after a reload too.
+  await page.context().setOffline(true);
+  await page.reload();
+  await expect(page.getByTestId("connection")).toHaveAttribute("data-link", "offline");
+  await expect(page.getByTestId("floor-notes")).toContainText("Card terminal 2 is down");
+  await page.context().setOffline(false);
+
+  // Unpinned, it leaves the tills.
+  const unpinned = await manager.request.put(`/api/notes/${note.id}`, {
+    data: { title: note.title, body: note.body, pinned: false, sync_version: note.sync_version },
+  });
+  expect(unpinned.status()).toBe(200);
+  await page.reload();
+  await waitForHydration(page);
+  await expect
+    .poll(async () => (await onTill(page, "note")).find((n) => n.id === note.id)?.pinned, { timeout: 20_000 })
+    .toBe(false);
+  await expect(page.getByTestId("floor-notes")).toHaveCount(0);
   await office.close();
 });

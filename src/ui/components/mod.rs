@@ -1,5 +1,6 @@
 pub mod conflict_resolver;
 pub mod field;
+pub mod floor_notes;
 pub mod guard;
 pub mod layout;
 pub mod on_till;

@@ -14,6 +14,7 @@ use crate::domain::sale_record::Sale;
 use crate::till::connection::use_connection;
 use crate::till::local;
 use crate::till::toasts::use_toasts;
+use crate::ui::components::floor_notes::FloorNotes;
 use crate::ui::components::guard::SignedIn;
 use crate::ui::components::on_till::OnTill;
 use crate::ui::components::receipt::Receipt;
@@ -284,6 +285,7 @@ fn CheckoutScreen() -> impl IntoView {
         }>
             <section class="checkout">
                 <div class="card catalog">
+                    <FloorNotes/>
                     <form class="scan" on:submit=move |ev| {
                         ev.prevent_default();
                         let code = scan.get_untracked();
