@@ -10,6 +10,7 @@ pub mod connection;
 pub mod credit;
 pub mod customer;
 pub mod error;
+pub mod event;
 pub mod fields;
 pub mod ids;
 pub mod money;

@@ -11,6 +11,9 @@ pub struct Settings {
     pub database_url: String,
     #[serde(default)]
     pub redis_url: String,
+    /// Keys and channels on a shared Redis start with this.
+    #[serde(default = "default_redis_prefix")]
+    pub redis_prefix: String,
     #[serde(default = "default_log_level")]
     pub log_level: String,
     #[serde(default)]
@@ -23,6 +26,10 @@ pub struct Settings {
     pub cookie_secure: bool,
     #[serde(default = "default_heartbeat")]
     pub heartbeat_seconds: u64,
+    /// How often the server pings each socket; one silent for two pings
+    /// is dropped.
+    #[serde(default = "default_socket_ping")]
+    pub socket_ping_seconds: u64,
     #[serde(default)]
     pub cache_ttl_seconds: CacheTtls,
 }
@@ -67,6 +74,12 @@ fn default_session_hours() -> i64 {
 }
 fn default_heartbeat() -> u64 {
     30
+}
+fn default_socket_ping() -> u64 {
+    20
+}
+fn default_redis_prefix() -> String {
+    "tillwise".into()
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -131,6 +144,9 @@ impl Settings {
         if let Some(v) = env("REDIS_URL") {
             self.redis_url = v;
         }
+        if let Some(v) = env("TILLWISE_REDIS_PREFIX") {
+            self.redis_prefix = v;
+        }
         if let Some(v) = env("RUST_LOG") {
             self.log_level = v;
         }
@@ -158,6 +174,9 @@ impl Settings {
         }
         if let Some(v) = env("TILLWISE_HEARTBEAT_SECONDS") {
             self.heartbeat_seconds = parsed("TILLWISE_HEARTBEAT_SECONDS", v)?;
+        }
+        if let Some(v) = env("TILLWISE_SOCKET_PING_SECONDS") {
+            self.socket_ping_seconds = parsed("TILLWISE_SOCKET_PING_SECONDS", v)?;
         }
         Ok(self)
     }

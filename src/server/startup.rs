@@ -3,13 +3,13 @@
 
 use crate::app::{App, shell};
 use crate::server::redis::{self, Redis};
+use crate::server::services::Db;
 use crate::server::settings::Settings;
-use crate::server::{db, http, request, services};
+use crate::server::{http, request, services};
 use axum::Router;
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 use leptos_axum::{LeptosRoutes, generate_route_list};
-use sea_orm::DatabaseConnection;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use tokio::net::TcpListener;
@@ -17,7 +17,8 @@ use tokio::net::TcpListener;
 /// What every handler and server function can reach.
 #[derive(Clone)]
 pub struct AppState {
-    pub db: DatabaseConnection,
+    /// The database, with this instance's realtime (what every write announces).
+    pub db: Db,
     pub settings: Arc<Settings>,
     pub redis: Option<Redis>,
     pub leptos_options: LeptosOptions,
@@ -51,11 +52,11 @@ pub struct Application {
 }
 
 impl Application {
-    /// Connects and migrates the database, seeds demo data when asked and
-    /// the database is empty, connects Redis if configured, binds the
-    /// listener.
+    /// Connects and migrates the database, starts realtime (with its Redis
+    /// fan-out if configured), seeds demo data when asked and the database
+    /// is empty, connects Redis if configured, binds the listener.
     pub async fn build(settings: Settings) -> Result<Application, StartupError> {
-        let db = db::connect_and_migrate(&settings.database_url).await?;
+        let db = Db::connect(&settings).await?;
         if settings.seed_demo
             && services::seed::seed_if_empty(&db)
                 .await

@@ -1,12 +1,14 @@
 //! Spawning the app for a test, and the people who use it.
 
+use reqwest::cookie::{CookieStore, Jar};
 use reqwest::{Client, StatusCode};
-use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
+use sea_orm::{ConnectionTrait, Database};
 use serde_json::{Value, json};
 use std::path::PathBuf;
+use std::sync::Arc;
 use tillwise::domain::ids::new_id;
 use tillwise::domain::mutation::{EntityKind, Mutation};
-use tillwise::server::services::{Actor, stores, write_path};
+use tillwise::server::services::{Actor, Db, stores, write_path};
 use tillwise::server::settings::Settings;
 use tillwise::server::startup::Application;
 use uuid::Uuid;
@@ -146,7 +148,7 @@ impl Drop for TestDatabase {
 
 pub struct TestApp {
     pub address: String,
-    pub db: DatabaseConnection,
+    pub db: Db,
     /// Store A: owner, manager and cashier Ana.
     pub store: Uuid,
     /// Store B: another tenant, with its own owner.
@@ -252,20 +254,46 @@ pub async fn spawn_app_with(backend: Backend, change: impl FnOnce(&mut Settings)
     }
 }
 
-pub async fn create(
-    db: &DatabaseConnection,
-    actor: &Actor,
-    entity: EntityKind,
-    data: Value,
-) -> Uuid {
+pub async fn create(db: &Db, actor: &Actor, entity: EntityKind, data: Value) -> Uuid {
     write_path::apply(db, actor, Mutation::create(entity, data))
         .await
         .unwrap_or_else(|e| panic!("seeding {entity:?}: {e:?}"))
         .id
 }
 
-pub fn browser() -> Client {
-    Client::builder().cookie_store(true).build().unwrap()
+/// A browser: an HTTP client with a cookie jar of its own, whose cookies
+/// a test can also hand to the store's socket.
+pub struct Browser {
+    client: Client,
+    jar: Arc<Jar>,
+}
+
+impl std::ops::Deref for Browser {
+    type Target = Client;
+
+    fn deref(&self) -> &Client {
+        &self.client
+    }
+}
+
+impl Browser {
+    /// The `Cookie` header this browser sends to `base`.
+    pub fn cookies(&self, base: &str) -> Option<String> {
+        let url = base.parse().ok()?;
+        let header = self.jar.cookies(&url)?;
+        header.to_str().ok().map(str::to_string)
+    }
+}
+
+pub fn browser() -> Browser {
+    let jar = Arc::new(Jar::default());
+    Browser {
+        client: Client::builder()
+            .cookie_provider(jar.clone())
+            .build()
+            .unwrap(),
+        jar,
+    }
 }
 
 impl TestApp {
@@ -274,7 +302,7 @@ impl TestApp {
     }
 
     /// A browser signed in with e-mail and password.
-    pub async fn signed_in(&self, email: &str) -> Client {
+    pub async fn signed_in(&self, email: &str) -> Browser {
         let client = browser();
         let res = client
             .post(self.url("/api/auth/login"))
@@ -292,7 +320,7 @@ impl TestApp {
     }
 
     /// A browser a manager paired as a till, not yet switched in.
-    pub async fn paired_till(&self) -> Client {
+    pub async fn paired_till(&self) -> Browser {
         let client = self.signed_in(MANAGER).await;
         let res = client
             .post(self.url("/api/devices/pair"))
@@ -310,7 +338,7 @@ impl TestApp {
     }
 
     /// A paired till with cashier Ana switched in.
-    pub async fn cashier(&self) -> Client {
+    pub async fn cashier(&self) -> Browser {
         let client = self.paired_till().await;
         let res = self.pin(&client, self.cashier_id, CASHIER_PIN).await;
         assert_eq!(res.status(), StatusCode::OK);

@@ -15,6 +15,7 @@ mod migrations;
 mod notes;
 mod permissions;
 mod platform;
+mod realtime;
 mod reports;
 mod sales;
 mod staff;

@@ -1,10 +1,10 @@
 //! The schema: every table and index, on each backend, idempotently.
 
-use crate::helpers::{Backend, TestDatabase};
+use crate::helpers::{Backend, TestDatabase, settings};
 use crate::on_every_backend;
 use sea_orm::{ConnectionTrait, DbBackend, Statement};
 use tillwise::server::db::connect_and_migrate;
-use tillwise::server::services::seed;
+use tillwise::server::services::{Db, seed};
 
 on_every_backend!(
     migrations_create_every_table_and_index_and_rerun_cleanly,
@@ -128,7 +128,7 @@ async fn migrations_create_every_table_and_index_and_rerun_cleanly(backend: Back
 
 async fn the_demo_seed_fills_an_empty_database_once(backend: Backend) {
     let database = TestDatabase::create(backend).await;
-    let db = connect_and_migrate(&database.url).await.unwrap();
+    let db = Db::connect(&settings(&database.url)).await.unwrap();
     assert!(seed::seed_if_empty(&db).await.unwrap());
     assert!(
         !seed::seed_if_empty(&db).await.unwrap(),

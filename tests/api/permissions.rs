@@ -445,6 +445,9 @@ fn rest_calls(f: &Fixtures) -> Vec<Call> {
             SignedIn,
         ),
         call(M::GET, "/sync/pull", "/sync/pull", Nothing, SignedIn),
+        // Without an upgrade a signed-in GET is refused as not a socket
+        // (426), never as forbidden; what the socket hears is by role.
+        call(M::GET, "/ws", "/ws", Nothing, SignedIn),
         call(
             M::GET,
             "/reports/sales",

@@ -44,6 +44,8 @@ pub fn set_cookie(name: &str, value: &str, max_age: i64, secure: bool) -> Header
 pub struct Signed {
     pub actor: Actor,
     pub info: SessionInfo,
+    pub session_id: uuid::Uuid,
+    pub expires_at: chrono::DateTime<chrono::Utc>,
 }
 
 pub async fn signed_in(parts: &Parts, state: &AppState) -> Result<Option<Signed>, AppError> {
@@ -57,16 +59,18 @@ pub async fn signed_in(parts: &Parts, state: &AppState) -> Result<Option<Signed>
         .unwrap_or_default();
     Ok(auth::session_for_token(&state.db, token)
         .await?
-        .map(|(info, _)| Signed {
+        .map(|live| Signed {
             actor: Actor {
-                store_id: info.store_id,
-                employee_id: Some(info.employee_id),
-                employee_name: Some(info.employee_name.clone()),
-                role: info.role,
-                device_id: info.device_id,
+                store_id: live.info.store_id,
+                employee_id: Some(live.info.employee_id),
+                employee_name: Some(live.info.employee_name.clone()),
+                role: live.info.role,
+                device_id: live.info.device_id,
                 meta,
             },
-            info,
+            info: live.info,
+            session_id: live.id,
+            expires_at: live.expires_at,
         }))
 }
 

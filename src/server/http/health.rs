@@ -5,8 +5,9 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use serde_json::{Value, json};
 
-/// `{status, db, redis, version, heartbeat_seconds}`. 503 when the
-/// database does not answer; Redis being down degrades, it does not fail.
+/// `{status, db, redis, realtime, version, heartbeat_seconds}`. 503 when
+/// the database does not answer; Redis being down degrades, it does not
+/// fail (`realtime.fan_out` then says events stay on this instance).
 /// Tills ask this as their heartbeat, as often as `heartbeat_seconds` says.
 pub async fn health(State(state): State<AppState>) -> (StatusCode, Json<Value>) {
     let db_ok = state.db.ping().await.is_ok();
@@ -23,6 +24,7 @@ pub async fn health(State(state): State<AppState>) -> (StatusCode, Json<Value>) 
         "status": if db_ok { "ok" } else { "unavailable" },
         "db": if db_ok { "ok" } else { "down" },
         "redis": redis,
+        "realtime": state.db.realtime().status(),
         "version": env!("CARGO_PKG_VERSION"),
         "heartbeat_seconds": state.settings.heartbeat_seconds,
     });

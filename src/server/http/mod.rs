@@ -18,6 +18,7 @@ mod sales;
 mod staff;
 mod store;
 mod sync;
+mod ws;
 
 use crate::domain::mutation::EntityKind;
 use crate::server::startup::AppState;
@@ -131,6 +132,7 @@ fn api() -> Api {
         .get("/conflicts/{entity_type}/{id}", conflicts::for_record)
         .post("/sync/push", sync::push)
         .get("/sync/pull", sync::pull)
+        .get("/ws", ws::socket)
         .get("/reports/sales", reports::sales_report)
         .get("/store", store::get_settings)
         .put("/store", store::put_settings);

@@ -9,7 +9,7 @@ use crate::server::db::entities::{audit_entry, store};
 use crate::server::error::DbResultExt;
 use crate::server::services::ledger::Ledger;
 use crate::server::services::paging::page_of;
-use crate::server::services::{Actor, Page};
+use crate::server::services::{Actor, Db, Page};
 use chrono::{DateTime, SubsecRound, Utc};
 use sea_orm::Select;
 use sea_orm::{
@@ -67,18 +67,19 @@ pub fn entry_hash(e: &audit_entry::Model) -> String {
     hex::encode(h.finalize())
 }
 
-/// Appends an entry in `txn`, the transaction of the change it records.
-/// (The write path chains its entries through its own [`Ledger`].)
-pub async fn append(
-    txn: &DatabaseTransaction,
+/// Appends an entry to `txn`, the transaction of the change it records,
+/// and commits it. (The write path chains its entries through its own
+/// [`Ledger`].)
+pub async fn append_and_commit(
+    db: &Db,
+    txn: DatabaseTransaction,
     actor: &Actor,
     draft: AuditDraft,
     now: DateTime<Utc>,
-) -> Result<audit_entry::Model, DbErr> {
-    let mut ledger = Ledger::claim(txn, actor.store_id).await?;
-    let entry = ledger.audit(actor, draft, now);
-    ledger.close(txn).await?;
-    Ok(entry)
+) -> Result<(), DbErr> {
+    let mut ledger = Ledger::claim(&txn, actor.store_id).await?;
+    ledger.audit(actor, draft, now);
+    ledger.commit(txn, db).await
 }
 
 pub use crate::domain::audit::ChainReport;

@@ -2,9 +2,10 @@
 //! paired till for everyone with one. Sessions and device tokens are random
 //! and stored only as SHA-256 hashes; passwords and PINs as Argon2id hashes.
 
-use super::Actor;
 use super::audit::{self, AuditDraft};
+use super::realtime::Announcement;
 use super::write_path::begin;
+use super::{Actor, Db};
 use crate::domain::auth::{Pin, SessionInfo, TillPerson};
 use crate::domain::error::{AppError, ErrorCode};
 use crate::domain::ids::new_id;
@@ -80,7 +81,7 @@ pub struct SignedIn {
 }
 
 async fn start_session(
-    db: &DatabaseConnection,
+    db: &Db,
     session_hours: i64,
     person: &employee::Model,
     device_id: Option<Uuid>,
@@ -137,10 +138,9 @@ async fn start_session(
         before: None,
         after: Some(serde_json::json!({ "device_id": device_id })),
     };
-    audit::append(&txn, &actor, draft, now)
+    audit::append_and_commit(db, txn, &actor, draft, now)
         .await
         .or_internal()?;
-    txn.commit().await.or_internal()?;
     Ok(SignedIn {
         token,
         max_age_seconds: session_hours * 3600,
@@ -169,7 +169,7 @@ fn wrong_login() -> AppError {
 
 /// E-mail and password sign-in, for anyone who has a password.
 pub async fn login(
-    db: &DatabaseConnection,
+    db: &Db,
     session_hours: i64,
     email: &str,
     password: &str,
@@ -209,13 +209,22 @@ struct LiveSession {
     store_id: Uuid,
     store_name: String,
     prices_include_tax: bool,
+    expires_at: chrono::DateTime<Utc>,
+}
+
+/// A live session: who it is, and until when.
+#[derive(Clone, Debug)]
+pub struct Live {
+    pub id: Uuid,
+    pub info: SessionInfo,
+    pub expires_at: chrono::DateTime<Utc>,
 }
 
 /// The session a cookie token names, if it is live and its employee still is.
 pub async fn session_for_token(
     db: &DatabaseConnection,
     token: &str,
-) -> Result<Option<(SessionInfo, Uuid)>, AppError> {
+) -> Result<Option<Live>, AppError> {
     use sea_orm::{JoinType, QuerySelect};
     let to_employee = session::Entity::belongs_to(employee::Entity)
         .from(session::Column::EmployeeId)
@@ -235,6 +244,7 @@ pub async fn session_for_token(
         .column(session::Column::StoreId)
         .column_as(store::Column::Name, "store_name")
         .column(store::Column::PricesIncludeTax)
+        .column(session::Column::ExpiresAt)
         .join(JoinType::InnerJoin, to_employee)
         .join(JoinType::InnerJoin, to_store)
         .filter(session::Column::TokenHash.eq(token_hash(token)))
@@ -245,34 +255,45 @@ pub async fn session_for_token(
         .one(db)
         .await
         .or_internal()?;
-    Ok(row.map(|s| {
-        (
-            SessionInfo {
-                role: employee::stored_role(s.employee_id, &s.role),
-                employee_id: s.employee_id,
-                employee_name: s.employee_name,
-                store_id: s.store_id,
-                prices_include_tax: s.prices_include_tax,
-                store_name: s.store_name,
-                device_id: s.device_id,
-            },
-            s.id,
-        )
+    Ok(row.map(|s| Live {
+        id: s.id,
+        expires_at: s.expires_at,
+        info: SessionInfo {
+            role: employee::stored_role(s.employee_id, &s.role),
+            employee_id: s.employee_id,
+            employee_name: s.employee_name,
+            store_id: s.store_id,
+            prices_include_tax: s.prices_include_tax,
+            store_name: s.store_name,
+            device_id: s.device_id,
+        },
     }))
 }
 
-pub async fn logout(db: &DatabaseConnection, token: &str) -> Result<(), AppError> {
-    session::Entity::delete_many()
+/// Ends the session `token` names; its sockets close, on every instance.
+pub async fn logout(db: &Db, token: &str) -> Result<(), AppError> {
+    let ended = session::Entity::find()
         .filter(session::Column::TokenHash.eq(token_hash(token)))
-        .exec(db)
+        .all(db.conn())
         .await
         .or_internal()?;
+    session::Entity::delete_many()
+        .filter(session::Column::TokenHash.eq(token_hash(token)))
+        .exec(db.conn())
+        .await
+        .or_internal()?;
+    for s in ended {
+        db.realtime().announce(Announcement::SessionsEnded {
+            store_id: s.store_id,
+            sessions: vec![s.id],
+        });
+    }
     Ok(())
 }
 
 /// Pairs the browser a manager is using as a till of their store.
 pub async fn pair_device(
-    db: &DatabaseConnection,
+    db: &Db,
     actor: &Actor,
     name: &str,
 ) -> Result<(device::Model, String), AppError> {
@@ -307,16 +328,14 @@ pub async fn pair_device(
         before: None,
         after: Some(serde_json::json!({ "name": model.name })),
     };
-    audit::append(&txn, actor, draft, now).await.or_internal()?;
-    txn.commit().await.or_internal()?;
+    audit::append_and_commit(db, txn, actor, draft, now)
+        .await
+        .or_internal()?;
     Ok((model, token))
 }
 
 /// The paired, unrevoked till a device cookie names.
-pub async fn device_for_token(
-    db: &DatabaseConnection,
-    token: &str,
-) -> Result<Option<device::Model>, AppError> {
+pub async fn device_for_token(db: &Db, token: &str) -> Result<Option<device::Model>, AppError> {
     device::Entity::find()
         .filter(device::Column::TokenHash.eq(token_hash(token)))
         .filter(device::Column::RevokedAt.is_null())
@@ -326,10 +345,7 @@ pub async fn device_for_token(
 }
 
 /// The people who can switch in on this till: active, with a PIN.
-pub async fn till_people(
-    db: &DatabaseConnection,
-    till: &device::Model,
-) -> Result<Vec<TillPerson>, AppError> {
+pub async fn till_people(db: &Db, till: &device::Model) -> Result<Vec<TillPerson>, AppError> {
     let people = employee::Entity::find()
         .filter(employee::Column::StoreId.eq(till.store_id))
         .filter(employee::Column::Active.eq(true))
@@ -352,7 +368,7 @@ pub async fn till_people(
 /// Switches a person in on a paired till by PIN. Five wrong PINs lock the
 /// person out for fifteen minutes; every try is audited.
 pub async fn pin_switch(
-    db: &DatabaseConnection,
+    db: &Db,
     session_hours: i64,
     till: &device::Model,
     employee_id: Uuid,
@@ -388,7 +404,7 @@ fn locked_out() -> AppError {
 }
 
 async fn record_wrong_pin(
-    db: &DatabaseConnection,
+    db: &Db,
     till: &device::Model,
     person: &employee::Model,
     meta: &RequestMeta,
@@ -437,10 +453,9 @@ async fn record_wrong_pin(
         before: None,
         after: Some(serde_json::json!({ "attempts": attempts, "device_id": till.id })),
     };
-    audit::append(&txn, &actor, draft, now)
+    audit::append_and_commit(db, txn, &actor, draft, now)
         .await
         .or_internal()?;
-    txn.commit().await.or_internal()?;
     if locked {
         return Err(locked_out());
     }

@@ -7,8 +7,9 @@
 use super::audit::AuditDraft;
 use super::kinds::{RecordKind, merges, with_kind};
 use super::ledger::Ledger;
+use super::realtime::ConflictNote;
 use super::write_path;
-use super::{Actor, Page};
+use super::{Actor, Db, Page};
 use crate::domain::conflict::{
     ConflictReport, Fields, Resolution, Resolved, ResolvedChange, StoredConflict, changed_fields,
     fields_of, merge, resolved_change,
@@ -201,11 +202,7 @@ pub(super) fn conflict_audit(report: &ConflictReport) -> AuditDraft {
 /// transaction writes the record (versioned, fed, audited as a resolve),
 /// closes the conflict and audits who chose what.
 #[tracing::instrument(skip_all, err(level = "debug"), fields(conflict = %choice.conflict_id, strategy = choice.strategy.as_str()))]
-pub async fn resolve(
-    db: &DatabaseConnection,
-    actor: &Actor,
-    choice: Resolution,
-) -> Result<Resolved, AppError> {
+pub async fn resolve(db: &Db, actor: &Actor, choice: Resolution) -> Result<Resolved, AppError> {
     let txn = write_path::begin(db).await.or_internal()?;
     let mut ledger = Ledger::claim(&txn, actor.store_id).await.or_internal()?;
     let row = conflict::Entity::find_by_id(choice.conflict_id)
@@ -251,8 +248,13 @@ pub async fn resolve(
         },
         now,
     );
-    ledger.close(&txn).await.or_internal()?;
-    txn.commit().await.or_internal()?;
+    ledger.conflict(ConflictNote {
+        id: row.id,
+        entity: kind,
+        entity_id: row.entity_id,
+        resolved: true,
+    });
+    ledger.commit(txn, db).await.or_internal()?;
     Ok(Resolved {
         conflict_id: row.id,
         record,

@@ -8,15 +8,18 @@ use uuid::Uuid;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FeedOp {
+    /// A record that did not exist before (an upsert in the feed).
+    Create,
     Upsert,
     /// A tombstone: the record was deleted.
     Delete,
 }
 
 impl FeedOp {
+    /// As the feed and the pull spell it.
     pub fn as_str(self) -> &'static str {
         match self {
-            FeedOp::Upsert => "upsert",
+            FeedOp::Create | FeedOp::Upsert => "upsert",
             FeedOp::Delete => "delete",
         }
     }

@@ -9,9 +9,10 @@
 //! six, and a push of 200 mutations costs two in all. Numbers stay gapless
 //! and in commit order because no other writer can claim the row meanwhile.
 
-use super::Actor;
 use super::audit::{AuditDraft, audit_time, entry_hash};
-use super::feed::FeedEntry;
+use super::feed::{FeedEntry, FeedOp};
+use super::realtime::{Announcement, AuditNote, ChangeNote, Committed, ConflictNote};
+use super::{Actor, Db};
 use crate::domain::ids::new_id;
 use crate::server::db::entities::{audit_entry, change, store};
 use chrono::{DateTime, Utc};
@@ -32,8 +33,11 @@ pub struct Ledger {
     change_seq: i64,
     audit_seq: i64,
     audit_head: String,
-    changes: Vec<change::Model>,
+    /// Feed rows, each with whether it made its record (for its event's name).
+    changes: Vec<(change::Model, bool)>,
     audits: Vec<audit_entry::Model>,
+    /// Conflicts stored or resolved, to announce after the commit.
+    conflicts: Vec<ConflictNote>,
 }
 
 /// Where the ledger stood before one mutation of a batch, to undo just it.
@@ -45,6 +49,7 @@ pub struct Mark {
     audit_head: String,
     changes: usize,
     audits: usize,
+    conflicts: usize,
 }
 
 impl Ledger {
@@ -66,6 +71,7 @@ impl Ledger {
             audit_head: row.audit_head,
             changes: Vec::new(),
             audits: Vec::new(),
+            conflicts: Vec::new(),
         })
     }
 
@@ -80,7 +86,7 @@ impl Ledger {
     pub fn feed(&mut self, entries: &[FeedEntry], now: DateTime<Utc>) -> i64 {
         for e in entries {
             self.change_seq += 1;
-            self.changes.push(change::Model {
+            let row = change::Model {
                 store_id: self.store_id,
                 seq: self.change_seq,
                 entity: e.entity.as_str().to_string(),
@@ -88,7 +94,8 @@ impl Ledger {
                 op: e.op.as_str().to_string(),
                 version: e.version,
                 created_at: now,
-            });
+            };
+            self.changes.push((row, e.op == FeedOp::Create));
         }
         self.change_seq
     }
@@ -124,6 +131,11 @@ impl Ledger {
         entry
     }
 
+    /// A conflict was stored or resolved in this transaction.
+    pub fn conflict(&mut self, note: ConflictNote) {
+        self.conflicts.push(note);
+    }
+
     pub fn mark(&self) -> Mark {
         Mark {
             sale_seq: self.sale_seq,
@@ -132,6 +144,7 @@ impl Ledger {
             audit_head: self.audit_head.clone(),
             changes: self.changes.len(),
             audits: self.audits.len(),
+            conflicts: self.conflicts.len(),
         }
     }
 
@@ -144,13 +157,25 @@ impl Ledger {
         self.audit_head = mark.audit_head;
         self.changes.truncate(mark.changes);
         self.audits.truncate(mark.audits);
+        self.conflicts.truncate(mark.conflicts);
     }
 
-    /// Writes the feed and audit rows and the store's new counters.
-    pub async fn close(self, txn: &DatabaseTransaction) -> Result<(), DbErr> {
+    /// Writes the feed and audit rows and the store's new counters,
+    /// commits `txn`, and only then announces what it committed to the
+    /// store's sockets (realtime): the one way a write transaction ends.
+    pub async fn commit(self, txn: DatabaseTransaction, db: &Db) -> Result<(), DbErr> {
+        let committed = self.close(&txn).await?;
+        txn.commit().await?;
+        db.realtime().announce(Announcement::Committed(committed));
+        Ok(())
+    }
+
+    /// Writes the feed and audit rows and the store's new counters; what
+    /// was written, to announce once the transaction commits.
+    async fn close(self, txn: &DatabaseTransaction) -> Result<Committed, DbErr> {
         for rows in self.changes.chunks(ROWS_PER_INSERT) {
             change::Entity::insert_many(
-                rows.iter().cloned().map(IntoActiveModel::into_active_model),
+                rows.iter().map(|(row, _)| row.clone().into_active_model()),
             )
             .exec_without_returning(txn)
             .await?;
@@ -170,6 +195,35 @@ impl Ledger {
             .filter(store::Column::Id.eq(self.store_id))
             .exec(txn)
             .await?;
-        Ok(())
+        Ok(Committed {
+            store_id: self.store_id,
+            feed_seq: self.change_seq,
+            changes: self.changes.into_iter().filter_map(change_note).collect(),
+            audits: self.audits.into_iter().map(audit_note).collect(),
+            conflicts: self.conflicts,
+        })
+    }
+}
+
+fn change_note((c, created): (change::Model, bool)) -> Option<ChangeNote> {
+    Some(ChangeNote {
+        seq: c.seq,
+        entity: crate::domain::mutation::EntityKind::parse(&c.entity)?,
+        id: c.entity_id,
+        op: c.op,
+        version: c.version,
+        created,
+    })
+}
+
+fn audit_note(a: audit_entry::Model) -> AuditNote {
+    AuditNote {
+        id: a.id,
+        seq: a.seq,
+        action: a.action,
+        entity_type: a.entity_type,
+        entity_id: a.entity_id,
+        employee_id: a.employee_id,
+        created_at: a.created_at,
     }
 }

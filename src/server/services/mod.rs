@@ -8,12 +8,14 @@ pub mod catalog;
 pub mod conflicts;
 pub mod credits;
 pub mod customers;
+mod db;
 pub mod feed;
 mod kinds;
 pub mod ledger;
 mod names;
 pub mod notes;
 mod paging;
+pub mod realtime;
 pub mod reports;
 pub mod sales;
 mod search;
@@ -32,6 +34,8 @@ use crate::domain::mutation::EntityKind;
 use crate::domain::permissions::{self, Action, Subject};
 use crate::server::request::RequestMeta;
 use uuid::Uuid;
+
+pub use db::Db;
 
 /// Who is acting, for which store, from where. Every service call that reads
 /// or writes store data takes one, so every query is scoped to its store.

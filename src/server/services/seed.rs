@@ -2,11 +2,10 @@
 //! stock, and customers. Everything is written through the write path, so
 //! the demo has the same change feed and audit trail as real use.
 
-use super::{Actor, stores, write_path};
+use super::{Actor, Db, stores, write_path};
 use crate::domain::error::AppError;
 use crate::domain::ids::new_id;
 use crate::domain::mutation::{EntityKind, Mutation};
-use sea_orm::DatabaseConnection;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
@@ -66,12 +65,7 @@ pub fn ean13(body: u64) -> String {
     format!("{digits}{}", (10 - sum % 10) % 10)
 }
 
-async fn create(
-    db: &DatabaseConnection,
-    actor: &Actor,
-    entity: EntityKind,
-    data: Value,
-) -> Result<Uuid, AppError> {
+async fn create(db: &Db, actor: &Actor, entity: EntityKind, data: Value) -> Result<Uuid, AppError> {
     Ok(write_path::apply(db, actor, Mutation::create(entity, data))
         .await?
         .id)
@@ -79,7 +73,7 @@ async fn create(
 
 /// Seeds the demo stores if the database has no store yet. Returns whether
 /// it did.
-pub async fn seed_if_empty(db: &DatabaseConnection) -> Result<bool, AppError> {
+pub async fn seed_if_empty(db: &Db) -> Result<bool, AppError> {
     if stores::count(db).await? > 0 {
         return Ok(false);
     }
@@ -88,7 +82,7 @@ pub async fn seed_if_empty(db: &DatabaseConnection) -> Result<bool, AppError> {
     Ok(true)
 }
 
-async fn seed_demo_store(db: &DatabaseConnection) -> Result<(), AppError> {
+async fn seed_demo_store(db: &Db) -> Result<(), AppError> {
     let store = stores::create_store(db, new_id(), "Demo Store").await?;
     let system = Actor::system(store.id);
     let owner = create(db, &system, EntityKind::Employee, json!({"name": "Olivia Owner", "role": "owner", "email": DEMO_OWNER, "password": DEMO_PASSWORD, "pin": "9999"})).await?;
@@ -160,7 +154,7 @@ async fn seed_demo_store(db: &DatabaseConnection) -> Result<(), AppError> {
     Ok(())
 }
 
-async fn seed_second_store(db: &DatabaseConnection) -> Result<(), AppError> {
+async fn seed_second_store(db: &Db) -> Result<(), AppError> {
     let store = stores::create_store(db, new_id(), "Second Store").await?;
     let system = Actor::system(store.id);
     let owner = create(db, &system, EntityKind::Employee, json!({"name": "Sam Second", "role": "owner", "email": SECOND_OWNER, "password": DEMO_PASSWORD})).await?;

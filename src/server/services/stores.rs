@@ -2,11 +2,11 @@
 //! the first entry of the store's own chain. Its settings are a record
 //! kind (`kinds::store_settings`), changed through the write path.
 
-use super::Actor;
 use super::audit::AuditDraft;
 use super::feed::{FeedEntry, FeedOp};
 use super::ledger::Ledger;
 use super::write_path::{begin, to_json};
+use super::{Actor, Db};
 use crate::domain::error::AppError;
 use crate::domain::mutation::EntityKind;
 use crate::domain::permissions::Action;
@@ -19,11 +19,7 @@ use uuid::Uuid;
 
 /// Makes a store with its settings at version 1, on its own feed (so its
 /// tills pull them) and at the head of its own audit chain.
-pub async fn create_store(
-    db: &DatabaseConnection,
-    id: Uuid,
-    name: &str,
-) -> Result<store::Model, AppError> {
+pub async fn create_store(db: &Db, id: Uuid, name: &str) -> Result<store::Model, AppError> {
     let now = super::audit::audit_time(Utc::now());
     let txn = begin(db).await.or_internal()?;
     let model = store::Entity::insert(store::ActiveModel {
@@ -47,7 +43,7 @@ pub async fn create_store(
     let settings = FeedEntry {
         entity: EntityKind::StoreSettings,
         id,
-        op: FeedOp::Upsert,
+        op: FeedOp::Create,
         version: 1,
     };
     ledger.feed(&[settings], now);
@@ -61,8 +57,7 @@ pub async fn create_store(
         after: Some(to_json(StoreSettings::from(model.clone()))),
     };
     ledger.audit(&Actor::system(id), draft, now);
-    ledger.close(&txn).await.or_internal()?;
-    txn.commit().await.or_internal()?;
+    ledger.commit(txn, db).await.or_internal()?;
     Ok(model)
 }
 

@@ -12,7 +12,7 @@
 use super::kinds::sale::is_new_sale;
 use super::kinds::{RecordKind, with_kind};
 use super::ledger::Ledger;
-use super::{Actor, write_path};
+use super::{Actor, Db, write_path};
 use crate::domain::error::{AppError, ErrorCode};
 use crate::domain::mutation::{EntityKind, Mutation, Op};
 use crate::domain::sync::{
@@ -35,11 +35,7 @@ use uuid::Uuid;
 /// not to hold the write lock against tills selling online.
 const CHUNK: usize = 200;
 
-pub async fn push(
-    db: &DatabaseConnection,
-    actor: &Actor,
-    request: PushRequest,
-) -> Result<PushResponse, AppError> {
+pub async fn push(db: &Db, actor: &Actor, request: PushRequest) -> Result<PushResponse, AppError> {
     if request.mutations.len() > MAX_PUSH {
         return Err(AppError::field(
             "mutations",
@@ -158,7 +154,7 @@ struct ChunkDone {
 /// together (`write_path::apply_sales_in`); otherwise every mutation gets
 /// its own savepoint.
 async fn apply_chunk(
-    db: &DatabaseConnection,
+    db: &Db,
     actor: &Actor,
     client_id: Uuid,
     chunk: &[PushedMutation],
@@ -248,8 +244,7 @@ async fn apply_chunk(
         .await
         .or_internal()?;
     }
-    ledger.close(&txn).await.or_internal()?;
-    txn.commit().await.or_internal()?;
+    ledger.commit(txn, db).await.or_internal()?;
     Ok(ChunkDone {
         answered,
         last,

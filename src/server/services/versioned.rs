@@ -331,6 +331,11 @@ async fn write<V: Versioned>(
     };
     V::written(ledger, &model);
     let (deleted, version) = (is_deleted::<V>(&model), version_of::<V>(&model));
+    let op = match (deleted, &before) {
+        (true, _) => FeedOp::Delete,
+        (false, None) => FeedOp::Create,
+        (false, Some(_)) => FeedOp::Upsert,
+    };
     Ok(Written {
         before,
         after: if deleted {
@@ -342,11 +347,7 @@ async fn write<V: Versioned>(
         feed: vec![FeedEntry {
             entity: V::KIND,
             id: t.id,
-            op: if deleted {
-                FeedOp::Delete
-            } else {
-                FeedOp::Upsert
-            },
+            op,
             version,
         }],
     })

@@ -9,7 +9,8 @@ use super::feed::FeedEntry;
 use super::kinds::sale::is_new_sale;
 use super::kinds::{RecordKind, with_kind};
 use super::ledger::Ledger;
-use super::{Actor, audit, sales};
+use super::realtime::ConflictNote;
+use super::{Actor, Db, audit, sales};
 use crate::domain::error::{AppError, ErrorCode};
 use crate::domain::mutation::{Applied, EntityKind, Mutation, Op};
 use crate::domain::sale_input::SaleInput;
@@ -66,26 +67,17 @@ fn authorise(actor: &Actor, m: &Mutation) -> Result<(), AppError> {
 /// and the audit entry, commit. A stale edit that clashed is stored as a
 /// conflict (committed) and comes back as the 409 error.
 #[tracing::instrument(skip_all, err(level = "debug"), fields(entity = m.entity.as_str(), op = m.op.as_str(), id = %m.id, store = %actor.store_id))]
-pub async fn apply(
-    db: &DatabaseConnection,
-    actor: &Actor,
-    m: Mutation,
-) -> Result<Applied, AppError> {
+pub async fn apply(db: &Db, actor: &Actor, m: Mutation) -> Result<Applied, AppError> {
     with_kind!(m.entity, K => apply_as::<K>(db, actor, m).await)
 }
 
-async fn apply_as<K: RecordKind>(
-    db: &DatabaseConnection,
-    actor: &Actor,
-    m: Mutation,
-) -> Result<Applied, AppError> {
+async fn apply_as<K: RecordKind>(db: &Db, actor: &Actor, m: Mutation) -> Result<Applied, AppError> {
     authorise(actor, &m)?;
     let payload = K::parse(&m).await?;
     let txn = begin(db).await.or_internal()?;
     let mut ledger = Ledger::claim(&txn, actor.store_id).await.or_internal()?;
     let applied = write::<K>(&txn, &mut ledger, actor, &m, payload).await?;
-    ledger.close(&txn).await.or_internal()?;
-    txn.commit().await.or_internal()?;
+    ledger.commit(txn, db).await.or_internal()?;
     match applied.outcome.conflict_report(m.entity, m.id, m.op) {
         Some(report) => Err(AppError::conflict(report)),
         None => Ok(applied),
@@ -136,6 +128,12 @@ async fn write<K: RecordKind>(
         }
         Reconciled::Conflict(report) => {
             ledger.audit(actor, conflicts::conflict_audit(&report), now);
+            ledger.conflict(ConflictNote {
+                id: report.conflict_id,
+                entity: report.entity,
+                entity_id: report.entity_id,
+                resolved: false,
+            });
             Ok(Applied {
                 entity: m.entity,
                 id: m.id,

@@ -163,7 +163,11 @@ impl RecordKind for ClockEventKind {
         feed.push(FeedEntry {
             entity: EntityKind::ClockEvent,
             id: t.id,
-            op: FeedOp::Upsert,
+            op: if before.is_none() {
+                FeedOp::Create
+            } else {
+                FeedOp::Upsert
+            },
             version,
         });
         Ok(Written {

@@ -67,7 +67,7 @@ impl RecordKind for StockMoveKind {
         let mut feed = vec![FeedEntry {
             entity: EntityKind::StockMove,
             id: t.id,
-            op: FeedOp::Upsert,
+            op: FeedOp::Create,
             version: 1,
         }];
         let deltas = std::collections::BTreeMap::from([(product.id, adj.delta)]);

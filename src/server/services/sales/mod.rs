@@ -12,11 +12,10 @@ pub use read::{SaleQuery, sale, sales};
 pub(in crate::server::services) use refund::write_refund;
 pub(in crate::server::services) use write::{Known, SaleBatch, write_sale};
 
-use super::{Actor, write_path};
+use super::{Actor, Db, write_path};
 use crate::domain::error::AppError;
 use crate::domain::mutation::{EntityKind, Mutation, Op};
 use crate::domain::sale_record::Sale;
-use sea_orm::DatabaseConnection;
 use serde_json::Value;
 use uuid::Uuid;
 
@@ -30,7 +29,7 @@ pub struct Recorded {
 /// Refunds (part of) sale `original` as the new record `id`, exactly once:
 /// `data` is `{lines?: [{line_no, quantity}], method?: cash|card}`.
 pub async fn refund_sale(
-    db: &DatabaseConnection,
+    db: &Db,
     actor: &Actor,
     original: Uuid,
     id: Uuid,
@@ -45,7 +44,7 @@ pub async fn refund_sale(
 /// Records the sale `id` from `data`, exactly once: sending the same id
 /// again (a till retrying after a lost response) returns the stored sale.
 pub async fn record_sale(
-    db: &DatabaseConnection,
+    db: &Db,
     actor: &Actor,
     id: Uuid,
     data: Value,

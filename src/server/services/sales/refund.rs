@@ -143,7 +143,7 @@ pub(in crate::server::services) async fn write_refund(
     let mut feed = vec![FeedEntry {
         entity: EntityKind::Sale,
         id: t.id,
-        op: FeedOp::Upsert,
+        op: FeedOp::Create,
         version: 1,
     }];
     if input.void {

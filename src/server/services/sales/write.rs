@@ -253,7 +253,7 @@ impl SaleBatch {
         let mut feed = vec![FeedEntry {
             entity: EntityKind::Sale,
             id: t.id,
-            op: FeedOp::Upsert,
+            op: FeedOp::Create,
             version: 1,
         }];
         if let Some(customer_id) = input.customer_id {
@@ -287,7 +287,7 @@ impl SaleBatch {
                 feed.push(FeedEntry {
                     entity: EntityKind::Credit,
                     id: credit_id,
-                    op: FeedOp::Upsert,
+                    op: FeedOp::Create,
                     version: 1,
                 });
             }

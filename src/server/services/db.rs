@@ -1,0 +1,66 @@
+//! The database as services use it: the connection, and where what a
+//! write committed is announced (realtime). It queries like the connection
+//! it holds; the write path needs the whole of it, so no write can commit
+//! without being announced (`Ledger::commit`).
+
+use super::realtime::Realtime;
+use crate::server::settings::Settings;
+use sea_orm::{
+    ConnectionTrait, DatabaseConnection, DbBackend, DbErr, ExecResult, QueryResult, Statement,
+};
+use std::ops::Deref;
+
+#[derive(Clone)]
+pub struct Db {
+    conn: DatabaseConnection,
+    realtime: Realtime,
+}
+
+impl Db {
+    /// Connects to the settings' database (migrating it) and starts this
+    /// instance's realtime.
+    pub async fn connect(settings: &Settings) -> Result<Db, DbErr> {
+        let conn = crate::server::db::connect_and_migrate(&settings.database_url).await?;
+        let realtime = Realtime::start(conn.clone(), settings);
+        Ok(Db { conn, realtime })
+    }
+
+    pub fn conn(&self) -> &DatabaseConnection {
+        &self.conn
+    }
+
+    pub fn realtime(&self) -> &Realtime {
+        &self.realtime
+    }
+}
+
+impl Deref for Db {
+    type Target = DatabaseConnection;
+
+    fn deref(&self) -> &DatabaseConnection {
+        &self.conn
+    }
+}
+
+#[async_trait::async_trait]
+impl ConnectionTrait for Db {
+    fn get_database_backend(&self) -> DbBackend {
+        self.conn.get_database_backend()
+    }
+
+    async fn execute_raw(&self, stmt: Statement) -> Result<ExecResult, DbErr> {
+        self.conn.execute_raw(stmt).await
+    }
+
+    async fn execute_unprepared(&self, sql: &str) -> Result<ExecResult, DbErr> {
+        self.conn.execute_unprepared(sql).await
+    }
+
+    async fn query_one_raw(&self, stmt: Statement) -> Result<Option<QueryResult>, DbErr> {
+        self.conn.query_one_raw(stmt).await
+    }
+
+    async fn query_all_raw(&self, stmt: Statement) -> Result<Vec<QueryResult>, DbErr> {
+        self.conn.query_all_raw(stmt).await
+    }
+}

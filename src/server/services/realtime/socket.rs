@@ -1,0 +1,154 @@
+//! One socket's life. It joins its store's room (the session's store, never
+//! one the client names), says hello with where the feed stands, then
+//! sends what the room hears as the session's role may hear it, pings,
+//! and closes when the session ends or the client goes silent. Nothing is
+//! queued per socket beyond the room's own bounded buffer: a socket that
+//! falls more than a room behind is told to pull what it missed, and one
+//! that takes nothing for `SEND_TIMEOUT` is dropped (it reconnects and
+//! pulls).
+
+use super::Realtime;
+use super::hub::Outgoing;
+use crate::domain::auth::Role;
+use crate::domain::error::AppError;
+use crate::domain::event::{Notice, close};
+use crate::server::db::entities::store;
+use crate::server::error::DbResultExt;
+use crate::server::services::Actor;
+use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket};
+use chrono::{DateTime, Utc};
+use sea_orm::{DatabaseConnection, EntityTrait};
+use std::time::Duration;
+use tokio::sync::broadcast::error::RecvError;
+use uuid::Uuid;
+
+/// A send that has not gone through in this long means the client cannot
+/// take more: it is dropped (it reconnects and pulls).
+const SEND_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Who a socket serves.
+#[derive(Clone, Debug)]
+pub struct Listener {
+    pub store_id: Uuid,
+    pub session_id: Uuid,
+    pub role: Role,
+    pub expires_at: DateTime<Utc>,
+    /// Where the store's feed stood when the socket opened.
+    pub feed_seq: i64,
+}
+
+/// The listener for a signed-in person's socket (anyone signed in may
+/// have one: what it hears is filtered by role).
+pub async fn listener(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    session_id: Uuid,
+    expires_at: DateTime<Utc>,
+) -> Result<Listener, AppError> {
+    let store = store::Entity::find_by_id(actor.store_id)
+        .one(db)
+        .await
+        .or_internal()?
+        .ok_or_else(|| AppError::not_found("store"))?;
+    Ok(Listener {
+        store_id: store.id,
+        session_id,
+        role: actor.role,
+        expires_at,
+        feed_seq: store.change_seq,
+    })
+}
+
+/// Serves one socket until it closes.
+#[tracing::instrument(skip_all, fields(store = %who.store_id, role = who.role.as_str()))]
+pub async fn serve(realtime: Realtime, mut socket: WebSocket, who: Listener) {
+    let mut seat = realtime.0.hub.join(who.store_id);
+    let hello = Notice::Hello {
+        seq: who.feed_seq,
+        ping_seconds: realtime.0.ping.as_secs(),
+    };
+    if send(&mut socket, text(&hello)).await.is_err() {
+        return;
+    }
+    let mut ping = tokio::time::interval(realtime.0.ping);
+    ping.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    ping.tick().await;
+    let mut heard = true;
+    let until_expiry = (who.expires_at - Utc::now()).to_std().unwrap_or_default();
+    let expiry = tokio::time::sleep(until_expiry);
+    tokio::pin!(expiry);
+    let ended = loop {
+        tokio::select! {
+            incoming = socket.recv() => match incoming {
+                Some(Ok(Message::Close(_))) | Some(Err(_)) | None => break None,
+                // A pong, the till's own ping, anything: it is there.
+                Some(Ok(_)) => heard = true,
+            },
+            outgoing = seat.next() => match outgoing {
+                Ok(message) => match &*message {
+                    Outgoing::Event(frames) => {
+                        if let Some(frame) = &frames[who.role as usize]
+                            && send(&mut socket, frame.clone()).await.is_err()
+                        {
+                            break Some((close::TOO_SLOW, "too slow: reconnect and pull"));
+                        }
+                    }
+                    Outgoing::Notice(frame) => {
+                        if send(&mut socket, frame.clone()).await.is_err() {
+                            break Some((close::TOO_SLOW, "too slow: reconnect and pull"));
+                        }
+                    }
+                    Outgoing::SessionsEnded(ids) if ids.contains(&who.session_id) => {
+                        break Some((close::SESSION_ENDED, "signed out"));
+                    }
+                    Outgoing::SessionsEnded(_) => {}
+                },
+                // Events it will never get (a burst, say a till's push of
+                // hundreds of sales): it pulls them instead.
+                Err(RecvError::Lagged(missed)) => {
+                    tracing::debug!(missed, "socket fell behind its room; told to pull");
+                    if send(&mut socket, text(&Notice::Resync)).await.is_err() {
+                        break Some((close::TOO_SLOW, "too slow: reconnect and pull"));
+                    }
+                }
+                Err(RecvError::Closed) => break Some((close::GOING_AWAY, "server stopping")),
+            },
+            _ = ping.tick() => {
+                if !heard {
+                    break Some((close::SILENT, "no answer to the heartbeat"));
+                }
+                heard = false;
+                let sent = match socket.send(Message::Ping(Default::default())).await {
+                    Ok(()) => send(&mut socket, text(&Notice::Ping)).await,
+                    Err(_) => Err(()),
+                };
+                if sent.is_err() {
+                    break None;
+                }
+            }
+            _ = &mut expiry => break Some((close::SESSION_ENDED, "the session expired")),
+        }
+    };
+    if let Some((code, reason)) = ended {
+        let frame = CloseFrame {
+            code,
+            reason: Utf8Bytes::from_static(reason),
+        };
+        let _ = tokio::time::timeout(
+            Duration::from_secs(1),
+            socket.send(Message::Close(Some(frame))),
+        )
+        .await;
+    }
+}
+
+fn text(notice: &Notice) -> Utf8Bytes {
+    serde_json::to_string(notice).unwrap_or_default().into()
+}
+
+async fn send(socket: &mut WebSocket, frame: Utf8Bytes) -> Result<(), ()> {
+    match tokio::time::timeout(SEND_TIMEOUT, socket.send(Message::Text(frame))).await {
+        Ok(Ok(())) => Ok(()),
+        _ => Err(()),
+    }
+}

@@ -1,0 +1,269 @@
+//! The store's socket (`GET /api/ws`): who may open one, what it hears,
+//! that it never hears another store, and how it ends.
+
+use crate::helpers::{
+    Backend, Browser, MANAGER, OTHER_OWNER, OWNER, TestApp, spawn_app, spawn_app_with,
+};
+use crate::on_every_backend;
+use futures_util::{SinkExt, StreamExt};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use std::time::Duration;
+use tillwise::domain::event::{Notice, SocketMessage, StoreEvent, close};
+use tokio::net::TcpStream;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+use tokio_tungstenite::tungstenite::http::HeaderValue;
+use tokio_tungstenite::tungstenite::{Error as WsError, Message};
+use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
+
+/// Long enough for anything on a loaded CI machine; a test that passes
+/// never waits this long.
+const PATIENCE: Duration = Duration::from_secs(20);
+
+pub struct Socket {
+    stream: WebSocketStream<MaybeTlsStream<TcpStream>>,
+}
+
+impl TestApp {
+    /// Opens the store's socket as `browser` (with its cookies); the HTTP
+    /// status when the server refuses.
+    pub async fn open_socket(&self, browser: Option<&Browser>) -> Result<Socket, u16> {
+        let url = self.url("/api/ws").replacen("http://", "ws://", 1);
+        let mut request = url.into_client_request().unwrap();
+        if let Some(cookies) = browser.and_then(|b| b.cookies(&self.address)) {
+            request
+                .headers_mut()
+                .insert("cookie", HeaderValue::from_str(&cookies).unwrap());
+        }
+        match tokio_tungstenite::connect_async(request).await {
+            Ok((stream, _)) => {
+                let mut socket = Socket { stream };
+                match socket.message().await {
+                    SocketMessage::Notice(Notice::Hello { .. }) => Ok(socket),
+                    other => panic!("a socket starts with hello, not {other:?}"),
+                }
+            }
+            Err(WsError::Http(response)) => Err(response.status().as_u16()),
+            Err(e) => panic!("socket: {e}"),
+        }
+    }
+}
+
+impl Socket {
+    /// The next message the server sent (answering pings as a browser does).
+    pub async fn message(&mut self) -> SocketMessage {
+        loop {
+            let frame = tokio::time::timeout(PATIENCE, self.stream.next())
+                .await
+                .expect("a message in time")
+                .expect("the socket is open")
+                .expect("a readable message");
+            match frame {
+                Message::Text(text) => return serde_json::from_str(&text).unwrap(),
+                Message::Close(frame) => panic!("closed: {frame:?}"),
+                _ => {}
+            }
+        }
+    }
+
+    /// The next event, past notices.
+    pub async fn event(&mut self) -> StoreEvent {
+        let next = async {
+            loop {
+                if let SocketMessage::Event(e) = self.message().await {
+                    return e;
+                }
+            }
+        };
+        tokio::time::timeout(PATIENCE, next)
+            .await
+            .expect("an event in time")
+    }
+
+    /// The next event named `name` (e.g. "product:updated"), past others.
+    pub async fn event_named(&mut self, name: &str) -> StoreEvent {
+        let mut passed = Vec::new();
+        let next = async {
+            loop {
+                let e = self.event().await;
+                if e.name.to_string() == name {
+                    return e;
+                }
+                passed.push(e.name.to_string());
+            }
+        };
+        match tokio::time::timeout(PATIENCE, next).await {
+            Ok(e) => e,
+            Err(_) => panic!("no {name} in time; heard {passed:?}"),
+        }
+    }
+
+    /// Reads until the server closes the socket; its close code.
+    pub async fn closed(&mut self) -> Option<u16> {
+        loop {
+            match tokio::time::timeout(PATIENCE, self.stream.next())
+                .await
+                .expect("closed in time")
+            {
+                Some(Ok(Message::Close(frame))) => return frame.map(|f| f.code.into()),
+                Some(Ok(_)) => {}
+                Some(Err(_)) | None => return None,
+            }
+        }
+    }
+
+    pub async fn say(&mut self, text: &str) {
+        self.stream.send(Message::text(text)).await.unwrap();
+    }
+}
+
+on_every_backend!(
+    no_socket_without_a_live_session,
+    a_change_reaches_every_socket_of_its_store_with_the_feeds_seq,
+    a_sale_tells_the_other_tills_the_new_stock,
+    signing_out_closes_the_socket,
+);
+
+async fn no_socket_without_a_live_session(backend: Backend) {
+    let app = spawn_app(backend).await;
+    assert_eq!(app.open_socket(None).await.err(), Some(401));
+
+    let owner = app.signed_in(OWNER).await;
+    let res = owner
+        .post(app.url("/api/auth/logout"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::NO_CONTENT);
+    assert_eq!(app.open_socket(Some(&owner)).await.err(), Some(401));
+
+    // Without an upgrade, the same answer and the API's error body.
+    let res = reqwest::get(app.url("/api/ws")).await.unwrap();
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["code"], "unauthenticated");
+}
+
+async fn a_change_reaches_every_socket_of_its_store_with_the_feeds_seq(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let manager = app.signed_in(MANAGER).await;
+    let till = app.cashier().await;
+    let other = app.signed_in(OTHER_OWNER).await;
+    let mut managers = app.open_socket(Some(&manager)).await.unwrap();
+    let mut cashiers = app.open_socket(Some(&till)).await.unwrap();
+    let mut others = app.open_socket(Some(&other)).await.unwrap();
+
+    let product = app.product(&manager, "RT-1", "4006381333931").await;
+    let id = product["id"].as_str().unwrap();
+
+    let heard = managers.event().await;
+    assert_eq!(heard.name.to_string(), "product:created");
+    assert_eq!(heard.id.to_string(), id);
+    assert_eq!(heard.version, 1);
+    assert_eq!(heard.data.as_ref().unwrap()["name"], "Product RT-1");
+    // The event's seq is the feed's: a pull from just before it starts there.
+    let pulled = app
+        .get_json(
+            &manager,
+            &format!("/api/sync/pull?cursor={}&limit=1", heard.seq - 1),
+        )
+        .await;
+    assert_eq!(pulled["changes"][0]["seq"], heard.seq);
+    assert_eq!(pulled["changes"][0]["id"], id);
+    assert_eq!(pulled["changes"][0]["data"], *heard.data.as_ref().unwrap());
+    // Managers hear the audit entry; the cashier the same change, no audit.
+    let audit = managers.event().await;
+    assert_eq!(audit.name.to_string(), "audit:created");
+    assert_eq!(audit.data.as_ref().unwrap()["action"], "product.create");
+    assert_eq!(cashiers.event().await, heard);
+
+    let edit = manager
+        .put(app.url(&format!("/api/products/{id}")))
+        .json(&json!({"name": "Renamed", "sku": "RT-1", "price_cents": 300, "tax_rate_bp": 2000, "sync_version": 1}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(edit.status(), StatusCode::OK);
+    let updated = cashiers.event().await;
+    assert_eq!(
+        updated.name.to_string(),
+        "product:updated",
+        "no audit entry between"
+    );
+    assert_eq!((updated.seq, updated.version), (heard.seq + 1, 2));
+    assert_eq!(updated.data.as_ref().unwrap()["price_cents"], 300);
+
+    // The other store's socket heard none of it: its first event is its own.
+    let theirs = app.product(&other, "RT-B", "4006381333948").await;
+    let first = others.event().await;
+    assert_eq!(first.id.to_string(), theirs["id"].as_str().unwrap());
+}
+
+async fn a_sale_tells_the_other_tills_the_new_stock(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let manager = app.signed_in(MANAGER).await;
+    let product = app.product(&manager, "RT-S", "4006381333955").await;
+    let id = product["id"].as_str().unwrap().to_string();
+    let stocked = manager
+        .post(app.url(&format!("/api/products/{id}/stock")))
+        .json(&json!({"delta": 10, "reason": "received"}))
+        .send()
+        .await
+        .unwrap();
+    assert!(stocked.status().is_success(), "{}", stocked.status());
+    let other_till = app.cashier().await;
+    let mut listening = app.open_socket(Some(&other_till)).await.unwrap();
+
+    let till = app.cashier().await;
+    let sale = json!({
+        "id": tillwise::domain::ids::new_id(),
+        "lines": [{"product_id": id, "quantity": 3, "unit_price_cents": 250}],
+        "payments": [{"method": "cash", "amount_cents": 1000}],
+        "created_at": chrono::Utc::now(),
+    });
+    let res = till
+        .post(app.url("/api/sales"))
+        .json(&sale)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::CREATED);
+
+    let sold = listening.event_named("sale:created").await;
+    assert_eq!(sold.id.to_string(), sale["id"].as_str().unwrap());
+    let stock = listening.event_named("product:updated").await;
+    assert_eq!(stock.id.to_string(), id);
+    assert_eq!(stock.data.as_ref().unwrap()["quantity"], 7);
+}
+
+async fn signing_out_closes_the_socket(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let owner = app.signed_in(OWNER).await;
+    let mut socket = app.open_socket(Some(&owner)).await.unwrap();
+    let res = owner
+        .post(app.url("/api/auth/logout"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::NO_CONTENT);
+    assert_eq!(socket.closed().await, Some(close::SESSION_ENDED));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_socket_that_answers_no_ping_is_dropped() {
+    let app = spawn_app_with(Backend::Sqlite, |s| s.socket_ping_seconds = 1).await;
+    let owner = app.signed_in(OWNER).await;
+    let mut socket = app.open_socket(Some(&owner)).await.unwrap();
+    // Not reading means not answering: the server gives up on it.
+    tokio::time::sleep(Duration::from_millis(3_500)).await;
+    assert_eq!(socket.closed().await, Some(close::SILENT));
+
+    // One that answers stays.
+    let mut socket = app.open_socket(Some(&owner)).await.unwrap();
+    for _ in 0..4 {
+        match socket.message().await {
+            SocketMessage::Notice(Notice::Ping) => socket.say(r#"{"type":"pong"}"#).await,
+            other => panic!("{other:?}"),
+        }
+    }
+}
