@@ -155,8 +155,8 @@ pub struct TestApp {
     pub other_store: Uuid,
     pub cashier_id: Uuid,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
-    // Dropped last: the server has stopped using it by then.
-    _database: TestDatabase,
+    // Dropped with the last instance on it: no server uses it by then.
+    database: Arc<TestDatabase>,
 }
 
 impl Drop for TestApp {
@@ -186,11 +186,14 @@ pub async fn spawn_app(backend: Backend) -> TestApp {
     spawn_app_with(backend, |_| {}).await
 }
 
-/// `spawn_app` with some settings changed first.
-pub async fn spawn_app_with(backend: Backend, change: impl FnOnce(&mut Settings)) -> TestApp {
-    let database = TestDatabase::create(backend).await;
-    let mut settings = settings(&database.url);
-    change(&mut settings);
+/// An instance of the app serving on a random port until `shutdown`.
+struct Serving {
+    address: String,
+    db: Db,
+    shutdown: tokio::sync::oneshot::Sender<()>,
+}
+
+async fn serve(settings: Settings) -> Serving {
     // TEST_LOG=1 shows the server's logs while debugging a test.
     if std::env::var("TEST_LOG").is_ok() {
         tillwise::server::telemetry::init(&settings);
@@ -198,10 +201,27 @@ pub async fn spawn_app_with(backend: Backend, change: impl FnOnce(&mut Settings)
     let app = Application::build(settings).await.expect("app starts");
     let address = format!("http://127.0.0.1:{}", app.port());
     let db = app.state.db.clone();
-    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    let (shutdown, rx) = tokio::sync::oneshot::channel::<()>();
     tokio::spawn(app.run_until(async {
         let _ = rx.await;
     }));
+    Serving {
+        address,
+        db,
+        shutdown,
+    }
+}
+
+/// `spawn_app` with some settings changed first.
+pub async fn spawn_app_with(backend: Backend, change: impl FnOnce(&mut Settings)) -> TestApp {
+    let database = TestDatabase::create(backend).await;
+    let mut settings = settings(&database.url);
+    change(&mut settings);
+    let Serving {
+        address,
+        db,
+        shutdown: tx,
+    } = serve(settings).await;
 
     let store = new_id();
     stores::create_store(&db, store, "Store A").await.unwrap();
@@ -250,7 +270,7 @@ pub async fn spawn_app_with(backend: Backend, change: impl FnOnce(&mut Settings)
         other_store,
         cashier_id,
         shutdown: Some(tx),
-        _database: database,
+        database: Arc::new(database),
     }
 }
 
@@ -297,6 +317,23 @@ pub fn browser() -> Browser {
 }
 
 impl TestApp {
+    /// Another instance of the app over this one's database (its stores
+    /// and people too), with some settings changed first.
+    pub async fn another_instance(&self, change: impl FnOnce(&mut Settings)) -> TestApp {
+        let mut settings = settings(&self.database.url);
+        change(&mut settings);
+        let serving = serve(settings).await;
+        TestApp {
+            address: serving.address,
+            db: serving.db,
+            store: self.store,
+            other_store: self.other_store,
+            cashier_id: self.cashier_id,
+            shutdown: Some(serving.shutdown),
+            database: self.database.clone(),
+        }
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.address)
     }

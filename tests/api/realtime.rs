@@ -267,3 +267,153 @@ async fn a_socket_that_answers_no_ping_is_dropped() {
         }
     }
 }
+
+/// A Redis server of the test's own, on a free port, that the test can
+/// stop and start again (the shared one must not be stopped).
+struct OwnRedis {
+    port: u16,
+    process: Option<std::process::Child>,
+}
+
+impl OwnRedis {
+    async fn start() -> OwnRedis {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let mut redis = OwnRedis {
+            port,
+            process: None,
+        };
+        redis.restart().await;
+        redis
+    }
+
+    fn url(&self) -> String {
+        format!("redis://127.0.0.1:{}", self.port)
+    }
+
+    async fn restart(&mut self) {
+        let child = std::process::Command::new("redis-server")
+            .args(["--port", &self.port.to_string(), "--bind", "127.0.0.1"])
+            .args(["--save", "", "--appendonly", "no"])
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .expect("redis-server is installed where TEST_REDIS_URL is set");
+        self.process = Some(child);
+        for _ in 0..100 {
+            if TcpStream::connect(("127.0.0.1", self.port)).await.is_ok() {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("redis-server did not start");
+    }
+
+    async fn stop(&mut self) {
+        if let Some(mut child) = self.process.take() {
+            child.kill().unwrap();
+            child.wait().unwrap();
+        }
+    }
+}
+
+impl Drop for OwnRedis {
+    fn drop(&mut self) {
+        if let Some(mut child) = self.process.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+/// What the instance's health says of realtime's fan-out, once it says
+/// `want` (it notices Redis going and coming within seconds).
+async fn fan_out_becomes(app: &TestApp, want: &str) {
+    let deadline = tokio::time::Instant::now() + PATIENCE;
+    loop {
+        let health: Value = reqwest::get(app.url("/api/health"))
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        if health["realtime"]["fan_out"] == want {
+            assert_eq!(health["status"], "ok", "Redis never fails the app");
+            return;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "fan-out still {}, not {want}",
+            health["realtime"]["fan_out"]
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_instances_hear_each_other_through_redis_and_outlive_its_outage() {
+    if crate::helpers::postgres_admin_url().is_none() || std::env::var("TEST_REDIS_URL").is_err() {
+        eprintln!("skipped: needs TEST_DATABASE_URL and TEST_REDIS_URL");
+        return;
+    }
+    let mut redis = OwnRedis::start().await;
+    let prefix = format!("tw-test-{}", tillwise::domain::ids::new_id().simple());
+    let on_redis = |s: &mut tillwise::server::settings::Settings| {
+        s.redis_url = redis.url();
+        s.redis_prefix = prefix.clone();
+    };
+    let a = spawn_app_with(Backend::Postgres, on_redis).await;
+    let b = a.another_instance(on_redis).await;
+    fan_out_becomes(&a, "redis").await;
+    fan_out_becomes(&b, "redis").await;
+    let manager_on_a = a.signed_in(MANAGER).await;
+    let owner_on_b = b.signed_in(OWNER).await;
+    let mut socket_on_b = b.open_socket(Some(&owner_on_b)).await.unwrap();
+
+    let made = a.product(&manager_on_a, "RT-R1", "4006381333962").await;
+    let heard = socket_on_b.event_named("product:created").await;
+    assert_eq!(heard.id.to_string(), made["id"].as_str().unwrap());
+    assert_eq!(
+        heard.data.unwrap()["sku"],
+        "RT-R1",
+        "B read it as its pull would"
+    );
+
+    redis.stop().await;
+    fan_out_becomes(&a, "redis down: this instance only").await;
+    // Writes never wait for Redis; B's tills catch up by pulling.
+    let during = a.product(&manager_on_a, "RT-R2", "4006381333979").await;
+
+    redis.restart().await;
+    fan_out_becomes(&a, "redis").await;
+    fan_out_becomes(&b, "redis").await;
+    let after = a.product(&manager_on_a, "RT-R3", "4006381333986").await;
+    // B's socket is told to pull what it may have missed (what A sent
+    // during the outage may also arrive late), then hears new changes.
+    let after_id = after["id"].as_str().unwrap();
+    let mut resync = false;
+    let heard = loop {
+        match socket_on_b.message().await {
+            SocketMessage::Notice(Notice::Resync) => resync = true,
+            SocketMessage::Event(e) if e.id.to_string() == after_id => break e,
+            _ => {}
+        }
+    };
+    assert!(resync, "B's sockets pull after Redis came back");
+    assert_eq!(heard.name.to_string(), "product:created");
+    let pulled = b
+        .get_json(
+            &owner_on_b,
+            &format!("/api/sync/pull?cursor={}", heard.seq - 3),
+        )
+        .await;
+    let ids: Vec<&str> = pulled["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|c| c["id"].as_str())
+        .collect();
+    assert!(ids.contains(&during["id"].as_str().unwrap()), "{ids:?}");
+}
