@@ -1,6 +1,7 @@
 //! The HTML shell, the routes and the layout around every screen.
 
 use crate::till::connection::provide_connection;
+use crate::till::live::provide_live;
 use crate::till::toasts::provide_toasts;
 use crate::ui::components::layout::Layout;
 use crate::ui::pages::{
@@ -73,6 +74,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     provide_toasts();
+    provide_live();
     provide_session();
     provide_connection();
     crate::ui::components::conflict_resolver::provide_conflict_dialog();

@@ -1,22 +1,26 @@
 //! The browser side of a till (hydrate only, docs/ARCHITECTURE.md, "Layers"): its own
 //! IndexedDB store with the outbox and a copy of the store's records, the
-//! sync loop that empties the one and refreshes the other, and the
-//! connection monitor.
+//! sync loop that empties the one and refreshes the other, the store's
+//! socket that keeps the copy live, and the connection monitor.
 
 mod connection;
+mod locks;
 mod pull;
+mod socket;
 pub mod store;
 mod sync;
 
 pub use sync::refresh_counts;
 
 use crate::till::connection::ConnectionState;
+use crate::till::live::Live;
 use crate::till::toasts::Toasts;
 
 /// Starts the till's background work once the page is interactive.
-pub fn start(state: ConnectionState, toasts: Toasts) {
+pub fn start(state: ConnectionState, toasts: Toasts, live: Live) {
     connection::watch(state, toasts);
     sync::start(state, toasts);
+    socket::start(state, toasts, live);
 }
 
 /// Switches to the new version waiting in the service worker (the page

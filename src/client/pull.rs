@@ -8,16 +8,27 @@ use crate::domain::sync::PullResponse;
 
 /// Changes per page (the server sends at most 1,000).
 const PAGE: u32 = 1_000;
+/// Pages in a row found already overtaken before giving up for now.
+const OVERTAKEN: u32 = 5;
 
 /// Pulls until the till has everything; how many changes it applied, or
 /// `None` when the server could not be reached or the till could not keep
-/// a page (it tries again later).
+/// a page (it tries again later). A page overtaken on its way (the socket
+/// or another tab applied changes first) is pulled again from where the
+/// copy now stands, so nothing after it is left out.
 pub async fn pull_all() -> Option<usize> {
     let mut applied = 0;
+    let mut overtaken = 0;
     loop {
         let from = store::cursor().await.ok()?;
         let page = fetch(from).await?;
-        store::apply_pulled(from, &page).await.ok()?;
+        if !store::apply_pulled(from, &page).await.ok()? {
+            overtaken += 1;
+            if overtaken >= OVERTAKEN {
+                return Some(applied);
+            }
+            continue;
+        }
         applied += page.changes.len();
         if !page.has_more || page.cursor <= from {
             return Some(applied);

@@ -458,9 +458,10 @@ pub async fn cursor() -> Result<i64, StoreError> {
 }
 
 /// Applies one pulled page, pulled from `from`, with its new cursor, in one
-/// transaction; a page another tab already applied is skipped. Sales are
-/// not kept (a till keeps its own receipts).
-pub async fn apply_pulled(from: i64, page: &PullResponse) -> Result<(), StoreError> {
+/// transaction; false when the copy has moved past `from` meanwhile
+/// (another tab, or the socket, applied changes first) and the page was
+/// skipped. Sales are not kept (a till keeps its own receipts).
+pub async fn apply_pulled(from: i64, page: &PullResponse) -> Result<bool, StoreError> {
     let db = db().await?;
     let tx = db.transaction(&[META, RECORDS, SALES], TransactionMode::ReadWrite)?;
     let meta = tx.store(META)?;
@@ -471,7 +472,8 @@ pub async fn apply_pulled(from: i64, page: &PullResponse) -> Result<(), StoreErr
         .and_then(from_js::<i64>)
         .unwrap_or(0);
     if at != from {
-        return committed(tx).await;
+        committed(tx).await?;
+        return Ok(false);
     }
     let records = tx.store(RECORDS)?;
     let receipts = tx.store(SALES)?;
@@ -497,7 +499,8 @@ pub async fn apply_pulled(from: i64, page: &PullResponse) -> Result<(), StoreErr
         records.put(&to_js(&record)?, None).await?;
     }
     meta.put(&to_js(&page.cursor)?, Some(&key)).await?;
-    committed(tx).await
+    committed(tx).await?;
+    Ok(true)
 }
 
 /// The active product with this barcode, from the till's copy.
@@ -544,6 +547,27 @@ pub async fn records<T: DeserializeOwned>(entity: EntityKind) -> Result<Vec<T>, 
         .filter_map(from_js::<Record>)
         .filter_map(|r| serde_json::from_value::<T>(r.data).ok())
         .collect())
+}
+
+/// The records `ids` of `entity` the till's copy has (those it lacks, or
+/// that no longer read as `T`, are left out).
+pub async fn records_with_ids<T: DeserializeOwned>(
+    entity: EntityKind,
+    ids: &[Uuid],
+) -> Result<Vec<T>, StoreError> {
+    let db = db().await?;
+    let tx = db.transaction(&[RECORDS], TransactionMode::ReadOnly)?;
+    let store = tx.store(RECORDS)?;
+    let mut found = Vec::with_capacity(ids.len());
+    for id in ids {
+        let key = JsValue::from_str(&record_key(entity.as_str(), *id));
+        if let Some(record) = store.get(key).await?.and_then(from_js::<Record>)
+            && let Ok(value) = serde_json::from_value::<T>(record.data)
+        {
+            found.push(value);
+        }
+    }
+    Ok(found)
 }
 
 /// Active products from the till's copy whose name, SKU or barcode holds

@@ -5,6 +5,7 @@
 //! server would answer a repeat as a replay anyway.
 
 use super::connection::feed;
+use super::locks::with_lock;
 use super::store::{self, Kept};
 use crate::domain::connection::{Signal, retry_delay_ms, worth_retrying};
 use crate::domain::sync::{Fate, PushRequest, PushResponse};
@@ -14,23 +15,13 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::cell::Cell;
 use std::time::Duration;
-use wasm_bindgen::prelude::*;
 
+/// One tab of the browser pushes at a time.
+const PUSH_LOCK: &str = "tillwise-push";
 /// Entries per push (the server takes up to 1,000).
 const BATCH: u32 = 200;
 /// While entries wait, how often to try again without being asked.
 const IDLE_RETRY_MS: u64 = 10_000;
-
-#[wasm_bindgen]
-extern "C" {
-    /// `navigator.locks.request(name, callback)`: runs `callback` while
-    /// holding the lock `name`, across every tab of this site.
-    #[wasm_bindgen(js_namespace = ["navigator", "locks"], js_name = request, catch)]
-    fn request_lock(
-        name: &str,
-        callback: &Closure<dyn FnMut(JsValue) -> js_sys::Promise>,
-    ) -> Result<js_sys::Promise, JsValue>;
-}
 
 thread_local! {
     static BUSY: Cell<bool> = const { Cell::new(false) };
@@ -84,7 +75,7 @@ async fn push_soon(state: ConnectionState, toasts: Toasts) {
     }
     loop {
         AGAIN.with(|a| a.set(false));
-        with_lock(async move {
+        with_lock(PUSH_LOCK, async move {
             push_all(state, toasts).await;
             // Then what changed elsewhere: new prices, other tills' stock.
             if state.current.get_untracked().link != crate::domain::connection::Link::Offline
@@ -101,38 +92,6 @@ async fn push_soon(state: ConnectionState, toasts: Toasts) {
         }
     }
     BUSY.with(|b| b.set(false));
-}
-
-/// Runs `work` under the browser-wide push lock (or without it where the
-/// browser has no Web Locks; the server still answers repeats as replays).
-async fn with_lock(work: impl std::future::Future<Output = ()> + 'static) {
-    let work = Cell::new(Some(Box::pin(work)));
-    let callback: Closure<dyn FnMut(JsValue) -> js_sys::Promise> =
-        Closure::once(move |_lock: JsValue| {
-            let work = work.take();
-            wasm_bindgen_futures::future_to_promise(async move {
-                if let Some(work) = work {
-                    work.await;
-                }
-                Ok(JsValue::UNDEFINED)
-            })
-        });
-    match request_lock("tillwise-push", &callback) {
-        Ok(promise) => {
-            let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
-        }
-        Err(_) => {
-            let promise = callback
-                .as_ref()
-                .unchecked_ref::<js_sys::Function>()
-                .call1(&JsValue::NULL, &JsValue::NULL)
-                .ok()
-                .and_then(|p| p.dyn_into::<js_sys::Promise>().ok());
-            if let Some(promise) = promise {
-                let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
-            }
-        }
-    }
 }
 
 /// Pushes batches until the outbox is empty or the server cannot be reached.

@@ -26,6 +26,23 @@ pub struct AuditEntry {
     pub hash: String,
 }
 
+/// Whether an entry's `action` ("sale.create") is what a filter asks for:
+/// everything (empty), that exact action, or every action of that kind of
+/// record ("sale"). The server's query (services::audit::entries) says
+/// the same in SQL.
+pub fn action_matches(filter: &str, action: &str) -> bool {
+    let filter = filter.trim();
+    if filter.is_empty() {
+        true
+    } else if filter.contains('.') {
+        action == filter
+    } else {
+        action
+            .strip_prefix(filter)
+            .is_some_and(|rest| rest.starts_with('.'))
+    }
+}
+
 /// The outcome of walking a store's chain.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ChainReport {
@@ -33,4 +50,20 @@ pub struct ChainReport {
     pub valid: bool,
     /// The first entry whose hash or link is wrong, or where one is missing.
     pub first_bad_seq: Option<i64>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::action_matches;
+
+    #[test]
+    fn a_filter_names_an_action_or_every_action_of_a_kind() {
+        assert!(action_matches("", "sale.create"));
+        assert!(action_matches("sale", "sale.create"));
+        assert!(action_matches(" sale ", "sale.void"));
+        assert!(!action_matches("sale", "sales.create"));
+        assert!(!action_matches("sale", "stock_move.create"));
+        assert!(action_matches("sale.create", "sale.create"));
+        assert!(!action_matches("sale.create", "sale.void"));
+    }
 }

@@ -37,6 +37,33 @@ pub struct Cart {
     pub discount: CartDiscount,
 }
 
+impl CartLine {
+    /// What the cashier should be told when the product on this line
+    /// changed elsewhere while it sits in the cart (`now`: the product as
+    /// it now is). The sale keeps what the customer was shown; a stock
+    /// change says nothing.
+    pub fn changed_since_scanned(&self, now: &Product) -> Option<String> {
+        if now.id != self.product_id {
+            return None;
+        }
+        if now.price_cents != self.unit_price_cents {
+            return Some(format!(
+                "The price of {} changed to {} elsewhere. This sale keeps {}; remove it and scan it again to charge the new price.",
+                self.name,
+                super::money::Cents(now.price_cents),
+                super::money::Cents(self.unit_price_cents),
+            ));
+        }
+        if !now.active {
+            return Some(format!(
+                "{} was taken off sale elsewhere. It stays in this sale unless you remove it.",
+                self.name
+            ));
+        }
+        None
+    }
+}
+
 impl Cart {
     /// Adds one of `product`; scanning the same product again adds to its line.
     pub fn add(&mut self, product: &Product) {
@@ -230,6 +257,36 @@ mod tests {
             last_synced_at: Utc::now(),
             created_at: Utc::now(),
         }
+    }
+
+    #[test]
+    fn a_cart_line_tells_of_a_new_price_or_a_product_taken_off_sale_but_not_of_stock() {
+        let p = product("Milk", 120, 0);
+        let mut cart = Cart::default();
+        cart.add(&p);
+        let line = &cart.lines[0];
+        let sold_elsewhere = Product {
+            quantity: 3,
+            ..p.clone()
+        };
+        assert_eq!(line.changed_since_scanned(&sold_elsewhere), None);
+        let repriced = Product {
+            price_cents: 135,
+            ..p.clone()
+        };
+        let told = line.changed_since_scanned(&repriced).unwrap();
+        assert!(told.contains("1.35") && told.contains("1.20"), "{told}");
+        let withdrawn = Product {
+            active: false,
+            ..p.clone()
+        };
+        assert!(
+            line.changed_since_scanned(&withdrawn)
+                .unwrap()
+                .contains("off sale")
+        );
+        let other = product("Bread", 99, 0);
+        assert_eq!(line.changed_since_scanned(&other), None);
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! How a till knows whether it can reach the server, and when to try again.
 //! Pure rules, so the browser code only feeds them events: the browser's
-//! online/offline events, the heartbeat to `/api/health`, and pushes.
+//! online/offline events, the heartbeat to `/api/health`, pushes, and the
+//! store's socket opening and closing.
 
 use serde::{Deserialize, Serialize};
 
@@ -26,6 +27,11 @@ pub enum Signal {
     Unreachable,
     PushStarted,
     PushFinished,
+    /// The store's socket said hello: changes arrive as they happen.
+    SocketOpened,
+    /// The store's socket closed (the heartbeat decides whether the server
+    /// is still there).
+    SocketClosed,
 }
 
 /// The till's view of its connection.
@@ -36,6 +42,8 @@ pub struct Connection {
     pub attempts: u32,
     /// When the till went offline, in milliseconds since the epoch.
     pub offline_since_ms: Option<f64>,
+    /// The store's socket is open: what others change shows at once.
+    pub live: bool,
 }
 
 /// What the screen should say or do after a signal.
@@ -73,6 +81,7 @@ impl Default for Connection {
             link: Link::Online,
             attempts: 0,
             offline_since_ms: None,
+            live: false,
         }
     }
 }
@@ -84,6 +93,17 @@ impl Connection {
             link: Link::Offline,
             attempts,
             offline_since_ms: self.offline_since_ms.or(Some(now_ms)),
+            live: false,
+        };
+        let reached = Connection {
+            link: if self.link == Link::Syncing {
+                Link::Syncing
+            } else {
+                Link::Online
+            },
+            attempts: 0,
+            offline_since_ms: None,
+            live: self.live,
         };
         let was_offline = self.link == Link::Offline;
         let next = match signal {
@@ -92,14 +112,15 @@ impl Connection {
             // The browser having a network is not the server answering:
             // stay offline until the heartbeat gets through.
             Signal::BrowserOnline => self,
-            Signal::Reached => Connection {
-                link: if self.link == Link::Syncing {
-                    Link::Syncing
-                } else {
-                    Link::Online
-                },
-                attempts: 0,
-                offline_since_ms: None,
+            Signal::Reached => reached,
+            // A socket that opened is the server answering.
+            Signal::SocketOpened => Connection {
+                live: true,
+                ..reached
+            },
+            Signal::SocketClosed => Connection {
+                live: false,
+                ..self
             },
             Signal::PushStarted if !was_offline => Connection {
                 link: Link::Syncing,
@@ -131,6 +152,20 @@ pub fn worth_retrying(status: Option<u16>) -> bool {
         None => true,
         Some(s) => s == 408 || s == 429 || (500..600).contains(&s),
     }
+}
+
+/// How long a till waits before opening the store's socket again after
+/// `failures` tries in a row that did not get through: 1 s doubling to
+/// 30 s, each stretched by up to a quarter at random (`jitter` in 0..1) so
+/// tills that lost the server together do not all come back at once.
+pub fn reconnect_delay_ms(failures: u32, jitter: f64) -> Option<u32> {
+    const CAP_MS: u32 = 30_000;
+    if failures == 0 {
+        return None;
+    }
+    // Past 2^5 s the cap holds; the shift never overflows.
+    let base = (1000u64 << (failures - 1).min(6)).min(u64::from(CAP_MS)) as u32;
+    Some((base + (f64::from(base) * 0.25 * jitter.clamp(0.0, 1.0)) as u32).min(CAP_MS))
 }
 
 /// Tries after the first, and how long to wait before each: 1 s, 2 s, 4 s,
@@ -208,7 +243,37 @@ mod tests {
         }
     }
 
+    #[test]
+    fn the_socket_makes_the_till_live_and_offline_ends_it() {
+        let (c, change) = Connection::default().on(Signal::SocketOpened, 0.0);
+        assert!(c.live);
+        assert_eq!(change, Change::Same);
+        let (c, _) = c.on(Signal::PushStarted, 1.0);
+        assert!(c.live, "pushing does not close the socket");
+        let (closed, change) = c.on(Signal::SocketClosed, 2.0);
+        assert!(!closed.live);
+        assert_eq!(change, Change::Same, "a closed socket alone is not offline");
+        let (off, _) = c.on(Signal::BrowserOffline, 3.0);
+        assert!(!off.live);
+        let (back, change) = off.on(Signal::SocketOpened, 4.0);
+        assert!(back.live && back.link == Link::Online);
+        assert!(matches!(change, Change::CameBack { .. }));
+    }
+
     proptest! {
+        #[test]
+        fn reconnects_wait_one_second_doubling_to_thirty_with_jitter(failures in 1u32..100, jitter in 0.0f64..1.0) {
+            let d = reconnect_delay_ms(failures, jitter).unwrap();
+            let base = (1000u64 << (failures - 1).min(20)).min(30_000) as u32;
+            prop_assert!(d >= base && d <= (base + base / 4).min(30_000));
+            prop_assert!(d <= 30_000);
+            prop_assert_eq!(reconnect_delay_ms(0, jitter), None);
+            if failures >= 2 {
+                let before = reconnect_delay_ms(failures - 1, 0.0).unwrap();
+                prop_assert!(reconnect_delay_ms(failures, 0.0).unwrap() >= before);
+            }
+        }
+
         #[test]
         fn retries_wait_one_two_four_seconds_with_at_most_a_quarter_more(jitter in 0.0f64..1.0) {
             for (retry, base) in [(1, 1000), (2, 2000), (3, 4000)] {
@@ -220,14 +285,17 @@ mod tests {
         }
 
         #[test]
-        fn any_signals_leave_a_consistent_state(signals in proptest::collection::vec(0u8..6, 0..40)) {
+        fn any_signals_leave_a_consistent_state(signals in proptest::collection::vec(0u8..8, 0..40)) {
             let mut c = Connection::default();
             for (i, s) in signals.into_iter().enumerate() {
                 let signal = [Signal::BrowserOnline, Signal::BrowserOffline, Signal::Reached,
-                    Signal::Unreachable, Signal::PushStarted, Signal::PushFinished][s as usize];
+                    Signal::Unreachable, Signal::PushStarted, Signal::PushFinished,
+                    Signal::SocketOpened, Signal::SocketClosed][s as usize];
                 c = c.on(signal, i as f64).0;
                 prop_assert_eq!(c.link == Link::Offline, c.offline_since_ms.is_some());
                 if c.link != Link::Offline { prop_assert_eq!(c.attempts, 0); }
+                // Offline is never live.
+                prop_assert!(!(c.live && c.link == Link::Offline));
             }
         }
     }

@@ -230,6 +230,21 @@ pub fn hears(role: Role, topic: Topic) -> Hears {
     }
 }
 
+/// The fields among `watched` that `now` (a record as an event brings it)
+/// holds differently from `shown` (the same record as a screen shows it):
+/// what changed underneath the person looking at it.
+pub fn changed_fields<'a>(shown: &Value, now: &Value, watched: &[&'a str]) -> Vec<&'a str> {
+    let blank = |v: Option<&Value>| match v {
+        None | Some(Value::Null) => Value::String(String::new()),
+        Some(v) => v.clone(),
+    };
+    watched
+        .iter()
+        .copied()
+        .filter(|field| blank(shown.get(*field)) != blank(now.get(*field)))
+        .collect()
+}
+
 /// What the socket says besides events.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
@@ -431,6 +446,17 @@ mod tests {
             assert_eq!(hears(role, Topic::Audit), Hears::Everything);
             assert_eq!(hears(role, Topic::Conflict), Hears::Everything);
         }
+    }
+
+    #[test]
+    fn what_changed_underneath_is_what_the_person_can_see() {
+        let shown = json!({"name": "Ana", "phone": null, "total_spent_cents": 100});
+        let now = json!({"name": "Ana B", "phone": "", "total_spent_cents": 900});
+        assert_eq!(
+            changed_fields(&shown, &now, &["name", "phone", "email"]),
+            ["name"]
+        );
+        assert!(changed_fields(&shown, &shown, &["name"]).is_empty());
     }
 
     #[test]

@@ -5,6 +5,7 @@
 
 use crate::domain::connection::{Connection, HEARTBEAT_EVERY_MS};
 use leptos::prelude::*;
+use uuid::Uuid;
 
 #[derive(Clone, Copy)]
 pub struct ConnectionState {
@@ -25,6 +26,25 @@ pub struct ConnectionState {
     /// How often to ask the server whether it is there while online: the
     /// server's `heartbeat_seconds` setting, as its last answer said.
     pub heartbeat_ms: RwSignal<u32>,
+    /// Who is signed in here (the store's socket is theirs), as the
+    /// layout last read the session.
+    pub signed_in: RwSignal<SignedIn>,
+}
+
+/// Who is signed in on this page, as far as it knows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SignedIn {
+    /// Not read yet (a till that started offline): assume someone is.
+    Unknown,
+    Nobody,
+    Person(Uuid),
+}
+
+impl SignedIn {
+    /// Whether the store's socket is worth opening.
+    pub fn maybe(self) -> bool {
+        self != SignedIn::Nobody
+    }
 }
 
 impl ConnectionState {
@@ -49,9 +69,10 @@ pub fn provide_connection() {
         update_ready: RwSignal::new(false),
         records: RwSignal::new(0),
         heartbeat_ms: RwSignal::new(HEARTBEAT_EVERY_MS),
+        signed_in: RwSignal::new(SignedIn::Unknown),
     };
     provide_context(state);
-    super::local::start(state, super::toasts::use_toasts());
+    super::local::start(state, super::toasts::use_toasts(), super::live::use_live());
 }
 
 pub fn use_connection() -> ConnectionState {

@@ -7,6 +7,7 @@
 //! the server never runs.
 
 use super::connection::ConnectionState;
+use super::live::Live;
 use super::toasts::Toasts;
 use crate::domain::catalog::Product;
 use crate::domain::conflict::ConflictReport;
@@ -26,18 +27,18 @@ const NO_COPY: &str = "Only a browser keeps a copy of the store.";
 /// Starts the till's background work (the connection monitor and the sync
 /// loop) after hydration: what the browser knows (offline, queued sales)
 /// must not change the page before it matches the server's HTML.
-pub fn start(state: ConnectionState, toasts: Toasts) {
+pub fn start(state: ConnectionState, toasts: Toasts, live: Live) {
     #[cfg(feature = "hydrate")]
     {
         use leptos::prelude::*;
         let owner = Owner::current();
         request_animation_frame(move || match owner {
-            Some(owner) => owner.with(|| crate::client::start(state, toasts)),
-            None => crate::client::start(state, toasts),
+            Some(owner) => owner.with(|| crate::client::start(state, toasts, live)),
+            None => crate::client::start(state, toasts, live),
         });
     }
     #[cfg(not(feature = "hydrate"))]
-    let _ = (state, toasts);
+    let _ = (state, toasts, live);
 }
 
 /// Every record of `kind` on this till.
@@ -52,6 +53,23 @@ pub async fn records<T: DeserializeOwned>(kind: EntityKind) -> Result<Vec<T>, St
     {
         let _ = kind;
         Err(NO_COPY.into())
+    }
+}
+
+/// The records `ids` of `kind` as the till's copy has them now (those it
+/// lacks are left out): a screen showing the server's answer takes what
+/// changed since from here.
+pub async fn records_with_ids<T: DeserializeOwned>(kind: EntityKind, ids: Vec<Uuid>) -> Vec<T> {
+    #[cfg(feature = "hydrate")]
+    {
+        crate::client::store::records_with_ids(kind, &ids)
+            .await
+            .unwrap_or_default()
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = (kind, ids);
+        Vec::new()
     }
 }
 

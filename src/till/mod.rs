@@ -1,11 +1,12 @@
 //! The till's side as the screens and the sync loop share it: its
 //! connection and what waits to be sent (`connection`), the notices it
-//! shows (`toasts`), and its own copy of the store (`local`, the one way
-//! screens read and write it). `client/` (the browser's machinery: the
+//! shows (`toasts`), what the store's socket told it (`live`), and its own
+//! copy of the store (`local`, the one way screens read and write it). `client/` (the browser's machinery: the
 //! IndexedDB store, the sync loop, the heartbeat) and `ui/` (the screens)
 //! both build on this module; `client/` never reaches into `ui/`.
 
 pub mod connection;
+pub mod live;
 pub mod local;
 pub mod toasts;
 

@@ -16,10 +16,14 @@ fn waiting(n: u32) -> String {
     }
 }
 
+/// Online, syncing or offline; "Live" while the store's socket is open
+/// (what other tills change shows here at once), else changes arrive with
+/// the next pull.
 #[component]
 pub fn ConnectionBadge() -> impl IntoView {
     let c = use_connection();
     let link = move || c.current.get().link;
+    let live = move || c.current.get().live;
     view! {
         <span
             class=move || match link() {
@@ -27,15 +31,23 @@ pub fn ConnectionBadge() -> impl IntoView {
                 Link::Syncing => "badge syncing",
                 Link::Offline => "badge offline",
             }
+            class:live=live
             data-testid="connection"
             data-link=move || format!("{:?}", link()).to_lowercase()
+            data-live=move || live().to_string()
             data-pending=move || c.pending.get().to_string()
             role="status"
+            title=move || if live() {
+                "Connected: changes made on other tills show here as they happen."
+            } else {
+                "Changes made on other tills show here within a minute."
+            }
         >
-            {move || match link() {
-                Link::Online => "Online",
-                Link::Syncing => "Syncing",
-                Link::Offline => "Offline",
+            {move || match (link(), live()) {
+                (Link::Online, true) => "Live",
+                (Link::Online, false) => "Online",
+                (Link::Syncing, _) => "Syncing",
+                (Link::Offline, _) => "Offline",
             }}
             {move || waiting(c.pending.get())}
         </span>

@@ -3,7 +3,7 @@
 use super::conflict_resolver::{ConflictHost, TillConflicts};
 use super::toast::ToastHost;
 use crate::api::auth::sign_out;
-use crate::till::connection::use_connection;
+use crate::till::connection::{SignedIn, use_connection};
 use crate::till::toasts::use_toasts;
 use crate::ui::connection::{ConnectionBadge, OfflineBanner, UpdateNotice};
 use crate::ui::session::use_session;
@@ -39,6 +39,16 @@ pub fn Layout(children: Children) -> impl IntoView {
             && connection.current.get_untracked().link != crate::domain::connection::Link::Offline
         {
             crate::till::local::keep_floor_screens();
+        }
+    });
+    // The store's socket is the signed-in person's: it follows the session
+    // as last read (an unreadable session, offline say, changes nothing).
+    Effect::new(move |_| {
+        if let Some(Ok(who)) = session.current.get() {
+            connection.signed_in.set(match who {
+                Some(s) => SignedIn::Person(s.employee_id),
+                None => SignedIn::Nobody,
+            });
         }
     });
     Effect::new(move |_| {

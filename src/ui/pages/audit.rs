@@ -2,7 +2,9 @@
 //! record before and after; and a check that no entry was edited or removed.
 
 use crate::api::audit::{audit_entries, verify_audit};
-use crate::domain::audit::AuditEntry;
+use crate::domain::audit::{AuditEntry, action_matches};
+use crate::domain::event::Topic;
+use crate::till::live::use_live;
 use crate::ui::components::guard::SignedIn;
 use crate::ui::components::pager::Pager;
 use leptos::prelude::*;
@@ -31,9 +33,29 @@ fn AuditLog() -> impl IntoView {
         action.track();
         offset.set(0);
     });
+    // New entries that pass the filter are read in at the top as they are
+    // written, while the newest page is showing (an older page stays put).
+    let live = use_live();
+    let arrived = RwSignal::new(0u32);
+    Effect::new(move |_| {
+        let events = live.latest();
+        let (filter, newest) = (action.get_untracked(), offset.get_untracked() == 0);
+        let wanted = events.iter().any(|e| {
+            e.name.topic == Topic::Audit
+                && e.data
+                    .as_ref()
+                    .and_then(|d| d["action"].as_str())
+                    .is_some_and(|a| action_matches(&filter, a))
+        });
+        if newest && wanted {
+            arrived.update(|n| *n += 1);
+        }
+    });
+    // The newest entry when the page was first shown: later ones are marked.
+    let seen_up_to = RwSignal::new(None::<i64>);
     let entries = Resource::new(
-        move || (action.get(), offset.get()),
-        |(a, o)| audit_entries(a, o),
+        move || (action.get(), offset.get(), arrived.get()),
+        |(a, o, _)| audit_entries(a, o),
     );
     let verify = Action::new(|_: &()| verify_audit());
     view! {
@@ -68,14 +90,20 @@ fn AuditLog() -> impl IntoView {
                             Err(e) => view! { <p class="notice error">{e.message}</p> }.into_any(),
                             Ok(page) => {
                                 let (from, limit, shown, total) = (page.offset, page.limit, page.items.len(), page.total);
+                                let newest = page.items.first().map(|e| e.seq);
+                                let marked_after = seen_up_to.get_untracked().or(newest).unwrap_or_default();
+                                if seen_up_to.get_untracked().is_none() {
+                                    seen_up_to.set(newest);
+                                }
                                 view! {
                                     <table class="grid" data-testid="audit">
                                         <thead><tr><th>"#"</th><th>"When (UTC)"</th><th>"Who"</th><th>"What"</th><th></th></tr></thead>
                                         <tbody>
                                             {page.items.into_iter().map(|e| {
                                                 let shown = e.clone();
+                                                let fresh = e.seq > marked_after;
                                                 view! {
-                                                    <tr>
+                                                    <tr class:fresh=fresh>
                                                         <td>{e.seq}</td>
                                                         <td>{e.created_at.format("%Y-%m-%d %H:%M:%S").to_string()}</td>
                                                         <td>{if e.employee_name.is_empty() { "system".to_string() } else { e.employee_name.clone() }}</td>

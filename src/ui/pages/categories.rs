@@ -1,6 +1,9 @@
 use crate::api::catalog::{delete_category, list_categories, save_category};
 use crate::domain::catalog::Category;
 use crate::domain::error::FieldErrors;
+use crate::domain::event::Topic;
+use crate::domain::mutation::EntityKind;
+use crate::till::live::use_live;
 use crate::till::toasts::use_toasts;
 use crate::ui::components::conflict_resolver::use_conflict_dialog;
 use crate::ui::components::field::Field;
@@ -13,8 +16,15 @@ pub fn CategoriesPage() -> impl IntoView {
     let toasts = use_toasts();
     let reload = RwSignal::new(0u32);
     let conflicts = use_conflict_dialog();
+    let live = use_live();
     let categories = Resource::new(
-        move || (reload.get(), conflicts.resolved.get()),
+        move || {
+            (
+                reload.get(),
+                conflicts.resolved.get(),
+                live.about(Topic::Record(EntityKind::Category)),
+            )
+        },
         |_| list_categories(),
     );
     // The category being edited: None = the "new" form.

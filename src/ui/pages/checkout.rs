@@ -4,7 +4,9 @@
 
 use crate::api::catalog::{find_barcode, list_categories, list_products};
 use crate::domain::cart::{Cart, CartDiscount, Seller};
+use crate::domain::catalog::Product;
 use crate::domain::customer::Customer;
+use crate::domain::event::Topic;
 use crate::domain::ids::new_id;
 use crate::domain::money::{Cents, TaxRate};
 use crate::domain::mutation::{EntityKind, Mutation, Op};
@@ -12,6 +14,7 @@ use crate::domain::sale::{Payment, PaymentMethod};
 use crate::domain::sale_input::SaleInput;
 use crate::domain::sale_record::Sale;
 use crate::till::connection::use_connection;
+use crate::till::live::use_live;
 use crate::till::local;
 use crate::till::toasts::use_toasts;
 use crate::ui::components::floor_notes::FloorNotes;
@@ -107,7 +110,55 @@ fn CheckoutScreen() -> impl IntoView {
             answer
         },
     );
-    let categories = Resource::new(|| (), |_| list_categories());
+    let live = use_live();
+    let categories = Resource::new(
+        move || live.about(Topic::Record(EntityKind::Category)),
+        |_| list_categories(),
+    );
+    // The grid's products as the till's copy has them now: the store's
+    // socket keeps the copy current, so a sale on another till or a new
+    // price shows on the tiles without asking the server again. A signal
+    // the grid fills (see `keep_current`), not a resource: reading one
+    // here would suspend the screen and lose the barcode field's focus.
+    let current = RwSignal::new(std::collections::HashMap::<Uuid, Product>::new());
+    let shown = move |p: &Product| -> Product {
+        current
+            .with(|now| now.get(&p.id).cloned())
+            .unwrap_or_else(|| p.clone())
+    };
+    let keep_current = move |ids: Vec<Uuid>| {
+        Effect::new(move |_| {
+            connection.records.track();
+            let ids = ids.clone();
+            leptos::task::spawn_local(async move {
+                let now = local::records_with_ids::<Product>(EntityKind::Product, ids).await;
+                current.set(now.into_iter().map(|p| (p.id, p)).collect());
+            });
+        });
+    };
+    // A product in the cart that changed elsewhere (a new price, taken
+    // off sale): the cashier is told; the sale keeps what was scanned.
+    Effect::new(move |_| {
+        for event in live.latest() {
+            if event.name.topic != Topic::Record(EntityKind::Product) {
+                continue;
+            }
+            let Some(now) = event
+                .data
+                .and_then(|d| serde_json::from_value::<Product>(d).ok())
+            else {
+                continue;
+            };
+            let told = cart.with_untracked(|c| {
+                c.lines
+                    .iter()
+                    .find_map(|line| line.changed_since_scanned(&now))
+            });
+            if let Some(text) = told {
+                toasts.error(text);
+            }
+        }
+    });
     // From the till's copy, so a customer can be named offline too.
     let customer_matches = LocalResource::new(move || {
         let q = customer_query.get();
@@ -318,20 +369,30 @@ fn CheckoutScreen() -> impl IntoView {
                         {move || Suspend::new(async move {
                             match products.await {
                                 Err(e) => view! { <p class="notice error">{e.message}</p> }.into_any(),
-                                Ok(page) => view! {
+                                Ok(page) => {
+                                    keep_current(page.items.iter().map(|p| p.id).collect());
+                                    view! {
                                     <div class="product-grid">
                                         {page.items.into_iter().map(|p| {
-                                            let (label, price, low) = (p.name.clone(), money(p.price_cents), p.is_low_on_stock());
+                                            let id = p.id.to_string();
+                                            let now = Memo::new(move |_| shown(&p));
                                             view! {
-                                                <button class="product-tile" class:low=low on:click=move |_| { cart.update(|c| c.add(&p)); refocus(); }>
-                                                    <span class="tile-name">{label}</span>
-                                                    <span class="tile-price">{price}</span>
+                                                <button
+                                                    class="product-tile"
+                                                    class:low=move || now.with(Product::is_low_on_stock)
+                                                    data-product=id
+                                                    on:click=move |_| { cart.update(|c| c.add(&now.get_untracked())); refocus(); }
+                                                >
+                                                    <span class="tile-name">{move || now.with(|p| p.name.clone())}</span>
+                                                    <span class="tile-price">{move || money(now.with(|p| p.price_cents))}</span>
+                                                    <span class="tile-stock" data-testid="stock">{move || format!("{} in stock", now.with(|p| p.quantity))}</span>
                                                 </button>
                                             }
                                         }).collect_view()}
                                     </div>
                                 }
-                                    .into_any(),
+                                    .into_any()
+                                }
                             }
                         })}
                     </Transition>

@@ -4,7 +4,9 @@
 
 use crate::api::conflicts::open_conflicts;
 use crate::domain::conflict::label;
+use crate::domain::event::Topic;
 use crate::domain::mutation::Op;
+use crate::till::live::use_live;
 use crate::ui::components::conflict_resolver::use_conflict_dialog;
 use crate::ui::components::guard::SignedIn;
 use crate::ui::components::pager::Pager;
@@ -23,9 +25,17 @@ pub fn ConflictsPage() -> impl IntoView {
 fn OpenConflicts() -> impl IntoView {
     let offset = RwSignal::new(0u64);
     let dialog = use_conflict_dialog();
+    // New and resolved conflicts show as they happen, from any screen or till.
+    let live = use_live();
     let conflicts = Resource::new(
-        move || (offset.get(), dialog.resolved.get()),
-        |(offset, _)| open_conflicts(offset),
+        move || {
+            (
+                offset.get(),
+                dialog.resolved.get(),
+                live.about(Topic::Conflict),
+            )
+        },
+        |(offset, _, _)| open_conflicts(offset),
     );
     view! {
         <section class="card">

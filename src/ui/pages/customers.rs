@@ -6,10 +6,12 @@ use crate::api::customers::customer_sales;
 use crate::domain::connection::Link;
 use crate::domain::customer::{Customer, CustomerDraft};
 use crate::domain::error::FieldErrors;
+use crate::domain::event::{DELETE, Topic, changed_fields};
 use crate::domain::ids::new_id;
 use crate::domain::money::Cents;
 use crate::domain::mutation::{EntityKind, Mutation};
 use crate::till::connection::use_connection;
+use crate::till::live::use_live;
 use crate::till::local;
 use crate::till::toasts::use_toasts;
 use crate::ui::components::field::Field;
@@ -100,6 +102,50 @@ fn Customers() -> impl IntoView {
         errors.set(FieldErrors::new());
         chosen.set(c);
     };
+    // The customer open here changed elsewhere (another till, the back
+    // office): say so. The form keeps what was typed; saving merges it
+    // with their change (or asks, where both changed one field).
+    let live = use_live();
+    Effect::new(move |_| {
+        let events = live.latest();
+        let Some(open) = chosen.get_untracked() else {
+            return;
+        };
+        let shown = serde_json::to_value(&open).unwrap_or_default();
+        let typed = serde_json::json!({
+            "name": name.get_untracked(),
+            "phone": phone.get_untracked(),
+            "email": email.get_untracked(),
+            "notes": notes.get_untracked(),
+        });
+        for e in events
+            .iter()
+            .filter(|e| e.name.topic == Topic::Record(EntityKind::Customer) && e.id == open.id)
+        {
+            if e.op == DELETE {
+                toasts.error(format!("{} was removed elsewhere.", open.name));
+                continue;
+            }
+            // A poke without the record: the pull brings it; nothing to say yet.
+            let Some(now) = &e.data else {
+                continue;
+            };
+            const SEEN: &[&str] = &["name", "phone", "email", "notes"];
+            let theirs = changed_fields(&shown, now, SEEN);
+            // A change that is what this form holds is this till's own save.
+            if !theirs.is_empty() && !changed_fields(&typed, now, SEEN).is_empty() {
+                let what: Vec<String> = theirs
+                    .iter()
+                    .map(|f| crate::domain::conflict::label(f))
+                    .collect();
+                toasts.error(format!(
+                    "{} was just changed elsewhere ({}). Saving keeps your edits and theirs.",
+                    open.name,
+                    what.join(", ").to_lowercase()
+                ));
+            }
+        }
+    });
     let saving = RwSignal::new(false);
     // Checked by the server's own rules here first, so a mistake is shown
     // at once and nothing bad waits in the outbox.

@@ -3,7 +3,10 @@
 
 use crate::api::catalog::{delete_product, find_barcode, list_categories, list_products};
 use crate::domain::catalog::{Category, Product};
+use crate::domain::event::Topic;
 use crate::domain::money::{Cents, TaxRate};
+use crate::domain::mutation::EntityKind;
+use crate::till::live::use_live;
 use crate::till::toasts::use_toasts;
 use crate::ui::components::conflict_resolver::use_conflict_dialog;
 use crate::ui::components::guard::SignedIn;
@@ -41,19 +44,30 @@ fn ProductsScreen() -> impl IntoView {
     });
 
     let conflicts = use_conflict_dialog();
+    // Read again whenever a product or category changes anywhere (a sale's
+    // stock, another manager's edit), as the store's socket tells.
+    let live = use_live();
     let products = Resource::new(
         move || {
             (
                 query.get(),
                 category.get(),
                 offset.get(),
-                reload.get(),
-                conflicts.resolved.get(),
+                (reload.get(), conflicts.resolved.get()),
+                live.about(Topic::Record(EntityKind::Product)),
             )
         },
         |(q, c, offset, _, _)| list_products(q, Uuid::parse_str(&c).ok(), true, offset),
     );
-    let categories = Resource::new(move || reload.get(), |_| list_categories());
+    let categories = Resource::new(
+        move || {
+            (
+                reload.get(),
+                live.about(Topic::Record(EntityKind::Category)),
+            )
+        },
+        |_| list_categories(),
+    );
 
     let lookup = Action::new(move |code: &String| find_barcode(code.clone()));
     Effect::new(move |_| {

@@ -2,9 +2,12 @@
 //! its receipt a click away.
 
 use crate::api::sales::{list_sales, void_sale};
+use crate::domain::event::Topic;
 use crate::domain::ids::new_id;
 use crate::domain::money::Cents;
+use crate::domain::mutation::EntityKind;
 use crate::domain::sale_record::Sale;
+use crate::till::live::use_live;
 use crate::till::toasts::use_toasts;
 use crate::ui::components::guard::SignedIn;
 use crate::ui::components::pager::Pager;
@@ -62,8 +65,16 @@ fn SalesHistory() -> impl IntoView {
         day.track();
         offset.set(0);
     });
+    // A sale rung up on any till shows as it is recorded.
+    let live = use_live();
     let sales = Resource::new(
-        move || (day.get(), offset.get(), reload.get()),
+        move || {
+            (
+                day.get(),
+                offset.get(),
+                (reload.get(), live.about(Topic::Record(EntityKind::Sale))),
+            )
+        },
         |(day, offset, _)| {
             let from = NaiveDate::parse_from_str(&day, "%Y-%m-%d")
                 .ok()

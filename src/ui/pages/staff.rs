@@ -3,8 +3,11 @@
 
 use crate::api::staff::{delete_shift, list_employees, list_shifts, save_employee, save_shift};
 use crate::domain::error::FieldErrors;
+use crate::domain::event::Topic;
+use crate::domain::mutation::EntityKind;
 use crate::domain::shift::Shift;
 use crate::domain::staff::Employee;
+use crate::till::live::use_live;
 use crate::till::toasts::use_toasts;
 use crate::ui::components::conflict_resolver::use_conflict_dialog;
 use crate::ui::components::field::Field;
@@ -29,8 +32,15 @@ fn People() -> impl IntoView {
     let toasts = use_toasts();
     let reload = RwSignal::new(0u32);
     let conflicts = use_conflict_dialog();
+    let live = use_live();
     let people = Resource::new(
-        move || (reload.get(), conflicts.resolved.get()),
+        move || {
+            (
+                reload.get(),
+                conflicts.resolved.get(),
+                live.about(Topic::Record(EntityKind::Employee)),
+            )
+        },
         |_| list_employees(),
     );
     let editing = RwSignal::new(None::<Employee>);
@@ -171,8 +181,15 @@ fn Shifts() -> impl IntoView {
     let reload = RwSignal::new(0u32);
     let today = chrono::Utc::now().date_naive();
     let conflicts = use_conflict_dialog();
+    let live = use_live();
     let shifts = Resource::new(
-        move || (reload.get(), conflicts.resolved.get()),
+        move || {
+            (
+                reload.get(),
+                conflicts.resolved.get(),
+                live.about(Topic::Record(EntityKind::Shift)),
+            )
+        },
         move |_| list_shifts(today),
     );
     let people = Resource::new(|| (), |_| list_employees());
