@@ -417,3 +417,93 @@ async fn two_instances_hear_each_other_through_redis_and_outlive_its_outage() {
         .collect();
     assert!(ids.contains(&during["id"].as_str().unwrap()), "{ids:?}");
 }
+
+impl TestApp {
+    /// The store's socket over a connection whose receive buffer is tiny,
+    /// read by nobody until the test says: a till on a choked network.
+    async fn open_choked_socket(&self, browser: &Browser) -> Socket {
+        let port = self.address.rsplit(':').next().unwrap().parse().unwrap();
+        let tcp = tokio::net::TcpSocket::new_v4().unwrap();
+        tcp.set_recv_buffer_size(2048).unwrap();
+        let stream = tcp
+            .connect(std::net::SocketAddr::from(([127, 0, 0, 1], port)))
+            .await
+            .unwrap();
+        let url = self.url("/api/ws").replacen("http://", "ws://", 1);
+        let mut request = url.into_client_request().unwrap();
+        let cookies = browser.cookies(&self.address).unwrap();
+        request
+            .headers_mut()
+            .insert("cookie", HeaderValue::from_str(&cookies).unwrap());
+        let (stream, _) = tokio_tungstenite::client_async(request, MaybeTlsStream::Plain(stream))
+            .await
+            .unwrap();
+        Socket { stream }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_socket_that_cannot_keep_up_is_told_to_pull_or_dropped_never_buffered_for() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let owner = app.signed_in(OWNER).await;
+    let mut choked = app.open_choked_socket(&owner).await;
+
+    // A till comes back with two thousand customers made offline, each with
+    // long notes: four thousand events, some 9 MB, for an owner (each
+    // change and its audit entry), far more than a choked network holds.
+    const MADE: usize = 2_000;
+    let till = app.cashier().await;
+    let client_id = tillwise::domain::ids::new_id().to_string();
+    // (Pushed 200 at a time: a push body is at most 1 MiB.)
+    for batch in (1..=MADE).collect::<Vec<_>>().chunks(200) {
+        let mutations: Vec<Value> = batch
+            .iter()
+            .map(|i| {
+                json!({"mutation_id": i, "entity": "customer", "op": "create",
+                       "id": tillwise::domain::ids::new_id(),
+                       "data": {"name": format!("Customer {i} {}", "ü".repeat(100)), "notes": "🧾".repeat(1_000)}})
+            })
+            .collect();
+        let pushed = crate::sync::push(&app, &till, &client_id, mutations).await;
+        assert_eq!(pushed["last_mutation_id"], *batch.last().unwrap() as i64);
+    }
+
+    // Past the server's patience with a socket that takes nothing.
+    tokio::time::sleep(Duration::from_secs(7)).await;
+    let (mut events, mut told_to_pull) = (0, false);
+    let ended = loop {
+        match tokio::time::timeout(Duration::from_secs(3), choked.stream.next()).await {
+            Ok(Some(Ok(Message::Text(text)))) => match serde_json::from_str(&text).unwrap() {
+                SocketMessage::Event(_) => events += 1,
+                SocketMessage::Notice(Notice::Resync) => told_to_pull = true,
+                SocketMessage::Notice(_) => {}
+            },
+            Ok(Some(Ok(Message::Close(frame)))) => break frame.map(|f| u16::from(f.code)),
+            Ok(Some(Ok(_))) => {}
+            Ok(Some(Err(_)) | None) => break None,
+            // Quiet: whatever the server was going to send has arrived.
+            Err(_) => break Some(0),
+        }
+    };
+    assert!(
+        told_to_pull || matches!(ended, None | Some(close::TOO_SLOW)),
+        "a choked socket is told to pull or dropped (ended {ended:?}, {events} events)"
+    );
+    assert!(
+        events < 2 * MADE,
+        "the server kept nothing back for it: {events} events"
+    );
+
+    // The store goes on: a socket opened now hears the next change.
+    let mut healthy = app.open_socket(Some(&owner)).await.unwrap();
+    let mut later = None;
+    let name = app.product(&owner, "RT-AFTER", "4006381333993").await;
+    while later.is_none() {
+        if let SocketMessage::Event(e) = healthy.message().await
+            && e.name.to_string() == "product:created"
+        {
+            later = Some(e);
+        }
+    }
+    assert_eq!(later.unwrap().id.to_string(), name["id"].as_str().unwrap());
+}

@@ -31,7 +31,7 @@ fn sale(mutation_id: i64, product: &str) -> Value {
     })
 }
 
-async fn push(app: &TestApp, till: &Client, client_id: &str, mutations: Vec<Value>) -> Value {
+pub async fn push(app: &TestApp, till: &Client, client_id: &str, mutations: Vec<Value>) -> Value {
     let res = till
         .post(app.url("/api/sync/push"))
         .json(&json!({"client_id": client_id, "mutations": mutations}))
