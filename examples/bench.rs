@@ -18,8 +18,7 @@
 use reqwest::Client;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, Database, EntityTrait, QueryFilter,
-    TransactionTrait,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, TransactionTrait,
 };
 use serde_json::{Value, json};
 use std::time::{Duration, Instant};
@@ -33,15 +32,10 @@ use tillwise::server::services::{Actor, stores, write_path};
 use tillwise::server::settings::Settings;
 use tillwise::server::startup::Application;
 
-const PASSWORD: &str = "bench password";
+mod support;
+use support::{FreshDatabase, percentile};
 
-fn percentile(sorted: &[Duration], p: f64) -> f64 {
-    if sorted.is_empty() {
-        return 0.0;
-    }
-    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[i].as_secs_f64() * 1000.0
-}
+const PASSWORD: &str = "bench password";
 
 fn report(name: &str, mut samples: Vec<Duration>, wall: Duration) {
     samples.sort();
@@ -54,29 +48,6 @@ fn report(name: &str, mut samples: Vec<Duration>, wall: Duration) {
         p99 = percentile(&samples, 0.99),
         max = percentile(&samples, 1.0),
     );
-}
-
-/// A fresh database URL for `backend`, and how to drop it afterwards.
-async fn fresh_database(backend: &str) -> (String, Option<(String, String)>) {
-    if backend == "postgres" {
-        let admin = std::env::var("BENCH_DATABASE_URL")
-            .or_else(|_| std::env::var("TEST_DATABASE_URL"))
-            .expect("set BENCH_DATABASE_URL to a PostgreSQL server");
-        let name = format!("tw_bench_{}", new_id().simple());
-        let conn = Database::connect(&admin).await.expect("PostgreSQL answers");
-        conn.execute_unprepared(&format!("CREATE DATABASE {name}"))
-            .await
-            .unwrap();
-        let (base, _) = admin.rsplit_once('/').expect("a database URL");
-        (format!("{base}/{name}"), Some((admin, name)))
-    } else {
-        let dir = std::env::temp_dir().join(format!("tillwise-bench-{}", new_id().simple()));
-        std::fs::create_dir_all(&dir).unwrap();
-        (
-            format!("sqlite://{}?mode=rwc", dir.join("bench.db").display()),
-            None,
-        )
-    }
 }
 
 #[tokio::main]
@@ -93,7 +64,8 @@ async fn main() {
         (number(0, 50), number(1, 40), number(2, 100_000))
     };
 
-    let (url, cleanup) = fresh_database(&backend).await;
+    let database = FreshDatabase::create(&backend).await;
+    let url = database.url.clone();
     let settings = Settings::load()
         .expect("Leptos.toml")
         .with_env(|name| match name {
@@ -249,12 +221,7 @@ async fn main() {
     let _ = stop.send(());
     let _ = server.await;
     drop(db);
-    if let Some((admin, name)) = cleanup {
-        let conn = Database::connect(&admin).await.unwrap();
-        let _ = conn
-            .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-            .await;
-    }
+    database.drop_it().await;
 }
 
 async fn checkout_bench(

@@ -104,7 +104,9 @@ impl SaleInput {
         let mut r = FieldReader::new(data);
         let customer_id = r.opt_uuid("customer_id");
         let discount_cents = r.int_in("discount_cents", 0..=i64::MAX / 4, Some(0));
-        let created_at = r.opt_instant("created_at").unwrap_or_else(Utc::now);
+        let created_at = r
+            .opt_instant("created_at")
+            .unwrap_or_else(|| chrono::SubsecRound::trunc_subsecs(Utc::now(), 6));
         if let Err(e) = r.finish(()) {
             errors.extend(e.field_errors());
         }
@@ -139,6 +141,17 @@ mod tests {
         assert_eq!(s.lines[0].discount_cents, 0);
         assert_eq!(s.payments[0].method, PaymentMethod::Cash);
         assert_eq!(s.created_at.to_rfc3339(), "2026-11-25T10:00:00+00:00");
+        let precise = SaleInput::parse(&json!({
+            "lines": [{"product_id": Uuid::now_v7(), "quantity": 1, "unit_price_cents": 100}],
+            "payments": [{"method": "cash", "amount_cents": 100}],
+            "created_at": "2026-11-25T10:00:00.123456789Z"
+        }))
+        .unwrap();
+        assert_eq!(
+            precise.created_at.to_rfc3339(),
+            "2026-11-25T10:00:00.123456+00:00",
+            "kept to the microsecond, as both databases keep it"
+        );
     }
 
     #[test]

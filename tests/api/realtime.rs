@@ -231,6 +231,14 @@ async fn a_sale_tells_the_other_tills_the_new_stock(backend: Backend) {
 
     let sold = listening.event_named("sale:created").await;
     assert_eq!(sold.id.to_string(), sale["id"].as_str().unwrap());
+    // What the writer carried is what a pull reads back.
+    let pulled = app
+        .get_json(
+            &other_till,
+            &format!("/api/sync/pull?cursor={}&limit=1", sold.seq - 1),
+        )
+        .await;
+    assert_eq!(pulled["changes"][0]["data"], *sold.data.as_ref().unwrap());
     let stock = listening.event_named("product:updated").await;
     assert_eq!(stock.id.to_string(), id);
     assert_eq!(stock.data.as_ref().unwrap()["quantity"], 7);

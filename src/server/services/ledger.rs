@@ -14,6 +14,7 @@ use super::feed::{FeedEntry, FeedOp};
 use super::realtime::{Announcement, AuditNote, ChangeNote, Committed, ConflictNote};
 use super::{Actor, Db};
 use crate::domain::ids::new_id;
+use crate::domain::mutation::EntityKind;
 use crate::server::db::entities::{audit_entry, change, store};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
@@ -33,11 +34,20 @@ pub struct Ledger {
     change_seq: i64,
     audit_seq: i64,
     audit_head: String,
-    /// Feed rows, each with whether it made its record (for its event's name).
-    changes: Vec<(change::Model, bool)>,
+    changes: Vec<Fed>,
     audits: Vec<audit_entry::Model>,
     /// Conflicts stored or resolved, to announce after the commit.
     conflicts: Vec<ConflictNote>,
+}
+
+/// A feed row, with what its event needs that the row does not keep.
+#[derive(Debug)]
+struct Fed {
+    row: change::Model,
+    /// It made its record (the event is `…:created`).
+    created: bool,
+    /// The record as the pull sends it, when the writer had it in hand.
+    data: Option<serde_json::Value>,
 }
 
 /// Where the ledger stood before one mutation of a batch, to undo just it.
@@ -95,7 +105,11 @@ impl Ledger {
                 version: e.version,
                 created_at: now,
             };
-            self.changes.push((row, e.op == FeedOp::Create));
+            self.changes.push(Fed {
+                row,
+                created: e.op == FeedOp::Create,
+                data: None,
+            });
         }
         self.change_seq
     }
@@ -129,6 +143,25 @@ impl Ledger {
         self.audit_head = entry.hash.clone();
         self.audits.push(entry.clone());
         entry
+    }
+
+    /// `record` is how the pull sends record `id` of `entity` after this
+    /// transaction: its event carries it, so nobody reads it back. (Only
+    /// its newest feed row here, and never for a tombstone.)
+    pub fn carry(&mut self, entity: EntityKind, id: Uuid, record: &serde_json::Value) {
+        if record.is_null() {
+            return;
+        }
+        let newest = self
+            .changes
+            .iter_mut()
+            .rev()
+            .find(|f| f.row.entity_id == id && f.row.entity == entity.as_str());
+        if let Some(fed) = newest
+            && fed.row.op != FeedOp::Delete.as_str()
+        {
+            fed.data = Some(record.clone());
+        }
     }
 
     /// A conflict was stored or resolved in this transaction.
@@ -174,11 +207,9 @@ impl Ledger {
     /// was written, to announce once the transaction commits.
     async fn close(self, txn: &DatabaseTransaction) -> Result<Committed, DbErr> {
         for rows in self.changes.chunks(ROWS_PER_INSERT) {
-            change::Entity::insert_many(
-                rows.iter().map(|(row, _)| row.clone().into_active_model()),
-            )
-            .exec_without_returning(txn)
-            .await?;
+            change::Entity::insert_many(rows.iter().map(|f| f.row.clone().into_active_model()))
+                .exec_without_returning(txn)
+                .await?;
         }
         for rows in self.audits.chunks(ROWS_PER_INSERT) {
             audit_entry::Entity::insert_many(
@@ -205,14 +236,16 @@ impl Ledger {
     }
 }
 
-fn change_note((c, created): (change::Model, bool)) -> Option<ChangeNote> {
+fn change_note(fed: Fed) -> Option<ChangeNote> {
+    let c = fed.row;
     Some(ChangeNote {
         seq: c.seq,
-        entity: crate::domain::mutation::EntityKind::parse(&c.entity)?,
+        entity: EntityKind::parse(&c.entity)?,
         id: c.entity_id,
         op: c.op,
         version: c.version,
-        created,
+        created: fed.created,
+        data: fed.data,
     })
 }
 

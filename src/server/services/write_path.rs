@@ -193,6 +193,7 @@ fn record(
     now: DateTime<Utc>,
 ) -> Applied {
     let seq = ledger.feed(&written.feed, now);
+    ledger.carry(m.entity, m.id, &written.after);
     let draft = audit::AuditDraft {
         action: format!("{}.{verb}", m.entity.as_str()),
         entity_type: m.entity.as_str().to_string(),

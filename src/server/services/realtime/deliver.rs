@@ -7,7 +7,7 @@
 use super::hub::{Hub, Outgoing, ROLES};
 use super::{Announcement, Committed};
 use crate::domain::auth::Role;
-use crate::domain::event::{EventName, Happened, Hears, Notice, StoreEvent, Topic, hears};
+use crate::domain::event::{DELETE, EventName, Happened, Hears, Notice, StoreEvent, Topic, hears};
 use crate::domain::mutation::EntityKind;
 use crate::server::services::kinds::{RecordKind, with_kind};
 use axum::extract::ws::Utf8Bytes;
@@ -77,11 +77,13 @@ impl Records {
         let mut wanted: BTreeMap<(Uuid, EntityKind), BTreeSet<Uuid>> = BTreeMap::new();
         for a in batch {
             if let Announcement::Committed(c) = a {
-                for change in c
+                // What the writer did not carry: side effects (a sale's
+                // stock, a customer's totals), and other instances' sends.
+                let unread = c
                     .changes
                     .iter()
-                    .filter(|c| c.op != crate::domain::event::DELETE)
-                {
+                    .filter(|c| c.op != DELETE && c.data.is_none());
+                for change in unread {
                     wanted
                         .entry((c.store_id, change.entity))
                         .or_default()
@@ -113,10 +115,13 @@ impl Records {
 fn events(c: &Committed, records: &mut Records) -> Vec<StoreEvent> {
     let mut events = Vec::with_capacity(c.changes.len() + c.audits.len() + c.conflicts.len());
     for change in &c.changes {
-        let data = if change.op == crate::domain::event::DELETE {
+        let data = if change.op == DELETE {
             None
         } else {
-            records.get(c.store_id, change.id)
+            change
+                .data
+                .clone()
+                .or_else(|| records.get(c.store_id, change.id))
         };
         events.push(StoreEvent {
             name: EventName::of_change(change.entity, &change.op, change.created),
@@ -217,6 +222,7 @@ mod tests {
                     op: "upsert".into(),
                     version: 2,
                     created: false,
+                    data: None,
                 },
                 ChangeNote {
                     seq: 12,
@@ -225,6 +231,7 @@ mod tests {
                     op: "delete".into(),
                     version: 3,
                     created: false,
+                    data: None,
                 },
             ],
             audits: vec![AuditNote {

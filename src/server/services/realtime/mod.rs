@@ -45,6 +45,10 @@ pub struct ChangeNote {
     pub version: i64,
     /// Whether this change made the record (named `…:created`).
     pub created: bool,
+    /// The record as the pull sends it, when the writer had it in hand
+    /// (otherwise the deliverer reads it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data: Option<serde_json::Value>,
 }
 
 /// An audit entry, as the audit page needs to hear of it.
