@@ -7,14 +7,17 @@
 //!       (a) write -> event at `sockets` sockets of one store
 //!   realtime [sqlite|postgres] idle [sockets=10000]
 //!       (b) the server's memory per idle socket
-//!   realtime [sqlite|postgres] fanout [sockets=10000] [stores=100] [writes-per-second=1000] [seconds=20]
-//!       (c) delivery under load, sockets spread over stores
+//!   realtime [sqlite|postgres] fanout [sockets=10000] [stores=100] [events-per-second=1000] [seconds=20] [per-write=1]
+//!       (c) delivery under load, sockets spread over stores; with
+//!       per-write > 1 each write is a till's push of that many changes
 //!   realtime postgres redis [sockets=20] [writes=500]
 //!       (d) as (a), written on one instance, heard on another through Redis
 //!
-//! Each write is a new customer made by a cashier over the REST API; its
-//! name carries when the request was sent, so every socket that hears
-//! `customer:created` knows how long it took (request sent -> event read).
+//! Each write is a new customer made by a cashier over the REST API (or,
+//! in fanout with per-write > 1, a push of several); its name carries when
+//! the request was sent, so every socket that hears `customer:created`
+//! knows how long it took (request sent -> event read). At most 64 writes
+//! are in flight: a database that cannot keep up shows as a lower rate.
 //! Sockets are cashiers' (one session per store), who hear each change
 //! once and no audit entries. PostgreSQL needs `BENCH_DATABASE_URL` (or
 //! `TEST_DATABASE_URL`); Redis `BENCH_REDIS_URL` (or `TEST_REDIS_URL`,
@@ -74,6 +77,7 @@ async fn main() {
                 number(1, 100),
                 number(2, 1_000),
                 number(3, 20),
+                number(4, 1),
             )
             .await
         }
@@ -241,6 +245,9 @@ async fn till(db: &Db, i: usize) -> Till {
     }
 }
 
+/// Tells every socket task to finish (seen whenever it next waits).
+type Stop = tokio::sync::watch::Receiver<()>;
+
 /// One socket: it waits for hello, then reads events until `stop`,
 /// keeping how long each `customer:created` took to arrive (request sent
 /// -> read here), in microseconds from `epoch`.
@@ -250,27 +257,36 @@ async fn listen(
     epoch: Instant,
     ready: Arc<Semaphore>,
     opening: Arc<Semaphore>,
-    stop: Arc<tokio::sync::Notify>,
-) -> Vec<u32> {
+    mut stop: Stop,
+) -> Vec<Heard> {
     let mut request = format!("ws://{address}/api/ws")
         .into_client_request()
         .unwrap();
     request
         .headers_mut()
         .insert("cookie", HeaderValue::from_str(&cookie).unwrap());
-    let (mut socket, _) = {
+    let mut socket = {
         // Not all at once: the server's accept queue is finite.
         let _turn = opening.acquire().await.unwrap();
-        tokio_tungstenite::connect_async(request)
-            .await
-            .expect("the socket opens")
+        let mut tries = 0;
+        loop {
+            match tokio_tungstenite::connect_async(request.clone()).await {
+                Ok((socket, _)) => break socket,
+                Err(e) if tries < 5 => {
+                    tries += 1;
+                    eprintln!("socket did not open ({e}); trying again");
+                    tokio::time::sleep(Duration::from_millis(200)).await;
+                }
+                Err(e) => panic!("the socket does not open: {e}"),
+            }
+        }
     };
     let mut heard = Vec::new();
     let mut hello = false;
     loop {
         let frame = tokio::select! {
             f = socket.next() => f,
-            _ = stop.notified() => break,
+            _ = stop.changed() => break,
         };
         let Some(Ok(Message::Text(text))) = frame else {
             match frame {
@@ -308,7 +324,10 @@ async fn listen(
             .and_then(|n| n.strip_prefix("sent "))
             .and_then(|t| t.parse::<u64>().ok())
         {
-            heard.push(read_at.saturating_sub(sent).min(u64::from(u32::MAX)) as u32);
+            heard.push(Heard {
+                sent,
+                took: Duration::from_micros(read_at.saturating_sub(sent)),
+            });
         }
     }
     heard
@@ -321,9 +340,9 @@ fn open_sockets(
     tills: &[Till],
     per_till: usize,
     epoch: Instant,
-    stop: &Arc<tokio::sync::Notify>,
+    stop: &Stop,
 ) -> (
-    Vec<tokio::task::JoinHandle<Vec<u32>>>,
+    Vec<tokio::task::JoinHandle<Vec<Heard>>>,
     Arc<Semaphore>,
     usize,
 ) {
@@ -347,35 +366,102 @@ fn open_sockets(
 }
 
 async fn all_ready(ready: &Semaphore, count: usize) {
-    let _ = ready.acquire_many(count as u32).await.unwrap();
+    let all = ready.acquire_many(count as u32);
+    match tokio::time::timeout(Duration::from_secs(120), all).await {
+        Ok(permits) => drop(permits.unwrap()),
+        Err(_) => panic!(
+            "only {} of {count} sockets said hello in two minutes",
+            ready.available_permits()
+        ),
+    }
+}
+
+/// An event a socket read: when its write was sent (microseconds from
+/// the epoch) and how long after that it was read.
+struct Heard {
+    sent: u64,
+    took: Duration,
+}
+
+/// A write: when it was sent, and how long its answer took.
+struct Written {
+    sent: u64,
+    took: Duration,
 }
 
 /// A new customer made by the till's cashier, named after when it was sent.
-async fn write(client: &Client, address: &str, till: &Till, epoch: Instant) -> Duration {
+async fn write(client: &Client, address: &str, till: &Till, epoch: Instant) -> Written {
+    write_many(client, address, till, epoch, 1).await
+}
+
+/// `count` new customers in one write: one made over REST, or several in
+/// one push (one transaction), as a till sends what it queued.
+async fn write_many(
+    client: &Client,
+    address: &str,
+    till: &Till,
+    epoch: Instant,
+    count: usize,
+) -> Written {
     let sent = epoch.elapsed();
-    let res = client
-        .post(format!("http://{address}/api/customers"))
+    let name = format!("sent {}", sent.as_micros());
+    let request = if count == 1 {
+        client
+            .post(format!("http://{address}/api/customers"))
+            .json(&json!({"id": new_id(), "name": name}))
+    } else {
+        let mutations: Vec<_> = (1..=count)
+            .map(|i| {
+                json!({"mutation_id": i, "entity": "customer", "op": "create",
+                            "id": new_id(), "data": {"name": name}})
+            })
+            .collect();
+        client
+            .post(format!("http://{address}/api/sync/push"))
+            .json(&json!({"client_id": new_id(), "mutations": mutations}))
+    };
+    let res = request
         .header("cookie", &till.cookie)
-        .json(&json!({"id": new_id(), "name": format!("sent {}", sent.as_micros())}))
         .send()
         .await
         .expect("the write is answered");
-    assert_eq!(
-        res.status(),
-        201,
+    assert!(
+        res.status().is_success(),
         "{}",
         res.text().await.unwrap_or_default()
     );
-    epoch.elapsed() - sent
+    Written {
+        sent: sent.as_micros() as u64,
+        took: epoch.elapsed() - sent,
+    }
 }
 
-fn micros(samples: &[u32]) -> Vec<Duration> {
-    let mut d: Vec<Duration> = samples
-        .iter()
-        .map(|m| Duration::from_micros(u64::from(*m)))
-        .collect();
+fn took(heard: &[Heard]) -> Vec<Duration> {
+    let mut d: Vec<Duration> = heard.iter().map(|h| h.took).collect();
     d.sort();
     d
+}
+
+/// How much later than its write's answer each event was read (zero when
+/// it came first), and how many came first.
+fn after_answer(heard: &[Heard], written: &[Written]) -> (Vec<Duration>, usize) {
+    let answered: std::collections::HashMap<u64, Duration> =
+        written.iter().map(|w| (w.sent, w.took)).collect();
+    let mut later = Vec::with_capacity(heard.len());
+    let mut first = 0;
+    for h in heard {
+        if let Some(answer) = answered.get(&h.sent) {
+            match h.took.checked_sub(*answer) {
+                Some(d) => later.push(d),
+                None => {
+                    first += 1;
+                    later.push(Duration::ZERO);
+                }
+            }
+        }
+    }
+    later.sort();
+    (later, first)
 }
 
 fn summary(name: &str, sorted: &[Duration]) {
@@ -388,7 +474,7 @@ fn summary(name: &str, sorted: &[Duration]) {
     );
 }
 
-async fn collect(sockets: Vec<tokio::task::JoinHandle<Vec<u32>>>) -> Vec<u32> {
+async fn collect(sockets: Vec<tokio::task::JoinHandle<Vec<Heard>>>) -> Vec<Heard> {
     let mut all = Vec::new();
     for s in sockets {
         all.extend(s.await.unwrap_or_default());
@@ -413,7 +499,7 @@ async fn latency(database_url: &str, redis: Option<&str>, sockets: usize, writes
     }
     let listening = heard_on.as_ref().unwrap_or(&written_on).address.clone();
     let epoch = Instant::now();
-    let stop = Arc::new(tokio::sync::Notify::new());
+    let (stopping, stop) = tokio::sync::watch::channel(());
     let (handles, ready, count) = open_sockets(&listening, &tills, sockets, epoch, &stop);
     all_ready(&ready, count).await;
     let client = Client::new();
@@ -429,15 +515,21 @@ async fn latency(database_url: &str, redis: Option<&str>, sockets: usize, writes
         write_times.push(write(&client, &written_on.address, &tills[0], epoch).await);
     }
     tokio::time::sleep(Duration::from_millis(500)).await;
-    stop.notify_waiters();
+    stopping.send_replace(());
     let heard = collect(handles).await;
     let expected = (writes + 20) * sockets;
     println!("{count} sockets heard {} of {expected} events", heard.len());
-    write_times.sort();
-    summary("write (request -> response)", &write_times);
+    let mut answers: Vec<Duration> = write_times.iter().map(|w| w.took).collect();
+    answers.sort();
+    summary("write (request -> response)", &answers);
     summary(
         "write -> event (request sent -> event read, every socket)",
-        &micros(&heard),
+        &took(&heard),
+    );
+    let (later, first) = after_answer(&heard, &write_times);
+    summary(
+        &format!("event after its write's own answer ({first} read before it)"),
+        &later,
     );
 }
 
@@ -449,19 +541,19 @@ async fn idle(database_url: &str, sockets: usize) {
     let epoch = Instant::now();
     // Warm up: a few sockets and writes, so what is measured is sockets.
     {
-        let stop = Arc::new(tokio::sync::Notify::new());
+        let (stopping, stop) = tokio::sync::watch::channel(());
         let (handles, ready, count) = open_sockets(&server.address, &tills, 10, epoch, &stop);
         all_ready(&ready, count).await;
         let client = Client::new();
         for till in &tills {
             write(&client, &server.address, till, epoch).await;
         }
-        stop.notify_waiters();
+        stopping.send_replace(());
         collect(handles).await;
     }
     tokio::time::sleep(Duration::from_secs(2)).await;
     let before = server.rss_kib();
-    let stop = Arc::new(tokio::sync::Notify::new());
+    let (stopping, stop) = tokio::sync::watch::channel(());
     let opened = Instant::now();
     let (handles, ready, count) =
         open_sockets(&server.address, &tills, sockets / tills.len(), epoch, &stop);
@@ -481,17 +573,28 @@ async fn idle(database_url: &str, sockets: usize) {
         after as f64 / 1024.0,
         after.saturating_sub(before) as f64 / count as f64
     );
-    stop.notify_waiters();
+    stopping.send_replace(());
     collect(handles).await;
 }
 
 /// (c): `sockets` over `stores` stores, `rate` writes a second spread
 /// over the stores for `seconds`, not waiting for each other.
-async fn fanout(database_url: &str, sockets: usize, stores: usize, rate: usize, seconds: usize) {
+/// Writes in flight at most: past it, the offered rate is not reached
+/// and the figures say so.
+const IN_FLIGHT: usize = 64;
+
+async fn fanout(
+    database_url: &str,
+    sockets: usize,
+    stores: usize,
+    rate: usize,
+    seconds: usize,
+    per_write: usize,
+) {
     let tills = Arc::new(tills(database_url, stores).await);
     let server = Server::start(database_url, None);
     let epoch = Instant::now();
-    let stop = Arc::new(tokio::sync::Notify::new());
+    let (stopping, stop) = tokio::sync::watch::channel(());
     let (handles, ready, count) =
         open_sockets(&server.address, &tills, sockets / stores, epoch, &stop);
     let opened = Instant::now();
@@ -505,33 +608,40 @@ async fn fanout(database_url: &str, sockets: usize, stores: usize, rate: usize, 
         .pool_max_idle_per_host(256)
         .build()
         .unwrap();
-    let writes = rate * seconds;
+    let per_write = per_write.max(1);
+    let writes = rate * seconds / per_write;
     let started = Instant::now();
-    let mut interval = tokio::time::interval(Duration::from_secs_f64(1.0 / rate as f64));
+    let mut interval =
+        tokio::time::interval(Duration::from_secs_f64(per_write as f64 / rate as f64));
     interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Burst);
+    let in_flight = Arc::new(Semaphore::new(IN_FLIGHT));
     let mut pending = Vec::with_capacity(writes);
     for i in 0..writes {
         interval.tick().await;
+        let turn = in_flight.clone().acquire_owned().await.unwrap();
         let (client, tills, address) = (client.clone(), tills.clone(), server.address.clone());
         pending.push(tokio::spawn(async move {
-            write(&client, &address, &tills[i % tills.len()], epoch).await
+            let till = &tills[i % tills.len()];
+            let written = write_many(&client, &address, till, epoch, per_write).await;
+            drop(turn);
+            written
         }));
     }
     let mut write_times = Vec::with_capacity(writes);
     for p in pending {
-        write_times.push(p.await.unwrap());
+        write_times.push(p.await.unwrap().took);
     }
     let wall = started.elapsed();
     tokio::time::sleep(Duration::from_secs(1)).await;
     let rss_end = server.rss_kib();
     let health = server.health().await;
-    stop.notify_waiters();
+    stopping.send_replace(());
     let heard = collect(handles).await;
-    let expected = writes * (sockets / stores);
+    let expected = writes * per_write * (sockets / stores);
     println!(
-        "{writes} writes in {:.1} s ({:.0}/s); {} of {expected} deliveries heard; dropped announcements: {}",
+        "{writes} writes of {per_write} in {:.1} s: {:.0} events/s; {} of {expected} deliveries heard; dropped announcements: {}",
         wall.as_secs_f64(),
-        writes as f64 / wall.as_secs_f64(),
+        (writes * per_write) as f64 / wall.as_secs_f64(),
         heard.len(),
         health["realtime"]["dropped"]
     );
@@ -544,6 +654,6 @@ async fn fanout(database_url: &str, sockets: usize, stores: usize, rate: usize, 
     summary("write (request -> response)", &write_times);
     summary(
         "delivery (request sent -> event read, every socket)",
-        &micros(&heard),
+        &took(&heard),
     );
 }

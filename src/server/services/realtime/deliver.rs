@@ -60,10 +60,11 @@ async fn deliver(db: &DatabaseConnection, hub: &Hub, batch: Vec<Announcement>) {
             Announcement::SessionsEnded { store_id, sessions } => {
                 hub.send(store_id, Arc::new(Outgoing::SessionsEnded(sessions)));
             }
+            // One room message per transaction: a socket wakes once for
+            // all of it (a till's push of two hundred sales, say).
             Announcement::Committed(c) => {
-                for event in events(&c, &mut records) {
-                    hub.send(c.store_id, Arc::new(Outgoing::Event(frames(&event))));
-                }
+                let framed = events(&c, &mut records).iter().map(frames).collect();
+                hub.send(c.store_id, Arc::new(Outgoing::Events(framed)));
             }
         }
     }

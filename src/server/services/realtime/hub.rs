@@ -19,8 +19,9 @@ pub const ROLES: usize = 3;
 /// A message to the sockets of one store.
 #[derive(Debug)]
 pub enum Outgoing {
-    /// An event as each role hears it (`None`: not at all).
-    Event([Option<Utf8Bytes>; ROLES]),
+    /// The events of one transaction, each as each role hears it
+    /// (`None`: not at all), in order.
+    Events(Vec<[Option<Utf8Bytes>; ROLES]>),
     /// For everyone.
     Notice(Utf8Bytes),
     /// These sessions ended: their sockets close.
@@ -92,6 +93,17 @@ impl Seat {
         match &mut self.receiver {
             Some(r) => r.recv().await,
             None => Err(broadcast::error::RecvError::Closed),
+        }
+    }
+
+    /// The next message if one is waiting (a lag counts as one).
+    pub fn try_next(&mut self) -> Option<Result<Arc<Outgoing>, broadcast::error::RecvError>> {
+        use broadcast::error::{RecvError, TryRecvError};
+        match self.receiver.as_mut()?.try_recv() {
+            Ok(message) => Some(Ok(message)),
+            Err(TryRecvError::Empty) => None,
+            Err(TryRecvError::Lagged(n)) => Some(Err(RecvError::Lagged(n))),
+            Err(TryRecvError::Closed) => Some(Err(RecvError::Closed)),
         }
     }
 }

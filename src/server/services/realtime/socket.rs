@@ -17,7 +17,9 @@ use crate::server::error::DbResultExt;
 use crate::server::services::Actor;
 use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket};
 use chrono::{DateTime, Utc};
+use futures_util::SinkExt;
 use sea_orm::{DatabaseConnection, EntityTrait};
+use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::broadcast::error::RecvError;
 use uuid::Uuid;
@@ -25,6 +27,8 @@ use uuid::Uuid;
 /// A send that has not gone through in this long means the client cannot
 /// take more: it is dropped (it reconnects and pulls).
 const SEND_TIMEOUT: Duration = Duration::from_secs(5);
+/// Room messages taken at once before one flush.
+const DRAIN: usize = 32;
 
 /// Who a socket serves.
 #[derive(Clone, Debug)]
@@ -84,35 +88,21 @@ pub async fn serve(realtime: Realtime, mut socket: WebSocket, who: Listener) {
                 // A pong, the till's own ping, anything: it is there.
                 Some(Ok(_)) => heard = true,
             },
-            outgoing = seat.next() => match outgoing {
-                Ok(message) => match &*message {
-                    Outgoing::Event(frames) => {
-                        if let Some(frame) = &frames[who.role as usize]
-                            && send(&mut socket, frame.clone()).await.is_err()
-                        {
-                            break Some((close::TOO_SLOW, "too slow: reconnect and pull"));
-                        }
-                    }
-                    Outgoing::Notice(frame) => {
-                        if send(&mut socket, frame.clone()).await.is_err() {
-                            break Some((close::TOO_SLOW, "too slow: reconnect and pull"));
-                        }
-                    }
-                    Outgoing::SessionsEnded(ids) if ids.contains(&who.session_id) => {
-                        break Some((close::SESSION_ENDED, "signed out"));
-                    }
-                    Outgoing::SessionsEnded(_) => {}
-                },
-                // Events it will never get (a burst, say a till's push of
-                // hundreds of sales): it pulls them instead.
-                Err(RecvError::Lagged(missed)) => {
-                    tracing::debug!(missed, "socket fell behind its room; told to pull");
-                    if send(&mut socket, text(&Notice::Resync)).await.is_err() {
-                        break Some((close::TOO_SLOW, "too slow: reconnect and pull"));
+            outgoing = seat.next() => {
+                // What else is waiting goes out with it: one flush, one
+                // write to the network, for a burst of events.
+                let mut waiting = vec![outgoing];
+                while waiting.len() < DRAIN {
+                    match seat.try_next() {
+                        Some(next) => waiting.push(next),
+                        None => break,
                     }
                 }
-                Err(RecvError::Closed) => break Some((close::GOING_AWAY, "server stopping")),
-            },
+                match pass_on(&mut socket, &who, waiting).await {
+                    Ok(()) => {}
+                    Err(end) => break end,
+                }
+            }
             _ = ping.tick() => {
                 if !heard {
                     break Some((close::SILENT, "no answer to the heartbeat"));
@@ -139,6 +129,57 @@ pub async fn serve(realtime: Realtime, mut socket: WebSocket, who: Listener) {
             socket.send(Message::Close(Some(frame))),
         )
         .await;
+    }
+}
+
+/// Why a socket ends: the close frame to send, if any.
+type End = Option<(u16, &'static str)>;
+
+const TOO_SLOW: End = Some((close::TOO_SLOW, "too slow: reconnect and pull"));
+
+/// Passes what the room had on to the socket as this listener may hear
+/// it, then flushes once.
+async fn pass_on(
+    socket: &mut WebSocket,
+    who: &Listener,
+    waiting: Vec<Result<Arc<Outgoing>, RecvError>>,
+) -> Result<(), End> {
+    let mut frames = Vec::new();
+    for message in waiting {
+        match message {
+            Ok(message) => match &*message {
+                Outgoing::Events(events) => frames.extend(
+                    events
+                        .iter()
+                        .filter_map(|by_role| by_role[who.role as usize].clone()),
+                ),
+                Outgoing::Notice(frame) => frames.push(frame.clone()),
+                Outgoing::SessionsEnded(ids) if ids.contains(&who.session_id) => {
+                    return Err(Some((close::SESSION_ENDED, "signed out")));
+                }
+                Outgoing::SessionsEnded(_) => {}
+            },
+            // Events it will never get (a burst, say a till's push of
+            // hundreds of sales): it pulls them instead.
+            Err(RecvError::Lagged(missed)) => {
+                tracing::debug!(missed, "socket fell behind its room; told to pull");
+                frames.push(text(&Notice::Resync));
+            }
+            Err(RecvError::Closed) => return Err(Some((close::GOING_AWAY, "server stopping"))),
+        }
+    }
+    if frames.is_empty() {
+        return Ok(());
+    }
+    let sent = async {
+        for frame in frames {
+            socket.feed(Message::Text(frame)).await?;
+        }
+        socket.flush().await
+    };
+    match tokio::time::timeout(SEND_TIMEOUT, sent).await {
+        Ok(Ok(())) => Ok(()),
+        _ => Err(TOO_SLOW),
     }
 }
 
