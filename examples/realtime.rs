@@ -629,7 +629,7 @@ async fn fanout(
     }
     let mut write_times = Vec::with_capacity(writes);
     for p in pending {
-        write_times.push(p.await.unwrap().took);
+        write_times.push(p.await.unwrap());
     }
     let wall = started.elapsed();
     tokio::time::sleep(Duration::from_secs(1)).await;
@@ -650,10 +650,16 @@ async fn fanout(
         rss_open as f64 / 1024.0,
         rss_end as f64 / 1024.0
     );
-    write_times.sort();
-    summary("write (request -> response)", &write_times);
+    let mut answers: Vec<Duration> = write_times.iter().map(|w| w.took).collect();
+    answers.sort();
+    summary("write (request -> response)", &answers);
     summary(
         "delivery (request sent -> event read, every socket)",
         &took(&heard),
+    );
+    let (later, first) = after_answer(&heard, &write_times);
+    summary(
+        &format!("delivery after its write's own answer ({first} read before it)"),
+        &later,
     );
 }
