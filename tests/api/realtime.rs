@@ -515,3 +515,72 @@ async fn a_socket_that_cannot_keep_up_is_told_to_pull_or_dropped_never_buffered_
     }
     assert_eq!(later.unwrap().id.to_string(), name["id"].as_str().unwrap());
 }
+
+on_every_backend!(
+    managers_hear_conflicts_stored_and_resolved_and_cashiers_do_not,
+    a_socket_closes_when_its_session_expires,
+);
+
+async fn managers_hear_conflicts_stored_and_resolved_and_cashiers_do_not(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let manager = app.signed_in(MANAGER).await;
+    let till = app.cashier().await;
+    let product = app.product(&manager, "RT-C", "4006381334006").await;
+    let path = format!("/api/products/{}", product["id"].as_str().unwrap());
+    let mut managers = app.open_socket(Some(&manager)).await.unwrap();
+    let mut cashiers = app.open_socket(Some(&till)).await.unwrap();
+    let edit = |price: i64| json!({"name": "Product RT-C", "sku": "RT-C", "price_cents": price, "tax_rate_bp": 2000, "sync_version": 1});
+
+    let first = manager
+        .put(app.url(&path))
+        .json(&edit(300))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(first.status(), StatusCode::OK);
+    let clash = manager
+        .put(app.url(&path))
+        .json(&edit(400))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(clash.status(), StatusCode::CONFLICT);
+    let clash: Value = clash.json().await.unwrap();
+    let stored = managers.event_named("conflict:created").await;
+    assert_eq!(
+        stored.id.to_string(),
+        clash["conflict_id"].as_str().unwrap()
+    );
+    assert_eq!(stored.data.as_ref().unwrap()["entity_id"], product["id"]);
+
+    let resolved = manager
+        .post(app.url("/api/conflicts/resolve"))
+        .json(&json!({"conflict_id": clash["conflict_id"], "strategy": "client"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resolved.status(), StatusCode::OK);
+    let settled = managers.event_named("conflict:resolved").await;
+    assert_eq!(settled.id, stored.id);
+
+    // The cashier heard the two versions of the product, nothing else.
+    let heard: Vec<String> = [cashiers.event().await, cashiers.event().await]
+        .iter()
+        .map(|e| format!("{} {}", e.name, e.data.as_ref().unwrap()["price_cents"]))
+        .collect();
+    assert_eq!(heard, ["product:updated 300", "product:updated 400"]);
+}
+
+async fn a_socket_closes_when_its_session_expires(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let owner = app.signed_in(OWNER).await;
+    // The session ends in two seconds (as a 12-hour one would at its end).
+    let ends = (chrono::Utc::now() + chrono::Duration::seconds(2)).to_rfc3339();
+    let sql = format!("UPDATE sessions SET expires_at = '{ends}'");
+    sea_orm::ConnectionTrait::execute_unprepared(&app.db, &sql)
+        .await
+        .unwrap();
+    let mut socket = app.open_socket(Some(&owner)).await.unwrap();
+    assert_eq!(socket.closed().await, Some(close::SESSION_ENDED));
+    assert_eq!(app.open_socket(Some(&owner)).await.err(), Some(401));
+}
