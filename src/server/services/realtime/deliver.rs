@@ -28,7 +28,7 @@ const BATCH: usize = 64;
 pub async fn run(
     db: DatabaseConnection,
     hub: Arc<Hub>,
-    mut incoming: mpsc::Receiver<Announcement>,
+    mut incoming: mpsc::Receiver<Arc<Announcement>>,
     overflowed: Arc<AtomicBool>,
 ) {
     let mut batch = Vec::with_capacity(BATCH);
@@ -46,24 +46,27 @@ pub fn resync() -> Arc<Outgoing> {
     Arc::new(Outgoing::Notice(text.into()))
 }
 
-async fn deliver(db: &DatabaseConnection, hub: &Hub, batch: Vec<Announcement>) {
-    let heard: Vec<Announcement> = batch
+async fn deliver(db: &DatabaseConnection, hub: &Hub, batch: Vec<Arc<Announcement>>) {
+    let heard: Vec<Arc<Announcement>> = batch
         .into_iter()
-        .filter(|a| match a {
+        .filter(|a| match &**a {
             Announcement::Committed(c) => hub.listening(c.store_id),
             Announcement::SessionsEnded { store_id, .. } => hub.listening(*store_id),
         })
         .collect();
     let mut records = Records::read(db, &heard).await;
     for announcement in heard {
-        match announcement {
+        match &*announcement {
             Announcement::SessionsEnded { store_id, sessions } => {
-                hub.send(store_id, Arc::new(Outgoing::SessionsEnded(sessions)));
+                hub.send(
+                    *store_id,
+                    Arc::new(Outgoing::SessionsEnded(sessions.clone())),
+                );
             }
             // One room message per transaction: a socket wakes once for
             // all of it (a till's push of two hundred sales, say).
             Announcement::Committed(c) => {
-                let framed = events(&c, &mut records).iter().map(frames).collect();
+                let framed = events(c, &mut records).iter().map(frames).collect();
                 hub.send(c.store_id, Arc::new(Outgoing::Events(framed)));
             }
         }
@@ -74,10 +77,10 @@ async fn deliver(db: &DatabaseConnection, hub: &Hub, batch: Vec<Announcement>) {
 struct Records(BTreeMap<(Uuid, Uuid), Value>);
 
 impl Records {
-    async fn read(db: &DatabaseConnection, batch: &[Announcement]) -> Records {
+    async fn read(db: &DatabaseConnection, batch: &[Arc<Announcement>]) -> Records {
         let mut wanted: BTreeMap<(Uuid, EntityKind), BTreeSet<Uuid>> = BTreeMap::new();
         for a in batch {
-            if let Announcement::Committed(c) = a {
+            if let Announcement::Committed(c) = &**a {
                 // What the writer did not carry: side effects (a sale's
                 // stock, a customer's totals), and other instances' sends.
                 let unread = c

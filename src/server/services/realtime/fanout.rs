@@ -28,17 +28,24 @@ const OUTBOX: usize = 8_192;
 /// Messages Redis may deliver faster than this instance takes them.
 const INBOX: usize = 8_192;
 
-/// What travels on the channel.
-#[derive(Serialize, Deserialize)]
-struct Envelope {
+/// What travels on the channel, as sent.
+#[derive(Serialize)]
+struct Sent<'a> {
     /// The instance that published it.
+    from: Uuid,
+    announcement: &'a Announcement,
+}
+
+/// What travels on the channel, as read.
+#[derive(Deserialize)]
+struct Envelope {
     from: Uuid,
     announcement: Announcement,
 }
 
 pub struct FanOut {
     instance: Uuid,
-    outbox: mpsc::Sender<String>,
+    outbox: mpsc::Sender<Arc<Announcement>>,
     publisher: Client,
     subscriber: SubscriberClient,
     /// The last publish went through.
@@ -51,7 +58,7 @@ impl FanOut {
     pub fn start(
         url: &str,
         prefix: &str,
-        local: mpsc::Sender<Announcement>,
+        local: mpsc::Sender<Arc<Announcement>>,
         hub: Arc<Hub>,
     ) -> Result<FanOut, fred::error::Error> {
         let channel = format!("{prefix}:events");
@@ -84,6 +91,7 @@ impl FanOut {
         tokio::spawn(publish(
             fanout.publisher.clone(),
             channel.clone(),
+            fanout.instance,
             queued,
             fanout.published.clone(),
         ));
@@ -98,15 +106,8 @@ impl FanOut {
     }
 
     /// Queues `announcement` for the other instances; never waits.
-    pub fn publish(&self, announcement: &Announcement) {
-        let envelope = Envelope {
-            from: self.instance,
-            announcement: announcement.clone(),
-        };
-        let Ok(text) = serde_json::to_string(&envelope) else {
-            return;
-        };
-        if self.outbox.try_send(text).is_err() {
+    pub fn publish(&self, announcement: Arc<Announcement>) {
+        if self.outbox.try_send(announcement).is_err() {
             tracing::debug!("redis fan-out queue full; dropping an announcement");
         }
     }
@@ -122,11 +123,19 @@ impl FanOut {
 async fn publish(
     client: Client,
     channel: String,
-    mut queued: mpsc::Receiver<String>,
+    instance: Uuid,
+    mut queued: mpsc::Receiver<Arc<Announcement>>,
     published: Arc<AtomicBool>,
 ) {
     let _connecting = client.init().await;
-    while let Some(text) = queued.recv().await {
+    while let Some(announcement) = queued.recv().await {
+        let sent = Sent {
+            from: instance,
+            announcement: &announcement,
+        };
+        let Ok(text) = serde_json::to_string(&sent) else {
+            continue;
+        };
         match client.publish::<i64, _, _>(channel.as_str(), text).await {
             Ok(_) => {
                 if !published.swap(true, Ordering::Relaxed) {
@@ -146,7 +155,7 @@ async fn listen(
     subscriber: SubscriberClient,
     channel: String,
     instance: Uuid,
-    local: mpsc::Sender<Announcement>,
+    local: mpsc::Sender<Arc<Announcement>>,
     hub: Arc<Hub>,
 ) {
     // Told before anything can be lost: every (re)connection after the
@@ -178,7 +187,7 @@ async fn listen(
                     match serde_json::from_str::<Envelope>(&text) {
                         Ok(envelope) if envelope.from == instance => {}
                         Ok(envelope) => {
-                            if local.send(envelope.announcement).await.is_err() {
+                            if local.send(Arc::new(envelope.announcement)).await.is_err() {
                                 return;
                             }
                         }

@@ -111,7 +111,7 @@ pub struct Realtime(Arc<Inner>);
 
 struct Inner {
     hub: Arc<hub::Hub>,
-    queue: mpsc::Sender<Announcement>,
+    queue: mpsc::Sender<Arc<Announcement>>,
     fanout: Option<FanOut>,
     /// The queue overflowed: sockets must pull.
     overflowed: Arc<AtomicBool>,
@@ -154,8 +154,11 @@ impl Realtime {
         {
             return;
         }
+        // Shared by both ways out, and serialised for Redis off the
+        // write's own task.
+        let announcement = Arc::new(announcement);
         if let Some(fanout) = &self.0.fanout {
-            fanout.publish(&announcement);
+            fanout.publish(announcement.clone());
         }
         if self.0.queue.try_send(announcement).is_err() {
             self.0.dropped.fetch_add(1, Ordering::Relaxed);
