@@ -88,8 +88,15 @@ async fn keep_connected(state: ConnectionState, toasts: Toasts, live: Live) {
                 state.signed_in.set(SignedIn::Nobody);
                 continue;
             }
-            Closed::AfterOpening => failures = 0,
-            Closed::NeverOpened => {}
+            // Up long enough to have been of use: the server is fine again.
+            // (One that says hello and drops it at once, or drops it as
+            // too slow, is struggling: back off from it as from a failure.)
+            Closed::AfterOpening { lasted_ms, code }
+                if lasted_ms >= PING_MS.with(Cell::get) && code != close::TOO_SLOW =>
+            {
+                failures = 0
+            }
+            Closed::AfterOpening { .. } | Closed::NeverOpened => {}
         }
         failures += 1;
         if let Some(ms) = reconnect_delay_ms(failures, js_sys::Math::random()) {
@@ -100,7 +107,7 @@ async fn keep_connected(state: ConnectionState, toasts: Toasts, live: Live) {
 
 enum Closed {
     NeverOpened,
-    AfterOpening,
+    AfterOpening { lasted_ms: f64, code: u16 },
     SessionEnded,
 }
 
@@ -115,7 +122,8 @@ async fn connect(state: ConnectionState, toasts: Toasts, live: Live) -> Closed {
     let Ok(socket) = WebSocket::new(&format!("{scheme}://{host}/api/ws")) else {
         return Closed::NeverOpened;
     };
-    let opened = std::rc::Rc::new(Cell::new(false));
+    // When it said hello (0: never).
+    let opened = std::rc::Rc::new(Cell::new(0.0f64));
     let seen = opened.clone();
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
         LAST_HEARD_MS.with(|t| t.set(js_sys::Date::now()));
@@ -124,7 +132,7 @@ async fn connect(state: ConnectionState, toasts: Toasts, live: Live) -> Closed {
         };
         match serde_json::from_str::<SocketMessage>(&text) {
             Ok(SocketMessage::Notice(Notice::Hello { ping_seconds, .. })) => {
-                seen.set(true);
+                seen.set(js_sys::Date::now());
                 PING_MS.with(|p| p.set(ping_seconds.max(1) as f64 * 1000.0));
                 feed_socket(state, toasts, true);
                 // What happened while it was away: push, then pull.
@@ -160,8 +168,11 @@ async fn connect(state: ConnectionState, toasts: Toasts, live: Live) -> Closed {
     drop((on_message, on_close));
     if !close::reconnect(code) {
         Closed::SessionEnded
-    } else if opened.get() {
-        Closed::AfterOpening
+    } else if opened.get() > 0.0 {
+        Closed::AfterOpening {
+            lasted_ms: js_sys::Date::now() - opened.get(),
+            code,
+        }
     } else {
         Closed::NeverOpened
     }

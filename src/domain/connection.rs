@@ -157,7 +157,8 @@ pub fn worth_retrying(status: Option<u16>) -> bool {
 /// How long a till waits before opening the store's socket again after
 /// `failures` tries in a row that did not get through: 1 s doubling to
 /// 30 s, each stretched by up to a quarter at random (`jitter` in 0..1) so
-/// tills that lost the server together do not all come back at once.
+/// tills that lost the server together do not all come back at once —
+/// at the cap too, or they would come back in step every 30 s.
 pub fn reconnect_delay_ms(failures: u32, jitter: f64) -> Option<u32> {
     const CAP_MS: u32 = 30_000;
     if failures == 0 {
@@ -165,7 +166,7 @@ pub fn reconnect_delay_ms(failures: u32, jitter: f64) -> Option<u32> {
     }
     // Past 2^5 s the cap holds; the shift never overflows.
     let base = (1000u64 << (failures - 1).min(6)).min(u64::from(CAP_MS)) as u32;
-    Some((base + (f64::from(base) * 0.25 * jitter.clamp(0.0, 1.0)) as u32).min(CAP_MS))
+    Some(base + (f64::from(base) * 0.25 * jitter.clamp(0.0, 1.0)) as u32)
 }
 
 /// Tries after the first, and how long to wait before each: 1 s, 2 s, 4 s,
@@ -183,6 +184,14 @@ pub fn retry_delay_ms(retry: u32, jitter: f64) -> Option<u32> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tills_at_the_cap_still_come_back_spread_out() {
+        let early = reconnect_delay_ms(12, 0.0).unwrap();
+        let late = reconnect_delay_ms(12, 0.99).unwrap();
+        assert_eq!(early, 30_000);
+        assert!(late > early + 7_000, "{early} {late}");
+    }
 
     #[test]
     fn the_server_sets_the_heartbeat_within_sane_bounds() {
@@ -265,8 +274,8 @@ mod tests {
         fn reconnects_wait_one_second_doubling_to_thirty_with_jitter(failures in 1u32..100, jitter in 0.0f64..1.0) {
             let d = reconnect_delay_ms(failures, jitter).unwrap();
             let base = (1000u64 << (failures - 1).min(20)).min(30_000) as u32;
-            prop_assert!(d >= base && d <= (base + base / 4).min(30_000));
-            prop_assert!(d <= 30_000);
+            prop_assert!(d >= base && d <= base + base / 4);
+            prop_assert!(d <= 37_500);
             prop_assert_eq!(reconnect_delay_ms(0, jitter), None);
             if failures >= 2 {
                 let before = reconnect_delay_ms(failures - 1, 0.0).unwrap();

@@ -167,8 +167,15 @@ impl Drop for TestApp {
     }
 }
 
+/// The app's settings for a test database: on PostgreSQL with the shared
+/// Redis when `TEST_REDIS_URL` is set, on SQLite without (so both the
+/// Redis and the in-process cache and realtime are tested).
 pub fn settings(database_url: &str) -> Settings {
-    let redis = std::env::var("TEST_REDIS_URL").unwrap_or_default();
+    let redis = if database_url.starts_with("sqlite") {
+        String::new()
+    } else {
+        std::env::var("TEST_REDIS_URL").unwrap_or_default()
+    };
     Settings::load()
         .expect("Leptos.toml")
         .with_env(|name| match name {
@@ -443,4 +450,67 @@ fn replaces_the_database_of_a_url() {
         "postgres://u:p@h/x?sslmode=disable"
     );
     assert_eq!(with_database("postgres://h", "x"), "postgres://h/x");
+}
+
+/// A Redis server of the test's own, on a free port, that the test can
+/// stop and start again (the shared one must not be stopped).
+pub struct OwnRedis {
+    port: u16,
+    process: Option<std::process::Child>,
+}
+
+impl OwnRedis {
+    pub async fn start() -> OwnRedis {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let mut redis = OwnRedis {
+            port,
+            process: None,
+        };
+        redis.restart().await;
+        redis
+    }
+
+    pub fn url(&self) -> String {
+        format!("redis://127.0.0.1:{}", self.port)
+    }
+
+    pub async fn restart(&mut self) {
+        let child = std::process::Command::new("redis-server")
+            .args(["--port", &self.port.to_string(), "--bind", "127.0.0.1"])
+            .args(["--save", "", "--appendonly", "no"])
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .expect("redis-server is installed where TEST_REDIS_URL is set");
+        self.process = Some(child);
+        for _ in 0..100 {
+            if tokio::net::TcpStream::connect(("127.0.0.1", self.port))
+                .await
+                .is_ok()
+            {
+                return;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        panic!("redis-server did not start");
+    }
+
+    pub async fn stop(&mut self) {
+        if let Some(mut child) = self.process.take() {
+            child.kill().unwrap();
+            child.wait().unwrap();
+        }
+    }
+}
+
+impl Drop for OwnRedis {
+    fn drop(&mut self) {
+        if let Some(mut child) = self.process.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
 }

@@ -225,6 +225,20 @@ pub async fn session_for_token(
     db: &DatabaseConnection,
     token: &str,
 ) -> Result<Option<Live>, AppError> {
+    live_session(db, session::Column::TokenHash.eq(token_hash(token))).await
+}
+
+/// Session `id`, if it is still live and its employee still is (an open
+/// socket asks, so a person switched off or given another role stops
+/// hearing the store).
+pub async fn session_by_id(db: &DatabaseConnection, id: Uuid) -> Result<Option<Live>, AppError> {
+    live_session(db, session::Column::Id.eq(id)).await
+}
+
+async fn live_session(
+    db: &DatabaseConnection,
+    which: sea_orm::sea_query::SimpleExpr,
+) -> Result<Option<Live>, AppError> {
     use sea_orm::{JoinType, QuerySelect};
     let to_employee = session::Entity::belongs_to(employee::Entity)
         .from(session::Column::EmployeeId)
@@ -247,7 +261,7 @@ pub async fn session_for_token(
         .column(session::Column::ExpiresAt)
         .join(JoinType::InnerJoin, to_employee)
         .join(JoinType::InnerJoin, to_store)
-        .filter(session::Column::TokenHash.eq(token_hash(token)))
+        .filter(which)
         .filter(session::Column::ExpiresAt.gt(Utc::now()))
         .filter(employee::Column::Active.eq(true))
         .filter(employee::Column::DeletedAt.is_null())

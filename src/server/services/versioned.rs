@@ -336,13 +336,15 @@ async fn write<V: Versioned>(
         (false, None) => FeedOp::Create,
         (false, Some(_)) => FeedOp::Upsert,
     };
+    let after = if deleted {
+        Value::Null
+    } else {
+        to_json(V::Wire::from(model))
+    };
     Ok(Written {
         before,
-        after: if deleted {
-            Value::Null
-        } else {
-            to_json(V::Wire::from(model))
-        },
+        carried: Some(after.clone()),
+        after,
         version,
         feed: vec![FeedEntry {
             entity: V::KIND,

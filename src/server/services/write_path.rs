@@ -27,7 +27,13 @@ use uuid::Uuid;
 /// What a record writer did, for the feed and the audit entry.
 pub(super) struct Written {
     pub before: Option<Value>,
+    /// What the audit entry keeps as the change's result.
     pub after: Value,
+    /// The record exactly as the pull sends it, when the writer has it in
+    /// hand: its event carries it. `None` when `after` is a summary of
+    /// another shape (a sale, a refund, a stock move, a payment) — the
+    /// event then makes the tills read the record.
+    pub carried: Option<Value>,
     pub version: i64,
     pub feed: Vec<FeedEntry>,
 }
@@ -193,7 +199,9 @@ fn record(
     now: DateTime<Utc>,
 ) -> Applied {
     let seq = ledger.feed(&written.feed, now);
-    ledger.carry(m.entity, m.id, &written.after);
+    if let Some(record) = &written.carried {
+        ledger.carry(m.entity, m.id, record);
+    }
     let draft = audit::AuditDraft {
         action: format!("{}.{verb}", m.entity.as_str()),
         entity_type: m.entity.as_str().to_string(),

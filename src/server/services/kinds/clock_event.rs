@@ -170,9 +170,11 @@ impl RecordKind for ClockEventKind {
             },
             version,
         });
+        let after = to_json(ClockEvent::from(model));
         Ok(Written {
             before,
-            after: to_json(ClockEvent::from(model)),
+            carried: Some(after.clone()),
+            after,
             version,
             feed,
         })

@@ -112,6 +112,7 @@ impl RecordKind for CreditPaymentKind {
             "outstanding_cents": current.amount_cents - paid,
         });
         Ok(Written {
+            carried: None,
             before: Some(before),
             after,
             version: 1,

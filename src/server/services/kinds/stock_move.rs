@@ -81,6 +81,7 @@ impl RecordKind for StockMoveKind {
             "quantity_after": quantity,
         });
         Ok(Written {
+            carried: None,
             before: None,
             after,
             version: 1,

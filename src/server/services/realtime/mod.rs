@@ -117,6 +117,8 @@ struct Inner {
     overflowed: Arc<AtomicBool>,
     dropped: AtomicU64,
     ping: Duration,
+    /// Where a socket checks, at each ping, that its session still holds.
+    db: DatabaseConnection,
 }
 
 impl Realtime {
@@ -127,7 +129,12 @@ impl Realtime {
         let hub = Arc::new(hub::Hub::default());
         let (queue, incoming) = mpsc::channel(QUEUE);
         let overflowed = Arc::new(AtomicBool::new(false));
-        tokio::spawn(deliver::run(db, hub.clone(), incoming, overflowed.clone()));
+        tokio::spawn(deliver::run(
+            db.clone(),
+            hub.clone(),
+            incoming,
+            overflowed.clone(),
+        ));
         let fanout = settings.redis_url().and_then(|url| {
             FanOut::start(url, &settings.redis_prefix, queue.clone(), hub.clone())
                 .inspect_err(|e| {
@@ -142,6 +149,7 @@ impl Realtime {
             overflowed,
             dropped: AtomicU64::new(0),
             ping: Duration::from_secs(settings.socket_ping_seconds.max(1)),
+            db: db.clone(),
         }))
     }
 

@@ -14,7 +14,7 @@ use crate::domain::error::AppError;
 use crate::domain::event::{Notice, close};
 use crate::server::db::entities::store;
 use crate::server::error::DbResultExt;
-use crate::server::services::Actor;
+use crate::server::services::{Actor, auth};
 use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket};
 use chrono::{DateTime, Utc};
 use futures_util::SinkExt;
@@ -108,11 +108,16 @@ pub async fn serve(realtime: Realtime, mut socket: WebSocket, who: Listener) {
                     break Some((close::SILENT, "no answer to the heartbeat"));
                 }
                 heard = false;
-                let sent = match socket.send(Message::Ping(Default::default())).await {
-                    Ok(()) => send(&mut socket, text(&Notice::Ping)).await,
-                    Err(_) => Err(()),
+                if let Some(end) = session_changed(&realtime.0.db, &who).await {
+                    break Some(end);
+                }
+                let ping = async {
+                    socket.send(Message::Ping(Default::default())).await?;
+                    socket.send(Message::Text(text(&Notice::Ping))).await
                 };
-                if sent.is_err() {
+                // Bounded like every send: a client that takes nothing
+                // must not hold this task (and its session checks) up.
+                if !matches!(tokio::time::timeout(SEND_TIMEOUT, ping).await, Ok(Ok(()))) {
                     break None;
                 }
             }
@@ -129,6 +134,22 @@ pub async fn serve(realtime: Realtime, mut socket: WebSocket, who: Listener) {
             socket.send(Message::Close(Some(frame))),
         )
         .await;
+    }
+}
+
+/// Whether the socket's session has ended or changed under it (signed
+/// out on another instance while Redis was down, the person switched off
+/// or given another role): then it closes, and the till signs in again.
+/// A database that does not answer is not taken as an ending.
+async fn session_changed(db: &DatabaseConnection, who: &Listener) -> End {
+    let now = tokio::time::timeout(
+        Duration::from_secs(2),
+        auth::session_by_id(db, who.session_id),
+    );
+    match now.await {
+        Ok(Ok(Some(live))) if live.info.role == who.role => None,
+        Ok(Ok(_)) => Some((close::SESSION_ENDED, "the session ended or changed")),
+        _ => None,
     }
 }
 

@@ -266,6 +266,7 @@ pub(in crate::server::services) async fn write_refund(
         "void": input.void,
     });
     Ok(Written {
+        carried: None,
         before: None,
         after,
         version: 1,

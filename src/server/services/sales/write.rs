@@ -320,6 +320,7 @@ impl SaleBatch {
         };
         let after = serde_json::to_value(&recorded).map_err(crate::server::error::internal)?;
         Ok(Written {
+            carried: None,
             before: None,
             after,
             version: 1,
