@@ -7,7 +7,7 @@ use crate::ui::components::layout::Layout;
 use crate::ui::pages::{
     AuditPage, CategoriesPage, CheckoutPage, ClockPage, ConflictsPage, CreditsPage, CustomersPage,
     HomePage, LoginPage, PairPage, ProductsPage, ReportsPage, SalesPage, SettingsPage, StaffPage,
-    TillPage,
+    SystemPage, TillPage,
 };
 use crate::ui::session::provide_session;
 use leptos::prelude::*;
@@ -100,6 +100,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/conflicts") view=ConflictsPage/>
                     <Route path=path!("/clock") view=ClockPage/>
                     <Route path=path!("/settings") view=SettingsPage/>
+                    <Route path=path!("/system") view=SystemPage/>
                 </Routes>
             </Layout>
         </Router>

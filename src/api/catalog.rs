@@ -32,7 +32,9 @@ pub async fn list_products(
                 limit: Some(50),
                 offset: Some(offset),
             };
-            catalog::products(&state.db, &who.actor, &query).await
+            catalog::products(&state.db, &who.actor, &query)
+                .await?
+                .value()
         }
         .await,
     )
@@ -115,7 +117,7 @@ pub async fn list_categories() -> Result<Vec<Category>, AppError> {
     reply(
         async {
             let (state, who) = signed().await?;
-            catalog::categories(&state.db, &who.actor).await
+            catalog::categories(&state.db, &who.actor).await?.value()
         }
         .await,
     )

@@ -20,7 +20,9 @@ pub async fn customer_sales(
                 limit: Some(20),
                 ..Default::default()
             };
-            crate::server::services::sales::sales(&state.db, &who.actor, &query).await
+            crate::server::services::sales::sales(&state.db, &who.actor, &query)
+                .await?
+                .value()
         }
         .await,
     )

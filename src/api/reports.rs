@@ -20,7 +20,9 @@ pub async fn report_for_days(
     reply(
         async {
             let (state, who) = signed().await?;
-            reports::sales_report(&state.db, &who.actor, &reports::ReportQuery { from, to }).await
+            reports::sales_report(&state.db, &who.actor, &reports::ReportQuery { from, to })
+                .await?
+                .value()
         }
         .await,
     )

@@ -29,7 +29,7 @@ pub async fn list_sales(
                 offset: Some(offset),
                 ..Default::default()
             };
-            sales::sales(&state.db, &who.actor, &query).await
+            sales::sales(&state.db, &who.actor, &query).await?.value()
         }
         .await,
     )

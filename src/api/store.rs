@@ -16,7 +16,7 @@ pub async fn current_store_settings() -> Result<StoreSettings, AppError> {
     reply(
         async {
             let (state, who) = signed().await?;
-            stores::settings(&state.db, &who.actor).await
+            stores::settings(&state.db, &who.actor).await?.value()
         }
         .await,
     )
@@ -42,7 +42,7 @@ pub async fn save_store_settings(
                 base: None,
             };
             write_path::apply(&state.db, &who.actor, m).await?;
-            stores::settings(&state.db, &who.actor).await
+            stores::settings(&state.db, &who.actor).await?.value()
         }
         .await,
     )

@@ -19,6 +19,8 @@ pub enum Subject {
     ConflictList,
     /// The browsers paired as the store's tills.
     Tills,
+    /// The server's cache of reads: its figures, and clearing it.
+    Cache,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -202,6 +204,9 @@ pub const RULES: &[Rule] = &[
     rule(Subject::Reports, Read, MANAGERS),
     rule(Subject::ConflictList, Read, MANAGERS),
     rule(Subject::Tills, Pair, MANAGERS),
+    // Clearing the cache is safe but costs every till a slower read.
+    rule(Subject::Cache, Read, MANAGERS),
+    rule(Subject::Cache, Delete, OWNERS),
 ];
 
 fn rule_of(subject: Subject, action: Action) -> Option<&'static Rule> {

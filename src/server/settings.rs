@@ -1,8 +1,19 @@
 //! Runtime settings: `Leptos.toml`, then the environment on top. Secrets in
 //! URLs are kept out of `Debug` output.
 
+use crate::domain::cache::CachedRead;
 use serde::Deserialize;
 use std::net::SocketAddr;
+
+/// The environment variables that override `[cache_ttl_seconds]`.
+pub const CACHE_TTL_VARIABLES: [(CachedRead, &str); 6] = [
+    (CachedRead::Products, "TILLWISE_CACHE_TTL_PRODUCTS"),
+    (CachedRead::Customers, "TILLWISE_CACHE_TTL_CUSTOMERS"),
+    (CachedRead::Sales, "TILLWISE_CACHE_TTL_SALES"),
+    (CachedRead::Categories, "TILLWISE_CACHE_TTL_CATEGORIES"),
+    (CachedRead::Reports, "TILLWISE_CACHE_TTL_REPORTS"),
+    (CachedRead::Settings, "TILLWISE_CACHE_TTL_SETTINGS"),
+];
 
 #[derive(Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -32,6 +43,10 @@ pub struct Settings {
     pub socket_ping_seconds: u64,
     #[serde(default)]
     pub cache_ttl_seconds: CacheTtls,
+    /// The in-process cache's bound (without Redis it is the cache; with
+    /// Redis it keeps this instance's hot answers next to it).
+    #[serde(default = "default_cache_memory_mb")]
+    pub cache_memory_mb: u64,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
@@ -51,6 +66,31 @@ pub struct CacheTtls {
     pub categories: u64,
     pub reports: u64,
     pub settings: u64,
+}
+
+impl CacheTtls {
+    /// Seconds a `read` stays cached; 0 means it is not cached.
+    pub fn of(&self, read: CachedRead) -> u64 {
+        match read {
+            CachedRead::Products => self.products,
+            CachedRead::Customers => self.customers,
+            CachedRead::Sales => self.sales,
+            CachedRead::Categories => self.categories,
+            CachedRead::Reports => self.reports,
+            CachedRead::Settings => self.settings,
+        }
+    }
+
+    fn of_mut(&mut self, read: CachedRead) -> &mut u64 {
+        match read {
+            CachedRead::Products => &mut self.products,
+            CachedRead::Customers => &mut self.customers,
+            CachedRead::Sales => &mut self.sales,
+            CachedRead::Categories => &mut self.categories,
+            CachedRead::Reports => &mut self.reports,
+            CachedRead::Settings => &mut self.settings,
+        }
+    }
 }
 
 impl Default for CacheTtls {
@@ -77,6 +117,9 @@ fn default_heartbeat() -> u64 {
 }
 fn default_socket_ping() -> u64 {
     20
+}
+fn default_cache_memory_mb() -> u64 {
+    64
 }
 fn default_redis_prefix() -> String {
     "tillwise".into()
@@ -178,6 +221,14 @@ impl Settings {
         if let Some(v) = env("TILLWISE_SOCKET_PING_SECONDS") {
             self.socket_ping_seconds = parsed("TILLWISE_SOCKET_PING_SECONDS", v)?;
         }
+        if let Some(v) = env("TILLWISE_CACHE_MEMORY_MB") {
+            self.cache_memory_mb = parsed("TILLWISE_CACHE_MEMORY_MB", v)?;
+        }
+        for (read, name) in CACHE_TTL_VARIABLES {
+            if let Some(v) = env(name) {
+                *self.cache_ttl_seconds.of_mut(read) = parsed(name, v)?;
+            }
+        }
         Ok(self)
     }
 
@@ -241,7 +292,27 @@ mod tests {
             .unwrap();
         assert_eq!(s.site_addr.port(), 0);
         assert_eq!(s.log_format, LogFormat::Json);
+        assert_eq!(s.cache_ttl_seconds.of(CachedRead::Sales), 60);
         assert!(!format!("{s:?}").contains("pw"), "secrets stay out of logs");
+    }
+
+    #[test]
+    fn a_cache_lifetime_is_overridden_per_read_and_zero_switches_it_off() {
+        let s = from_file()
+            .with_env(|name| match name {
+                "TILLWISE_CACHE_TTL_PRODUCTS" => Some("0".into()),
+                "TILLWISE_CACHE_TTL_REPORTS" => Some("30".into()),
+                _ => None,
+            })
+            .unwrap();
+        assert_eq!(s.cache_ttl_seconds.of(CachedRead::Products), 0);
+        assert_eq!(s.cache_ttl_seconds.of(CachedRead::Reports), 30);
+        assert_eq!(s.cache_ttl_seconds.of(CachedRead::Customers), 180);
+        assert!(
+            from_file()
+                .with_env(|n| (n == "TILLWISE_CACHE_TTL_SALES").then(|| "-1".into()))
+                .is_err()
+        );
     }
 
     #[test]

@@ -57,6 +57,11 @@ impl Application {
     /// is empty, connects Redis if configured, binds the listener.
     pub async fn build(settings: Settings) -> Result<Application, StartupError> {
         let db = Db::connect(&settings).await?;
+        if !db.cache().ready(std::time::Duration::from_secs(2)).await {
+            tracing::warn!(
+                "the cache's Redis does not answer yet; reads go to the database until it does"
+            );
+        }
         if settings.seed_demo
             && services::seed::seed_if_empty(&db)
                 .await

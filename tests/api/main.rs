@@ -6,6 +6,7 @@ mod helpers;
 
 mod audit;
 mod auth;
+mod cache;
 mod catalog;
 mod conflicts;
 mod credits;

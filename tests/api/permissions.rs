@@ -457,6 +457,27 @@ fn rest_calls(f: &Fixtures) -> Vec<Call> {
         ),
         call(
             M::GET,
+            "/cache/stats",
+            "/cache/stats",
+            Nothing,
+            Needs::Table(Subject::Cache, Action::Read),
+        ),
+        call(
+            M::DELETE,
+            "/cache/store",
+            "/cache/store",
+            Nothing,
+            Needs::Table(Subject::Cache, Action::Delete),
+        ),
+        call(
+            M::DELETE,
+            "/cache/{entity_type}",
+            "/cache/products",
+            Nothing,
+            Needs::Table(Subject::Cache, Action::Delete),
+        ),
+        call(
+            M::GET,
             "/store",
             "/store",
             Nothing,
@@ -699,6 +720,16 @@ fn rpc_calls(f: &Fixtures) -> Vec<Call> {
         rpc(
             api::audit::VerifyAudit {},
             Needs::Table(Subject::AuditLog, Action::Read),
+        ),
+        rpc(
+            api::cache::CacheFigures {},
+            Needs::Table(Subject::Cache, Action::Read),
+        ),
+        rpc(
+            api::cache::ClearCache {
+                which: Some("products".into()),
+            },
+            Needs::Table(Subject::Cache, Action::Delete),
         ),
         rpc(api::staff::ListEmployees {}, on(K::Employee, Action::Read)),
         rpc_json(

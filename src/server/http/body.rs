@@ -1,9 +1,13 @@
 //! Extractors whose rejections are `AppError`s, so a malformed body, query
-//! or id gets the same JSON error shape as everything else.
+//! or id gets the same JSON error shape as everything else; and how a
+//! cached answer is sent.
 
 use crate::domain::error::AppError;
+use crate::server::services::cache::Cached;
 use axum::extract::{FromRequest, FromRequestParts, Query, Request};
 use axum::http::request::Parts;
+use axum::http::{HeaderName, HeaderValue, header};
+use axum::response::{IntoResponse, Response};
 use serde::de::DeserializeOwned;
 use uuid::Uuid;
 
@@ -37,6 +41,27 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for Params<T> {
             .await
             .map(|Query(v)| Params(v))
             .map_err(|rejection| AppError::field("query", rejection.body_text()))
+    }
+}
+
+/// A cached answer goes out as the JSON bytes it was kept as; `x-cache`
+/// says whether the cache had it (`hit`, `miss`, `bypass`).
+impl<T> IntoResponse for Cached<T> {
+    fn into_response(self) -> Response {
+        (
+            [
+                (
+                    header::CONTENT_TYPE,
+                    HeaderValue::from_static("application/json"),
+                ),
+                (
+                    HeaderName::from_static("x-cache"),
+                    HeaderValue::from_static(self.source.as_str()),
+                ),
+            ],
+            self.json,
+        )
+            .into_response()
     }
 }
 

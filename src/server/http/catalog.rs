@@ -3,6 +3,7 @@ use super::extract::Signed;
 use crate::domain::catalog::{Category, Product};
 use crate::domain::error::AppError;
 use crate::domain::mutation::{EntityKind, Mutation};
+use crate::server::services::cache::Cached;
 use crate::server::services::catalog::{self, ProductQuery};
 use crate::server::services::{Page, write_path};
 use crate::server::startup::AppState;
@@ -15,10 +16,8 @@ pub async fn list_products(
     State(state): State<AppState>,
     who: Signed,
     Params(query): Params<ProductQuery>,
-) -> Result<Json<Page<Product>>, AppError> {
-    catalog::products(&state.db, &who.actor, &query)
-        .await
-        .map(Json)
+) -> Result<Cached<Page<Product>>, AppError> {
+    catalog::products(&state.db, &who.actor, &query).await
 }
 
 pub async fn get_product(
@@ -63,8 +62,8 @@ pub async fn adjust_stock(
 pub async fn list_categories(
     State(state): State<AppState>,
     who: Signed,
-) -> Result<Json<Vec<Category>>, AppError> {
-    catalog::categories(&state.db, &who.actor).await.map(Json)
+) -> Result<Cached<Vec<Category>>, AppError> {
+    catalog::categories(&state.db, &who.actor).await
 }
 
 pub async fn get_category(

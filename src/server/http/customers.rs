@@ -3,6 +3,7 @@ use super::extract::Signed;
 use crate::domain::customer::Customer;
 use crate::domain::error::AppError;
 use crate::domain::page::Page;
+use crate::server::services::cache::Cached;
 use crate::server::services::customers::{self, CustomerQuery};
 use crate::server::startup::AppState;
 use axum::Json;
@@ -12,10 +13,8 @@ pub async fn list_customers(
     State(state): State<AppState>,
     who: Signed,
     Params(query): Params<CustomerQuery>,
-) -> Result<Json<Page<Customer>>, AppError> {
-    customers::customers(&state.db, &who.actor, &query)
-        .await
-        .map(Json)
+) -> Result<Cached<Page<Customer>>, AppError> {
+    customers::customers(&state.db, &who.actor, &query).await
 }
 
 pub async fn get_customer(

@@ -5,15 +5,23 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use serde_json::{Value, json};
 
-/// `{status, db, redis, realtime, version, heartbeat_seconds}`. 503 when
-/// the database does not answer; Redis being down degrades, it does not
-/// fail (`realtime.fan_out` then says events stay on this instance).
+/// `{status, db, redis, realtime, cache, version, heartbeat_seconds}`. 503
+/// when the database does not answer; Redis being down degrades, it does
+/// not fail (`realtime.fan_out` then says events stay on this instance,
+/// `cache` that reads go to the database).
 /// Tills ask this as their heartbeat, as often as `heartbeat_seconds` says.
 pub async fn health(State(state): State<AppState>) -> (StatusCode, Json<Value>) {
     let db_ok = state.db.ping().await.is_ok();
     let redis = match &state.redis {
         Some(client) => redis::status(client).await,
+        // Configured, but it did not answer at start-up.
+        None if state.settings.redis_url().is_some() => "down",
         None => "disabled",
+    };
+    let cache = match state.db.cache().redis_is_up() {
+        None => "memory",
+        Some(true) => "redis",
+        Some(false) => "redis down: reads go to the database",
     };
     let status = if db_ok {
         StatusCode::OK
@@ -25,6 +33,7 @@ pub async fn health(State(state): State<AppState>) -> (StatusCode, Json<Value>) 
         "db": if db_ok { "ok" } else { "down" },
         "redis": redis,
         "realtime": state.db.realtime().status(),
+        "cache": cache,
         "version": env!("CARGO_PKG_VERSION"),
         "heartbeat_seconds": state.settings.heartbeat_seconds,
     });

@@ -5,6 +5,7 @@
 mod audit;
 mod auth;
 pub mod body;
+mod cache;
 mod catalog;
 mod conflicts;
 mod credits;
@@ -64,6 +65,10 @@ impl Api {
 
     fn put<H: Handler<T, AppState>, T: 'static>(self, path: &str, handler: H) -> Self {
         self.route(Method::PUT, path, axum::routing::put(handler))
+    }
+
+    fn delete<H: Handler<T, AppState>, T: 'static>(self, path: &str, handler: H) -> Self {
+        self.route(Method::DELETE, path, axum::routing::delete(handler))
     }
 
     /// POST, PUT and DELETE of every kind with a REST collection, over the
@@ -135,7 +140,10 @@ fn api() -> Api {
         .get("/ws", ws::socket)
         .get("/reports/sales", reports::sales_report)
         .get("/store", store::get_settings)
-        .put("/store", store::put_settings);
+        .put("/store", store::put_settings)
+        .get("/cache/stats", cache::stats)
+        .delete("/cache/store", cache::clear_store)
+        .delete("/cache/{entity_type}", cache::clear_one);
     Api {
         router: api
             .router

@@ -4,6 +4,7 @@ use crate::domain::error::AppError;
 use crate::domain::fields::FieldReader;
 use crate::domain::page::Page;
 use crate::domain::sale_record::Sale;
+use crate::server::services::cache::Cached;
 use crate::server::services::sales::{self, SaleQuery};
 use crate::server::startup::AppState;
 use axum::Json;
@@ -33,8 +34,8 @@ pub async fn list_sales(
     State(state): State<AppState>,
     who: Signed,
     Params(query): Params<SaleQuery>,
-) -> Result<Json<Page<Sale>>, AppError> {
-    sales::sales(&state.db, &who.actor, &query).await.map(Json)
+) -> Result<Cached<Page<Sale>>, AppError> {
+    sales::sales(&state.db, &who.actor, &query).await
 }
 
 pub async fn get_sale(

@@ -4,6 +4,7 @@ use super::records::update_of;
 use crate::domain::error::AppError;
 use crate::domain::mutation::EntityKind;
 use crate::domain::store::StoreSettings;
+use crate::server::services::cache::Cached;
 use crate::server::services::{stores, write_path};
 use crate::server::startup::AppState;
 use axum::Json;
@@ -13,8 +14,8 @@ use axum::extract::State;
 pub async fn get_settings(
     State(state): State<AppState>,
     who: Signed,
-) -> Result<Json<StoreSettings>, AppError> {
-    stores::settings(&state.db, &who.actor).await.map(Json)
+) -> Result<Cached<StoreSettings>, AppError> {
+    stores::settings(&state.db, &who.actor).await
 }
 
 /// `PUT /api/store` (owner): `{sync_version, name?, prices_include_tax?}`,

@@ -2,21 +2,23 @@
 //! (`kinds::customer`); totals (spent, orders, last order) move only by
 //! sales.
 
+use crate::domain::cache::CachedRead;
 use crate::domain::customer::Customer;
 use crate::domain::error::AppError;
 use crate::domain::mutation::EntityKind;
 use crate::domain::permissions::Action;
 use crate::server::db::entities::customer;
 use crate::server::error::DbResultExt;
+use crate::server::services::cache::Cached;
 use crate::server::services::paging::page_of;
-use crate::server::services::search::text_match;
-use crate::server::services::{Actor, Page};
+use crate::server::services::search::{search_words, text_match};
+use crate::server::services::{Actor, Db, Page, page_limit};
 use sea_orm::Select;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-#[derive(Clone, Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
 pub struct CustomerQuery {
     /// Words of the name, or part of the phone number or e-mail.
     pub q: Option<String>,
@@ -24,16 +26,33 @@ pub struct CustomerQuery {
     pub offset: Option<u64>,
 }
 
+/// A page of the store's customers, by name (cached).
 pub async fn customers(
-    db: &DatabaseConnection,
+    db: &Db,
     actor: &Actor,
     query: &CustomerQuery,
-) -> Result<Page<Customer>, AppError> {
+) -> Result<Cached<Page<Customer>>, AppError> {
     actor.must_on(EntityKind::Customer, Action::Read)?;
+    let query = CustomerQuery {
+        q: search_words(query.q.as_deref()),
+        limit: Some(page_limit(query.limit)),
+        offset: Some(query.offset.unwrap_or(0)),
+    };
+    let compute = customers_now(db, actor.store_id, &query);
+    db.cache()
+        .read(actor.store_id, CachedRead::Customers, &query, compute)
+        .await
+}
+
+async fn customers_now(
+    db: &DatabaseConnection,
+    store_id: Uuid,
+    query: &CustomerQuery,
+) -> Result<Page<Customer>, AppError> {
     let mut select = customer::Entity::find()
-        .filter(customer::Column::StoreId.eq(actor.store_id))
+        .filter(customer::Column::StoreId.eq(store_id))
         .filter(customer::Column::DeletedAt.is_null());
-    if let Some(q) = query.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+    if let Some(q) = query.q.as_deref() {
         let columns = [
             (customer::Entity, customer::Column::Name),
             (customer::Entity, customer::Column::Phone),

@@ -1,8 +1,9 @@
-//! The database as services use it: the connection, and where what a
-//! write committed is announced (realtime). It queries like the connection
+//! The database as services use it: the connection, where what a write
+//! committed is announced (realtime), and the cache of reads it makes stale. It queries like the connection
 //! it holds; the write path needs the whole of it, so no write can commit
 //! without being announced (`Ledger::commit`).
 
+use super::cache::Cache;
 use super::realtime::Realtime;
 use crate::server::settings::Settings;
 use sea_orm::{
@@ -14,6 +15,7 @@ use std::ops::Deref;
 pub struct Db {
     conn: DatabaseConnection,
     realtime: Realtime,
+    cache: Cache,
 }
 
 impl Db {
@@ -22,7 +24,12 @@ impl Db {
     pub async fn connect(settings: &Settings) -> Result<Db, DbErr> {
         let conn = crate::server::db::connect_and_migrate(&settings.database_url).await?;
         let realtime = Realtime::start(conn.clone(), settings);
-        Ok(Db { conn, realtime })
+        let cache = Cache::start(settings);
+        Ok(Db {
+            conn,
+            realtime,
+            cache,
+        })
     }
 
     pub fn conn(&self) -> &DatabaseConnection {
@@ -31,6 +38,11 @@ impl Db {
 
     pub fn realtime(&self) -> &Realtime {
         &self.realtime
+    }
+
+    /// The cache of reads, whose generations every commit moves on.
+    pub fn cache(&self) -> &Cache {
+        &self.cache
     }
 }
 

@@ -13,6 +13,7 @@ use super::audit::{AuditDraft, audit_time, entry_hash};
 use super::feed::{FeedEntry, FeedOp};
 use super::realtime::{Announcement, AuditNote, ChangeNote, Committed, ConflictNote};
 use super::{Actor, Db};
+use crate::domain::cache::stale_after;
 use crate::domain::ids::new_id;
 use crate::domain::mutation::EntityKind;
 use crate::server::db::entities::{audit_entry, change, store};
@@ -194,11 +195,15 @@ impl Ledger {
     }
 
     /// Writes the feed and audit rows and the store's new counters,
-    /// commits `txn`, and only then announces what it committed to the
-    /// store's sockets (realtime): the one way a write transaction ends.
+    /// commits `txn`, and only then moves the cached reads it made stale
+    /// on and announces what it committed to the store's sockets
+    /// (realtime): the one way a write transaction ends.
     pub async fn commit(self, txn: DatabaseTransaction, db: &Db) -> Result<(), DbErr> {
         let committed = self.close(&txn).await?;
         txn.commit().await?;
+        // Before the writer hears back, so its next read is fresh.
+        let stale = stale_after(committed.changes.iter().map(|c| c.entity));
+        db.cache().written(committed.store_id, &stale).await;
         db.realtime().announce(Announcement::Committed(committed));
         Ok(())
     }

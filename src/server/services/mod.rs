@@ -4,6 +4,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod cache;
 pub mod catalog;
 pub mod conflicts;
 pub mod credits;

@@ -2,7 +2,9 @@
 //! customers and stock in a range of days, summed by the rules in
 //! `domain::report`.
 
-use super::Actor;
+use super::cache::Cached;
+use super::{Actor, Db};
+use crate::domain::cache::CachedRead;
 use crate::domain::error::AppError;
 use crate::domain::permissions::{Action, Subject};
 use crate::domain::report::{
@@ -28,14 +30,28 @@ pub struct ReportQuery {
     pub to: Option<NaiveDate>,
 }
 
+/// The report for the days asked (by default up to today; cached under
+/// the days it covers, so "today" moves on by itself).
 pub async fn sales_report(
-    db: &DatabaseConnection,
+    db: &Db,
     actor: &Actor,
     query: &ReportQuery,
-) -> Result<SalesReport, AppError> {
+) -> Result<Cached<SalesReport>, AppError> {
     actor.must(Subject::Reports, Action::Read)?;
     let range = DayRange::parse(query.from, query.to, Utc::now().date_naive())
         .map_err(|problem| AppError::field("from", problem))?;
+    let days = (range.from, range.to);
+    let compute = report_now(db, actor, range);
+    db.cache()
+        .read(actor.store_id, CachedRead::Reports, &days, compute)
+        .await
+}
+
+async fn report_now(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    range: DayRange,
+) -> Result<SalesReport, AppError> {
     let (start, end) = range.instants();
     // (at, employee, total, tax, change, refund of)
     type Row = (DateTime<Utc>, Uuid, i64, i64, i64, Option<Uuid>);

@@ -41,6 +41,13 @@ where
     }
 }
 
+/// What was typed in a search box, trimmed; `None` when nothing was.
+pub(super) fn search_words(q: Option<&str>) -> Option<String> {
+    q.map(str::trim)
+        .filter(|q| !q.is_empty())
+        .map(str::to_string)
+}
+
 /// Turns typed words into an FTS5 query that cannot be a syntax error:
 /// each word quoted, as a prefix, all required.
 pub(crate) fn fts_query(q: &str) -> Option<String> {

@@ -3,10 +3,12 @@
 //! kind (`kinds::store_settings`), changed through the write path.
 
 use super::audit::AuditDraft;
+use super::cache::Cached;
 use super::feed::{FeedEntry, FeedOp};
 use super::ledger::Ledger;
 use super::write_path::{begin, to_json};
 use super::{Actor, Db};
+use crate::domain::cache::CachedRead;
 use crate::domain::error::AppError;
 use crate::domain::mutation::EntityKind;
 use crate::domain::permissions::Action;
@@ -65,10 +67,18 @@ pub async fn count(db: &DatabaseConnection) -> Result<u64, AppError> {
     store::Entity::find().count(db).await.or_internal()
 }
 
-/// The caller's store's settings (anyone signed in: a till needs them).
-pub async fn settings(db: &DatabaseConnection, actor: &Actor) -> Result<StoreSettings, AppError> {
+/// The caller's store's settings (anyone signed in: a till needs them;
+/// cached).
+pub async fn settings(db: &Db, actor: &Actor) -> Result<Cached<StoreSettings>, AppError> {
     actor.must_on(EntityKind::StoreSettings, Action::Read)?;
-    store::Entity::find_by_id(actor.store_id)
+    let compute = settings_now(db, actor.store_id);
+    db.cache()
+        .read(actor.store_id, CachedRead::Settings, &(), compute)
+        .await
+}
+
+async fn settings_now(db: &DatabaseConnection, store_id: Uuid) -> Result<StoreSettings, AppError> {
+    store::Entity::find_by_id(store_id)
         .one(db)
         .await
         .or_internal()?

@@ -79,6 +79,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                 <A href="/audit">"Audit"</A>
                 <A href="/conflicts">"Conflicts"</A>
                 <A href="/settings">"Settings"</A>
+                <A href="/system">"System"</A>
                 <A href="/till">"Switch cashier"</A>
                 <A href="/pair">"Pair till"</A>
             </nav>

@@ -13,6 +13,7 @@ mod reports;
 mod sales;
 mod settings;
 mod staff;
+mod system;
 mod till;
 
 pub use audit::AuditPage;
@@ -30,4 +31,5 @@ pub use reports::ReportsPage;
 pub use sales::SalesPage;
 pub use settings::SettingsPage;
 pub use staff::StaffPage;
+pub use system::SystemPage;
 pub use till::TillPage;

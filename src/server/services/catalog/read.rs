@@ -1,22 +1,37 @@
 //! Catalog reads, always scoped to the actor's store and blind to
 //! soft-deleted rows: another store's id is simply "not found".
 
+use crate::domain::cache::CachedRead;
 use crate::domain::catalog::{Category, Product};
 use crate::domain::error::AppError;
 use crate::domain::mutation::EntityKind;
 use crate::domain::permissions::Action;
 use crate::server::db::entities::{category, product};
 use crate::server::error::DbResultExt;
+use crate::server::services::cache::Cached;
 use crate::server::services::paging::page_of;
-use crate::server::services::search::text_match;
-use crate::server::services::{Actor, Page};
+use crate::server::services::search::{search_words, text_match};
+use crate::server::services::{Actor, Db, Page, page_limit};
 use sea_orm::Select;
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-#[derive(Clone, Debug, Default, Deserialize)]
+impl ProductQuery {
+    /// The same question asked one way, so equal questions share a cache
+    /// entry.
+    fn normalised(&self) -> ProductQuery {
+        ProductQuery {
+            q: search_words(self.q.as_deref()),
+            limit: Some(page_limit(self.limit)),
+            offset: Some(self.offset.unwrap_or(0)),
+            ..self.clone()
+        }
+    }
+}
+
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
 pub struct ProductQuery {
     /// Words to find in the name or SKU, or an exact barcode.
     pub q: Option<String>,
@@ -45,13 +60,26 @@ pub(in crate::server::services) fn live_categories(store_id: Uuid) -> Select<cat
         .filter(category::Column::DeletedAt.is_null())
 }
 
+/// A page of the store's products (cached).
 pub async fn products(
-    db: &DatabaseConnection,
+    db: &Db,
     actor: &Actor,
     query: &ProductQuery,
-) -> Result<Page<Product>, AppError> {
+) -> Result<Cached<Page<Product>>, AppError> {
     actor.must_on(EntityKind::Product, Action::Read)?;
-    let mut select = live_products(actor.store_id);
+    let query = query.normalised();
+    let compute = products_now(db, actor.store_id, &query);
+    db.cache()
+        .read(actor.store_id, CachedRead::Products, &query, compute)
+        .await
+}
+
+async fn products_now(
+    db: &DatabaseConnection,
+    store_id: Uuid,
+    query: &ProductQuery,
+) -> Result<Page<Product>, AppError> {
+    let mut select = live_products(store_id);
     if !query.include_inactive {
         select = select.filter(product::Column::Active.eq(true));
     }
@@ -63,7 +91,7 @@ pub async fn products(
             Expr::col(product::Column::Quantity).lte(Expr::col(product::Column::LowStockThreshold)),
         );
     }
-    if let Some(q) = query.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+    if let Some(q) = query.q.as_deref() {
         select = select.filter(search_condition(db, q));
     }
     let by_name = |s: Select<product::Entity>| {
@@ -116,9 +144,20 @@ pub async fn product_by_barcode(
         .ok_or_else(|| AppError::not_found("product"))
 }
 
-pub async fn categories(db: &DatabaseConnection, actor: &Actor) -> Result<Vec<Category>, AppError> {
+/// The store's categories in shelf order (cached).
+pub async fn categories(db: &Db, actor: &Actor) -> Result<Cached<Vec<Category>>, AppError> {
     actor.must_on(EntityKind::Category, Action::Read)?;
-    Ok(live_categories(actor.store_id)
+    let compute = categories_now(db, actor.store_id);
+    db.cache()
+        .read(actor.store_id, CachedRead::Categories, &(), compute)
+        .await
+}
+
+async fn categories_now(
+    db: &DatabaseConnection,
+    store_id: Uuid,
+) -> Result<Vec<Category>, AppError> {
+    Ok(live_categories(store_id)
         .order_by_asc(category::Column::SortOrder)
         .order_by_asc(category::Column::Name)
         .all(db)

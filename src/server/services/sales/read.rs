@@ -1,5 +1,6 @@
 //! Sales history, scoped to the store.
 
+use crate::domain::cache::CachedRead;
 use crate::domain::error::AppError;
 use crate::domain::mutation::EntityKind;
 use crate::domain::page::Page;
@@ -8,17 +9,18 @@ use crate::domain::sale::{Payment, PaymentMethod};
 use crate::domain::sale_record::{Sale, SoldLine};
 use crate::server::db::entities::{payment, sale, sale_line};
 use crate::server::error::DbResultExt;
+use crate::server::services::cache::Cached;
 use crate::server::services::paging::page_of;
-use crate::server::services::{Actor, names};
+use crate::server::services::{Actor, Db, names, page_limit};
 use chrono::{DateTime, Utc};
 use sea_orm::Select;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
 };
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-#[derive(Clone, Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
 pub struct SaleQuery {
     pub from: Option<DateTime<Utc>>,
     pub to: Option<DateTime<Utc>>,
@@ -127,13 +129,25 @@ pub async fn sale(db: &DatabaseConnection, actor: &Actor, id: Uuid) -> Result<Sa
 }
 
 /// Newest first, filtered as the reference list's sales screen needs.
-pub async fn sales(
+pub async fn sales(db: &Db, actor: &Actor, q: &SaleQuery) -> Result<Cached<Page<Sale>>, AppError> {
+    actor.must_on(EntityKind::Sale, Action::Read)?;
+    let q = SaleQuery {
+        limit: Some(page_limit(q.limit)),
+        offset: Some(q.offset.unwrap_or(0)),
+        ..q.clone()
+    };
+    let compute = sales_now(db, actor.store_id, &q);
+    db.cache()
+        .read(actor.store_id, CachedRead::Sales, &q, compute)
+        .await
+}
+
+async fn sales_now(
     db: &DatabaseConnection,
-    actor: &Actor,
+    store_id: Uuid,
     q: &SaleQuery,
 ) -> Result<Page<Sale>, AppError> {
-    actor.must_on(EntityKind::Sale, Action::Read)?;
-    let mut select = sale::Entity::find().filter(sale::Column::StoreId.eq(actor.store_id));
+    let mut select = sale::Entity::find().filter(sale::Column::StoreId.eq(store_id));
     if let Some(from) = q.from {
         select = select.filter(sale::Column::CreatedAt.gte(from));
     }

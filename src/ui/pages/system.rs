@@ -1,0 +1,160 @@
+//! The System page (managers read it, owners act on it): how the cache of
+//! reads is doing, and clearing it.
+
+use crate::api::cache::{cache_figures, clear_cache};
+use crate::domain::auth::Role;
+use crate::domain::cache::{CachedRead, ReadFigures};
+use crate::till::confirm;
+use crate::till::toasts::use_toasts;
+use crate::ui::components::guard::SignedIn;
+use crate::ui::session::use_session;
+use leptos::prelude::*;
+
+#[component]
+pub fn SystemPage() -> impl IntoView {
+    view! {
+        <SignedIn manager=true>
+            <CachePanel/>
+        </SignedIn>
+    }
+}
+
+#[component]
+fn CachePanel() -> impl IntoView {
+    let (toasts, session) = (use_toasts(), use_session());
+    let clear = Action::new(|which: &Option<CachedRead>| {
+        let which = which.map(|r| r.as_str().to_string());
+        clear_cache(which)
+    });
+    let refresh = RwSignal::new(0u32);
+    let stats = Resource::new(
+        move || (refresh.get(), clear.version().get()),
+        |_| cache_figures(),
+    );
+    Effect::new(move |_| match clear.value().get() {
+        Some(Ok(cleared)) => toasts.success(format!(
+            "Cleared: {}. The next read of each comes from the database.",
+            cleared
+                .cleared
+                .iter()
+                .map(|r| r.label())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )),
+        Some(Err(e)) => toasts.error(e.message),
+        None => {}
+    });
+    let is_owner = move || {
+        session
+            .current
+            .get()
+            .and_then(|s| s.ok().flatten())
+            .is_some_and(|s| s.role == Role::Owner)
+    };
+    let ask_and_clear = move |which: Option<CachedRead>| {
+        let what = which.map_or("every cached list of this store".to_string(), |r| {
+            format!("the cached {}", r.label().to_lowercase())
+        });
+        if confirm(&format!(
+            "Clear {what}? Nothing is lost; the next reads are slower."
+        )) {
+            clear.dispatch(which);
+        }
+    };
+    view! {
+        <section class="card">
+            <h1>"System"</h1>
+            <h2>"Cache"</h2>
+            <Transition fallback=|| view! { <p>"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match stats.await {
+                        Err(e) => view! { <p class="notice error">{e.message}</p> }.into_any(),
+                        Ok(s) => {
+                            let backend = match (s.backend.as_str(), s.redis.as_deref()) {
+                                ("redis", Some("ok")) => "Redis, shared by every server".to_string(),
+                                ("redis", _) => "Redis, not answering: lists come straight from the database".to_string(),
+                                _ => "this server's memory".to_string(),
+                            };
+                            view! {
+                                <p data-testid="cache-backend">"Kept in " {backend} "."</p>
+                                <p class="hint">
+                                    "Counted on this server since "
+                                    {s.since.format("%Y-%m-%d %H:%M UTC").to_string()}
+                                    {(s.outages > 0).then(|| format!("; Redis stopped answering {} time(s)", s.outages))}
+                                    "."
+                                </p>
+                                <table class="grid" data-testid="cache-stats">
+                                    <thead><tr>
+                                        <th>"List"</th><th>"Kept for"</th><th>"Hits"</th><th>"Misses"</th>
+                                        <th>"Hit ratio"</th><th>"Entries"</th><th>"Size"</th><th></th>
+                                    </tr></thead>
+                                    <tbody>
+                                        {s.reads.into_iter().map(|f| {
+                                            let read = CachedRead::parse(&f.kind);
+                                            view! {
+                                                <tr data-kind=f.kind.clone()>
+                                                    <td>{read.map_or(f.kind.clone(), |r| r.label().to_string())}</td>
+                                                    {figures_cells(&f)}
+                                                    <td class="actions">
+                                                        <Show when=is_owner>
+                                                            <button class="button" disabled=move || clear.pending().get()
+                                                                on:click=move |_| ask_and_clear(read)>"Clear"</button>
+                                                        </Show>
+                                                    </td>
+                                                </tr>
+                                            }
+                                        }).collect_view()}
+                                    </tbody>
+                                    <tfoot><tr>
+                                        <th>"All"</th>
+                                        {figures_cells(&s.overall)}
+                                        <td></td>
+                                    </tr></tfoot>
+                                </table>
+                                {s.redis_memory_bytes.map(|b| view! {
+                                    <p class="hint">"Redis uses " {size(b)} " in all."</p>
+                                })}
+                            }.into_any()
+                        }
+                    }
+                })}
+            </Transition>
+            <div class="actions">
+                <button class="button big" on:click=move |_| refresh.update(|n| *n += 1)>"Refresh figures"</button>
+                <Show when=is_owner fallback=|| view! { <p class="hint">"Only the owner can clear the cache."</p> }>
+                    <button class="button primary big" data-testid="clear-all"
+                        disabled=move || clear.pending().get()
+                        on:click=move |_| ask_and_clear(None)>
+                        {move || if clear.pending().get() { "Clearing…" } else { "Clear all" }}
+                    </button>
+                </Show>
+            </div>
+        </section>
+    }
+}
+
+fn figures_cells(f: &ReadFigures) -> impl IntoView + use<> {
+    let ttl = if f.kind == "all" {
+        String::new()
+    } else if f.ttl_seconds == 0 {
+        "not cached".into()
+    } else {
+        format!("{} s", f.ttl_seconds)
+    };
+    view! {
+        <td>{ttl}</td>
+        <td>{f.hits}</td>
+        <td>{f.misses}</td>
+        <td>{format!("{:.0} %", f.hit_ratio * 100.0)}</td>
+        <td>{f.keys.map_or("–".to_string(), |k| k.to_string())}</td>
+        <td>{f.memory_bytes.map_or("–".to_string(), size)}</td>
+    }
+}
+
+fn size(bytes: u64) -> String {
+    match bytes {
+        b if b >= 1 << 20 => format!("{:.1} MB", b as f64 / (1u64 << 20) as f64),
+        b if b >= 1 << 10 => format!("{:.1} KB", b as f64 / 1024.0),
+        b => format!("{b} B"),
+    }
+}
