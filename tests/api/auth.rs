@@ -235,3 +235,63 @@ async fn sign_out_ends_the_session(backend: Backend) {
     );
     assert_eq!(app.count("sessions").await, 0);
 }
+
+/// Sessions are remembered for a few seconds per instance: what ends one
+/// on one instance ends it on the others too, through their announcements.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_sign_out_or_a_switch_off_on_one_instance_ends_the_session_on_another() {
+    if crate::helpers::postgres_admin_url().is_none() || std::env::var("TEST_REDIS_URL").is_err() {
+        eprintln!("skipped: TEST_DATABASE_URL and TEST_REDIS_URL are not both set");
+        return;
+    }
+    let a = spawn_app(Backend::Postgres).await;
+    let b = a.another_instance(|_| {}).await;
+    let refused_on_b = |client: reqwest::Client| {
+        let url = b.url("/api/auth/me");
+        async move {
+            for _ in 0..50 {
+                let res = client.get(&url).send().await.unwrap();
+                if res.status() == StatusCode::UNAUTHORIZED {
+                    return;
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            }
+            panic!("the other instance still takes the session");
+        }
+    };
+    // (Cookies are per host, not per port: one browser, both instances.)
+    let owner = a.signed_in(OWNER).await;
+    let me =
+        |app: &crate::helpers::TestApp, c: &reqwest::Client| c.get(app.url("/api/auth/me")).send();
+    assert_eq!(me(&b, &owner).await.unwrap().status(), StatusCode::OK);
+    let res = owner.post(a.url("/api/auth/logout")).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::NO_CONTENT);
+    refused_on_b((*owner).clone()).await;
+
+    let manager = a.signed_in(MANAGER).await;
+    assert_eq!(me(&b, &manager).await.unwrap().status(), StatusCode::OK);
+    let owner = a.signed_in(OWNER).await;
+    let staff: Value = a.get_json(&owner, "/api/employees").await;
+    let them = staff
+        .as_array()
+        .or_else(|| staff["items"].as_array())
+        .unwrap()
+        .iter()
+        .find(|e| e["email"] == MANAGER)
+        .unwrap()
+        .clone();
+    let url = a.url(&format!("/api/employees/{}", them["id"].as_str().unwrap()));
+    let off = json!({"name": them["name"], "role": "manager", "email": MANAGER, "active": false, "sync_version": them["sync_version"]});
+    let res = owner.put(&url).json(&off).send().await.unwrap();
+    assert_eq!(
+        res.status(),
+        StatusCode::OK,
+        "{}",
+        res.text().await.unwrap()
+    );
+    assert_eq!(
+        me(&a, &manager).await.unwrap().status(),
+        StatusCode::UNAUTHORIZED
+    );
+    refused_on_b((*manager).clone()).await;
+}

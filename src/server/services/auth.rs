@@ -220,12 +220,18 @@ pub struct Live {
     pub expires_at: chrono::DateTime<Utc>,
 }
 
-/// The session a cookie token names, if it is live and its employee still is.
-pub async fn session_for_token(
-    db: &DatabaseConnection,
-    token: &str,
-) -> Result<Option<Live>, AppError> {
-    live_session(db, session::Column::TokenHash.eq(token_hash(token))).await
+/// The session a cookie token names, if it is live and its employee still
+/// is: remembered for a few seconds (`Sessions`), else read.
+pub async fn session_for_token(db: &Db, token: &str) -> Result<Option<Live>, AppError> {
+    let hash = token_hash(token);
+    if let Some(live) = db.sessions().get(&hash) {
+        return Ok(Some(live));
+    }
+    let live = live_session(db, session::Column::TokenHash.eq(hash.clone())).await?;
+    if let Some(live) = &live {
+        db.sessions().keep(hash, live.clone());
+    }
+    Ok(live)
 }
 
 /// Session `id`, if it is still live and its employee still is (an open
@@ -297,10 +303,12 @@ pub async fn logout(db: &Db, token: &str) -> Result<(), AppError> {
         .await
         .or_internal()?;
     for s in ended {
-        db.realtime().announce(Announcement::SessionsEnded {
+        let ended = Announcement::SessionsEnded {
             store_id: s.store_id,
             sessions: vec![s.id],
-        });
+        };
+        db.sessions().forget(&ended);
+        db.realtime().announce(ended);
     }
     Ok(())
 }

@@ -5,6 +5,7 @@
 
 use super::cache::Cache;
 use super::realtime::Realtime;
+use super::sessions::Sessions;
 use crate::server::settings::Settings;
 use sea_orm::{
     ConnectionTrait, DatabaseConnection, DbBackend, DbErr, ExecResult, QueryResult, Statement,
@@ -16,6 +17,7 @@ pub struct Db {
     conn: DatabaseConnection,
     realtime: Realtime,
     cache: Cache,
+    sessions: Sessions,
 }
 
 impl Db {
@@ -23,12 +25,14 @@ impl Db {
     /// instance's realtime.
     pub async fn connect(settings: &Settings) -> Result<Db, DbErr> {
         let conn = crate::server::db::connect_and_migrate(&settings.database_url).await?;
-        let realtime = Realtime::start(conn.clone(), settings);
+        let sessions = Sessions::default();
+        let realtime = Realtime::start(conn.clone(), settings, sessions.clone());
         let cache = Cache::start(settings);
         Ok(Db {
             conn,
             realtime,
             cache,
+            sessions,
         })
     }
 
@@ -43,6 +47,12 @@ impl Db {
     /// The cache of reads, whose generations every commit moves on.
     pub fn cache(&self) -> &Cache {
         &self.cache
+    }
+
+    /// Live sessions remembered for a few seconds; what a commit changes
+    /// of them is forgotten with it.
+    pub fn sessions(&self) -> &Sessions {
+        &self.sessions
     }
 }
 

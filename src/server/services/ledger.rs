@@ -204,7 +204,9 @@ impl Ledger {
         // Before the writer hears back, so its next read is fresh.
         let stale = stale_after(committed.changes.iter().map(|c| c.entity));
         db.cache().written(committed.store_id, &stale).await;
-        db.realtime().announce(Announcement::Committed(committed));
+        let announcement = Announcement::Committed(committed);
+        db.sessions().forget(&announcement);
+        db.realtime().announce(announcement);
         Ok(())
     }
 

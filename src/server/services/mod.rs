@@ -21,6 +21,7 @@ pub mod reports;
 pub mod sales;
 mod search;
 pub mod seed;
+mod sessions;
 pub mod shifts;
 pub mod staff;
 mod stock;

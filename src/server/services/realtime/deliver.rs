@@ -4,6 +4,7 @@
 //! Records are read once per batch and kind, as the pull reads them (the
 //! kind's own `pulled`), so what an event carries is what a pull would.
 
+use super::super::sessions::Sessions;
 use super::hub::{Hub, Outgoing, ROLES};
 use super::{Announcement, Committed};
 use crate::domain::auth::Role;
@@ -27,12 +28,18 @@ const BATCH: usize = 64;
 
 pub async fn run(
     db: DatabaseConnection,
+    sessions: Sessions,
     hub: Arc<Hub>,
     mut incoming: mpsc::Receiver<Arc<Announcement>>,
     overflowed: Arc<AtomicBool>,
 ) {
     let mut batch = Vec::with_capacity(BATCH);
     while incoming.recv_many(&mut batch, BATCH).await > 0 {
+        // Another instance's sign-outs and staff changes end sessions
+        // remembered here too (this instance's own were forgotten already).
+        for announcement in &batch {
+            sessions.forget(announcement);
+        }
         deliver(&db, &hub, std::mem::take(&mut batch)).await;
         if overflowed.swap(false, Ordering::Relaxed) {
             hub.send_all(resync());

@@ -23,6 +23,7 @@ mod socket;
 pub use fanout::FanOut;
 pub use socket::{Listener, listener, serve};
 
+use super::sessions::Sessions;
 use crate::domain::mutation::EntityKind;
 use crate::server::settings::Settings;
 use chrono::{DateTime, Utc};
@@ -125,12 +126,13 @@ impl Realtime {
     /// Starts this instance's deliverer, and the fan-out through Redis
     /// when `settings` name one (it connects in the background: a Redis
     /// that is down at start-up never stops the app).
-    pub fn start(db: DatabaseConnection, settings: &Settings) -> Realtime {
+    pub fn start(db: DatabaseConnection, settings: &Settings, sessions: Sessions) -> Realtime {
         let hub = Arc::new(hub::Hub::default());
         let (queue, incoming) = mpsc::channel(QUEUE);
         let overflowed = Arc::new(AtomicBool::new(false));
         tokio::spawn(deliver::run(
             db.clone(),
+            sessions,
             hub.clone(),
             incoming,
             overflowed.clone(),

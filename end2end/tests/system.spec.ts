@@ -1,0 +1,29 @@
+import { expect, test } from "@playwright/test";
+import { signIn } from "./pages";
+
+test("the owner sees the cache's figures on the System page and clears it; a manager only reads them", async ({ page, browser }) => {
+  await signIn(page, "owner@demo.test");
+  // Two reads of the product list: the second comes from the cache.
+  await page.getByRole("link", { name: "Products" }).first().click();
+  await expect(page.getByRole("cell", { name: /.+/ }).first()).toBeVisible();
+  await page.reload();
+  await expect(page.getByRole("cell", { name: /.+/ }).first()).toBeVisible();
+
+  await page.getByRole("link", { name: "System" }).first().click();
+  const products = page.getByTestId("cache-stats").locator('tr[data-kind="products"]');
+  await expect(products).toBeVisible();
+  const hits = Number(await products.locator("td").nth(2).innerText());
+  expect(hits).toBeGreaterThan(0);
+  await expect(page.getByTestId("cache-backend")).toContainText("Kept in");
+
+  page.once("dialog", (d) => d.accept());
+  await page.getByTestId("clear-all").click();
+  await expect(page.getByText(/Cleared: Products, Customers/)).toBeVisible();
+
+  const manager = await (await browser.newContext()).newPage();
+  await signIn(manager, "manager@demo.test");
+  await manager.goto("/system");
+  await expect(manager.getByTestId("cache-stats")).toBeVisible();
+  await expect(manager.getByText("Only the owner can clear the cache.")).toBeVisible();
+  await expect(manager.getByTestId("clear-all")).toHaveCount(0);
+});
