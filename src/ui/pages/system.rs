@@ -44,13 +44,6 @@ fn CachePanel() -> impl IntoView {
         Some(Err(e)) => toasts.error(e.message),
         None => {}
     });
-    let is_owner = move || {
-        session
-            .current
-            .get()
-            .and_then(|s| s.ok().flatten())
-            .is_some_and(|s| s.role == Role::Owner)
-    };
     let ask_and_clear = move |which: Option<CachedRead>| {
         let what = which.map_or("every cached list of this store".to_string(), |r| {
             format!("the cached {}", r.label().to_lowercase())
@@ -67,6 +60,9 @@ fn CachePanel() -> impl IntoView {
             <h2>"Cache"</h2>
             <Transition fallback=|| view! { <p>"Loading…"</p> }>
                 {move || Suspend::new(async move {
+                    // Clearing is the owner's (the server checks; this only
+                    // hides buttons a manager could not use).
+                    let owner = matches!(session.current.await, Ok(Some(me)) if me.role == Role::Owner);
                     match stats.await {
                         Err(e) => view! { <p class="notice error">{e.message}</p> }.into_any(),
                         Ok(s) => {
@@ -96,10 +92,10 @@ fn CachePanel() -> impl IntoView {
                                                     <td>{read.map_or(f.kind.clone(), |r| r.label().to_string())}</td>
                                                     {figures_cells(&f)}
                                                     <td class="actions">
-                                                        <Show when=is_owner>
+                                                        {owner.then(|| view! {
                                                             <button class="button" disabled=move || clear.pending().get()
                                                                 on:click=move |_| ask_and_clear(read)>"Clear"</button>
-                                                        </Show>
+                                                        })}
                                                     </td>
                                                 </tr>
                                             }
@@ -114,21 +110,25 @@ fn CachePanel() -> impl IntoView {
                                 {s.redis_memory_bytes.map(|b| view! {
                                     <p class="hint">"Redis uses " {size(b)} " in all."</p>
                                 })}
+                                <div class="actions">
+                                    <button class="button big" on:click=move |_| refresh.update(|n| *n += 1)>"Refresh figures"</button>
+                                    {if owner {
+                                        view! {
+                                            <button class="button primary big" data-testid="clear-all"
+                                                disabled=move || clear.pending().get()
+                                                on:click=move |_| ask_and_clear(None)>
+                                                {move || if clear.pending().get() { "Clearing…" } else { "Clear all" }}
+                                            </button>
+                                        }.into_any()
+                                    } else {
+                                        view! { <p class="hint">"Only the owner can clear the cache."</p> }.into_any()
+                                    }}
+                                </div>
                             }.into_any()
                         }
                     }
                 })}
             </Transition>
-            <div class="actions">
-                <button class="button big" on:click=move |_| refresh.update(|n| *n += 1)>"Refresh figures"</button>
-                <Show when=is_owner fallback=|| view! { <p class="hint">"Only the owner can clear the cache."</p> }>
-                    <button class="button primary big" data-testid="clear-all"
-                        disabled=move || clear.pending().get()
-                        on:click=move |_| ask_and_clear(None)>
-                        {move || if clear.pending().get() { "Clearing…" } else { "Clear all" }}
-                    </button>
-                </Show>
-            </div>
         </section>
     }
 }
