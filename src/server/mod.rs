@@ -6,7 +6,6 @@ pub mod error;
 pub mod http;
 #[path = "../../migrations/mod.rs"]
 pub mod migrations;
-pub mod redis;
 pub mod request;
 pub mod services;
 pub mod settings;

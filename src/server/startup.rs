@@ -2,7 +2,6 @@
 //! binds the listener, so tests start the real app on port 0.
 
 use crate::app::{App, shell};
-use crate::server::redis::{self, Redis};
 use crate::server::services::Db;
 use crate::server::settings::Settings;
 use crate::server::{http, request, services};
@@ -20,7 +19,6 @@ pub struct AppState {
     /// The database, with this instance's realtime (what every write announces).
     pub db: Db,
     pub settings: Arc<Settings>,
-    pub redis: Option<Redis>,
     pub leptos_options: LeptosOptions,
 }
 
@@ -53,8 +51,9 @@ pub struct Application {
 
 impl Application {
     /// Connects and migrates the database, starts realtime (with its Redis
-    /// fan-out if configured), seeds demo data when asked and the database
-    /// is empty, connects Redis if configured, binds the listener.
+    /// fan-out if configured) and the cache (waiting up to 2 s for a
+    /// configured Redis), seeds demo data when asked and the database is
+    /// empty, binds the listener.
     pub async fn build(settings: Settings) -> Result<Application, StartupError> {
         let db = Db::connect(&settings).await?;
         if !db.cache().ready(std::time::Duration::from_secs(2)).await {
@@ -69,17 +68,6 @@ impl Application {
         {
             tracing::info!("seeded the demo stores");
         }
-        let redis = match settings.redis_url() {
-            Some(url) => match redis::connect(url).await {
-                Ok(client) => Some(client),
-                Err(e) => {
-                    // Redis is optional: run on the in-process fallbacks.
-                    tracing::warn!(error = %e, "redis unavailable; continuing without it");
-                    None
-                }
-            },
-            None => None,
-        };
         // Cargo.toml's [package.metadata.leptos], with LEPTOS_* variables on
         // top; a deployment without the source tree uses the variables alone.
         let source = std::path::Path::new("Cargo.toml")
@@ -98,7 +86,6 @@ impl Application {
         let state = AppState {
             db,
             settings: Arc::new(settings),
-            redis,
             leptos_options,
         };
         Ok(Application {

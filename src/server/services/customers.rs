@@ -10,9 +10,9 @@ use crate::domain::permissions::Action;
 use crate::server::db::entities::customer;
 use crate::server::error::DbResultExt;
 use crate::server::services::cache::Cached;
-use crate::server::services::paging::page_of;
+use crate::server::services::paging::{page_of, window};
 use crate::server::services::search::{search_words, text_match};
-use crate::server::services::{Actor, Db, Page, page_limit};
+use crate::server::services::{Actor, Db, Page};
 use sea_orm::Select;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 use serde::{Deserialize, Serialize};
@@ -33,10 +33,11 @@ pub async fn customers(
     query: &CustomerQuery,
 ) -> Result<Cached<Page<Customer>>, AppError> {
     actor.must_on(EntityKind::Customer, Action::Read)?;
+    let (limit, offset) = window(query.limit, query.offset);
     let query = CustomerQuery {
         q: search_words(query.q.as_deref()),
-        limit: Some(page_limit(query.limit)),
-        offset: Some(query.offset.unwrap_or(0)),
+        limit: Some(limit),
+        offset: Some(offset),
     };
     let compute = customers_now(db, actor.store_id, &query);
     db.cache()

@@ -5,6 +5,12 @@ use crate::domain::error::AppError;
 use crate::server::error::DbResultExt;
 use sea_orm::{ConnectionTrait, EntityTrait, PaginatorTrait, QuerySelect, Select};
 
+/// The page a request asks for, as `(limit, offset)`: the size clamped,
+/// the offset 0 when not given. (Equal requests make equal cache keys.)
+pub(super) fn window(limit: Option<u64>, offset: Option<u64>) -> (u64, u64) {
+    (page_limit(limit), offset.unwrap_or(0))
+}
+
 /// The rows of `select` at `offset` (at most `limit`, clamped), in the
 /// order `order` gives; the total is counted before ordering, so the
 /// database need not sort what it only counts.
@@ -19,7 +25,7 @@ where
     E: EntityTrait,
     E::Model: Send + Sync,
 {
-    let (limit, offset) = (page_limit(limit), offset.unwrap_or(0));
+    let (limit, offset) = window(limit, offset);
     let total = select.clone().count(db).await.or_internal()?;
     let items = order(select)
         .limit(limit)

@@ -125,15 +125,15 @@ impl Cache {
     {
         let inner = &self.inner;
         let ttl = inner.ttls[read.index()];
-        let generation = if ttl == 0 {
-            None
-        } else {
-            match &inner.shared {
-                None => Some(inner.generations.of(store, read)),
-                Some(shared) => shared.generation(store, read).await,
-            }
+        // A query that does not serialise cannot be named: never cached
+        // under a name another query could share.
+        let hash = (ttl > 0).then(|| query_hash(query)).flatten();
+        let generation = match (hash, &inner.shared) {
+            (None, _) => None,
+            (Some(_), None) => Some(inner.generations.of(store, read)),
+            (Some(_), Some(shared)) => shared.generation(store, read).await,
         };
-        let Some(generation) = generation else {
+        let (Some(query), Some(generation)) = (hash, generation) else {
             inner.figures.count(read, Source::Bypass);
             return answer(compute.await?, Source::Bypass);
         };
@@ -141,7 +141,7 @@ impl Cache {
             store,
             read,
             generation,
-            query: query_hash(query),
+            query,
         };
         let computed = AtomicBool::new(false);
         let fill = async {
@@ -191,25 +191,25 @@ impl Cache {
     /// What the System page shows.
     pub async fn stats(&self) -> CacheStats {
         let inner = &self.inner;
-        let mut reads: Vec<ReadFigures> = CachedRead::ALL
-            .into_iter()
-            .map(|r| inner.figures.of(r, inner.ttls[r.index()]))
-            .collect();
-        let (redis, redis_memory_bytes, held) = match &inner.shared {
+        // Redis counts keys but not bytes per read; memory counts both.
+        let (redis, redis_memory_bytes, keys, bytes) = match &inner.shared {
             Some(shared) => {
-                let (status, memory, held) = shared.held().await;
-                (Some(status.to_string()), memory, held)
+                let (status, memory, keys) = shared.held().await;
+                (Some(status.to_string()), memory, keys, None)
             }
-            None => (None, None, Some(inner.answers.held().await)),
+            None => {
+                let held = inner.answers.held().await;
+                (None, None, Some(held.map(|h| h.0)), Some(held.map(|h| h.1)))
+            }
         };
-        if let Some(held) = held {
-            for figures in &mut reads {
-                let (keys, bytes) =
-                    CachedRead::parse(&figures.kind).map_or((0, 0), |r| held[r.index()]);
-                figures.keys = Some(keys);
-                figures.memory_bytes = bytes.checked_add(0).filter(|_| inner.shared.is_none());
-            }
-        }
+        let reads: Vec<ReadFigures> = CachedRead::ALL
+            .into_iter()
+            .map(|r| ReadFigures {
+                keys: keys.map(|k| k[r.index()]),
+                memory_bytes: bytes.map(|b| b[r.index()]),
+                ..inner.figures.of(r, inner.ttls[r.index()])
+            })
+            .collect();
         let mut overall = ReadFigures::new(
             "all",
             0,
@@ -266,12 +266,12 @@ fn to_json<T: Serialize>(value: &T) -> Result<Bytes, AppError> {
 
 /// A short, stable name for a query: the same on every instance and
 /// every build, unlike `std`'s hasher.
-fn query_hash(query: &impl Serialize) -> [u8; 16] {
-    let text = serde_json::to_vec(query).unwrap_or_default();
+fn query_hash(query: &impl Serialize) -> Option<[u8; 16]> {
+    let text = serde_json::to_vec(query).ok()?;
     let digest = Sha256::digest(&text);
     let mut short = [0; 16];
     short.copy_from_slice(&digest[..16]);
-    short
+    Some(short)
 }
 
 #[cfg(test)]

@@ -175,7 +175,13 @@ impl Shared {
 
     /// Whether Redis answers, its memory use, and the answers it holds per
     /// read (counted by SCAN, up to a bound; never on a request's path).
-    pub async fn held(&self) -> (&'static str, Option<u64>, Option<[(u64, u64); 6]>) {
+    pub async fn held(
+        &self,
+    ) -> (
+        &'static str,
+        Option<u64>,
+        Option<[u64; CachedRead::ALL.len()]>,
+    ) {
         use futures_util::StreamExt;
         let inner = &self.inner;
         let Some(run) = inner.trusted() else {
@@ -188,7 +194,7 @@ impl Shared {
             .ok()
             .and_then(|text| info_field(&text, "used_memory").and_then(|v| v.parse().ok()));
         let pattern = format!("{}:cache:v:{run}:*", inner.prefix);
-        let mut held = [(0u64, 0u64); 6];
+        let mut held = [0u64; CachedRead::ALL.len()];
         let mut keys = Box::pin(
             inner
                 .client
@@ -201,7 +207,7 @@ impl Shared {
                     .as_str()
                     .and_then(|k| k.split(':').rev().nth(2).and_then(CachedRead::parse));
                 if let Some(read) = read {
-                    held[read.index()].0 += 1;
+                    held[read.index()] += 1;
                 }
             }
         };

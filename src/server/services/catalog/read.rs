@@ -9,9 +9,9 @@ use crate::domain::permissions::Action;
 use crate::server::db::entities::{category, product};
 use crate::server::error::DbResultExt;
 use crate::server::services::cache::Cached;
-use crate::server::services::paging::page_of;
+use crate::server::services::paging::{page_of, window};
 use crate::server::services::search::{search_words, text_match};
-use crate::server::services::{Actor, Db, Page, page_limit};
+use crate::server::services::{Actor, Db, Page};
 use sea_orm::Select;
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
@@ -22,10 +22,11 @@ impl ProductQuery {
     /// The same question asked one way, so equal questions share a cache
     /// entry.
     fn normalised(&self) -> ProductQuery {
+        let (limit, offset) = window(self.limit, self.offset);
         ProductQuery {
             q: search_words(self.q.as_deref()),
-            limit: Some(page_limit(self.limit)),
-            offset: Some(self.offset.unwrap_or(0)),
+            limit: Some(limit),
+            offset: Some(offset),
             ..self.clone()
         }
     }

@@ -10,8 +10,8 @@ use crate::domain::sale_record::{Sale, SoldLine};
 use crate::server::db::entities::{payment, sale, sale_line};
 use crate::server::error::DbResultExt;
 use crate::server::services::cache::Cached;
-use crate::server::services::paging::page_of;
-use crate::server::services::{Actor, Db, names, page_limit};
+use crate::server::services::paging::{page_of, window};
+use crate::server::services::{Actor, Db, names};
 use chrono::{DateTime, Utc};
 use sea_orm::Select;
 use sea_orm::{
@@ -131,9 +131,10 @@ pub async fn sale(db: &DatabaseConnection, actor: &Actor, id: Uuid) -> Result<Sa
 /// Newest first, filtered as the reference list's sales screen needs.
 pub async fn sales(db: &Db, actor: &Actor, q: &SaleQuery) -> Result<Cached<Page<Sale>>, AppError> {
     actor.must_on(EntityKind::Sale, Action::Read)?;
+    let (limit, offset) = window(q.limit, q.offset);
     let q = SaleQuery {
-        limit: Some(page_limit(q.limit)),
-        offset: Some(q.offset.unwrap_or(0)),
+        limit: Some(limit),
+        offset: Some(offset),
         ..q.clone()
     };
     let compute = sales_now(db, actor.store_id, &q);
