@@ -6,6 +6,12 @@
 //!   cargo run --release --features ssr --example bench -- [sqlite|postgres] [tills] [sales-per-till] [products]
 //!   cargo run --release --features ssr --example bench -- [sqlite|postgres] sync [sales] [products]
 //!
+//!   cargo run --release --features ssr --example bench -- [sqlite|postgres] stores [stores] [tills] [sales-per-till]
+//!
+//! The stores mode spreads `tills` (default 50) over `stores` (default 10)
+//! stores, each with its own owner and three products, every till selling
+//! back to back, then again at one sale a second per till.
+//!
 //! The sync mode pushes `sales` queued sales (default 10,000) in batches of
 //! 1,000 beside a raw batched INSERT of the same rows, and pulls a new
 //! device's snapshot of `products` (default 50,000). It first pushes 1,000
@@ -55,7 +61,11 @@ async fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let backend = args.first().map_or("sqlite", String::as_str).to_string();
     let sync_mode = args.get(1).is_some_and(|a| a == "sync");
-    let rest: Vec<&String> = args.iter().skip(if sync_mode { 2 } else { 1 }).collect();
+    let stores_mode = args.get(1).is_some_and(|a| a == "stores");
+    let rest: Vec<&String> = args
+        .iter()
+        .skip(if sync_mode || stores_mode { 2 } else { 1 })
+        .collect();
     let number =
         |i: usize, default: usize| rest.get(i).and_then(|a| a.parse().ok()).unwrap_or(default);
     let (tills, per_till, catalog) = if sync_mode {
@@ -83,6 +93,15 @@ async fn main() {
     let server = tokio::spawn(app.run_until(async {
         let _ = stopped.await;
     }));
+
+    if stores_mode {
+        stores_bench(&db, &address, number(0, 10), number(1, 50), number(2, 40)).await;
+        let _ = stop.send(());
+        let _ = server.await;
+        drop(db);
+        database.drop_it().await;
+        return;
+    }
 
     let store = new_id();
     stores::create_store(&db, store, "Bench Store")
@@ -280,6 +299,106 @@ async fn checkout_bench(
         &format!("checkout at one sale a second per till, {tills} tills × {per_till} sales"),
         samples,
         started.elapsed(),
+    );
+}
+
+/// A store of its own with an owner signed in from a new client, and the
+/// three products its tills sell.
+async fn bench_store(
+    db: &tillwise::server::services::Db,
+    address: &str,
+    n: usize,
+) -> (Client, Vec<uuid::Uuid>) {
+    let store = new_id();
+    stores::create_store(db, store, &format!("Bench Store {n}"))
+        .await
+        .unwrap();
+    let apply = |actor: Actor, entity, data| async move {
+        write_path::apply(db, &actor, Mutation::create(entity, data))
+            .await
+            .unwrap()
+            .id
+    };
+    let email = format!("bench{n}@a.test");
+    let owner = apply(
+        Actor::system(store),
+        EntityKind::Employee,
+        json!({"name": "Owner", "role": "owner", "email": email, "password": PASSWORD}),
+    )
+    .await;
+    let owner = Actor {
+        employee_id: Some(owner),
+        ..Actor::system(store)
+    };
+    let mut selling = Vec::new();
+    for p in 0..3 {
+        selling.push(
+            apply(
+                owner.clone(),
+                EntityKind::Product,
+                json!({"name": format!("Sold {p}"), "sku": format!("SOLD{p}"), "price_cents": 250 + p, "tax_rate_bp": 2000}),
+            )
+            .await,
+        );
+    }
+    let client = Client::builder().cookie_store(true).build().unwrap();
+    let res = client
+        .post(format!("{address}/api/auth/login"))
+        .json(&json!({"email": email, "password": PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    assert!(res.status().is_success(), "bench sign-in failed");
+    (client, selling)
+}
+
+/// `tills` tills spread over `stores` stores, back to back and then paced;
+/// with the CPU this process (server and client together) used.
+async fn stores_bench(
+    db: &tillwise::server::services::Db,
+    address: &str,
+    stores: usize,
+    tills: usize,
+    per_till: usize,
+) {
+    let mut shops = Vec::new();
+    for n in 0..stores {
+        shops.push(bench_store(db, address, n).await);
+    }
+    for pace in [None, Some(Duration::from_secs(1))] {
+        let cpu = support::cpu_seconds();
+        let started = Instant::now();
+        let runs: Vec<_> = shops
+            .iter()
+            .enumerate()
+            .map(|(n, (client, selling))| {
+                // The tills left over go to the first stores.
+                let here = tills / stores + usize::from(n < tills % stores);
+                let (client, address, selling) =
+                    (client.clone(), address.to_string(), selling.clone());
+                tokio::spawn(async move {
+                    tills_selling(&client, &address, &selling, here, per_till, pace).await
+                })
+            })
+            .collect();
+        let mut samples = Vec::new();
+        for run in runs {
+            samples.extend(run.await.unwrap());
+        }
+        let wall = started.elapsed();
+        let cpu = (support::cpu_seconds() - cpu) / wall.as_secs_f64() * 100.0;
+        let how = if pace.is_some() { "one sale a second per till" } else { "back to back" };
+        report(
+            &format!("checkout, {tills} tills over {stores} stores, {how}, {per_till} sales each (process CPU {cpu:.0} %)"),
+            samples,
+            wall,
+        );
+    }
+    let figures = db.groups().figures();
+    println!(
+        "online sales written in {} groups ({:.1} a group)",
+        figures.groups,
+        figures.sales as f64 / figures.groups.max(1) as f64
     );
 }
 

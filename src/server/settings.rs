@@ -47,6 +47,11 @@ pub struct Settings {
     /// Redis it keeps this instance's hot answers next to it).
     #[serde(default = "default_cache_memory_mb")]
     pub cache_memory_mb: u64,
+    /// After writing a group of several online sales, how long a store's
+    /// writer waits for the tills just answered to send their next one, so
+    /// busy tills share one group instead of alternating between two.
+    #[serde(default = "default_group_commit_wait_us")]
+    pub group_commit_wait_us: u64,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
@@ -120,6 +125,9 @@ fn default_socket_ping() -> u64 {
 }
 fn default_cache_memory_mb() -> u64 {
     64
+}
+fn default_group_commit_wait_us() -> u64 {
+    0
 }
 fn default_redis_prefix() -> String {
     "tillwise".into()
@@ -223,6 +231,9 @@ impl Settings {
         }
         if let Some(v) = env("TILLWISE_CACHE_MEMORY_MB") {
             self.cache_memory_mb = parsed("TILLWISE_CACHE_MEMORY_MB", v)?;
+        }
+        if let Some(v) = env("TILLWISE_GROUP_COMMIT_WAIT_US") {
+            self.group_commit_wait_us = parsed("TILLWISE_GROUP_COMMIT_WAIT_US", v)?;
         }
         for (read, name) in CACHE_TTL_VARIABLES {
             if let Some(v) = env(name) {

@@ -11,6 +11,7 @@ mod catalog;
 mod conflicts;
 mod credits;
 mod customers;
+mod group_commit;
 mod isolation;
 mod migrations;
 mod notes;

@@ -1,6 +1,7 @@
 //! The database: connecting, migrating, and the row types. Only services
 //! use this module; handlers and server functions never see a row.
 
+pub mod bulk;
 pub mod entities;
 mod nodelay;
 

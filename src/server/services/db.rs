@@ -4,8 +4,10 @@
 //! without being announced (`Ledger::commit`).
 
 use super::cache::Cache;
+use super::group_commit::Groups;
 use super::realtime::Realtime;
 use super::sessions::Sessions;
+use super::statistics::Statistics;
 use crate::server::settings::Settings;
 use sea_orm::{
     ConnectionTrait, DatabaseConnection, DbBackend, DbErr, ExecResult, QueryResult, Statement,
@@ -18,6 +20,8 @@ pub struct Db {
     realtime: Realtime,
     cache: Cache,
     sessions: Sessions,
+    groups: Groups,
+    statistics: Statistics,
 }
 
 impl Db {
@@ -28,11 +32,15 @@ impl Db {
         let sessions = Sessions::default();
         let realtime = Realtime::start(conn.clone(), settings, sessions.clone());
         let cache = Cache::start(settings);
+        let statistics = Statistics::default();
+        statistics.start(&conn);
         Ok(Db {
             conn,
             realtime,
             cache,
             sessions,
+            groups: Groups::new(std::time::Duration::from_micros(settings.group_commit_wait_us)),
+            statistics,
         })
     }
 
@@ -53,6 +61,18 @@ impl Db {
     /// of them is forgotten with it.
     pub fn sessions(&self) -> &Sessions {
         &self.sessions
+    }
+}
+
+impl Db {
+    /// This instance's writers of online sales, one per busy store.
+    pub fn groups(&self) -> &Groups {
+        &self.groups
+    }
+
+    /// The planner's statistics, gathered while the database is young.
+    pub fn statistics(&self) -> &Statistics {
+        &self.statistics
     }
 }
 

@@ -16,15 +16,12 @@ use super::{Actor, Db};
 use crate::domain::cache::stale_after;
 use crate::domain::ids::new_id;
 use crate::domain::mutation::EntityKind;
+use crate::server::db::bulk::insert_rows;
 use crate::server::db::entities::{audit_entry, change, store};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, DatabaseTransaction, DbErr, EntityTrait, IntoActiveModel, QueryFilter};
 use uuid::Uuid;
-
-/// Rows per multi-row INSERT: well under both backends' bind limits
-/// (SQLite 32,766, PostgreSQL 65,535) for the widest row (audit, 15).
-const ROWS_PER_INSERT: usize = 500;
 
 #[derive(Debug)]
 pub struct Ledger {
@@ -204,6 +201,7 @@ impl Ledger {
         // Before the writer hears back, so its next read is fresh.
         let stale = stale_after(committed.changes.iter().map(|c| c.entity));
         db.cache().written(committed.store_id, &stale).await;
+        db.statistics().written(db.conn(), committed.changes.len());
         let announcement = Announcement::Committed(committed);
         db.sessions().forget(&announcement);
         db.realtime().announce(announcement);
@@ -213,18 +211,23 @@ impl Ledger {
     /// Writes the feed and audit rows and the store's new counters; what
     /// was written, to announce once the transaction commits.
     async fn close(self, txn: &DatabaseTransaction) -> Result<Committed, DbErr> {
-        for rows in self.changes.chunks(ROWS_PER_INSERT) {
-            change::Entity::insert_many(rows.iter().map(|f| f.row.clone().into_active_model()))
-                .exec_without_returning(txn)
-                .await?;
-        }
-        for rows in self.audits.chunks(ROWS_PER_INSERT) {
-            audit_entry::Entity::insert_many(
-                rows.iter().cloned().map(IntoActiveModel::into_active_model),
-            )
-            .exec_without_returning(txn)
-            .await?;
-        }
+        insert_rows(
+            txn,
+            self.changes
+                .iter()
+                .map(|f| f.row.clone().into_active_model())
+                .collect(),
+        )
+        .await?;
+        insert_rows(
+            txn,
+            self.audits
+                .iter()
+                .cloned()
+                .map(IntoActiveModel::into_active_model)
+                .collect(),
+        )
+        .await?;
         store::Entity::update_many()
             .col_expr(store::Column::SaleSeq, Expr::value(self.sale_seq))
             .col_expr(store::Column::ChangeSeq, Expr::value(self.change_seq))

@@ -74,6 +74,15 @@ fn authorise(actor: &Actor, m: &Mutation) -> Result<(), AppError> {
 /// conflict (committed) and comes back as the 409 error.
 #[tracing::instrument(skip_all, err(level = "debug"), fields(entity = m.entity.as_str(), op = m.op.as_str(), id = %m.id, store = %actor.store_id))]
 pub async fn apply(db: &Db, actor: &Actor, m: Mutation) -> Result<Applied, AppError> {
+    if is_new_sale(&m) {
+        // Written with the store's other sales waiting (`group_commit`).
+        return db.groups().apply(db, actor, m).await;
+    }
+    apply_alone(db, actor, m).await
+}
+
+/// Applies one mutation in a transaction of its own.
+pub(super) async fn apply_alone(db: &Db, actor: &Actor, m: Mutation) -> Result<Applied, AppError> {
     with_kind!(m.entity, K => apply_as::<K>(db, actor, m).await)
 }
 
@@ -222,21 +231,23 @@ fn record(
     }
 }
 
-/// Applies new sales (see [`is_new_sale`]) together inside the caller's
-/// transaction: each is checked, priced, numbered and audited on its own
-/// and may be refused on its own; the accepted ones are written in a few
-/// multi-row statements. The outer error is the database's: then nothing
-/// of the batch may be committed.
+/// Applies new sales (see [`is_new_sale`]) of store `store_id` together
+/// inside the caller's transaction, each by its own actor (one till's push,
+/// or a group of online sales from several): each is checked, priced,
+/// numbered and audited on its own and may be refused on its own; the
+/// accepted ones are written in a few multi-row statements. The outer
+/// error is the database's: then nothing of the batch may be committed.
 pub(super) async fn apply_sales_in(
     txn: &DatabaseTransaction,
     ledger: &mut Ledger,
-    actor: &Actor,
-    ms: &[&Mutation],
+    store_id: Uuid,
+    ms: &[(&Actor, &Mutation)],
 ) -> Result<Vec<Result<Applied, AppError>>, AppError> {
     let now = audit::audit_time(Utc::now());
     let parsed: Vec<Result<SaleInput, AppError>> = ms
         .iter()
-        .map(|m| {
+        .map(|(actor, m)| {
+            debug_assert_eq!(actor.store_id, store_id);
             authorise(actor, m)?;
             SaleInput::parse(&m.data)
         })
@@ -244,12 +255,12 @@ pub(super) async fn apply_sales_in(
     let wanted: Vec<(Uuid, &SaleInput)> = ms
         .iter()
         .zip(&parsed)
-        .filter_map(|(m, p)| p.as_ref().ok().map(|input| (m.id, input)))
+        .filter_map(|((_, m), p)| p.as_ref().ok().map(|input| (m.id, input)))
         .collect();
-    let known = sales::Known::load(txn, actor.store_id, &wanted).await?;
+    let known = sales::Known::load(txn, store_id, &wanted).await?;
     let mut batch = sales::SaleBatch::default();
     let mut results = Vec::with_capacity(ms.len());
-    for (m, input) in ms.iter().zip(parsed) {
+    for ((actor, m), input) in ms.iter().zip(parsed) {
         debug_assert!(is_new_sale(m));
         let target = Target::of(actor, m, now);
         results.push(

@@ -38,10 +38,6 @@ use uuid::Uuid;
 /// Days a customer has to pay store credit.
 pub const CREDIT_DAYS: i64 = 30;
 
-/// Rows per multi-row INSERT: the widest row here (a sale, 21 columns)
-/// times this stays under SQLite's 32,766 binds.
-const ROWS_PER_INSERT: usize = 500;
-
 /// What the database holds that a batch of sales is checked against.
 pub(in crate::server::services) struct Known {
     products: BTreeMap<Uuid, product::Model>,
@@ -381,19 +377,14 @@ impl From<&sale_line::Model> for SoldLine {
     }
 }
 
-/// `rows` in multi-row INSERTs of at most [`ROWS_PER_INSERT`].
-async fn insert_all<A>(txn: &DatabaseTransaction, mut rows: Vec<A>) -> Result<(), AppError>
+/// `rows` in as few statements as the backend allows (`db::bulk`).
+async fn insert_all<A>(txn: &DatabaseTransaction, rows: Vec<A>) -> Result<(), AppError>
 where
     A: ActiveModelTrait + Send,
 {
-    while !rows.is_empty() {
-        let rest = rows.split_off(rows.len().min(ROWS_PER_INSERT));
-        <A::Entity as EntityTrait>::insert_many(std::mem::replace(&mut rows, rest))
-            .exec_without_returning(txn)
-            .await
-            .or_internal()?;
-    }
-    Ok(())
+    crate::server::db::bulk::insert_rows(txn, rows)
+        .await
+        .or_internal()
 }
 
 /// One sale on its own (the REST API): a batch of one.

@@ -1,0 +1,148 @@
+//! Many rows of one table in one statement.
+//!
+//! A multi-row `INSERT … VALUES ($1, …), …` has a different text for every
+//! row count, so on PostgreSQL each group of sales or push chunk of a new
+//! size is parsed, described and planned again (with hundreds of
+//! parameters), and the per-connection statement cache churns. On
+//! PostgreSQL the rows go as one JSON parameter instead, `INSERT … SELECT
+//! … FROM jsonb_to_recordset($1)`: one text per table, prepared once per
+//! connection, whatever the count. SQLite prepares quickly and keeps the
+//! multi-row INSERT.
+
+use sea_orm::sea_query::Value;
+use sea_orm::{
+    ActiveModelTrait, ConnectionTrait, DbBackend, DbErr, EntityName, EntityTrait, IdenStatic, Iterable,
+    Statement,
+};
+use serde_json::Value as Json;
+use std::collections::HashMap;
+use std::sync::{Mutex, PoisonError};
+
+/// Rows per multi-row INSERT on SQLite: the widest row written in bulk (a
+/// sale, 21 columns) times this stays under its 32,766 binds.
+const ROWS_PER_INSERT: usize = 500;
+
+/// Inserts `rows` (every one setting the same columns).
+pub async fn insert_rows<A, C>(conn: &C, rows: Vec<A>) -> Result<(), DbErr>
+where
+    A: ActiveModelTrait + Send,
+    C: ConnectionTrait,
+{
+    if rows.is_empty() {
+        return Ok(());
+    }
+    if conn.get_database_backend() == DbBackend::Postgres {
+        return insert_as_json(conn, rows).await;
+    }
+    let mut rows = rows;
+    while !rows.is_empty() {
+        let rest = rows.split_off(rows.len().min(ROWS_PER_INSERT));
+        <A::Entity as EntityTrait>::insert_many(std::mem::replace(&mut rows, rest))
+            .exec_without_returning(conn)
+            .await?;
+    }
+    Ok(())
+}
+
+async fn insert_as_json<A, C>(conn: &C, rows: Vec<A>) -> Result<(), DbErr>
+where
+    A: ActiveModelTrait + Send,
+    C: ConnectionTrait,
+{
+    let columns: Vec<_> = <A::Entity as EntityTrait>::Column::iter()
+        .filter(|c| !rows[0].get(*c).is_not_set())
+        .collect();
+    let names: Vec<&str> = columns.iter().map(|c| c.as_str()).collect();
+    let mut records = Vec::with_capacity(rows.len());
+    for row in rows {
+        let mut record = serde_json::Map::with_capacity(columns.len());
+        for (column, name) in columns.iter().zip(&names) {
+            let value = row.get(*column).into_value().ok_or_else(|| {
+                DbErr::Custom(format!("a bulk row leaves column {name} out"))
+            })?;
+            record.insert((*name).to_string(), to_json(value)?);
+        }
+        records.push(Json::Object(record));
+    }
+    let table = A::Entity::default().table_name().to_string();
+    let types = column_types(conn, &table).await?;
+    let mut defs = Vec::with_capacity(names.len());
+    for name in &names {
+        let ty = types
+            .get(*name)
+            .ok_or_else(|| DbErr::Custom(format!("{table} has no column {name}")))?;
+        defs.push(format!("\"{name}\" {ty}"));
+    }
+    let quoted = names
+        .iter()
+        .map(|n| format!("\"{n}\""))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let sql = format!(
+        "INSERT INTO \"{table}\" ({quoted}) SELECT {quoted} FROM jsonb_to_recordset($1::jsonb) AS r({})",
+        defs.join(", ")
+    );
+    conn.execute_raw(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        sql,
+        [Value::Json(Some(Box::new(Json::Array(records))))],
+    ))
+    .await?;
+    Ok(())
+}
+
+/// A column's value as `jsonb_to_recordset` reads it back to its type.
+fn to_json(value: Value) -> Result<Json, DbErr> {
+    Ok(match value {
+        Value::Bool(v) => v.map_or(Json::Null, Json::from),
+        Value::SmallInt(v) => v.map_or(Json::Null, Json::from),
+        Value::Int(v) => v.map_or(Json::Null, Json::from),
+        Value::BigInt(v) => v.map_or(Json::Null, Json::from),
+        Value::String(v) => v.map_or(Json::Null, Json::from),
+        Value::Uuid(v) => v.map_or(Json::Null, |id| Json::from(id.to_string())),
+        Value::ChronoDateTimeUtc(v) => v.map_or(Json::Null, |at| {
+            Json::from(at.to_rfc3339_opts(chrono::SecondsFormat::Micros, true))
+        }),
+        Value::Json(v) => v.map_or(Json::Null, |j| *j),
+        other => {
+            return Err(DbErr::Custom(format!(
+                "no bulk insert for a value like {other:?}"
+            )));
+        }
+    })
+}
+
+/// A table's column types as PostgreSQL names them, asked once per
+/// process (the schema changes only by migration, before serving).
+async fn column_types<C: ConnectionTrait>(
+    conn: &C,
+    table: &str,
+) -> Result<HashMap<String, String>, DbErr> {
+    static KNOWN: Mutex<Option<HashMap<String, HashMap<String, String>>>> = Mutex::new(None);
+    if let Some(types) = KNOWN
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .as_ref()
+        .and_then(|k| k.get(table))
+    {
+        return Ok(types.clone());
+    }
+    let rows = conn
+        .query_all_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "SELECT attname::text AS name, format_type(atttypid, atttypmod) AS ty \
+             FROM pg_attribute WHERE attrelid = $1::regclass AND attnum > 0 AND NOT attisdropped",
+            [Value::String(Some(format!("\"{table}\"")))],
+        ))
+        .await?;
+    let mut types = HashMap::new();
+    for row in rows {
+        types.insert(row.try_get::<String>("", "name")?, row.try_get::<String>("", "ty")?);
+    }
+    KNOWN
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .get_or_insert_with(HashMap::new)
+        .insert(table.to_string(), types.clone());
+    Ok(types)
+}

@@ -1,0 +1,245 @@
+//! Group commit: online sales of one store sent at once are written in
+//! groups, yet each is answered as if alone: exactly one sale per id, exact
+//! stock, a gapless feed and sale numbers, a valid audit chain; a refused
+//! sale is refused alone and a replay is a replay, also across instances.
+
+use crate::helpers::{Backend, MANAGER, TestApp, postgres_admin_url, spawn_app};
+use crate::on_every_backend;
+use crate::sales::{sale, stocked_product};
+use reqwest::{Client, StatusCode};
+use serde_json::{Value, json};
+use tillwise::domain::ids::new_id;
+
+on_every_backend!(busy_tills_are_written_in_groups_and_answered_one_by_one);
+
+/// What one sent sale should come to.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Expect {
+    Recorded,
+    /// Refused for this field of its own.
+    Refused(&'static str),
+    /// The same id as another sale sent at the same moment.
+    Twin,
+}
+
+async fn busy_tills_are_written_in_groups_and_answered_one_by_one(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let product = stocked_product(&app, "GRP", 1000).await;
+    let till = app.cashier().await;
+    let before = app.db.groups().figures();
+
+    // Four rounds of 30 sales at once: most good, some underpaid, some for
+    // a product of no store, and pairs sharing one id.
+    let mut sent = 0;
+    let mut sold = 0;
+    for _ in 0..4 {
+        let mut bodies = Vec::new();
+        for i in 0..30 {
+            let mut body = sale(&product, 1, json!([{"method": "card", "amount_cents": 300}]));
+            let expect = match i % 10 {
+                3 => {
+                    body["payments"] = json!([{"method": "card", "amount_cents": 100}]);
+                    Expect::Refused("payments")
+                }
+                6 => {
+                    body["lines"][0]["product_id"] = json!(new_id());
+                    Expect::Refused("lines[0].product_id")
+                }
+                _ => Expect::Recorded,
+            };
+            if i % 15 == 9 {
+                bodies.push((body.clone(), Expect::Twin));
+            }
+            bodies.push((body, expect));
+        }
+        let answers = send_all(&app, &till, &bodies).await;
+        let mut twins: Vec<(StatusCode, Value)> = Vec::new();
+        for ((body, expect), (status, answer)) in bodies.iter().zip(answers) {
+            sent += 1;
+            match expect {
+                Expect::Recorded => {
+                    assert!(
+                        status == StatusCode::CREATED || status == StatusCode::OK,
+                        "{status}: {answer}"
+                    );
+                    assert_eq!(answer["id"], body["id"]);
+                    if status == StatusCode::CREATED {
+                        sold += 1;
+                    }
+                }
+                Expect::Refused(field) => {
+                    assert_eq!(status, StatusCode::BAD_REQUEST, "{answer}");
+                    let fields = answer["details"]["fields"].as_object().unwrap();
+                    assert_eq!(fields.keys().collect::<Vec<_>>(), [field], "{answer}");
+                }
+                Expect::Twin => twins.push((status, answer)),
+            }
+        }
+        // Each twin and its original: one recorded, one a replay of it.
+        for (status, answer) in twins {
+            assert!(
+                status == StatusCode::CREATED || status == StatusCode::OK,
+                "{status}: {answer}"
+            );
+            if status == StatusCode::CREATED {
+                sold += 1;
+            }
+        }
+    }
+    assert_eq!(sent, 4 * 32);
+    let recorded = 4 * (30 - 6);
+    assert_eq!(sold, recorded, "one 201 per sale, the twin is a replay");
+    assert_eq!(app.count("sales").await, recorded as i64);
+    assert_eq!(quantity(&app, &till, &product).await, 1000 - recorded as i64);
+
+    let after = app.db.groups().figures();
+    let sales = after.sales - before.sales;
+    let groups = after.groups - before.groups;
+    assert_eq!(sales, 4 * 32, "every online sale went through a group");
+    assert!(groups < sales, "{sales} sales sent at once were written in {groups} groups");
+
+    gapless_and_chained(&app, recorded).await;
+    // A sale sent again later is a replay and changes nothing.
+    let again = sale(&product, 1, json!([{"method": "card", "amount_cents": 300}]));
+    let first = send_all(&app, &till, &[(again.clone(), Expect::Recorded)]).await;
+    let replay = send_all(&app, &till, &[(again, Expect::Recorded)]).await;
+    assert_eq!(first[0].0, StatusCode::CREATED);
+    assert_eq!(replay[0].0, StatusCode::OK);
+    assert_eq!(replay[0].1["number"], first[0].1["number"]);
+}
+
+/// Two instances on one PostgreSQL sell to one store at once: each writes
+/// its own groups, and they take turns on the store row.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_instances_selling_to_one_store_keep_every_guarantee() {
+    if postgres_admin_url().is_none() {
+        eprintln!("skipped: TEST_DATABASE_URL is not set");
+        return;
+    }
+    let a = spawn_app(Backend::Postgres).await;
+    let b = a.another_instance(|_| {}).await;
+    let product = stocked_product(&a, "TWO", 1000).await;
+    let (till_a, till_b) = (a.cashier().await, b.cashier().await);
+    let mut tasks = Vec::new();
+    for (app, till) in [(&a, &till_a), (&b, &till_b)] {
+        for _ in 0..10 {
+            let (till, url, product) = (till.clone(), app.url("/api/sales"), product.clone());
+            tasks.push(tokio::spawn(async move {
+                for _ in 0..10 {
+                    let body = sale(&product, 1, json!([{"method": "cash", "amount_cents": 300}]));
+                    let res = till.post(&url).json(&body).send().await.unwrap();
+                    assert_eq!(res.status(), StatusCode::CREATED);
+                }
+            }));
+        }
+    }
+    for t in tasks {
+        t.await.unwrap();
+    }
+    assert_eq!(a.count("sales").await, 200);
+    assert_eq!(quantity(&b, &till_b, &product).await, 800);
+    let figures = [a.db.groups().figures(), b.db.groups().figures()];
+    assert_eq!(figures[0].sales + figures[1].sales, 200, "{figures:?}");
+    gapless_and_chained(&a, 200).await;
+}
+
+/// Sends every body at once; the answers in the same order.
+async fn send_all(app: &TestApp, till: &Client, bodies: &[(Value, Expect)]) -> Vec<(StatusCode, Value)> {
+    let tasks: Vec<_> = bodies
+        .iter()
+        .map(|(body, _)| {
+            let (till, url, body) = (till.clone(), app.url("/api/sales"), body.clone());
+            tokio::spawn(async move {
+                let res = till.post(&url).json(&body).send().await.unwrap();
+                let status = res.status();
+                (status, res.json::<Value>().await.unwrap())
+            })
+        })
+        .collect();
+    let mut answers = Vec::new();
+    for t in tasks {
+        answers.push(t.await.unwrap());
+    }
+    answers
+}
+
+async fn quantity(app: &TestApp, client: &Client, product: &str) -> i64 {
+    app.get_json(client, &format!("/api/products/{product}")).await["quantity"]
+        .as_i64()
+        .unwrap()
+}
+
+/// Sale numbers 1..=`sales` each once; every store's feed and audit log
+/// numbered 1..=n without a gap; the audit chain valid.
+async fn gapless_and_chained(app: &TestApp, sales: usize) {
+    assert_eq!(
+        app.count(&format!("sales WHERE number BETWEEN 1 AND {sales}")).await,
+        sales as i64
+    );
+    for table in ["changes", "audit_log"] {
+        let broken = app
+            .count(&format!(
+                "(SELECT COUNT(*) AS n, MIN(seq) AS low, MAX(seq) AS top FROM {table} \
+                 GROUP BY store_id) per_store WHERE low <> 1 OR top <> n"
+            ))
+            .await;
+        assert_eq!(broken, 0, "{table} has a gap");
+    }
+    let manager = app.signed_in(MANAGER).await;
+    let chain = app.get_json(&manager, "/api/audit/verify").await;
+    assert_eq!(chain["valid"], true, "{chain}");
+}
+
+/// A new PostgreSQL database is analysed at start-up and again as its
+/// young tables grow, so its plans are not those of empty tables.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_young_database_is_analysed_as_it_grows() {
+    if postgres_admin_url().is_none() {
+        eprintln!("skipped: TEST_DATABASE_URL is not set");
+        return;
+    }
+    let app = spawn_app(Backend::Postgres).await;
+    let statistics = app.db.statistics().clone();
+    let analysed = || statistics.analysed();
+    wait_until(|| analysed() >= 1, "the ANALYZE at start-up").await;
+    let mut seen = 0;
+    for _ in 0..40 {
+        seen = app
+            .count("pg_stat_user_tables WHERE relname = 'sales' AND last_analyze IS NOT NULL")
+            .await;
+        if seen == 1 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(seen, 1, "PostgreSQL has statistics of sales");
+    let at_start = analysed();
+    let product = stocked_product(&app, "YNG", 1000).await;
+    let till = app.cashier().await;
+    let tasks: Vec<_> = (0..20)
+        .map(|_| {
+            let (till, url, product) = (till.clone(), app.url("/api/sales"), product.clone());
+            tokio::spawn(async move {
+                for _ in 0..15 {
+                    let body = sale(&product, 1, json!([{"method": "card", "amount_cents": 300}]));
+                    let res = till.post(&url).json(&body).send().await.unwrap();
+                    assert_eq!(res.status(), StatusCode::CREATED);
+                }
+            })
+        })
+        .collect();
+    for t in tasks {
+        t.await.unwrap();
+    }
+    wait_until(|| analysed() > at_start, "an ANALYZE after 300 sales").await;
+}
+
+async fn wait_until(done: impl Fn() -> bool, what: &str) {
+    for _ in 0..100 {
+        if done() {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("waited 5 s for {what}");
+}
