@@ -387,9 +387,15 @@ async fn stores_bench(
         }
         let wall = started.elapsed();
         let cpu = (support::cpu_seconds() - cpu) / wall.as_secs_f64() * 100.0;
-        let how = if pace.is_some() { "one sale a second per till" } else { "back to back" };
+        let how = if pace.is_some() {
+            "one sale a second per till"
+        } else {
+            "back to back"
+        };
         report(
-            &format!("checkout, {tills} tills over {stores} stores, {how}, {per_till} sales each (process CPU {cpu:.0} %)"),
+            &format!(
+                "checkout, {tills} tills over {stores} stores, {how}, {per_till} sales each (process CPU {cpu:.0} %)"
+            ),
             samples,
             wall,
         );

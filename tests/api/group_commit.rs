@@ -35,7 +35,11 @@ async fn busy_tills_are_written_in_groups_and_answered_one_by_one(backend: Backe
     for _ in 0..4 {
         let mut bodies = Vec::new();
         for i in 0..30 {
-            let mut body = sale(&product, 1, json!([{"method": "card", "amount_cents": 300}]));
+            let mut body = sale(
+                &product,
+                1,
+                json!([{"method": "card", "amount_cents": 300}]),
+            );
             let expect = match i % 10 {
                 3 => {
                     body["payments"] = json!([{"method": "card", "amount_cents": 100}]);
@@ -90,17 +94,27 @@ async fn busy_tills_are_written_in_groups_and_answered_one_by_one(backend: Backe
     let recorded = 4 * (30 - 6);
     assert_eq!(sold, recorded, "one 201 per sale, the twin is a replay");
     assert_eq!(app.count("sales").await, recorded as i64);
-    assert_eq!(quantity(&app, &till, &product).await, 1000 - recorded as i64);
+    assert_eq!(
+        quantity(&app, &till, &product).await,
+        1000 - recorded as i64
+    );
 
     let after = app.db.groups().figures();
     let sales = after.sales - before.sales;
     let groups = after.groups - before.groups;
     assert_eq!(sales, 4 * 32, "every online sale went through a group");
-    assert!(groups < sales, "{sales} sales sent at once were written in {groups} groups");
+    assert!(
+        groups < sales,
+        "{sales} sales sent at once were written in {groups} groups"
+    );
 
     gapless_and_chained(&app, recorded).await;
     // A sale sent again later is a replay and changes nothing.
-    let again = sale(&product, 1, json!([{"method": "card", "amount_cents": 300}]));
+    let again = sale(
+        &product,
+        1,
+        json!([{"method": "card", "amount_cents": 300}]),
+    );
     let first = send_all(&app, &till, &[(again.clone(), Expect::Recorded)]).await;
     let replay = send_all(&app, &till, &[(again, Expect::Recorded)]).await;
     assert_eq!(first[0].0, StatusCode::CREATED);
@@ -126,7 +140,11 @@ async fn two_instances_selling_to_one_store_keep_every_guarantee() {
             let (till, url, product) = (till.clone(), app.url("/api/sales"), product.clone());
             tasks.push(tokio::spawn(async move {
                 for _ in 0..10 {
-                    let body = sale(&product, 1, json!([{"method": "cash", "amount_cents": 300}]));
+                    let body = sale(
+                        &product,
+                        1,
+                        json!([{"method": "cash", "amount_cents": 300}]),
+                    );
                     let res = till.post(&url).json(&body).send().await.unwrap();
                     assert_eq!(res.status(), StatusCode::CREATED);
                 }
@@ -144,7 +162,11 @@ async fn two_instances_selling_to_one_store_keep_every_guarantee() {
 }
 
 /// Sends every body at once; the answers in the same order.
-async fn send_all(app: &TestApp, till: &Client, bodies: &[(Value, Expect)]) -> Vec<(StatusCode, Value)> {
+async fn send_all(
+    app: &TestApp,
+    till: &Client,
+    bodies: &[(Value, Expect)],
+) -> Vec<(StatusCode, Value)> {
     let tasks: Vec<_> = bodies
         .iter()
         .map(|(body, _)| {
@@ -164,7 +186,8 @@ async fn send_all(app: &TestApp, till: &Client, bodies: &[(Value, Expect)]) -> V
 }
 
 async fn quantity(app: &TestApp, client: &Client, product: &str) -> i64 {
-    app.get_json(client, &format!("/api/products/{product}")).await["quantity"]
+    app.get_json(client, &format!("/api/products/{product}"))
+        .await["quantity"]
         .as_i64()
         .unwrap()
 }
@@ -173,7 +196,8 @@ async fn quantity(app: &TestApp, client: &Client, product: &str) -> i64 {
 /// numbered 1..=n without a gap; the audit chain valid.
 async fn gapless_and_chained(app: &TestApp, sales: usize) {
     assert_eq!(
-        app.count(&format!("sales WHERE number BETWEEN 1 AND {sales}")).await,
+        app.count(&format!("sales WHERE number BETWEEN 1 AND {sales}"))
+            .await,
         sales as i64
     );
     for table in ["changes", "audit_log"] {
@@ -221,7 +245,11 @@ async fn a_young_database_is_analysed_as_it_grows() {
             let (till, url, product) = (till.clone(), app.url("/api/sales"), product.clone());
             tokio::spawn(async move {
                 for _ in 0..15 {
-                    let body = sale(&product, 1, json!([{"method": "card", "amount_cents": 300}]));
+                    let body = sale(
+                        &product,
+                        1,
+                        json!([{"method": "card", "amount_cents": 300}]),
+                    );
                     let res = till.post(&url).json(&body).send().await.unwrap();
                     assert_eq!(res.status(), StatusCode::CREATED);
                 }

@@ -11,8 +11,8 @@
 
 use sea_orm::sea_query::Value;
 use sea_orm::{
-    ActiveModelTrait, ConnectionTrait, DbBackend, DbErr, EntityName, EntityTrait, IdenStatic, Iterable,
-    Statement,
+    ActiveModelTrait, ConnectionTrait, DbBackend, DbErr, EntityName, EntityTrait, IdenStatic,
+    Iterable, Statement,
 };
 use serde_json::Value as Json;
 use std::collections::HashMap;
@@ -57,9 +57,10 @@ where
     for row in rows {
         let mut record = serde_json::Map::with_capacity(columns.len());
         for (column, name) in columns.iter().zip(&names) {
-            let value = row.get(*column).into_value().ok_or_else(|| {
-                DbErr::Custom(format!("a bulk row leaves column {name} out"))
-            })?;
+            let value = row
+                .get(*column)
+                .into_value()
+                .ok_or_else(|| DbErr::Custom(format!("a bulk row leaves column {name} out")))?;
             record.insert((*name).to_string(), to_json(value)?);
         }
         records.push(Json::Object(record));
@@ -137,7 +138,10 @@ async fn column_types<C: ConnectionTrait>(
         .await?;
     let mut types = HashMap::new();
     for row in rows {
-        types.insert(row.try_get::<String>("", "name")?, row.try_get::<String>("", "ty")?);
+        types.insert(
+            row.try_get::<String>("", "name")?,
+            row.try_get::<String>("", "ty")?,
+        );
     }
     KNOWN
         .lock()

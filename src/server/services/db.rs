@@ -39,7 +39,9 @@ impl Db {
             realtime,
             cache,
             sessions,
-            groups: Groups::new(std::time::Duration::from_micros(settings.group_commit_wait_us)),
+            groups: Groups::new(std::time::Duration::from_micros(
+                settings.group_commit_wait_us,
+            )),
             statistics,
         })
     }

@@ -185,7 +185,11 @@ async fn write_group(db: &Db, group: Vec<Waiting>) {
             answers
         }
     };
-    tracing::debug!(sales = group.len(), took_ms = started.elapsed().as_secs_f64() * 1e3, "group written");
+    tracing::debug!(
+        sales = group.len(),
+        took_ms = started.elapsed().as_secs_f64() * 1e3,
+        "group written"
+    );
     for (waiting, answer) in group.into_iter().zip(answers) {
         // The caller may have gone (a closed connection); the sale stands.
         let _ = waiting.answer.send(answer);

@@ -81,7 +81,9 @@ impl Statistics {
                 Ok(_) => {
                     inner.analysed.fetch_add(1, Ordering::Relaxed);
                 }
-                Err(e) => tracing::warn!(error = %e, "ANALYZE failed; the planner keeps its old statistics"),
+                Err(e) => {
+                    tracing::warn!(error = %e, "ANALYZE failed; the planner keeps its old statistics")
+                }
             }
             inner.running.store(false, Ordering::Release);
         });

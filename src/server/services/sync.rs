@@ -198,8 +198,7 @@ async fn apply_chunk(
         }
         let (sales, after) = rest.split_at(run);
         let ms: Vec<(&Actor, &Mutation)> = sales.iter().map(|(_, m)| (actor, m)).collect();
-        let results =
-            write_path::apply_sales_in(&txn, &mut ledger, actor.store_id, &ms).await?;
+        let results = write_path::apply_sales_in(&txn, &mut ledger, actor.store_id, &ms).await?;
         let mut written = BTreeSet::new();
         for ((mutation_id, m), result) in sales.iter().zip(results) {
             let outcome = match result {
@@ -232,13 +231,15 @@ async fn apply_chunk(
     // One statement for the chunk's results (200 rows × 5 binds).
     if !answered.is_empty() {
         let now = Utc::now();
-        let rows = answered.iter().map(|(mutation_id, outcome)| sync_result::ActiveModel {
-            client_id: Set(client_id),
-            mutation_id: Set(*mutation_id),
-            store_id: Set(actor.store_id),
-            result: Set(serde_json::to_value(outcome).unwrap_or_default()),
-            created_at: Set(now),
-        });
+        let rows = answered
+            .iter()
+            .map(|(mutation_id, outcome)| sync_result::ActiveModel {
+                client_id: Set(client_id),
+                mutation_id: Set(*mutation_id),
+                store_id: Set(actor.store_id),
+                result: Set(serde_json::to_value(outcome).unwrap_or_default()),
+                created_at: Set(now),
+            });
         crate::server::db::bulk::insert_rows(&txn, rows.collect())
             .await
             .or_internal()?;
