@@ -137,7 +137,8 @@ async fn two_instances_selling_to_one_store_keep_every_guarantee() {
     let mut tasks = Vec::new();
     for (app, till) in [(&a, &till_a), (&b, &till_b)] {
         for _ in 0..10 {
-            let (till, url, product) = (till.clone(), app.url("/api/sales"), product.clone());
+            let (till, url, product) =
+                (Client::clone(till), app.url("/api/sales"), product.clone());
             tasks.push(tokio::spawn(async move {
                 for _ in 0..10 {
                     let body = sale(
