@@ -245,7 +245,7 @@ async fn a_young_database_is_analysed_as_it_grows() {
         .map(|_| {
             let (till, url, product) = (till.clone(), app.url("/api/sales"), product.clone());
             tokio::spawn(async move {
-                for _ in 0..15 {
+                for _ in 0..30 {
                     let body = sale(
                         &product,
                         1,
@@ -260,7 +260,7 @@ async fn a_young_database_is_analysed_as_it_grows() {
     for t in tasks {
         t.await.unwrap();
     }
-    wait_until(|| analysed() > at_start, "an ANALYZE after 300 sales").await;
+    wait_until(|| analysed() > at_start, "an ANALYZE after 600 sales").await;
 }
 
 async fn wait_until(done: impl Fn() -> bool, what: &str) {

@@ -44,7 +44,9 @@ impl Statistics {
     /// or a restore filled them), in the background.
     pub fn start(&self, conn: &DatabaseConnection) {
         self.inner.due_at.store(FIRST, Ordering::Relaxed);
-        self.analyse(conn);
+        if !self.inner.running.swap(true, Ordering::AcqRel) {
+            self.analyse(conn);
+        }
     }
 
     /// A commit put `rows` on the feed.
@@ -52,15 +54,12 @@ impl Statistics {
         let inner = &self.inner;
         let written = inner.written.fetch_add(rows as u64, Ordering::Relaxed) + rows as u64;
         let due = inner.due_at.load(Ordering::Relaxed);
-        if due > 0
-            && written >= due
-            && inner
-                .due_at
-                .compare_exchange(due, written * 2, Ordering::Relaxed, Ordering::Relaxed)
-                .is_ok()
-        {
-            self.analyse(conn);
+        // One at a time: while one runs, a later commit asks again.
+        if due == 0 || written < due || inner.running.swap(true, Ordering::AcqRel) {
+            return;
         }
+        inner.due_at.store(written * 2, Ordering::Relaxed);
+        self.analyse(conn);
     }
 
     /// ANALYZEs run since start.
@@ -68,13 +67,14 @@ impl Statistics {
         self.inner.analysed.load(Ordering::Relaxed)
     }
 
+    /// Runs ANALYZE in the background; the caller set `running`.
     fn analyse(&self, conn: &DatabaseConnection) {
-        if conn.get_database_backend() != DbBackend::Postgres
-            || self.inner.running.swap(true, Ordering::AcqRel)
-        {
+        let inner = self.inner.clone();
+        if conn.get_database_backend() != DbBackend::Postgres {
+            inner.running.store(false, Ordering::Release);
             return;
         }
-        let (conn, inner) = (conn.clone(), self.inner.clone());
+        let conn = conn.clone();
         tokio::spawn(async move {
             // ANALYZE takes no lock a write waits for.
             match conn.execute_unprepared(&format!("ANALYZE {TABLES}")).await {
