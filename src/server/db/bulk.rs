@@ -96,6 +96,7 @@ where
 fn to_json(value: Value) -> Result<Json, DbErr> {
     Ok(match value {
         Value::Bool(v) => v.map_or(Json::Null, Json::from),
+        Value::TinyInt(v) => v.map_or(Json::Null, Json::from),
         Value::SmallInt(v) => v.map_or(Json::Null, Json::from),
         Value::Int(v) => v.map_or(Json::Null, Json::from),
         Value::BigInt(v) => v.map_or(Json::Null, Json::from),
@@ -104,6 +105,13 @@ fn to_json(value: Value) -> Result<Json, DbErr> {
         Value::ChronoDateTimeUtc(v) => v.map_or(Json::Null, |at| {
             Json::from(at.to_rfc3339_opts(chrono::SecondsFormat::Micros, true))
         }),
+        Value::ChronoDate(v) => {
+            v.map_or(Json::Null, |d| Json::from(d.format("%Y-%m-%d").to_string()))
+        }
+        Value::ChronoDateTime(v) => v.map_or(Json::Null, |at| {
+            Json::from(at.format("%Y-%m-%dT%H:%M:%S%.6f").to_string())
+        }),
+        Value::Double(v) => v.map_or(Json::Null, Json::from),
         Value::Json(v) => v.map_or(Json::Null, |j| *j),
         other => {
             return Err(DbErr::Custom(format!(
@@ -149,4 +157,47 @@ async fn column_types<C: ConnectionTrait>(
         .get_or_insert_with(HashMap::new)
         .insert(table.to_string(), types.clone());
     Ok(types)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::{NaiveDate, TimeZone, Utc};
+
+    #[test]
+    fn every_kind_of_value_the_entities_hold_reads_back_as_postgresql_parses_it() {
+        let at = Utc.with_ymd_and_hms(2026, 12, 3, 9, 5, 7).unwrap()
+            + chrono::Duration::microseconds(42);
+        let cases = [
+            (Value::Bool(Some(true)), serde_json::json!(true)),
+            (Value::Int(Some(-3)), serde_json::json!(-3)),
+            (Value::BigInt(Some(i64::MAX)), serde_json::json!(i64::MAX)),
+            (
+                Value::String(Some("Tea \"x\"".into())),
+                serde_json::json!("Tea \"x\""),
+            ),
+            (
+                Value::Uuid(Some(uuid::Uuid::nil())),
+                serde_json::json!("00000000-0000-0000-0000-000000000000"),
+            ),
+            (
+                Value::ChronoDateTimeUtc(Some(at)),
+                serde_json::json!("2026-12-03T09:05:07.000042Z"),
+            ),
+            (
+                Value::ChronoDate(Some(NaiveDate::from_ymd_opt(2027, 1, 2).unwrap())),
+                serde_json::json!("2027-01-02"),
+            ),
+            (
+                Value::Json(Some(Box::new(serde_json::json!({"a": [1]})))),
+                serde_json::json!({"a": [1]}),
+            ),
+            (Value::Uuid(None), Json::Null),
+            (Value::ChronoDate(None), Json::Null),
+        ];
+        for (value, json) in cases {
+            assert_eq!(to_json(value).unwrap(), json);
+        }
+        assert!(to_json(Value::Bytes(Some(vec![1]))).is_err());
+    }
 }
