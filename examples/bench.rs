@@ -377,6 +377,11 @@ async fn stores_bench(
                 let (client, address, selling) =
                     (client.clone(), address.to_string(), selling.clone());
                 tokio::spawn(async move {
+                    // Each store's tills start in its own slice of the
+                    // second, so the stores' tills are not in step.
+                    if let Some(pace) = pace {
+                        tokio::time::sleep(pace.mul_f64(n as f64 / tills as f64)).await;
+                    }
                     tills_selling(&client, &address, &selling, here, per_till, pace).await
                 })
             })
