@@ -134,32 +134,41 @@ async fn two_instances_selling_to_one_store_keep_every_guarantee() {
     let b = a.another_instance(|_| {}).await;
     let product = stocked_product(&a, "TWO", 1000).await;
     let (till_a, till_b) = (a.cashier().await, b.cashier().await);
-    let mut tasks = Vec::new();
+    let mut tills = Vec::new();
     for (app, till) in [(&a, &till_a), (&b, &till_b)] {
-        for _ in 0..10 {
-            let (till, url, product) =
-                (Client::clone(till), app.url("/api/sales"), product.clone());
-            tasks.push(tokio::spawn(async move {
-                for _ in 0..10 {
-                    let body = sale(
-                        &product,
-                        1,
-                        json!([{"method": "cash", "amount_cents": 300}]),
-                    );
-                    let res = till.post(&url).json(&body).send().await.unwrap();
-                    assert_eq!(res.status(), StatusCode::CREATED);
-                }
-            }));
-        }
+        tills.extend((0..10).map(|_| (Client::clone(till), app.url("/api/sales"))));
     }
-    for t in tasks {
-        t.await.unwrap();
-    }
+    tills_selling(tills, 10, &product).await;
     assert_eq!(a.count("sales").await, 200);
     assert_eq!(quantity(&b, &till_b, &product).await, 800);
     let figures = [a.db.groups().figures(), b.db.groups().figures()];
     assert_eq!(figures[0].sales + figures[1].sales, 200, "{figures:?}");
     gapless_and_chained(&a, 200).await;
+}
+
+/// Each till (a client and where it posts) sells `each` sales of one unit
+/// of `product`, all tills at once; every sale answered 201.
+async fn tills_selling(tills: Vec<(Client, String)>, each: usize, product: &str) {
+    let tasks: Vec<_> = tills
+        .into_iter()
+        .map(|(till, url)| {
+            let product = product.to_string();
+            tokio::spawn(async move {
+                for _ in 0..each {
+                    let body = sale(
+                        &product,
+                        1,
+                        json!([{"method": "card", "amount_cents": 300}]),
+                    );
+                    let res = till.post(&url).json(&body).send().await.unwrap();
+                    assert_eq!(res.status(), StatusCode::CREATED);
+                }
+            })
+        })
+        .collect();
+    for t in tasks {
+        t.await.unwrap();
+    }
 }
 
 /// Sends every body at once; the answers in the same order.
@@ -241,25 +250,8 @@ async fn a_young_database_is_analysed_as_it_grows() {
     let at_start = analysed();
     let product = stocked_product(&app, "YNG", 1000).await;
     let till = app.cashier().await;
-    let tasks: Vec<_> = (0..20)
-        .map(|_| {
-            let (till, url, product) = (till.clone(), app.url("/api/sales"), product.clone());
-            tokio::spawn(async move {
-                for _ in 0..30 {
-                    let body = sale(
-                        &product,
-                        1,
-                        json!([{"method": "card", "amount_cents": 300}]),
-                    );
-                    let res = till.post(&url).json(&body).send().await.unwrap();
-                    assert_eq!(res.status(), StatusCode::CREATED);
-                }
-            })
-        })
-        .collect();
-    for t in tasks {
-        t.await.unwrap();
-    }
+    let tills = (0..20).map(|_| (till.clone(), app.url("/api/sales")));
+    tills_selling(tills.collect(), 30, &product).await;
     wait_until(|| analysed() > at_start, "an ANALYZE after 600 sales").await;
 }
 
