@@ -11,13 +11,14 @@
 //! With `redis_url`, generations and answers live in Redis, shared by every
 //! instance (`shared`); this instance keeps its hot answers beside it in
 //! memory, under the same generation it just read from Redis, so a hit
-//! costs one small GET. Without Redis, generations and answers live in
+//! costs one small GET, shared by the requests that ask at once. Without Redis, generations and answers live in
 //! memory (`local`). A configured Redis that does not answer sends reads to
 //! the database, never to memory (another instance may have written).
 
 mod figures;
 mod local;
 pub mod operations;
+mod rounds;
 mod shared;
 
 use crate::domain::cache::{CacheStats, CachedRead, ReadFigures};

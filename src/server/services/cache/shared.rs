@@ -12,6 +12,7 @@
 //! reads use Redis again. One warning per outage.
 
 use super::local::{Generation, Key};
+use super::rounds::Rounds;
 use crate::domain::cache::CachedRead;
 use bytes::Bytes;
 use fred::prelude::*;
@@ -43,6 +44,7 @@ struct Inner {
     pending: Mutex<HashSet<(Uuid, CachedRead)>>,
     outages: AtomicU64,
     ready: watch::Sender<bool>,
+    rounds: Rounds<(Uuid, CachedRead), Option<Generation>>,
 }
 
 #[derive(Default)]
@@ -78,6 +80,7 @@ impl Shared {
                 pending: Mutex::default(),
                 outages: AtomicU64::new(0),
                 ready: watch::channel(false).0,
+                rounds: Rounds::default(),
             }),
         };
         tokio::spawn(watch(shared.inner.clone()));
@@ -93,24 +96,19 @@ impl Shared {
     }
 
     /// The generation of `read` for `store`, or `None` while Redis is not
-    /// trusted (the caller then reads the database).
+    /// trusted (the caller then reads the database). Callers at the same
+    /// time share a round (`rounds`): one GET, read after each of them
+    /// arrived.
     pub async fn generation(&self, store: Uuid, read: CachedRead) -> Option<Generation> {
-        let inner = &self.inner;
-        let run = inner.trusted()?;
-        match inner
-            .client
-            .get::<Option<u64>, _>(inner.generation_key(store, read))
+        let inner = self.inner.clone();
+        self.inner
+            .rounds
+            .ask((store, read), move || {
+                let inner = inner.clone();
+                async move { inner.generation(store, read).await }
+            })
             .await
-        {
-            Ok(number) => Some(Generation {
-                redis_run: Some(run),
-                number: number.unwrap_or(0),
-            }),
-            Err(e) => {
-                inner.failed(&e.to_string());
-                None
-            }
-        }
+            .flatten()
     }
 
     /// The answer Redis holds under `key`, if any.
@@ -219,6 +217,24 @@ impl Shared {
 }
 
 impl Inner {
+    async fn generation(&self, store: Uuid, read: CachedRead) -> Option<Generation> {
+        let run = self.trusted()?;
+        match self
+            .client
+            .get::<Option<u64>, _>(self.generation_key(store, read))
+            .await
+        {
+            Ok(number) => Some(Generation {
+                redis_run: Some(run),
+                number: number.unwrap_or(0),
+            }),
+            Err(e) => {
+                self.failed(&e.to_string());
+                None
+            }
+        }
+    }
+
     fn generation_key(&self, store: Uuid, read: CachedRead) -> String {
         format!("{}:cache:gen:{store}:{}", self.prefix, read.as_str())
     }
