@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { openNewProduct, signIn } from "./pages";
+import { openNewProduct, signIn, waitForHydration } from "./pages";
 
 test("the owner signs in, creates a category and a product, and finds it by barcode", async ({ page }) => {
   const suffix = Date.now().toString().slice(-6);
@@ -70,4 +70,21 @@ test("the product list pages forward and back", async ({ page }) => {
   await expect(summary).toContainText(/^51–\d+ of \d+ products$/);
   await page.getByRole("button", { name: "Previous", exact: true }).click();
   await expect(summary).toContainText(/^1–50 of \d+ products$/);
+});
+
+test("too many wrong passwords are answered in plain words, with how long to wait", async ({ page }) => {
+  // An address nobody has, so no other test's account is held back.
+  const email = `guesser-${Date.now()}@demo.test`;
+  await page.goto("/login");
+  await waitForHydration(page);
+  await page.getByLabel("E-mail").fill(email);
+  await page.getByLabel("Password").fill("wrong-guess");
+  const signIn = page.getByRole("button", { name: "Sign in" });
+  for (let n = 1; n <= 10; n++) {
+    await signIn.click();
+    await expect(page.getByText("That e-mail and password do not match").last()).toBeVisible();
+    await expect(signIn).toBeEnabled();
+  }
+  await signIn.click();
+  await expect(page.getByText(/Too many wrong passwords\. Try again in 1[45] minutes/)).toBeVisible();
 });

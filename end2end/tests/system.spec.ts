@@ -26,4 +26,21 @@ test("the owner sees the cache's figures on the System page and clears it; a man
   await expect(manager.getByTestId("cache-stats")).toBeVisible();
   await expect(manager.getByText("Only the owner can clear the cache.")).toBeVisible();
   await expect(manager.getByTestId("clear-all")).toHaveCount(0);
+  await expect(manager.getByTestId("index-panel")).toHaveCount(0);
+});
+
+test("the owner reads the database's indexes, rebuilds a table's and sees the slow statements", async ({ page }) => {
+  await signIn(page, "owner@demo.test");
+  await page.goto("/system");
+  await waitForHydration(page);
+  const sku = page.getByTestId("index-stats").locator('tr[data-index="products_store_sku"]');
+  await expect(sku).toBeVisible();
+  await expect(sku).toContainText("store_id, sku");
+
+  page.once("dialog", (d) => d.accept());
+  await page.getByTestId("rebuild-products").click();
+  await expect(page.getByText(/Rebuilt \d+ index\(es\) of products in \d+ ms\./)).toBeVisible();
+  await expect(page.getByTestId("rebuild-products")).toBeEnabled();
+
+  await expect(page.getByTestId("slow-panel")).toContainText("Statements that took 50 ms or longer");
 });

@@ -43,6 +43,7 @@ pub async fn sign_in(email: String, password: String) -> Result<SessionInfo, App
             let signed = auth::login(
                 &state.db,
                 state.settings.session_hours,
+                &state.settings.sign_in_limits,
                 &email,
                 &password,
                 &extract::request_meta(&parts),

@@ -7,6 +7,7 @@ pub mod cache;
 pub mod catalog;
 pub mod conflicts;
 pub mod customers;
+pub mod indexes;
 pub mod reports;
 pub mod sales;
 pub mod staff;

@@ -20,6 +20,8 @@ use std::time::Duration;
 const PUSH_LOCK: &str = "tillwise-push";
 /// Entries per push (the server takes up to 1,000).
 const BATCH: u32 = 200;
+/// The server's answer to a push over its size limit.
+const TOO_LARGE: u16 = 413;
 /// While entries wait, how often to try again without being asked.
 const IDLE_RETRY_MS: u64 = 10_000;
 
@@ -99,8 +101,11 @@ async fn push_all(state: ConnectionState, toasts: Toasts) {
     let Ok(client_id) = store::client_id().await else {
         return;
     };
+    // Halved when the server finds a push too big (413), so sales with
+    // many lines still go, fewer at a time.
+    let mut size = BATCH;
     loop {
-        let batch = match store::waiting(BATCH).await {
+        let batch = match store::waiting(size).await {
             Ok(batch) if !batch.is_empty() => batch,
             _ => break,
         };
@@ -116,6 +121,13 @@ async fn push_all(state: ConnectionState, toasts: Toasts) {
             Err(Failure { status: None }) => {
                 feed(state, toasts, Signal::Unreachable);
                 break;
+            }
+            Err(Failure {
+                status: Some(TOO_LARGE),
+            }) if size > 1 => {
+                feed(state, toasts, Signal::Reached);
+                size = (size / 2).max(1);
+                continue;
             }
             Err(Failure {
                 status: Some(status),

@@ -16,6 +16,8 @@ pub enum ErrorCode {
     Forbidden,
     NotFound,
     Conflict,
+    /// A body over the server's size limit.
+    TooLarge,
     RateLimited,
     Unavailable,
     Internal,
@@ -31,6 +33,7 @@ impl ErrorCode {
             ErrorCode::Forbidden => 403,
             ErrorCode::NotFound => 404,
             ErrorCode::Conflict => 409,
+            ErrorCode::TooLarge => 413,
             ErrorCode::RateLimited => 429,
             ErrorCode::Unavailable => 503,
             ErrorCode::Internal => 500,

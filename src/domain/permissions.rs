@@ -21,6 +21,9 @@ pub enum Subject {
     Tills,
     /// The server's cache of reads: its figures, and clearing it.
     Cache,
+    /// The database's indexes and slow statements: reading them, and
+    /// rebuilding a table's indexes (`Update`).
+    Indexes,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -207,6 +210,9 @@ pub const RULES: &[Rule] = &[
     // Clearing the cache is safe but costs every till a slower read.
     rule(Subject::Cache, Read, MANAGERS),
     rule(Subject::Cache, Delete, OWNERS),
+    // The database is shared by every store on the server: only owners.
+    rule(Subject::Indexes, Read, OWNERS),
+    rule(Subject::Indexes, Update, OWNERS),
 ];
 
 fn rule_of(subject: Subject, action: Action) -> Option<&'static Rule> {

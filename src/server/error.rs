@@ -13,7 +13,17 @@ impl IntoResponse for AppError {
         }
         let status = StatusCode::from_u16(self.code.http_status())
             .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        (status, axum::Json(self)).into_response()
+        // A refusal that says how long to wait says it in the header too.
+        let retry_after = (self.code == ErrorCode::RateLimited)
+            .then(|| self.details.get("retry_after_seconds")?.as_i64())
+            .flatten();
+        let mut response = (status, axum::Json(self)).into_response();
+        if let Some(seconds) = retry_after {
+            response
+                .headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, seconds.into());
+        }
+        response
     }
 }
 

@@ -2,6 +2,7 @@
 //! URLs are kept out of `Debug` output.
 
 use crate::domain::cache::CachedRead;
+use crate::domain::sign_in_limit::{SignInLimit, SignInLimits};
 use serde::Deserialize;
 use std::net::SocketAddr;
 
@@ -52,6 +53,12 @@ pub struct Settings {
     /// busy tills share one group instead of alternating between two.
     #[serde(default = "default_group_commit_wait_us")]
     pub group_commit_wait_us: u64,
+    /// A statement that takes this long or longer is listed as slow.
+    #[serde(default = "default_slow_query_ms")]
+    pub slow_query_ms: u64,
+    /// Wrong passwords allowed per account and per client address.
+    #[serde(default = "default_sign_in_limits")]
+    pub sign_in_limits: SignInLimits,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
@@ -128,6 +135,21 @@ fn default_cache_memory_mb() -> u64 {
 }
 fn default_group_commit_wait_us() -> u64 {
     0
+}
+fn default_slow_query_ms() -> u64 {
+    50
+}
+fn default_sign_in_limits() -> SignInLimits {
+    SignInLimits {
+        account: SignInLimit {
+            failures: 10,
+            window_minutes: 15,
+        },
+        address: SignInLimit {
+            failures: 50,
+            window_minutes: 15,
+        },
+    }
 }
 fn default_redis_prefix() -> String {
     "tillwise".into()
@@ -234,6 +256,20 @@ impl Settings {
         }
         if let Some(v) = env("TILLWISE_GROUP_COMMIT_WAIT_US") {
             self.group_commit_wait_us = parsed("TILLWISE_GROUP_COMMIT_WAIT_US", v)?;
+        }
+        if let Some(v) = env("TILLWISE_SLOW_QUERY_MS") {
+            self.slow_query_ms = parsed("TILLWISE_SLOW_QUERY_MS", v)?;
+        }
+        if let Some(v) = env("TILLWISE_SIGN_IN_ACCOUNT_FAILURES") {
+            self.sign_in_limits.account.failures = parsed("TILLWISE_SIGN_IN_ACCOUNT_FAILURES", v)?;
+        }
+        if let Some(v) = env("TILLWISE_SIGN_IN_ADDRESS_FAILURES") {
+            self.sign_in_limits.address.failures = parsed("TILLWISE_SIGN_IN_ADDRESS_FAILURES", v)?;
+        }
+        if let Some(v) = env("TILLWISE_SIGN_IN_WINDOW_MINUTES") {
+            let minutes = parsed("TILLWISE_SIGN_IN_WINDOW_MINUTES", v)?;
+            self.sign_in_limits.account.window_minutes = minutes;
+            self.sign_in_limits.address.window_minutes = minutes;
         }
         for (read, name) in CACHE_TTL_VARIABLES {
             if let Some(v) = env(name) {

@@ -1,6 +1,8 @@
 //! Sign-in, PIN switching on a paired till, lockout, roles.
 
-use crate::helpers::{Backend, CASHIER_PIN, MANAGER, OWNER, PASSWORD, browser, spawn_app};
+use crate::helpers::{
+    Backend, CASHIER_PIN, MANAGER, OWNER, PASSWORD, TestApp, browser, spawn_app, spawn_app_with,
+};
 use crate::on_every_backend;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -11,6 +13,8 @@ on_every_backend!(
     a_wrong_password_is_401_and_sets_no_cookie,
     pin_switch_needs_a_paired_till,
     five_wrong_pins_lock_the_cashier_out,
+    the_eleventh_wrong_password_waits_even_across_a_restart,
+    one_address_guessing_many_accounts_is_held_back,
     a_cashier_cannot_change_products,
     sign_out_ends_the_session,
 );
@@ -294,4 +298,89 @@ async fn a_sign_out_or_a_switch_off_on_one_instance_ends_the_session_on_another(
         StatusCode::UNAUTHORIZED
     );
     refused_on_b((*manager).clone()).await;
+}
+
+async fn sign_in(app: &TestApp, email: &str, password: &str) -> reqwest::Response {
+    browser()
+        .post(app.url("/api/auth/login"))
+        .json(&json!({"email": email, "password": password}))
+        .send()
+        .await
+        .unwrap()
+}
+
+/// Ten wrong passwords for one account; the eleventh try waits with
+/// `Retry-After`, even with the right password and on a restarted server
+/// (the count lives in the database); another account is not held back;
+/// once the failures are older than the window, the right password works.
+async fn the_eleventh_wrong_password_waits_even_across_a_restart(backend: Backend) {
+    let app = spawn_app(backend).await;
+    for attempt in 1..=10 {
+        let res = sign_in(&app, OWNER, "not-the-password").await;
+        assert_eq!(res.status(), StatusCode::UNAUTHORIZED, "attempt {attempt}");
+    }
+    let res = sign_in(&app, OWNER, "not-the-password").await;
+    assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
+    let wait: i64 = res.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((800..=900).contains(&wait), "Retry-After: {wait}");
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["code"], "rate_limited");
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap()
+            .contains("Too many wrong passwords"),
+        "{body}"
+    );
+    assert_eq!(
+        sign_in(&app, OWNER, PASSWORD).await.status(),
+        StatusCode::TOO_MANY_REQUESTS,
+        "the right password waits too"
+    );
+    assert_eq!(
+        sign_in(&app, MANAGER, PASSWORD).await.status(),
+        StatusCode::OK
+    );
+
+    let restarted = app.another_instance(|_| {}).await;
+    assert_eq!(
+        sign_in(&restarted, OWNER, PASSWORD).await.status(),
+        StatusCode::TOO_MANY_REQUESTS,
+        "a restart does not forget"
+    );
+
+    // Fifteen minutes go by.
+    sea_orm::ConnectionTrait::execute_unprepared(
+        &app.db,
+        "UPDATE sign_in_failures SET failed_at = '2000-01-01 00:00:00+00:00'",
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        sign_in(&restarted, OWNER, PASSWORD).await.status(),
+        StatusCode::OK
+    );
+    assert_eq!(
+        app.count("sign_in_failures WHERE subject LIKE 'account:%'")
+            .await,
+        0,
+        "a right password clears the account's count"
+    );
+}
+
+/// One client address trying many accounts is held back by the address's
+/// own limit, whichever account it tries next.
+async fn one_address_guessing_many_accounts_is_held_back(backend: Backend) {
+    let app = spawn_app_with(backend, |s| s.sign_in_limits.address.failures = 3).await;
+    for n in 1..=3 {
+        let res = sign_in(&app, &format!("nobody{n}@a.test"), "guess").await;
+        assert_eq!(res.status(), StatusCode::UNAUTHORIZED, "guess {n}");
+    }
+    let res = sign_in(&app, OWNER, PASSWORD).await;
+    assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(res.headers().contains_key("retry-after"));
 }

@@ -12,6 +12,7 @@ mod conflicts;
 mod credits;
 mod customers;
 mod group_commit;
+mod indexes;
 mod isolation;
 mod migrations;
 mod notes;

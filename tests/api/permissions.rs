@@ -478,6 +478,34 @@ fn rest_calls(f: &Fixtures) -> Vec<Call> {
         ),
         call(
             M::GET,
+            "/indexes/stats",
+            "/indexes/stats",
+            Nothing,
+            Needs::Table(Subject::Indexes, Action::Read),
+        ),
+        call(
+            M::GET,
+            "/indexes/slow-queries/analysis",
+            "/indexes/slow-queries/analysis",
+            Nothing,
+            Needs::Table(Subject::Indexes, Action::Read),
+        ),
+        call(
+            M::GET,
+            "/indexes/{table}",
+            "/indexes/products",
+            Nothing,
+            Needs::Table(Subject::Indexes, Action::Read),
+        ),
+        call(
+            M::POST,
+            "/indexes/rebuild/{table}",
+            "/indexes/rebuild/notes",
+            Nothing,
+            Needs::Table(Subject::Indexes, Action::Update),
+        ),
+        call(
+            M::GET,
             "/store",
             "/store",
             Nothing,
@@ -730,6 +758,20 @@ fn rpc_calls(f: &Fixtures) -> Vec<Call> {
                 which: Some("products".into()),
             },
             Needs::Table(Subject::Cache, Action::Delete),
+        ),
+        rpc(
+            api::indexes::DatabaseIndexes {},
+            Needs::Table(Subject::Indexes, Action::Read),
+        ),
+        rpc(
+            api::indexes::SlowStatements {},
+            Needs::Table(Subject::Indexes, Action::Read),
+        ),
+        rpc(
+            api::indexes::RebuildIndexes {
+                table: "notes".into(),
+            },
+            Needs::Table(Subject::Indexes, Action::Update),
         ),
         rpc(api::staff::ListEmployees {}, on(K::Employee, Action::Read)),
         rpc_json(

@@ -8,6 +8,7 @@ use serde_json::Value;
 on_every_backend!(
     health_reports_the_database_and_redis,
     errors_are_json_with_a_request_id,
+    a_body_over_the_limit_is_413_and_changes_nothing,
     the_login_page_is_served
 );
 
@@ -69,4 +70,34 @@ async fn the_login_page_is_served(backend: Backend) {
     let html = res.text().await.unwrap();
     assert!(html.contains("Sign in"), "{html}");
     assert!(html.contains("/pkg/tillwise"), "the page loads the client");
+}
+
+/// A push or a sale too big to take is refused in so many words (413, a
+/// JSON error the till can act on), not as a malformed body, and nothing
+/// of it lands.
+async fn a_body_over_the_limit_is_413_and_changes_nothing(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let till = app.cashier().await;
+    let filler = "x".repeat(tillwise::server::http::MAX_BODY_BYTES);
+    for path in ["/api/sales", "/api/sync/push"] {
+        let res = till
+            .post(app.url(path))
+            .header("content-type", "application/json")
+            .body(format!(r#"{{"note": "{filler}"}}"#))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::PAYLOAD_TOO_LARGE, "{path}");
+        let body: Value = res.json().await.unwrap();
+        assert_eq!(body["code"], "too_large", "{path}");
+        assert!(
+            body["message"].as_str().unwrap().contains("too big"),
+            "{body}"
+        );
+        assert_eq!(
+            body["details"]["limit_bytes"],
+            tillwise::server::http::MAX_BODY_BYTES
+        );
+    }
+    assert_eq!(app.count("sales").await, 0);
 }

@@ -4,6 +4,7 @@
 pub mod bulk;
 pub mod entities;
 mod nodelay;
+pub mod statements;
 
 use crate::server::migrations::Migrator;
 use sea_orm::sqlx::sqlite::SqliteJournalMode;

@@ -42,6 +42,7 @@ pub async fn login(
     let signed = auth::login(
         &state.db,
         state.settings.session_hours,
+        &state.settings.sign_in_limits,
         &email,
         &password,
         &request_meta(&parts),

@@ -2,11 +2,11 @@
 //! or id gets the same JSON error shape as everything else; and how a
 //! cached answer is sent.
 
-use crate::domain::error::AppError;
+use crate::domain::error::{AppError, ErrorCode};
 use crate::server::services::cache::Cached;
 use axum::extract::{FromRequest, FromRequestParts, Query, Request};
 use axum::http::request::Parts;
-use axum::http::{HeaderName, HeaderValue, header};
+use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::de::DeserializeOwned;
 use uuid::Uuid;
@@ -22,11 +22,28 @@ impl<S: Send + Sync> FromRequest<S> for JsonBody {
             .await
             .map(|axum::Json(v)| JsonBody(v))
             .map_err(|rejection| {
+                if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                    return too_large();
+                }
                 AppError::field(
                     "body",
                     format!("must be a JSON object ({})", rejection.body_text()),
                 )
             })
+    }
+}
+
+/// The 413 for a body over `MAX_BODY_BYTES`.
+fn too_large() -> AppError {
+    let megabytes = super::MAX_BODY_BYTES / (1024 * 1024);
+    AppError {
+        details: serde_json::json!({ "limit_bytes": super::MAX_BODY_BYTES }),
+        ..AppError::new(
+            ErrorCode::TooLarge,
+            format!(
+                "This request is too big (over {megabytes} MB). Send fewer sales or lines at a time."
+            ),
+        )
     }
 }
 

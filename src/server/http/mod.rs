@@ -12,6 +12,7 @@ mod credits;
 mod customers;
 pub mod extract;
 mod health;
+mod indexes;
 mod notes;
 mod records;
 mod reports;
@@ -143,7 +144,11 @@ fn api() -> Api {
         .put("/store", store::put_settings)
         .get("/cache/stats", cache::stats)
         .delete("/cache/store", cache::clear_store)
-        .delete("/cache/{entity_type}", cache::clear_one);
+        .delete("/cache/{entity_type}", cache::clear_one)
+        .get("/indexes/stats", indexes::stats)
+        .get("/indexes/slow-queries/analysis", indexes::slow_queries)
+        .get("/indexes/{table}", indexes::of_table)
+        .post("/indexes/rebuild/{table}", indexes::rebuild);
     Api {
         router: api
             .router

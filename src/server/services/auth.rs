@@ -4,12 +4,14 @@
 
 use super::audit::{self, AuditDraft};
 use super::realtime::Announcement;
+use super::sign_in_limits;
 use super::write_path::begin;
 use super::{Actor, Db};
 use crate::domain::auth::{Pin, SessionInfo, TillPerson};
 use crate::domain::error::{AppError, ErrorCode};
 use crate::domain::ids::new_id;
 use crate::domain::permissions::{Action, Subject};
+use crate::domain::sign_in_limit::{self, SignInLimits, retry_after_seconds};
 use crate::server::db::entities::{device, employee, session, store};
 use crate::server::error::{DbResultExt, internal};
 use crate::server::request::RequestMeta;
@@ -167,17 +169,22 @@ fn wrong_login() -> AppError {
     )
 }
 
-/// E-mail and password sign-in, for anyone who has a password.
+/// E-mail and password sign-in, for anyone who has a password. Wrong
+/// passwords count against the account and the client's address; past
+/// `limits`, even the right one waits (429) until old failures age out.
 pub async fn login(
     db: &Db,
     session_hours: i64,
+    limits: &SignInLimits,
     email: &str,
     password: &str,
     meta: &RequestMeta,
 ) -> Result<SignedIn, AppError> {
+    let subjects = limits.subjects(email, meta.ip.as_deref());
+    sign_in_limits::check(db, &subjects, Utc::now()).await?;
     let email = email.trim().to_lowercase();
     let candidates = employee::Entity::find()
-        .filter(employee::Column::Email.eq(email))
+        .filter(employee::Column::Email.eq(email.as_str()))
         .filter(employee::Column::Active.eq(true))
         .filter(employee::Column::DeletedAt.is_null())
         .filter(employee::Column::PasswordHash.is_not_null())
@@ -187,13 +194,14 @@ pub async fn login(
         .or_internal()?;
     if candidates.is_empty() {
         verify_blocking(None, password.to_string()).await?;
-        return Err(wrong_login());
     }
     for person in candidates {
         if verify_blocking(person.password_hash.clone(), password.to_string()).await? {
+            sign_in_limits::succeeded(db, &sign_in_limit::Subject::account(&email)).await?;
             return start_session(db, session_hours, &person, None, meta, "auth.login").await;
         }
     }
+    sign_in_limits::failed(db, &subjects, Utc::now()).await?;
     Err(wrong_login())
 }
 
@@ -407,8 +415,8 @@ pub async fn pin_switch(
         .or_internal()?
         .ok_or_else(|| AppError::not_found("employee"))?;
     let now = Utc::now();
-    if person.locked_until.is_some_and(|until| until > now) {
-        return Err(locked_out());
+    if let Some(until) = person.locked_until.filter(|until| *until > now) {
+        return Err(locked_out(until - now));
     }
     if verify_blocking(person.pin_hash.clone(), pin.expose().to_string()).await? {
         return start_session(db, session_hours, &person, Some(till.id), meta, "auth.pin").await;
@@ -416,13 +424,16 @@ pub async fn pin_switch(
     record_wrong_pin(db, till, &person, meta).await
 }
 
-fn locked_out() -> AppError {
-    AppError::new(
-        ErrorCode::RateLimited,
-        format!(
-            "Too many wrong PINs. Try again in {PIN_LOCKOUT_MINUTES} minutes or ask a manager."
-        ),
-    )
+fn locked_out(wait: Duration) -> AppError {
+    AppError {
+        details: serde_json::json!({ "retry_after_seconds": retry_after_seconds(wait) }),
+        ..AppError::new(
+            ErrorCode::RateLimited,
+            format!(
+                "Too many wrong PINs. Try again in {PIN_LOCKOUT_MINUTES} minutes or ask a manager."
+            ),
+        )
+    }
 }
 
 async fn record_wrong_pin(
@@ -479,7 +490,7 @@ async fn record_wrong_pin(
         .await
         .or_internal()?;
     if locked {
-        return Err(locked_out());
+        return Err(locked_out(Duration::minutes(PIN_LOCKOUT_MINUTES)));
     }
     let left = MAX_PIN_ATTEMPTS - attempts;
     Err(AppError::new(

@@ -8,6 +8,7 @@ use super::group_commit::Groups;
 use super::realtime::Realtime;
 use super::sessions::Sessions;
 use super::statistics::Statistics;
+use crate::server::db::statements::Statements;
 use crate::server::settings::Settings;
 use sea_orm::{
     ConnectionTrait, DatabaseConnection, DbBackend, DbErr, ExecResult, QueryResult, Statement,
@@ -22,13 +23,20 @@ pub struct Db {
     sessions: Sessions,
     groups: Groups,
     statistics: Statistics,
+    statements: Statements,
 }
 
 impl Db {
     /// Connects to the settings' database (migrating it) and starts this
     /// instance's realtime.
     pub async fn connect(settings: &Settings) -> Result<Db, DbErr> {
-        let conn = crate::server::db::connect_and_migrate(&settings.database_url).await?;
+        let mut conn = crate::server::db::connect_and_migrate(&settings.database_url).await?;
+        // Before the connection is cloned, so every clone times its statements.
+        let statements = Statements::new(std::time::Duration::from_millis(settings.slow_query_ms));
+        conn.set_metric_callback({
+            let statements = statements.clone();
+            move |info| statements.record(info.statement, info.elapsed)
+        });
         let sessions = Sessions::default();
         let realtime = Realtime::start(conn.clone(), settings, sessions.clone());
         let cache = Cache::start(settings);
@@ -43,6 +51,7 @@ impl Db {
                 settings.group_commit_wait_us,
             )),
             statistics,
+            statements,
         })
     }
 
@@ -70,6 +79,12 @@ impl Db {
     /// This instance's writers of online sales, one per busy store.
     pub fn groups(&self) -> &Groups {
         &self.groups
+    }
+
+    /// The statements this instance ran, timed (the slow ones for the
+    /// index admin).
+    pub fn statements(&self) -> &Statements {
+        &self.statements
     }
 
     /// The planner's statistics, gathered while the database is young.

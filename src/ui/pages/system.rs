@@ -1,7 +1,9 @@
 //! The System page (managers read it, owners act on it): how the cache of
-//! reads is doing, and clearing it.
+//! reads is doing, and clearing it; for owners, the database's indexes
+//! (rebuilding a table's) and the statements that ran slow, with plans.
 
 use crate::api::cache::{cache_figures, clear_cache};
+use crate::api::indexes::{database_indexes, rebuild_indexes, slow_statements};
 use crate::domain::auth::Role;
 use crate::domain::cache::{CachedRead, ReadFigures};
 use crate::till::confirm;
@@ -15,6 +17,10 @@ pub fn SystemPage() -> impl IntoView {
     view! {
         <SignedIn manager=true>
             <CachePanel/>
+            <OwnerOnly>
+                <IndexPanel/>
+                <SlowPanel/>
+            </OwnerOnly>
         </SignedIn>
     }
 }
@@ -126,6 +132,156 @@ fn CachePanel() -> impl IntoView {
                                 </div>
                             }.into_any()
                         }
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+/// What only an owner sees (the server refuses the rest anyway).
+#[component]
+fn OwnerOnly(children: ChildrenFn) -> impl IntoView {
+    let session = use_session();
+    view! {
+        <Transition fallback=|| ()>
+            {move || {
+                let children = children.clone();
+                Suspend::new(async move {
+                    let owner = matches!(session.current.await, Ok(Some(me)) if me.role == Role::Owner);
+                    owner.then(|| children())
+                })
+            }}
+        </Transition>
+    }
+}
+
+#[component]
+fn IndexPanel() -> impl IntoView {
+    let toasts = use_toasts();
+    let rebuild = Action::new(|table: &String| rebuild_indexes(table.clone()));
+    let stats = Resource::new(move || rebuild.version().get(), |_| database_indexes());
+    Effect::new(move |_| match rebuild.value().get() {
+        Some(Ok(done)) => toasts.success(format!(
+            "Rebuilt {} index(es) of {} in {:.0} ms.{}",
+            done.indexes.len(),
+            done.table,
+            done.took_ms,
+            if done.dropped_invalid.is_empty() {
+                String::new()
+            } else {
+                format!(" Dropped the invalid {}.", done.dropped_invalid.join(", "))
+            }
+        )),
+        Some(Err(e)) => toasts.error(e.message),
+        None => {}
+    });
+    let ask_and_rebuild = move |table: String| {
+        if confirm(&format!(
+            "Rebuild the indexes of {table}? Sales go on meanwhile; on the embedded database the table waits for a moment."
+        )) {
+            rebuild.dispatch(table);
+        }
+    };
+    view! {
+        <section class="card" data-testid="index-panel">
+            <h2>"Database indexes"</h2>
+            <p class="hint">"Size and use of every index; “Used by” counts the statements this server ran whose plan uses it."</p>
+            {move || rebuild.pending().get().then(|| view! {
+                <p class="notice" role="status" data-testid="rebuilding">
+                    "Rebuilding " {rebuild.input().get().unwrap_or_default()} "…"
+                </p>
+            })}
+            <Transition fallback=|| view! { <p>"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match stats.await {
+                        Err(e) => view! { <p class="notice error">{e.message}</p> }.into_any(),
+                        Ok(s) => {
+                            let mut last_table = String::new();
+                            view! {
+                                <table class="grid" data-testid="index-stats">
+                                    <thead><tr>
+                                        <th>"Table"</th><th>"Index"</th><th>"Columns"</th><th>"Size"</th>
+                                        <th>"Scans"</th><th>"Used by"</th><th></th>
+                                    </tr></thead>
+                                    <tbody>
+                                        {s.indexes.into_iter().map(|i| {
+                                            let first = i.table != last_table;
+                                            last_table = i.table.clone();
+                                            let table = i.table.clone();
+                                            let testid = format!("rebuild-{table}");
+                                            view! {
+                                                <tr data-index=i.name.clone()>
+                                                    <td>{first.then(|| i.table.clone())}</td>
+                                                    <td>{i.name.clone()}{i.unique.then_some(" (unique)")}</td>
+                                                    <td>{i.columns.join(", ")}</td>
+                                                    <td>{i.size_bytes.map_or("–".to_string(), |b| size(u64::try_from(b).unwrap_or(0)))}</td>
+                                                    <td>{i.scans.map_or("–".to_string(), |n| n.to_string())}</td>
+                                                    <td title=i.used_by.join("\n")>{i.used_by.len()}</td>
+                                                    <td class="actions">
+                                                        {first.then(move || view! {
+                                                            <button class="button" data-testid=testid
+                                                                disabled=move || rebuild.pending().get()
+                                                                on:click=move |_| ask_and_rebuild(table.clone())>
+                                                                "Rebuild table"
+                                                            </button>
+                                                        })}
+                                                    </td>
+                                                </tr>
+                                            }
+                                        }).collect_view()}
+                                    </tbody>
+                                </table>
+                            }.into_any()
+                        }
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+#[component]
+fn SlowPanel() -> impl IntoView {
+    let refresh = RwSignal::new(0u32);
+    let analysis = Resource::new(move || refresh.get(), |_| slow_statements());
+    view! {
+        <section class="card" data-testid="slow-panel">
+            <h2>"Slow statements"</h2>
+            <Transition fallback=|| view! { <p>"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match analysis.await {
+                        Err(e) => view! { <p class="notice error">{e.message}</p> }.into_any(),
+                        Ok(a) => view! {
+                            <p class="hint">
+                                "Statements that took " {a.threshold_ms} " ms or longer on this server since it started"
+                                {a.cache_hit_ratio.map(|r| format!("; {:.1} % of table reads came from memory", r * 100.0))}
+                                {(a.pg_stat_statements == Some(false)).then_some("; pg_stat_statements is not installed")}
+                                "."
+                            </p>
+                            {a.statements.is_empty().then(|| view! { <p>"None so far."</p> })}
+                            <ul class="plain">
+                                {a.statements.into_iter().map(|s| view! {
+                                    <li>
+                                        <details>
+                                            <summary>
+                                                {format!("{:.1} ms at most, {:.1} ms on average, {} run(s): ", s.max_ms, s.mean_ms, s.runs)}
+                                                <code>{s.statement.chars().take(120).collect::<String>()}</code>
+                                            </summary>
+                                            <pre>{s.statement.clone()}</pre>
+                                            <pre>{s.plan.join("\n")}</pre>
+                                        </details>
+                                    </li>
+                                }).collect_view()}
+                            </ul>
+                            {(!a.hints.is_empty()).then(move || view! {
+                                <h3>"Hints"</h3>
+                                <ul data-testid="hints">
+                                    {a.hints.into_iter().map(|h| view! { <li>{h.message}</li> }).collect_view()}
+                                </ul>
+                            })}
+                            <button class="button big" on:click=move |_| refresh.update(|n| *n += 1)>"Refresh"</button>
+                        }.into_any(),
                     }
                 })}
             </Transition>

@@ -19,6 +19,7 @@ pub mod sale;
 pub mod sale_line;
 pub mod session;
 pub mod shift;
+pub mod sign_in_failure;
 pub mod stock_move;
 pub mod store;
 pub mod sync_client;
