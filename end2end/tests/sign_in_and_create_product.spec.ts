@@ -88,3 +88,22 @@ test("too many wrong passwords are answered in plain words, with how long to wai
   await signIn.click();
   await expect(page.getByText(/Too many wrong passwords\. Try again in 1[45] minutes/)).toBeVisible();
 });
+
+test("what is typed in the product dialog survives a category made elsewhere meanwhile", async ({ page, browser }) => {
+  const suffix = Date.now().toString().slice(-6);
+  await signIn(page, "owner@demo.test");
+  await openNewProduct(page);
+  const dialog = page.getByRole("dialog", { name: "New product" });
+  await dialog.getByLabel("Name").fill(`Half-typed ${suffix}`);
+  await dialog.getByLabel("Price").fill("3.20");
+
+  // Another manager adds a category; this till hears of it live.
+  const other = await (await browser.newContext()).newPage();
+  await signIn(other, "manager@demo.test");
+  const made = await other.request.post("/api/categories", { data: { name: `Arrived ${suffix}` } });
+  expect(made.status()).toBe(201);
+  await expect(dialog.getByLabel("Category").locator("option", { hasText: `Arrived ${suffix}` })).toHaveCount(1);
+
+  await expect(dialog.getByLabel("Name")).toHaveValue(`Half-typed ${suffix}`);
+  await expect(dialog.getByLabel("Price")).toHaveValue("3.20");
+});

@@ -15,7 +15,10 @@ use uuid::Uuid;
 pub fn ProductEditor(
     /// The product to edit, or `None` for a new one.
     product: Option<Product>,
-    categories: Vec<Category>,
+    /// Live: a category made elsewhere while the dialog is open joins the
+    /// list without the dialog being made again (which lost what was typed).
+    #[prop(into)]
+    categories: Signal<Vec<Category>>,
     /// Called with the saved product, or `None` when closed without saving.
     on_done: Callback<Option<Product>>,
 ) -> impl IntoView {
@@ -110,7 +113,14 @@ pub fn ProductEditor(
                         <label for="field-category_id">"Category"</label>
                         <select id="field-category_id" name="category_id" bind:value=category_id>
                             <option value="">"No category"</option>
-                            {categories.into_iter().map(|c| view! { <option value=c.id.to_string()>{c.name}</option> }).collect_view()}
+                            {move || categories.get().into_iter().map(|c| {
+                                let id = c.id.to_string();
+                                // Kept selected when the options are drawn again.
+                                let chosen = id.clone();
+                                view! {
+                                    <option value=id selected=move || category_id.with(|v| *v == chosen)>{c.name}</option>
+                                }
+                            }).collect_view()}
                         </select>
                         <small class="field-error">{move || category_error().unwrap_or_default()}</small>
                     </div>

@@ -156,16 +156,14 @@ fn ProductsScreen() -> impl IntoView {
                 })}
             </Transition>
         </section>
-        {move || editing.get().map(|e| view! {
-            <Transition fallback=|| ()>
-                {move || {
-                    let e = e.clone();
-                    Suspend::new(async move {
-                        let list = categories.await.unwrap_or_default();
-                        view! { <ProductEditor product=e.product() categories=list on_done=closed/> }
-                    })
-                }}
-            </Transition>
+        // The editor is made once per opening: the category list is handed
+        // in live, so a category arriving meanwhile does not remake the
+        // dialog and lose what was typed.
+        {move || editing.get().map(|e| {
+            let list = Signal::derive(move || {
+                categories.get().and_then(Result::ok).unwrap_or_default()
+            });
+            view! { <ProductEditor product=e.product() categories=list on_done=closed/> }
         })}
         {move || stocking.get().map(|p| view! { <StockDialog product=p on_done=closed/> })}
     }
