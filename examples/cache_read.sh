@@ -33,6 +33,11 @@ psql "$PG/postgres" -q -c "ALTER DATABASE peer_node OWNER TO peer"
 
 wait_for() { for _ in $(seq 1 100); do curl -sf "$1/api/health" >/dev/null && return; sleep 0.2; done; echo "$1 did not start" >&2; exit 1; }
 summary() { grep '^SUMMARY' "$1" | sed "s/^SUMMARY/$2/"; }
+# Every server, the peer too, first serves WARMUP of load that is not
+# counted: a process just started is still doing its start-up work (the
+# peer's JIT, Tillwise's first ANALYZE) and that is not what is measured.
+WARMUP=${WARMUP:-5s}
+warm_up() { DURATION=$WARMUP "$DRIVER" "$1" >/dev/null 2>&1 || true; }
 
 tillwise() { # extra environment, then: name
   env DATABASE_URL="$PG/tw_bench_cache" REDIS_URL="$REDIS" TILLWISE_REDIS_PREFIX="bench-$$" \
@@ -53,6 +58,7 @@ for round in $(seq 1 "$ROUNDS"); do
   # Reversed order each round, so neither always runs on a warmer machine.
   for who in $( [ $((round % 2)) = 1 ] && echo "peer tillwise" || echo "tillwise peer"); do
     if [ "$who" = peer ]; then peer; URL=http://127.0.0.1:3000; else tillwise; URL=http://127.0.0.1:3100; fi
+    warm_up "$URL"
     "$DRIVER" "$URL" >"$OUT/run" 2>&1 || true
     summary "$OUT/run" "round=$round $who c=50"
     stop
@@ -60,6 +66,7 @@ for round in $(seq 1 "$ROUNDS"); do
 done
 
 tillwise
+warm_up http://127.0.0.1:3100
 CONNECTIONS=1 THREADS=1 "$DRIVER" http://127.0.0.1:3100 >"$OUT/run" 2>&1 || true
 summary "$OUT/run" "tillwise c=1"
 "$DRIVER" http://127.0.0.1:3100 >"$OUT/run" 2>&1 || true
@@ -74,6 +81,7 @@ curl -sS -H "Cookie: $COOKIE" http://127.0.0.1:3100/api/cache/stats \
 stop
 
 tillwise TILLWISE_CACHE_TTL_PRODUCTS=0
+warm_up http://127.0.0.1:3100
 "$DRIVER" http://127.0.0.1:3100 >"$OUT/run" 2>&1 || true
 summary "$OUT/run" "tillwise uncached c=50"
 stop
@@ -89,6 +97,7 @@ stop
 "$BIN/examples/bare_json" "$OUT/list.json" 127.0.0.1:3200 &
 echo $! >"$OUT/pid"
 sleep 0.5
+warm_up http://127.0.0.1:3200
 "$DRIVER" http://127.0.0.1:3200 >"$OUT/run" 2>&1 || true
 summary "$OUT/run" "bare axum, same bytes, c=50"
 CONNECTIONS=1 THREADS=1 "$DRIVER" http://127.0.0.1:3200 >"$OUT/run" 2>&1 || true
