@@ -67,24 +67,34 @@ impl Statements {
             .cloned();
         let now = Utc::now();
         let mut seen = self.inner.lock().unwrap_or_else(PoisonError::into_inner);
-        if !seen.contains_key(key) && seen.len() >= KEPT {
-            let oldest = seen
-                .iter()
-                .min_by_key(|(_, s)| s.last_run)
-                .map(|(k, _)| k.clone());
-            if let Some(oldest) = oldest {
-                seen.remove(&oldest);
+        // Looked up by `&str`: the key is copied only for a new statement,
+        // not on every run.
+        if !seen.contains_key(key) {
+            if seen.len() >= KEPT {
+                let oldest = seen
+                    .iter()
+                    .min_by_key(|(_, s)| s.last_run)
+                    .map(|(k, _)| k.clone());
+                if let Some(oldest) = oldest {
+                    seen.remove(&oldest);
+                }
             }
+            seen.insert(
+                key.to_string(),
+                Seen {
+                    sql: key.to_string(),
+                    runs: 0,
+                    slow_runs: 0,
+                    total: Duration::ZERO,
+                    longest: Duration::ZERO,
+                    last_run: now,
+                    values: None,
+                },
+            );
         }
-        let entry = seen.entry(key.to_string()).or_insert_with(|| Seen {
-            sql: key.to_string(),
-            runs: 0,
-            slow_runs: 0,
-            total: Duration::ZERO,
-            longest: Duration::ZERO,
-            last_run: now,
-            values: None,
-        });
+        let Some(entry) = seen.get_mut(key) else {
+            return;
+        };
         entry.runs += 1;
         entry.slow_runs += u64::from(took >= self.slow);
         entry.total += took;

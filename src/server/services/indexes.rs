@@ -32,10 +32,26 @@ pub async fn stats(db: &Db, actor: &Actor, table: Option<&str>) -> Result<IndexS
     if let Some(table) = table {
         known_table(db, table).await?;
     }
-    let mut indexes = match backend(db) {
-        DbBackend::Postgres => postgres_indexes(db, table).await?,
-        _ => sqlite_indexes(db, table).await?,
-    };
+    let (indexes, statements_seen) = indexes_in_use(db, table).await?;
+    Ok(IndexStats {
+        backend: backend_name(db).into(),
+        indexes,
+        statements_seen,
+    })
+}
+
+/// The indexes (of `table`, or all), from the backend's catalogue.
+async fn indexes(db: &Db, table: Option<&str>) -> Result<Vec<Index>, AppError> {
+    match backend(db) {
+        DbBackend::Postgres => postgres_indexes(db, table).await,
+        _ => sqlite_indexes(db, table).await,
+    }
+}
+
+/// The indexes with `used_by` filled from the plans of the statements this
+/// instance ran, and how many statements that was.
+async fn indexes_in_use(db: &Db, table: Option<&str>) -> Result<(Vec<Index>, usize), AppError> {
+    let mut indexes = indexes(db, table).await?;
     let seen = db.statements().all();
     let plans = explain_all(db, &seen).await;
     for index in &mut indexes {
@@ -45,11 +61,7 @@ pub async fn stats(db: &Db, actor: &Actor, table: Option<&str>) -> Result<IndexS
             .map(|(sql, _)| short(sql))
             .collect();
     }
-    Ok(IndexStats {
-        backend: backend_name(db).into(),
-        indexes,
-        statements_seen: seen.len(),
-    })
+    Ok((indexes, seen.len()))
 }
 
 /// Rebuilds `table`'s indexes: `REINDEX` on SQLite; `REINDEX TABLE
@@ -58,13 +70,11 @@ pub async fn stats(db: &Db, actor: &Actor, table: Option<&str>) -> Result<IndexS
 pub async fn rebuild(db: &Db, actor: &Actor, table: &str) -> Result<Rebuilt, AppError> {
     actor.must(Subject::Indexes, Action::Update)?;
     known_table(db, table).await?;
-    let indexes: Vec<String> = match backend(db) {
-        DbBackend::Postgres => postgres_indexes(db, Some(table)).await?,
-        _ => sqlite_indexes(db, Some(table)).await?,
-    }
-    .into_iter()
-    .map(|i| i.name)
-    .collect();
+    let indexes: Vec<String> = indexes(db, Some(table))
+        .await?
+        .into_iter()
+        .map(|i| i.name)
+        .collect();
     // The name was found in the catalogue, so quoting it is enough.
     let quoted = format!("\"{}\"", table.replace('"', "\"\""));
     let how = match backend(db) {
@@ -507,23 +517,17 @@ async fn postgres_hints(db: &Db, hints: &mut Vec<Hint>) -> Result<Option<f64>, A
 /// SQLite keeps no scan counts: an index no statement this instance ran
 /// uses is worth a look (once it has run a few).
 async fn sqlite_hints(db: &Db, hints: &mut Vec<Hint>) -> Result<(), AppError> {
-    let seen = db.statements().all();
-    if seen.len() < 20 {
+    let (indexes, seen) = indexes_in_use(db, None).await?;
+    if seen < 20 {
         return Ok(());
     }
-    let plans = explain_all(db, &seen).await;
-    for index in sqlite_indexes(db, None).await? {
-        let used = plans
-            .iter()
-            .any(|(_, plan)| plan.iter().any(|l| names(l, &index.name)));
-        if !used && !index.unique {
+    for index in indexes {
+        if index.used_by.is_empty() && !index.unique {
             hints.push(Hint {
                 kind: "unused_index".into(),
                 message: format!(
-                    "{} on {} is used by none of the {} statements this instance has run.",
-                    index.name,
-                    index.table,
-                    seen.len()
+                    "{} on {} is used by none of the {seen} statements this instance has run.",
+                    index.name, index.table
                 ),
             });
         }
