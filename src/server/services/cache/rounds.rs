@@ -73,22 +73,39 @@ async fn run_rounds<K, V, F, Fut>(
 {
     // Should `ask` panic, the round's waiters are dropped with it (they see
     // `None`) and the key is freed for the next caller.
-    struct Free<'a, K: Hash + Eq, V>(&'a Mutex<HashMap<K, Vec<oneshot::Sender<V>>>>, &'a K);
+    struct Free<'a, K: Hash + Eq, V> {
+        waiting: &'a Mutex<HashMap<K, Vec<oneshot::Sender<V>>>>,
+        key: &'a K,
+        freed: bool,
+    }
     impl<K: Hash + Eq, V> Drop for Free<'_, K, V> {
         fn drop(&mut self) {
-            self.0
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .remove(self.1);
+            if !self.freed {
+                self.waiting
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .remove(self.key);
+            }
         }
     }
-    let _free = Free(&waiting, &key);
+    let mut free = Free {
+        waiting: &waiting,
+        key: &key,
+        freed: false,
+    };
     loop {
         let round = {
             let mut all = waiting.lock().unwrap_or_else(|p| p.into_inner());
             match all.get_mut(&key) {
                 Some(next) if !next.is_empty() => std::mem::take(next),
-                _ => return, // `_free` removes the key under a new lock
+                _ => {
+                    // Under the same lock that saw nobody waiting: a caller
+                    // arriving after it starts a round of its own instead of
+                    // joining a queue nobody will answer.
+                    all.remove(&key);
+                    free.freed = true;
+                    return;
+                }
             }
         };
         let value = ask().await;
