@@ -23,7 +23,7 @@ E2E_DATA := $(CURDIR)/target/e2e-data
 FAST_INSTALL := CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
 	CARGO_PROFILE_RELEASE_OPT_LEVEL=2 CARGO_PROFILE_RELEASE_DEBUG=false
 
-.PHONY: run test tools browser-tools site server unit e2e lint fmt release
+.PHONY: run test tools browser-tools site server unit e2e fuzz lint fmt release
 
 run: tools site
 	cargo run --features ssr --bin tillwise
@@ -32,6 +32,7 @@ test: tools browser-tools
 	$(MAKE) --no-print-directory lint
 	$(MAKE) --no-print-directory unit
 	$(MAKE) --no-print-directory e2e
+	$(MAKE) --no-print-directory fuzz
 
 ## The WASM target and wasm-bindgen at the crate's exact version; each
 ## installs only when missing.
@@ -80,6 +81,11 @@ e2e: site server
 	rm -rf $(E2E_DATA) && mkdir -p $(E2E_DATA)
 	DATABASE_URL="sqlite://$(E2E_DATA)/e2e.db?mode=rwc" LEPTOS_SITE_ADDR=$(E2E_ADDR) \
 		TILLWISE_SEED_DEMO=true REDIS_URL= end2end/serve-and-test.sh $(TARGET_DIR)/debug/tillwise
+
+## The API fuzzer: schemathesis against /api/openapi.json of the app on a
+## fresh demo database, as the owner: no 5xx, every answer as documented.
+fuzz: server
+	end2end/fuzz-api.sh $(TARGET_DIR)/debug/tillwise
 
 lint:
 	cargo fmt --all -- --check

@@ -45,3 +45,34 @@ test("the owner reads the database's indexes, rebuilds a table's and sees the sl
 
   await expect(page.getByTestId("slow-panel")).toContainText("Statements that took 50 ms or longer");
 });
+
+test("the owner sees the server's health and version, and the API reference opens with only the app reachable", async ({ page, context }) => {
+  await signIn(page, "owner@demo.test");
+  await page.goto("/system");
+  await waitForHydration(page);
+  await expect(page.getByTestId("db-health")).toHaveText("answering");
+  await expect(page.getByTestId("redis-health")).toContainText("not set up");
+  await expect(page.getByTestId("server-version")).toHaveText(/^\d+\.\d+\.\d+/);
+
+  // Everything but the app itself is cut off: the page must need nothing else.
+  const app = new URL(page.url()).origin;
+  const elsewhere: string[] = [];
+  await context.route(
+    (url) => url.origin !== app,
+    (route) => {
+      elsewhere.push(route.request().url());
+      return route.abort("internetdisconnected");
+    },
+  );
+  const [reference] = await Promise.all([
+    context.waitForEvent("page"),
+    page.getByTestId("api-reference").click(),
+  ]);
+  await reference.waitForLoadState("load");
+  await expect(reference.getByRole("heading", { level: 1 })).toContainText("Tillwise API reference");
+  await expect(reference.locator("#tag-Sales")).toBeVisible();
+  await expect(reference.getByText("/api/sales/{id}/refund").first()).toBeVisible();
+  await reference.getByRole("link", { name: "Schemas" }).click();
+  await expect(reference.locator("#schema-Sale")).toBeInViewport();
+  expect(elsewhere).toEqual([]);
+});

@@ -12,6 +12,7 @@ pub mod reports;
 pub mod sales;
 pub mod staff;
 pub mod store;
+pub mod system;
 
 #[cfg(feature = "ssr")]
 mod context;

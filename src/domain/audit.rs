@@ -6,6 +6,7 @@ use serde_json::Value;
 use uuid::Uuid;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct AuditEntry {
     pub id: Uuid,
     /// Position in the store's chain, from 1.
@@ -45,6 +46,7 @@ pub fn action_matches(filter: &str, action: &str) -> bool {
 
 /// The outcome of walking a store's chain.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ChainReport {
     pub entries: u64,
     pub valid: bool,

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     Cashier,
@@ -45,6 +46,7 @@ impl Role {
 
 /// A lower-cased, trimmed e-mail address with one `@` and something on each side.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Email(String);
 
 impl Email {
@@ -119,6 +121,7 @@ impl std::fmt::Debug for NewPassword {
 
 /// What the UI knows about the person signed in.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct SessionInfo {
     pub employee_id: Uuid,
     pub employee_name: String,
@@ -133,6 +136,7 @@ pub struct SessionInfo {
 
 /// A person a cashier can switch to on a paired till.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct TillPerson {
     pub employee_id: Uuid,
     pub name: String,

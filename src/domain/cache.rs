@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 /// A read worth caching: a list or a summary a screen asks for often.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum CachedRead {
     /// Product lists and searches.
@@ -104,6 +105,7 @@ pub fn stale_after(kinds: impl IntoIterator<Item = EntityKind>) -> Vec<CachedRea
 
 /// How one cached read has fared on this instance since it started.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ReadFigures {
     /// The read's name, or `all` for the totals.
     pub kind: String,
@@ -146,6 +148,7 @@ impl ReadFigures {
 
 /// `GET /api/cache/stats`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct CacheStats {
     /// `redis` (shared by every instance) or `memory` (this instance only).
     pub backend: String,
@@ -163,6 +166,7 @@ pub struct CacheStats {
 
 /// `DELETE /api/cache/…`: what was cleared.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Cleared {
     pub cleared: Vec<CachedRead>,
 }

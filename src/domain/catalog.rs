@@ -14,6 +14,7 @@ use uuid::Uuid;
 pub const MAX_PRICE_CENTS: i64 = 100_000_000;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Product {
     pub id: Uuid,
     pub name: String,
@@ -43,6 +44,7 @@ impl Product {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Category {
     pub id: Uuid,
     pub name: String,
@@ -55,6 +57,7 @@ pub struct Category {
 /// A product as a manager means it to be: everything but id, stock and
 /// sync fields, already checked.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ProductDraft {
     pub name: String,
     pub sku: String,
@@ -111,6 +114,7 @@ impl ProductDraft {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct CategoryDraft {
     pub name: String,
     pub description: Option<String>,
@@ -133,6 +137,7 @@ impl CategoryDraft {
 
 /// Why stock changed outside a sale.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum StockReason {
     Received,
@@ -172,6 +177,7 @@ impl StockReason {
 /// A stock move as the till's copy keeps it: what moved a product's
 /// on-hand quantity, by how much, and why ("sale" for a sale's own).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct StockMove {
     pub id: Uuid,
     pub product_id: Uuid,
@@ -184,6 +190,7 @@ pub struct StockMove {
 /// A manager's stock adjustment: a delta, never an absolute number, so two
 /// tills adjusting at once both count.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct StockAdjustment {
     pub product_id: Uuid,
     pub delta: i64,

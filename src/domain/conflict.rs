@@ -89,6 +89,7 @@ pub fn fields_of(value: &Value) -> Fields {
 
 /// Which side a conflicting field is taken from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Side {
     Server,
@@ -97,6 +98,7 @@ pub enum Side {
 
 /// How a person resolves a conflict.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Strategy {
     /// Keep the server's values of the conflicting fields.
@@ -119,6 +121,7 @@ impl Strategy {
 
 /// `POST /api/conflicts/resolve`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Resolution {
     pub conflict_id: Uuid,
     pub strategy: Strategy,
@@ -296,6 +299,7 @@ pub fn show(field: &str, value: &Value) -> String {
 /// A stored conflict, as the REST API's 409, a push's answer and the
 /// resolver show it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ConflictReport {
     pub conflict_id: Uuid,
     #[serde(rename = "entity_type")]
@@ -315,6 +319,7 @@ pub struct ConflictReport {
 
 /// A conflict as the managers' list and a record's history show it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct StoredConflict {
     #[serde(flatten)]
     pub report: ConflictReport,
@@ -330,6 +335,7 @@ pub struct StoredConflict {
 
 /// What resolving did.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Resolved {
     pub conflict_id: Uuid,
     /// The record as it is now (`null`: it stays deleted or was deleted).

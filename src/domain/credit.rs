@@ -10,6 +10,7 @@ use serde_json::Value;
 use uuid::Uuid;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum CreditStatus {
     Pending,
@@ -42,6 +43,7 @@ impl CreditStatus {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Credit {
     pub id: Uuid,
     pub customer_id: Uuid,
@@ -84,6 +86,7 @@ impl Credit {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct CreditPayment {
     pub id: Uuid,
     pub credit_id: Uuid,
@@ -95,6 +98,7 @@ pub struct CreditPayment {
 
 /// A credit with the payments made against it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct CreditDetail {
     #[serde(flatten)]
     pub credit: Credit,

@@ -10,6 +10,7 @@ use serde_json::Value;
 use uuid::Uuid;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Customer {
     pub id: Uuid,
     pub name: String,
@@ -71,6 +72,7 @@ impl Customer {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct CustomerDraft {
     pub name: String,
     pub phone: Option<String>,

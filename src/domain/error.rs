@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 pub type FieldErrors = BTreeMap<String, String>;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorCode {
     Validation,
@@ -42,6 +43,7 @@ impl ErrorCode {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, thiserror::Error)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[error("{message}")]
 pub struct AppError {
     pub code: ErrorCode,

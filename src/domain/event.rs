@@ -129,6 +129,21 @@ impl Serialize for EventName {
     }
 }
 
+/// On the wire an event's name is one string, `topic:happened`.
+#[cfg(feature = "ssr")]
+impl utoipa::PartialSchema for EventName {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .pattern(Some("^[a-z_]+:[a-z_]+$"))
+            .examples(["product:updated", "sale:created", "audit:created"])
+            .into()
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl utoipa::ToSchema for EventName {}
+
 impl<'de> Deserialize<'de> for EventName {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let text = String::deserialize(d)?;
@@ -139,6 +154,7 @@ impl<'de> Deserialize<'de> for EventName {
 
 /// One event of a store.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct StoreEvent {
     #[serde(rename = "type")]
     pub name: EventName,
@@ -247,6 +263,7 @@ pub fn changed_fields<'a>(shown: &Value, now: &Value, watched: &[&'a str]) -> Ve
 
 /// What the socket says besides events.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Notice {
     /// Sent once the socket hears its store: every change committed from
@@ -264,6 +281,7 @@ pub enum Notice {
 
 /// One message from the socket.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(untagged)]
 pub enum SocketMessage {
     Notice(Notice),

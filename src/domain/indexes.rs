@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct IndexStats {
     /// `sqlite` or `postgres`.
     pub backend: String,
@@ -16,6 +17,7 @@ pub struct IndexStats {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Index {
     pub table: String,
     pub name: String,
@@ -34,6 +36,7 @@ pub struct Index {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Rebuilt {
     pub table: String,
     /// `REINDEX` (SQLite) or `REINDEX TABLE CONCURRENTLY` (PostgreSQL).
@@ -45,6 +48,7 @@ pub struct Rebuilt {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct SlowAnalysis {
     pub backend: String,
     pub threshold_ms: u64,
@@ -60,6 +64,7 @@ pub struct SlowAnalysis {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct SlowStatement {
     pub statement: String,
     /// `this instance` or `pg_stat_statements`.
@@ -75,6 +80,7 @@ pub struct SlowStatement {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Hint {
     /// `unused_index`, `sequential_scan`, `cache_hit_ratio`, `slow_statement`.
     pub kind: String,

@@ -13,6 +13,7 @@ pub mod customer;
 pub mod error;
 pub mod event;
 pub mod fields;
+pub mod health;
 pub mod ids;
 pub mod indexes;
 pub mod money;

@@ -81,6 +81,7 @@ impl fmt::Display for Cents {
 /// A tax rate in basis points: 2000 is 20 %. Integer, so rates like 7.25 %
 /// are exact.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(transparent)]
 pub struct TaxRate(pub i32);
 

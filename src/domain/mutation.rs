@@ -8,6 +8,7 @@ use uuid::Uuid;
 /// Every kind of record the write path knows. The server describes each
 /// once (`server::services::kinds`); here are the facts both sides share.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum EntityKind {
     Product,
@@ -83,6 +84,7 @@ impl EntityKind {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Op {
     Create,
@@ -103,6 +105,7 @@ impl Op {
 /// One change to apply. `base_version` is the `sync_version` the edit
 /// started from; it is required for updates and deletes.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Mutation {
     pub entity: EntityKind,
     pub op: Op,
@@ -165,6 +168,7 @@ impl Mutation {
 /// What the write path did: the record's new version and state, and the
 /// change-feed position it was written at.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Applied {
     pub entity: EntityKind,
     pub id: Uuid,

@@ -11,6 +11,7 @@ use serde_json::Value;
 use uuid::Uuid;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Note {
     pub id: Uuid,
     pub title: String,
@@ -23,6 +24,7 @@ pub struct Note {
 
 /// A new or edited note, checked.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct NoteDraft {
     pub title: String,
     pub body: String,

@@ -2,6 +2,7 @@ use serde::{Deserialize, Serialize};
 
 /// One page of a list, with the total count for the pager.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Page<T> {
     pub items: Vec<T>,
     pub total: u64,

@@ -23,6 +23,7 @@ pub struct SaleFact {
 
 /// Takings of one UTC day.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct DayTakings {
     pub day: NaiveDate,
     pub sales: i64,
@@ -33,6 +34,7 @@ pub struct DayTakings {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct EmployeeTakings {
     pub employee_id: Uuid,
     pub name: String,
@@ -41,6 +43,7 @@ pub struct EmployeeTakings {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct MethodTakings {
     /// cash, card or credit
     pub method: String,
@@ -49,6 +52,7 @@ pub struct MethodTakings {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct TopCustomer {
     pub id: Uuid,
     pub name: String,
@@ -57,6 +61,7 @@ pub struct TopCustomer {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct LowStock {
     pub id: Uuid,
     pub name: String,
@@ -66,6 +71,7 @@ pub struct LowStock {
 
 /// Everything the reports screen shows for a range of days.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct SalesReport {
     pub from: NaiveDate,
     /// Inclusive.

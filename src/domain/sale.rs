@@ -22,6 +22,7 @@ pub fn percent_of(amount_cents: i64, percent_bp: i32) -> i64 {
 
 /// A line as the till sends it, with the product's tax rate looked up.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct PricedLine {
     pub quantity: i64,
     pub unit_price_cents: i64,
@@ -30,6 +31,7 @@ pub struct PricedLine {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct LineTotals {
     /// quantity × unit price
     pub gross_cents: i64,
@@ -41,6 +43,7 @@ pub struct LineTotals {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct SaleTotals {
     pub lines: Vec<LineTotals>,
     pub subtotal_cents: i64,
@@ -165,6 +168,7 @@ pub fn compute_totals(
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum PaymentMethod {
     Cash,
@@ -195,12 +199,14 @@ impl PaymentMethod {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Payment {
     pub method: PaymentMethod,
     pub amount_cents: i64,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum PaymentStatus {
     Paid,
@@ -222,6 +228,7 @@ impl PaymentStatus {
 
 /// How the payments cover a total: what was tendered, the change given, what went on credit.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Tendered {
     /// Cash and card taken, less the change given back.
     pub paid_cents: i64,

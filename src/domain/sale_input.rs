@@ -14,6 +14,7 @@ use uuid::Uuid;
 pub const MAX_LINES: usize = 500;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct SaleLineInput {
     pub product_id: Uuid,
     pub quantity: i64,
@@ -22,6 +23,7 @@ pub struct SaleLineInput {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct SaleInput {
     pub lines: Vec<SaleLineInput>,
     pub payments: Vec<Payment>,
@@ -184,6 +186,7 @@ mod tests {
 
 /// A refund of some or all of a sale's lines, paid back in cash or to card.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct RefundInput {
     pub refund_of: Uuid,
     /// `(line_no, quantity)`; `None` refunds everything not yet refunded.

@@ -9,6 +9,7 @@ use serde_json::Value;
 use uuid::Uuid;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ShiftStatus {
     Scheduled,
@@ -33,6 +34,7 @@ impl ShiftStatus {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Shift {
     pub id: Uuid,
     pub employee_id: Uuid,
@@ -45,6 +47,7 @@ pub struct Shift {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ShiftDraft {
     pub employee_id: Uuid,
     pub shift_date: NaiveDate,
@@ -99,6 +102,7 @@ impl ShiftDraft {
 
 /// One stretch of work at the till, from clock-in to clock-out.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ClockEvent {
     pub id: Uuid,
     pub employee_id: Uuid,

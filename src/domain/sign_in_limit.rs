@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 /// Failures allowed within `window` before the next try must wait; 0
 /// failures switches the limit off.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct SignInLimit {
     pub failures: u32,
@@ -69,6 +70,7 @@ impl SignInLimit {
 /// The limits a password sign-in is held to: one per account, one per
 /// client address (looser: a shop's tills may share one address).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct SignInLimits {
     pub account: SignInLimit,

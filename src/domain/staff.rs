@@ -9,6 +9,7 @@ use uuid::Uuid;
 
 /// An employee's public face: no secrets, ever.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Employee {
     pub id: Uuid,
     pub name: String,

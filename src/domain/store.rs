@@ -11,6 +11,7 @@ use serde_json::Value;
 use uuid::Uuid;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct StoreSettings {
     pub id: Uuid,
     pub name: String,
@@ -23,6 +24,7 @@ pub struct StoreSettings {
 /// An edit of the settings: the fields it names change, the rest keep
 /// their value. The currency is fixed when the store is made.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct SettingsEdit {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,

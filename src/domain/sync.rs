@@ -16,6 +16,7 @@ pub const MAX_PULL: u64 = 1_000;
 
 /// One outbox entry. `mutation_id` counts up by one per client.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct PushedMutation {
     pub mutation_id: i64,
     pub entity: EntityKind,
@@ -44,6 +45,7 @@ impl PushedMutation {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct PushRequest {
     pub client_id: Uuid,
     pub mutations: Vec<PushedMutation>,
@@ -51,6 +53,7 @@ pub struct PushRequest {
 
 /// What became of one mutation.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(tag = "status", rename_all = "snake_case")]
 pub enum Outcome {
     Applied {
@@ -134,6 +137,7 @@ impl Outcome {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct MutationResult {
     pub mutation_id: i64,
     #[serde(flatten)]
@@ -141,6 +145,7 @@ pub struct MutationResult {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct PushResponse {
     pub results: Vec<MutationResult>,
     /// The last mutation the server has processed for this client.
@@ -183,6 +188,7 @@ pub fn plan(last_processed: i64, mutation_ids: &[i64]) -> Vec<Step> {
 
 /// One entry of a pull: the record as it is now, or a tombstone.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct PulledChange {
     pub seq: i64,
     pub entity: String,
@@ -194,6 +200,7 @@ pub struct PulledChange {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct PullResponse {
     pub changes: Vec<PulledChange>,
     /// Pull again from here.

@@ -16,6 +16,7 @@ mod indexes;
 mod isolation;
 mod migrations;
 mod notes;
+mod openapi;
 mod permissions;
 mod platform;
 mod realtime;

@@ -180,6 +180,8 @@ fn rest_calls(f: &Fixtures) -> Vec<Call> {
     let product_form = json!({"name": "Walked product", "sku": format!("W-{}", new_id().simple()), "price_cents": 100});
     let mut calls = vec![
         call(M::GET, "/health", "/health", Nothing, Public),
+        call(M::GET, "/openapi.json", "/openapi.json", Nothing, Public),
+        call(M::GET, "/reference", "/reference", Nothing, Public),
         call(
             M::POST,
             "/auth/login",
@@ -615,6 +617,7 @@ fn rpc_calls(f: &Fixtures) -> Vec<Call> {
     };
     vec![
         rpc(api::auth::CurrentSession {}, Public),
+        rpc(api::system::ServerHealth {}, Needs::SignedIn),
         rpc(
             api::auth::SignIn {
                 email: "nobody@a.test".into(),

@@ -13,7 +13,22 @@ use axum::extract::State;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use serde_json::json;
+use serde::Serialize;
+use uuid::Uuid;
+
+/// The answer to signing in or switching in (the session rides in the
+/// cookie).
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct SignedInAnswer {
+    pub session: SessionInfo,
+}
+
+/// The answer to pairing a till (its token rides in the device cookie).
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct PairedTill {
+    pub device_id: Uuid,
+    pub name: String,
+}
 
 fn with_session_cookie(state: &AppState, signed: SignedIn) -> Response {
     let cookie = set_cookie(
@@ -24,7 +39,9 @@ fn with_session_cookie(state: &AppState, signed: SignedIn) -> Response {
     );
     (
         [(header::SET_COOKIE, cookie)],
-        Json(json!({ "session": signed.info })),
+        Json(SignedInAnswer {
+            session: signed.info,
+        }),
     )
         .into_response()
 }
@@ -108,7 +125,10 @@ pub async fn pair(
     Ok((
         StatusCode::CREATED,
         [(header::SET_COOKIE, cookie)],
-        Json(json!({ "device_id": device.id, "name": device.name })),
+        Json(PairedTill {
+            device_id: device.id,
+            name: device.name,
+        }),
     )
         .into_response())
 }

@@ -11,7 +11,8 @@ use axum::Json;
 use axum::extract::{Path, State};
 use serde::Deserialize;
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct OpenQuery {
     pub limit: Option<u64>,
     pub offset: Option<u64>,

@@ -14,6 +14,7 @@ pub mod extract;
 mod health;
 mod indexes;
 mod notes;
+pub mod openapi;
 mod records;
 mod reports;
 mod sales;
@@ -96,6 +97,8 @@ fn api() -> Api {
     };
     let api = api
         .get("/health", health::health)
+        .get("/openapi.json", openapi::document)
+        .get("/reference", openapi::reference)
         .post("/auth/login", auth::login)
         .post("/auth/pin", auth::pin)
         .post("/auth/logout", auth::logout)

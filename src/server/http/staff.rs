@@ -53,7 +53,7 @@ pub async fn get_shift(
         .map(Json)
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct ClockState {
     /// The open clock-in of the signed-in person, if any.
     pub current: Option<ClockEvent>,

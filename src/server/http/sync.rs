@@ -20,7 +20,8 @@ pub async fn push(
     sync::push(&state.db, &who.actor, request).await.map(Json)
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PullQuery {
     #[serde(default)]
     pub cursor: i64,

@@ -134,7 +134,8 @@ pub async fn for_entity(
 }
 
 /// `?action=&entity_type=&employee_id=&from=&to=&limit=&offset=`
-#[derive(Clone, Debug, Default, serde::Deserialize)]
+#[derive(Clone, Debug, Default, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct AuditQuery {
     /// An exact action ("sale.create") or its entity part ("sale").
     pub action: Option<String>,

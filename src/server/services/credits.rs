@@ -20,7 +20,8 @@ use sea_orm::{
 use serde::Deserialize;
 use uuid::Uuid;
 
-#[derive(Clone, Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct CreditQuery {
     /// pending, paid, overdue, or open (pending and overdue).
     pub status: Option<String>,

@@ -12,6 +12,7 @@ pub mod customers;
 mod db;
 pub mod feed;
 pub mod group_commit;
+pub mod health;
 pub mod indexes;
 mod kinds;
 pub mod ledger;

@@ -24,7 +24,8 @@ const TOP: u64 = 10;
 const LOW_STOCK_ROWS: u64 = 50;
 
 /// `?from=YYYY-MM-DD&to=YYYY-MM-DD`, both UTC days, both optional.
-#[derive(Clone, Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ReportQuery {
     pub from: Option<NaiveDate>,
     pub to: Option<NaiveDate>,

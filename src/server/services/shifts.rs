@@ -17,7 +17,8 @@ use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOr
 use serde::Deserialize;
 use uuid::Uuid;
 
-#[derive(Clone, Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ShiftQuery {
     pub from: Option<NaiveDate>,
     pub to: Option<NaiveDate>,

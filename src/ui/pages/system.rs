@@ -1,9 +1,11 @@
 //! The System page (managers read it, owners act on it): how the cache of
 //! reads is doing, and clearing it; for owners, the database's indexes
-//! (rebuilding a table's) and the statements that ran slow, with plans.
+//! (rebuilding a table's) and the statements that ran slow, with plans;
+//! how the server, its database and Redis are doing, and the API reference.
 
 use crate::api::cache::{cache_figures, clear_cache};
 use crate::api::indexes::{database_indexes, rebuild_indexes, slow_statements};
+use crate::api::system::server_health;
 use crate::domain::auth::Role;
 use crate::domain::cache::{CachedRead, ReadFigures};
 use crate::domain::error::{AppError, ErrorCode};
@@ -18,6 +20,7 @@ pub fn SystemPage() -> impl IntoView {
     view! {
         <SignedIn manager=true>
             <CachePanel/>
+            <ServerPanel/>
             <IndexPanel/>
             <SlowPanel/>
         </SignedIn>
@@ -134,6 +137,46 @@ fn CachePanel() -> impl IntoView {
                     }
                 })}
             </Transition>
+        </section>
+    }
+}
+
+#[component]
+fn ServerPanel() -> impl IntoView {
+    let refresh = RwSignal::new(0u32);
+    let health = Resource::new(move || refresh.get(), |_| server_health());
+    view! {
+        <section class="card" data-testid="server-panel">
+            <h2>"Server"</h2>
+            <Transition fallback=|| view! { <p>"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match health.await {
+                        Err(e) => view! { <p class="notice error">{e.message}</p> }.into_any(),
+                        Ok(h) => {
+                            let redis = match h.redis.as_str() {
+                                "disabled" => "not set up: this server works alone".to_string(),
+                                "ok" => "answering".to_string(),
+                                other => format!("{other}: the database serves every read meanwhile"),
+                            };
+                            view! {
+                                <table class="grid" data-testid="server-health">
+                                    <tbody>
+                                        <tr><th>"Version"</th><td data-testid="server-version">{h.version}</td></tr>
+                                        <tr><th>"Database"</th><td data-testid="db-health">{if h.db == "ok" { "answering".to_string() } else { h.db }}</td></tr>
+                                        <tr><th>"Redis"</th><td data-testid="redis-health">{redis}</td></tr>
+                                        <tr><th>"Live updates"</th><td>{format!("{} open, via {}", h.realtime.sockets, h.realtime.fan_out)}</td></tr>
+                                    </tbody>
+                                </table>
+                            }.into_any()
+                        }
+                    }
+                })}
+            </Transition>
+            <p>
+                <button class="button" on:click=move |_| refresh.update(|n| *n += 1)>"Check again"</button>
+                " "
+                <a class="button" href="/api/reference" rel="external" target="_blank" data-testid="api-reference">"API reference"</a>
+            </p>
         </section>
     }
 }

@@ -32,7 +32,8 @@ impl ProductQuery {
     }
 }
 
-#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[derive(Clone, Debug, Default, Deserialize, Serialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ProductQuery {
     /// Words to find in the name or SKU, or an exact barcode.
     pub q: Option<String>,

@@ -24,6 +24,7 @@ pub use fanout::FanOut;
 pub use socket::{Listener, listener, serve};
 
 use super::sessions::Sessions;
+use crate::domain::health::RealtimeHealth;
 use crate::domain::mutation::EntityKind;
 use crate::server::settings::Settings;
 use chrono::{DateTime, Utc};
@@ -179,26 +180,17 @@ impl Realtime {
     }
 
     /// What `/api/health` says of realtime.
-    pub fn status(&self) -> Status {
-        Status {
-            sockets: self.0.hub.sockets(),
+    pub fn status(&self) -> RealtimeHealth {
+        RealtimeHealth {
+            sockets: self.0.hub.sockets() as u64,
             fan_out: match &self.0.fanout {
                 None => "in-process",
                 Some(f) if f.is_up() => "redis",
                 Some(_) => "redis down: this instance only",
-            },
+            }
+            .to_string(),
             dropped: self.0.dropped.load(Ordering::Relaxed),
         }
     }
 }
 
-/// Realtime as the health endpoint reports it.
-#[derive(Clone, Debug, Serialize)]
-pub struct Status {
-    /// Sockets open on this instance.
-    pub sockets: usize,
-    /// How events reach the other instances.
-    pub fan_out: &'static str,
-    /// Announcements dropped because this instance could not keep up.
-    pub dropped: u64,
-}
