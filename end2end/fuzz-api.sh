@@ -26,8 +26,11 @@ pid=$!
 trap 'kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true' EXIT
 for _ in $(seq 1 120); do
   curl -fsS "http://$addr/api/health" >/dev/null 2>&1 && break
+  kill -0 "$pid" 2>/dev/null || break
   sleep 0.5
 done
+curl -fsS "http://$addr/api/health" >/dev/null 2>&1 \
+  || { echo "the server did not start" >&2; tail -n 40 "$log" >&2; exit 1; }
 
 # The owner's session cookie, as a browser would carry it.
 cookie=$(curl -fsS -D - -o /dev/null -H 'content-type: application/json' \

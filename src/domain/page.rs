@@ -15,6 +15,13 @@ pub fn page_limit(limit: Option<u64>) -> u64 {
     limit.unwrap_or(50).clamp(1, 200)
 }
 
+/// A requested offset (default 0), at most what a database's signed 64-bit
+/// OFFSET holds: any further is past every row anyway, so the page is
+/// empty rather than the query impossible.
+pub fn page_offset(offset: Option<u64>) -> u64 {
+    offset.unwrap_or(0).min(i64::MAX as u64)
+}
+
 impl<T> Page<T> {
     /// The same page with each item turned into another.
     pub fn map<U>(self, f: impl FnMut(T) -> U) -> Page<U> {

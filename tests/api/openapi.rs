@@ -136,7 +136,13 @@ async fn the_reference_page_shows_every_operation_and_loads_nothing_from_elsewhe
             "{method} {path} is not on the page"
         );
     }
-    for outside in ["src=\"http", "href=\"http", "src=\"//", "href=\"//", "@import"] {
+    for outside in [
+        "src=\"http",
+        "href=\"http",
+        "src=\"//",
+        "href=\"//",
+        "@import",
+    ] {
         assert!(!page.contains(outside), "the page fetches {outside}…");
     }
 }

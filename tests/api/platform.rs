@@ -9,6 +9,7 @@ on_every_backend!(
     health_reports_the_database_and_redis,
     errors_are_json_with_a_request_id,
     a_body_over_the_limit_is_413_and_changes_nothing,
+    a_page_past_every_row_is_empty_at_any_offset,
     the_login_page_is_served
 );
 
@@ -100,4 +101,35 @@ async fn a_body_over_the_limit_is_413_and_changes_nothing(backend: Backend) {
         );
     }
     assert_eq!(app.count("sales").await, 0);
+}
+
+/// Found by the API fuzzer: an offset over i64::MAX panicked in the SQL
+/// driver and the connection dropped without an answer.
+async fn a_page_past_every_row_is_empty_at_any_offset(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let owner = app.signed_in(crate::helpers::OWNER).await;
+    for list in [
+        "products",
+        "customers",
+        "sales",
+        "credits",
+        "shifts",
+        "audit",
+        "conflicts",
+    ] {
+        for offset in [
+            "9223372036854775807",
+            "9223372036854775808",
+            "18446744073709551615",
+        ] {
+            let res = owner
+                .get(app.url(&format!("/api/{list}?offset={offset}")))
+                .send()
+                .await
+                .unwrap_or_else(|e| panic!("{list} at {offset}: no answer: {e}"));
+            assert_eq!(res.status(), StatusCode::OK, "{list} at {offset}");
+            let page: Value = res.json().await.unwrap();
+            assert_eq!(page["items"], serde_json::json!([]), "{list} at {offset}");
+        }
+    }
 }

@@ -97,4 +97,4 @@ impl Actor {
     }
 }
 
-pub use crate::domain::page::{Page, page_limit};
+pub use crate::domain::page::{Page, page_limit, page_offset};

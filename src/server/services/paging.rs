@@ -1,14 +1,14 @@
 //! One page of a list query, with the total the pager shows.
 
-use super::{Page, page_limit};
+use super::{Page, page_limit, page_offset};
 use crate::domain::error::AppError;
 use crate::server::error::DbResultExt;
 use sea_orm::{ConnectionTrait, EntityTrait, PaginatorTrait, QuerySelect, Select};
 
 /// The page a request asks for, as `(limit, offset)`: the size clamped,
-/// the offset 0 when not given. (Equal requests make equal cache keys.)
+/// the offset 0 when not given and never past what SQL's OFFSET holds. (Equal requests make equal cache keys.)
 pub(super) fn window(limit: Option<u64>, offset: Option<u64>) -> (u64, u64) {
-    (page_limit(limit), offset.unwrap_or(0))
+    (page_limit(limit), page_offset(offset))
 }
 
 /// The rows of `select` at `offset` (at most `limit`, clamped), in the

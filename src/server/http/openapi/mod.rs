@@ -151,7 +151,8 @@ impl Op {
 
     fn query<Q: IntoParams>(mut self) -> Self {
         for p in Q::into_params(|| Some(ParameterIn::Query)) {
-            self.params.push(serde_json::to_value(p).expect("a parameter is JSON"));
+            self.params
+                .push(serde_json::to_value(p).expect("a parameter is JSON"));
         }
         self
     }
@@ -222,7 +223,14 @@ impl Doc {
         serde_json::to_value(<Page<T> as PartialSchema>::schema()).expect("a schema is JSON")
     }
 
-    fn op(&self, method: &'static str, path: &str, tag: &'static str, summary: &str, who: Who) -> Op {
+    fn op(
+        &self,
+        method: &'static str,
+        path: &str,
+        tag: &'static str,
+        summary: &str,
+        who: Who,
+    ) -> Op {
         Op {
             method,
             path: format!("/api{path}"),
@@ -348,7 +356,9 @@ fn error_answer(status: u16) -> Value {
         401 => "Not signed in, or the session ended.",
         403 => "Not allowed for this role (or device); the message says why.",
         404 => "No such record in this store (another store's is not found either).",
-        409 => "A stale edit that could not be merged: stored as a conflict for a person to resolve.",
+        409 => {
+            "A stale edit that could not be merged: stored as a conflict for a person to resolve."
+        }
         413 => "The body is over the server's size limit (`details.limit_bytes`).",
         429 => "Too many tries: wait `Retry-After` seconds.",
         503 => "The database is busy or unreachable: try again.",
@@ -404,11 +414,18 @@ fn error_schemas(doc: &mut Doc) {
             },
         }),
     );
-    let report = doc.named::<ConflictReport>();
+    // A 409 over a stale edit carries the stored conflict beside the code;
+    // one over the state of things ("already clocked in") does not.
+    let mut report = serde_json::to_value(<ConflictReport as PartialSchema>::schema())
+        .expect("a schema is JSON");
+    if let Some(fields) = report.as_object_mut() {
+        fields.remove("required");
+        fields.remove("description");
+    }
     doc.schemas.insert(
         "ConflictError".into(),
         json!({
-            "description": "A 409: the error body with the stored conflict beside it (its id, the fields in conflict, and the base, server and client versions).",
+            "description": "A 409. Over a stale edit that could not be merged: the error body with the stored conflict beside it (its id, the fields in conflict, and the base, server and client versions). Over the state of things (\"already clocked in\"): the error body alone.",
             "allOf": [schema_ref("Error"), report],
         }),
     );
@@ -444,9 +461,17 @@ fn record_kinds(doc: &mut Doc) {
         let noun = kind.noun();
         let on = |action| Who::Table(Subject::Record(kind), action);
         let create = doc
-            .op("post", &format!("/{collection}"), tag_of(kind), &format!("Create a {noun}"), on(Action::Create))
+            .op(
+                "post",
+                &format!("/{collection}"),
+                tag_of(kind),
+                &format!("Create a {noun}"),
+                on(Action::Create),
+            )
+            .describe("409 when a record with the `id` brought exists already.")
             .body(json!({ "allOf": [fields.clone(), own_id] }))
-            .created(record.clone());
+            .created(record.clone())
+            .errors(&[409]);
         doc.add(create);
         let update = doc
             .op("put", &format!("/{collection}/{{id}}"), tag_of(kind), &format!("Edit a {noun}"), on(Action::Update))
@@ -539,8 +564,10 @@ fn operations(d: &mut Doc) {
         d.op("get", "/credits/{id}", "Customers", "One store credit with its payments", on(K::Credit, Action::Read))
             .ok(d.named::<CreditDetail>()),
         d.op("post", "/credits/{id}/payments", "Customers", "Record a payment on a store credit", on(K::CreditPayment, Action::Create))
+            .describe("409 when a payment with the `id` brought is recorded already.")
             .body(d.named::<CreditPaymentBody>())
-            .created(d.named::<CreditDetail>()),
+            .created(d.named::<CreditDetail>())
+            .errors(&[409]),
         d.op("get", "/employees", "Staff", "The store's people", on(K::Employee, Action::Read))
             .ok(d.list::<Employee>()),
         d.op("get", "/employees/{id}", "Staff", "One person", on(K::Employee, Action::Read))
@@ -554,13 +581,14 @@ fn operations(d: &mut Doc) {
         d.op("get", "/clock", "Staff", "The signed-in person's clock-in and recent clock events", on(K::ClockEvent, Action::Read))
             .ok(d.named::<crate::server::http::staff::ClockState>()),
         d.op("post", "/clock/in", "Staff", "Clock in", on(K::ClockEvent, Action::Create))
-            .describe("The body is optional; a till that makes its own id sends `{id}`.")
+            .describe("The body is optional; a till that makes its own id sends `{id}`. 409 when the person is clocked in already.")
             .body(d.named::<OwnId>())
-            .created(d.named::<ClockEvent>()),
+            .created(d.named::<ClockEvent>())
+            .errors(&[409]),
         d.op("post", "/clock/out", "Staff", "Clock out", on(K::ClockEvent, Action::Update))
-            .describe("Closes the person's open clock-in (400 when there is none).")
+            .describe("Closes the person's open clock-in (400 when there is none; 409 when it was closed meanwhile).")
             .ok(d.named::<ClockEvent>())
-            .errors(&[400]),
+            .errors(&[400, 409]),
         d.op("get", "/notes", "Notes", "The store's notes", on(K::Note, Action::Read))
             .ok(d.list::<Note>()),
         d.op("get", "/notes/{id}", "Notes", "One note", on(K::Note, Action::Read))

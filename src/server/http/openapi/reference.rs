@@ -55,10 +55,8 @@ fn type_of(schema: &Value) -> String {
         _ => "any".into(),
     };
     let mut words = esc(&kind);
-    if kind.starts_with("array") {
-        if let Some(items) = schema.get("items") {
-            words = format!("array of {}", type_of(items));
-        }
+    if let Some(items) = schema.get("items").filter(|_| kind.starts_with("array")) {
+        words = format!("array of {}", type_of(items));
     }
     if let Some(format) = schema.get("format").and_then(Value::as_str) {
         let _ = write!(words, " ({})", esc(format));
@@ -168,10 +166,17 @@ h1{margin-top:0}h2{border-bottom:2px solid #d0d5dc;padding-bottom:.25rem;margin-
 table{border-collapse:collapse;width:100%;margin:.5rem 0}th,td{border:1px solid #d0d5dc;padding:.25rem .5rem;text-align:left;vertical-align:top}\
 code{background:#eef1f4;padding:0 .2rem;border-radius:3px}nav ul{columns:2}a{color:#1f4f8f}";
 
+/// An operation as the page lists it: its path, method and description.
+type Operation = (String, String, Value);
+
 /// The page for `doc`.
 pub fn page(doc: &Value) -> String {
     let mut out = String::new();
-    let info = |k: &str| doc.pointer(&format!("/info/{k}")).and_then(Value::as_str).unwrap_or_default();
+    let info = |k: &str| {
+        doc.pointer(&format!("/info/{k}"))
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+    };
     let _ = write!(
         out,
         "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>Tillwise API reference</title><style>{STYLE}</style></head><body><main><h1>Tillwise API reference <small>{}</small></h1><p>{}</p><p>The same as a machine reads it: <a href=\"/api/openapi.json\">/api/openapi.json</a> (OpenAPI 3.1).</p>",
@@ -179,10 +184,12 @@ pub fn page(doc: &Value) -> String {
         prose(info("description")),
     );
     // Operations grouped by tag, in the order the tags first appear.
-    let mut tags: Vec<(String, Vec<(String, String, Value)>)> = Vec::new();
+    let mut tags: Vec<(String, Vec<Operation>)> = Vec::new();
     if let Some(paths) = doc.get("paths").and_then(Value::as_object) {
         for (path, item) in paths {
-            let Some(item) = item.as_object() else { continue };
+            let Some(item) = item.as_object() else {
+                continue;
+            };
             for (method, op) in item {
                 let tag = op
                     .pointer("/tags/0")
@@ -199,7 +206,13 @@ pub fn page(doc: &Value) -> String {
     }
     out.push_str("<nav aria-label=\"Contents\"><ul>");
     for (tag, ops) in &tags {
-        let _ = write!(out, "<li><a href=\"#tag-{}\">{}</a> ({})</li>", anchor(tag), esc(tag), ops.len());
+        let _ = write!(
+            out,
+            "<li><a href=\"#tag-{}\">{}</a> ({})</li>",
+            anchor(tag),
+            esc(tag),
+            ops.len()
+        );
     }
     out.push_str("<li><a href=\"#schemas\">Schemas</a></li></ul></nav>");
     for (tag, ops) in &tags {
@@ -209,9 +222,17 @@ pub fn page(doc: &Value) -> String {
         }
     }
     out.push_str("<h2 id=\"schemas\">Schemas</h2>");
-    if let Some(schemas) = doc.pointer("/components/schemas").and_then(Value::as_object) {
+    if let Some(schemas) = doc
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+    {
         for (name, schema) in schemas {
-            let _ = write!(out, "<section class=\"schema\" id=\"schema-{}\"><h3>{}</h3>", anchor(name), esc(name));
+            let _ = write!(
+                out,
+                "<section class=\"schema\" id=\"schema-{}\"><h3>{}</h3>",
+                anchor(name),
+                esc(name)
+            );
             if let Some(about) = schema.get("description").and_then(Value::as_str) {
                 let _ = write!(out, "<p>{}</p>", prose(about));
             }
