@@ -73,6 +73,10 @@ test("the owner sees the server's health and version, and the API reference open
   await expect(reference.locator("#tag-Sales")).toBeVisible();
   await expect(reference.getByText("/api/sales/{id}/refund").first()).toBeVisible();
   await reference.getByRole("link", { name: "Schemas" }).click();
+  await expect(reference.locator("#schemas")).toBeInViewport();
+  // An answer's type links to its schema.
+  await reference.locator('#post-sales a[href="#schema-Sale"]').first().click();
   await expect(reference.locator("#schema-Sale")).toBeInViewport();
+  await expect(reference.locator("#schema-Sale")).toContainText("employee_name");
   expect(elsewhere).toEqual([]);
 });

@@ -77,7 +77,17 @@ async fn every_reference_resolves_and_every_operation_says_what_it_answers() {
         let pointer = target.trim_start_matches('#');
         assert!(doc.pointer(pointer).is_some(), "{target} does not resolve");
     }
+    let tags: Vec<&Value> = doc["tags"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| &t["name"])
+        .collect();
     for (method, path, op) in operations(&doc) {
+        assert!(
+            tags.contains(&&op["tags"][0]),
+            "{method} {path}: its tag is not among the document's"
+        );
         let responses = op["responses"].as_object().unwrap();
         assert!(
             responses

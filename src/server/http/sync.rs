@@ -25,6 +25,7 @@ pub async fn push(
 pub struct PullQuery {
     #[serde(default)]
     pub cursor: i64,
+    /// Rows per page, 1 to 200 (50 when left out).
     pub limit: Option<u64>,
 }
 

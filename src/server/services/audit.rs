@@ -143,7 +143,9 @@ pub struct AuditQuery {
     pub employee_id: Option<Uuid>,
     pub from: Option<DateTime<Utc>>,
     pub to: Option<DateTime<Utc>>,
+    /// Rows per page, 1 to 200 (50 when left out).
     pub limit: Option<u64>,
+    /// Rows to skip (0 when left out).
     pub offset: Option<u64>,
 }
 

@@ -26,7 +26,9 @@ pub struct CreditQuery {
     /// pending, paid, overdue, or open (pending and overdue).
     pub status: Option<String>,
     pub customer_id: Option<Uuid>,
+    /// Rows per page, 1 to 200 (50 when left out).
     pub limit: Option<u64>,
+    /// Rows to skip (0 when left out).
     pub offset: Option<u64>,
 }
 

@@ -23,7 +23,9 @@ use uuid::Uuid;
 pub struct CustomerQuery {
     /// Words of the name, or part of the phone number or e-mail.
     pub q: Option<String>,
+    /// Rows per page, 1 to 200 (50 when left out).
     pub limit: Option<u64>,
+    /// Rows to skip (0 when left out).
     pub offset: Option<u64>,
 }
 

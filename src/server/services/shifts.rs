@@ -23,7 +23,9 @@ pub struct ShiftQuery {
     pub from: Option<NaiveDate>,
     pub to: Option<NaiveDate>,
     pub employee_id: Option<Uuid>,
+    /// Rows per page, 1 to 200 (50 when left out).
     pub limit: Option<u64>,
+    /// Rows to skip (0 when left out).
     pub offset: Option<u64>,
 }
 

@@ -255,7 +255,7 @@ impl Doc {
         }
         let mut params = op.params.clone();
         for name in path_names(&op.path) {
-            params.push(path_param(&name));
+            params.push(path_param(&name, &op.path));
             errors.push(404);
         }
         if !params.is_empty() || op.body.is_some() {
@@ -324,15 +324,19 @@ fn path_names(path: &str) -> Vec<String> {
         .collect()
 }
 
-fn path_param(name: &str) -> Value {
+fn path_param(name: &str, path: &str) -> Value {
     let (schema, what) = match name {
         "id" => (
             json!({ "type": "string", "format": "uuid" }),
             "The record's id (a UUIDv7).",
         ),
+        "entity_type" if path.starts_with("/api/cache") => (
+            json!({ "type": "string" }),
+            "A cached read: `products`, `customers`, `sales`, `categories`, `reports` or `settings`.",
+        ),
         "entity_type" => (
             json!({ "type": "string" }),
-            "A kind of record (`product`, `customer`, …) or of cached read (`products`, …).",
+            "A kind of record by its wire name: `product`, `customer`, `employee`, …",
         ),
         "table" => (json!({ "type": "string" }), "A table of the database."),
         "code" => (json!({ "type": "string" }), "A barcode as scanned."),
@@ -668,6 +672,35 @@ fn operations(d: &mut Doc) {
     }
 }
 
+/// The groups of operations, in the order a newcomer reads them.
+const TAGS: [(&str, &str); 13] = [
+    ("Platform", "Health, and this document."),
+    (
+        "Sign-in",
+        "Sessions (a cookie), PIN switching on a paired till, pairing a till.",
+    ),
+    ("Catalog", "Products, categories, stock adjustments."),
+    ("Customers", "Customers, store credit and payments on it."),
+    (
+        "Sales",
+        "Sales, recorded exactly once per id; refunds and voids.",
+    ),
+    ("Staff", "People, shifts, the clock."),
+    ("Notes", "The store's notes."),
+    (
+        "Sync",
+        "A till's outbox (push), its copy of the store (pull), and the live socket.",
+    ),
+    ("Conflicts", "Edits that clashed, waiting for a person."),
+    ("Audit", "The hash-chained audit log."),
+    ("Reports", "Takings."),
+    ("Store", "The store's settings."),
+    (
+        "Operations",
+        "The cache, the database's indexes and slow statements.",
+    ),
+];
+
 /// The whole document.
 pub fn openapi() -> Value {
     let mut doc = Doc {
@@ -687,6 +720,10 @@ pub fn openapi() -> Value {
             ),
         },
         "servers": [{ "url": "/" }],
+        "tags": TAGS
+            .iter()
+            .map(|(name, about)| json!({ "name": name, "description": about }))
+            .collect::<Vec<_>>(),
         "security": [{ "session": [] }],
         "paths": doc.paths,
         "components": {

@@ -45,6 +45,12 @@ fn type_of(schema: &Value) -> String {
             return parts.join(joiner);
         }
     }
+    // A page of a list (`Page<T>`, inline): say of what.
+    if let Some(items) = schema.pointer("/properties/items/items") {
+        if schema.pointer("/properties/total").is_some() {
+            return format!("page of {}", type_of(items));
+        }
+    }
     let kind = match schema.get("type") {
         Some(Value::String(t)) => t.clone(),
         Some(Value::Array(ts)) => ts
@@ -183,8 +189,16 @@ pub fn page(doc: &Value) -> String {
         esc(info("version")),
         prose(info("description")),
     );
-    // Operations grouped by tag, in the order the tags first appear.
-    let mut tags: Vec<(String, Vec<Operation>)> = Vec::new();
+    // Operations grouped by tag, in the document's order of tags.
+    let mut tags: Vec<(String, Vec<Operation>)> = doc
+        .get("tags")
+        .and_then(Value::as_array)
+        .map(|tags| {
+            tags.iter()
+                .filter_map(|t| Some((t.get("name")?.as_str()?.to_string(), Vec::new())))
+                .collect()
+        })
+        .unwrap_or_default();
     if let Some(paths) = doc.get("paths").and_then(Value::as_object) {
         for (path, item) in paths {
             let Some(item) = item.as_object() else {
@@ -215,8 +229,22 @@ pub fn page(doc: &Value) -> String {
         );
     }
     out.push_str("<li><a href=\"#schemas\">Schemas</a></li></ul></nav>");
+    let about = |tag: &str| {
+        doc.get("tags")
+            .and_then(Value::as_array)
+            .and_then(|tags| tags.iter().find(|t| t["name"] == tag))
+            .and_then(|t| t["description"].as_str())
+            .map(prose)
+            .unwrap_or_default()
+    };
     for (tag, ops) in &tags {
-        let _ = write!(out, "<h2 id=\"tag-{}\">{}</h2>", anchor(tag), esc(tag));
+        let _ = write!(
+            out,
+            "<h2 id=\"tag-{}\">{}</h2><p>{}</p>",
+            anchor(tag),
+            esc(tag),
+            about(tag)
+        );
         for (path, method, op) in ops {
             operation(&mut out, method, path, op);
         }

@@ -44,7 +44,9 @@ pub struct ProductQuery {
     /// Only products at or below their low-stock threshold.
     #[serde(default)]
     pub low_stock: bool,
+    /// Rows per page, 1 to 200 (50 when left out).
     pub limit: Option<u64>,
+    /// Rows to skip (0 when left out).
     pub offset: Option<u64>,
 }
 

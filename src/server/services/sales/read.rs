@@ -28,7 +28,9 @@ pub struct SaleQuery {
     pub employee_id: Option<Uuid>,
     pub customer_id: Option<Uuid>,
     pub payment_method: Option<String>,
+    /// Rows per page, 1 to 200 (50 when left out).
     pub limit: Option<u64>,
+    /// Rows to skip (0 when left out).
     pub offset: Option<u64>,
 }
 
