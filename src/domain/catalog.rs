@@ -57,7 +57,6 @@ pub struct Category {
 /// A product as a manager means it to be: everything but id, stock and
 /// sync fields, already checked.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ProductDraft {
     pub name: String,
     pub sku: String,
@@ -114,7 +113,6 @@ impl ProductDraft {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct CategoryDraft {
     pub name: String,
     pub description: Option<String>,

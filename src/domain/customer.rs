@@ -72,7 +72,6 @@ impl Customer {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct CustomerDraft {
     pub name: String,
     pub phone: Option<String>,

@@ -24,7 +24,6 @@ pub struct Note {
 
 /// A new or edited note, checked.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct NoteDraft {
     pub title: String,
     pub body: String,

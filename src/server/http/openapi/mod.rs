@@ -11,16 +11,16 @@ mod reference;
 use crate::domain::audit::{AuditEntry, ChainReport};
 use crate::domain::auth::{SessionInfo, TillPerson};
 use crate::domain::cache::{CacheStats, Cleared};
-use crate::domain::catalog::{Category, CategoryDraft, Product, ProductDraft};
+use crate::domain::catalog::{Category, Product};
 use crate::domain::conflict::{ConflictReport, Resolution, Resolved, StoredConflict};
 use crate::domain::credit::{Credit, CreditDetail};
-use crate::domain::customer::{Customer, CustomerDraft};
+use crate::domain::customer::Customer;
 use crate::domain::error::ErrorCode;
 use crate::domain::event::SocketMessage;
 use crate::domain::health::Health;
 use crate::domain::indexes::{IndexStats, Rebuilt, SlowAnalysis};
 use crate::domain::mutation::EntityKind;
-use crate::domain::note::{Note, NoteDraft};
+use crate::domain::note::Note;
 use crate::domain::page::Page;
 use crate::domain::permissions::{self, Action, Subject};
 use crate::domain::report::SalesReport;
@@ -139,6 +139,8 @@ struct Op {
     who: Who,
     params: Vec<Value>,
     body: Option<Value>,
+    /// Whether the body may be left out altogether.
+    body_optional: bool,
     answers: Vec<(u16, String, Option<Value>)>,
     errors: Vec<u16>,
 }
@@ -159,6 +161,16 @@ impl Op {
 
     fn body(mut self, schema: Value) -> Self {
         self.body = Some(schema);
+        self
+    }
+
+    fn optional_body(mut self, schema: Value) -> Self {
+        self.body_optional = true;
+        self.body(schema)
+    }
+
+    fn param(mut self, param: Value) -> Self {
+        self.params.push(param);
         self
     }
 
@@ -240,6 +252,7 @@ impl Doc {
             who,
             params: Vec::new(),
             body: None,
+            body_optional: false,
             answers: Vec::new(),
             errors: Vec::new(),
         }
@@ -277,7 +290,10 @@ impl Doc {
             responses.insert(status.to_string(), answer);
         }
         for status in errors {
-            responses.insert(status.to_string(), error_answer(status));
+            // An operation's own answer for a status wins (health's 503).
+            responses
+                .entry(status.to_string())
+                .or_insert_with(|| error_answer(status));
         }
 
         let who = op.who.words();
@@ -297,7 +313,7 @@ impl Doc {
         }
         if let Some(schema) = &op.body {
             operation["requestBody"] = json!({
-                "required": true,
+                "required": !op.body_optional,
                 "content": { "application/json": { "schema": schema } },
             });
         }
@@ -435,22 +451,31 @@ fn error_schemas(doc: &mut Doc) {
     );
 }
 
-/// The request body and the record of each kind with a REST collection.
-/// Every kind is named, so a new one makes its author decide.
-fn record_schemas(doc: &mut Doc, kind: EntityKind) -> (Value, Value) {
+/// What creates, what edits, and the record, for each kind with a REST
+/// collection. Every kind is named, so a new one makes its author decide.
+fn record_schemas(doc: &mut Doc, kind: EntityKind) -> [Value; 3] {
+    fn same(body: Value, record: Value) -> [Value; 3] {
+        [body.clone(), body, record]
+    }
     match kind {
-        EntityKind::Product => (doc.named::<ProductDraft>(), doc.named::<Product>()),
-        EntityKind::Category => (doc.named::<CategoryDraft>(), doc.named::<Category>()),
-        EntityKind::Employee => (doc.named::<EmployeeBody>(), doc.named::<Employee>()),
-        EntityKind::Customer => (doc.named::<CustomerDraft>(), doc.named::<Customer>()),
-        EntityKind::Credit => (doc.named::<CreditBody>(), doc.named::<Credit>()),
-        EntityKind::Shift => (doc.named::<ShiftBody>(), doc.named::<Shift>()),
-        EntityKind::Note => (doc.named::<NoteDraft>(), doc.named::<Note>()),
+        EntityKind::Product => same(doc.named::<ProductBody>(), doc.named::<Product>()),
+        EntityKind::Category => same(doc.named::<CategoryBody>(), doc.named::<Category>()),
+        EntityKind::Employee => same(doc.named::<EmployeeBody>(), doc.named::<Employee>()),
+        EntityKind::Customer => same(doc.named::<CustomerBody>(), doc.named::<Customer>()),
+        EntityKind::Credit => [
+            doc.named::<CreditBody>(),
+            doc.named::<CreditDueBody>(),
+            doc.named::<Credit>(),
+        ],
+        EntityKind::Shift => same(doc.named::<ShiftBody>(), doc.named::<Shift>()),
+        EntityKind::Note => same(doc.named::<NoteBody>(), doc.named::<Note>()),
         EntityKind::StockMove
         | EntityKind::Sale
         | EntityKind::CreditPayment
         | EntityKind::ClockEvent
-        | EntityKind::StoreSettings => (json!({ "type": "object" }), json!({ "type": "object" })),
+        | EntityKind::StoreSettings => {
+            same(json!({ "type": "object" }), json!({ "type": "object" }))
+        }
     }
 }
 
@@ -459,7 +484,7 @@ fn record_kinds(doc: &mut Doc) {
         let Some(collection) = kind.collection() else {
             continue;
         };
-        let (fields, record) = record_schemas(doc, kind);
+        let [create_fields, edit_fields, record] = record_schemas(doc, kind);
         let own_id = doc.named::<OwnId>();
         let at_version = doc.named::<AtVersion>();
         let noun = kind.noun();
@@ -473,21 +498,27 @@ fn record_kinds(doc: &mut Doc) {
                 on(Action::Create),
             )
             .describe("409 when a record with the `id` brought exists already.")
-            .body(json!({ "allOf": [fields.clone(), own_id] }))
+            .body(json!({ "allOf": [create_fields, own_id] }))
             .created(record.clone())
             .errors(&[409]);
         doc.add(create);
         let update = doc
             .op("put", &format!("/{collection}/{{id}}"), tag_of(kind), &format!("Edit a {noun}"), on(Action::Update))
             .describe("Names the `sync_version` the edit started from. A stale edit is merged field by field where the fields differ; otherwise it is stored as a conflict and answered with 409.")
-            .body(json!({ "allOf": [fields, at_version] }))
+            .body(json!({ "allOf": [edit_fields, at_version] }))
             .ok(record)
             .errors(&[409]);
         doc.add(update);
         let delete = doc
             .op("delete", &format!("/{collection}/{{id}}"), tag_of(kind), &format!("Remove a {noun}"), on(Action::Delete))
             .describe("`?sync_version=N` names the version being removed; a stale one is answered with 409.")
-            .query::<crate::server::http::records::VersionParam>()
+            .param(json!({
+                "name": "sync_version",
+                "in": "query",
+                "required": true,
+                "description": "The version being removed.",
+                "schema": { "type": "integer", "format": "int64", "minimum": 1 },
+            }))
             .answer(204, "Removed", None)
             .errors(&[409]);
         doc.add(delete);
@@ -515,8 +546,9 @@ fn operations(d: &mut Doc) {
     use Who::{Public, Signed, Table, Till};
     let ops = vec![
         d.op("get", "/health", "Platform", "How the server is doing", Public)
-            .describe("The tills' heartbeat. 503 when the database does not answer; Redis down only degrades.")
-            .ok(d.named::<Health>()),
+            .describe("The tills' heartbeat. Redis down only degrades.")
+            .ok(d.named::<Health>())
+            .answer(503, "The database does not answer", Some(d.named::<Health>())),
         d.op("get", "/openapi.json", "Platform", "This document", Public)
             .ok(json!({ "type": "object" })),
         d.op("get", "/reference", "Platform", "This document as a page", Public)
@@ -586,7 +618,7 @@ fn operations(d: &mut Doc) {
             .ok(d.named::<crate::server::http::staff::ClockState>()),
         d.op("post", "/clock/in", "Staff", "Clock in", on(K::ClockEvent, Action::Create))
             .describe("The body is optional; a till that makes its own id sends `{id}`. 409 when the person is clocked in already.")
-            .body(d.named::<OwnId>())
+            .optional_body(d.named::<OwnId>())
             .created(d.named::<ClockEvent>())
             .errors(&[409]),
         d.op("post", "/clock/out", "Staff", "Clock out", on(K::ClockEvent, Action::Update))
@@ -601,20 +633,23 @@ fn operations(d: &mut Doc) {
             .query::<SaleQuery>()
             .ok(d.page::<Sale>()),
         d.op("post", "/sales", "Sales", "Record a sale", on(K::Sale, Action::Create))
-            .describe("Exactly once per `id`: 201 the first time, 200 with the stored sale when the id was recorded before.")
+            .describe("Exactly once per `id`: 201 the first time, 200 with the stored sale when the id was recorded before; 409 when the id is another store's.")
             .body(d.named::<SaleBody>())
             .created(d.named::<Sale>())
-            .answer(200, "Recorded before: the stored sale", Some(d.named::<Sale>())),
+            .answer(200, "Recorded before: the stored sale", Some(d.named::<Sale>()))
+            .errors(&[409]),
         d.op("get", "/sales/{id}", "Sales", "One sale", on(K::Sale, Action::Read))
             .ok(d.named::<Sale>()),
         d.op("post", "/sales/{id}/refund", "Sales", "Refund (part of) a sale", on(K::Sale, Action::Refund))
             .body(d.named::<RefundBody>())
             .created(d.named::<Sale>())
-            .answer(200, "Recorded before: the stored refund", Some(d.named::<Sale>())),
+            .answer(200, "Recorded before: the stored refund", Some(d.named::<Sale>()))
+            .errors(&[409]),
         d.op("post", "/sales/{id}/void", "Sales", "Void a sale", on(K::Sale, Action::Void))
             .body(d.named::<VoidBody>())
             .created(d.named::<Sale>())
-            .answer(200, "Recorded before: the stored void", Some(d.named::<Sale>())),
+            .answer(200, "Recorded before: the stored void", Some(d.named::<Sale>()))
+            .errors(&[409]),
         d.op("get", "/audit", "Audit", "The audit log", Table(Subject::AuditLog, Action::Read))
             .query::<AuditQuery>()
             .ok(d.page::<AuditEntry>()),

@@ -13,14 +13,23 @@ fn esc(text: &str) -> String {
         .replace('"', "&quot;")
 }
 
-/// Escaped text with `code spans` shown as code.
+/// Escaped text with `code spans` shown as code, for inside a `<p>`.
 fn prose(text: &str) -> String {
+    words(text, "</p><p>")
+}
+
+/// The same for a table cell or a list item, where a paragraph may not go.
+fn inline(text: &str) -> String {
+    words(text, "<br>")
+}
+
+fn words(text: &str, paragraph: &str) -> String {
     let mut out = String::new();
     for (i, part) in esc(text).split('`').enumerate() {
         if i % 2 == 1 {
             let _ = write!(out, "<code>{part}</code>");
         } else {
-            out.push_str(&part.replace("\n\n", "</p><p>"));
+            out.push_str(&part.replace("\n\n", paragraph));
         }
     }
     out
@@ -46,10 +55,10 @@ fn type_of(schema: &Value) -> String {
         }
     }
     // A page of a list (`Page<T>`, inline): say of what.
-    if let Some(items) = schema.pointer("/properties/items/items") {
-        if schema.pointer("/properties/total").is_some() {
-            return format!("page of {}", type_of(items));
-        }
+    if let Some(items) = schema.pointer("/properties/items/items")
+        && schema.pointer("/properties/total").is_some()
+    {
+        return format!("page of {}", type_of(items));
     }
     let kind = match schema.get("type") {
         Some(Value::String(t)) => t.clone(),
@@ -60,25 +69,37 @@ fn type_of(schema: &Value) -> String {
             .join(" | "),
         _ => "any".into(),
     };
-    let mut words = esc(&kind);
+    let mut said = esc(&kind);
     if let Some(items) = schema.get("items").filter(|_| kind.starts_with("array")) {
-        words = format!("array of {}", type_of(items));
+        let or_null = if kind.contains("null") { " | null" } else { "" };
+        said = format!("array of {}{or_null}", type_of(items));
     }
     if let Some(format) = schema.get("format").and_then(Value::as_str) {
-        let _ = write!(words, " ({})", esc(format));
+        let _ = write!(said, " ({})", esc(format));
     }
     if let Some(values) = schema.get("enum").and_then(Value::as_array) {
         let values: Vec<String> = values
             .iter()
             .map(|v| format!("<code>{}</code>", esc(&v.to_string())))
             .collect();
-        let _ = write!(words, ": {}", values.join(", "));
+        let _ = write!(said, ": {}", values.join(", "));
     }
-    words
+    said
 }
 
-/// A table of an object schema's fields.
+/// A table of an object schema's fields; for one made of parts
+/// (`allOf`), each part's.
 fn fields(out: &mut String, schema: &Value) {
+    if let Some(parts) = schema.get("allOf").and_then(Value::as_array) {
+        for part in parts {
+            if part.get("$ref").is_some() {
+                let _ = write!(out, "<p>With the fields of {}:</p>", type_of(part));
+            } else {
+                fields(out, part);
+            }
+        }
+        return;
+    }
     let Some(props) = schema.get("properties").and_then(Value::as_object) else {
         let _ = write!(out, "<p>{}</p>", type_of(schema));
         return;
@@ -98,7 +119,7 @@ fn fields(out: &mut String, schema: &Value) {
         let about = field
             .get("description")
             .and_then(Value::as_str)
-            .map(prose)
+            .map(inline)
             .unwrap_or_default();
         let _ = write!(
             out,
@@ -115,9 +136,10 @@ fn operation(out: &mut String, method: &str, path: &str, op: &Value) {
     let id = text("operationId");
     let _ = write!(
         out,
-        "<section class=\"op\" id=\"{}\"><h3><span class=\"method {method}\">{}</span> <code>{}</code></h3><p class=\"summary\">{}</p><p>{}</p>",
+        "<section class=\"op\" id=\"{}\"><h3><span class=\"method {}\">{}</span> <code>{}</code></h3><p class=\"summary\">{}</p><p>{}</p>",
         anchor(id),
-        method.to_uppercase(),
+        anchor(method),
+        esc(&method.to_uppercase()),
         esc(path),
         esc(text("summary")),
         prose(text("description")),
@@ -132,7 +154,7 @@ fn operation(out: &mut String, method: &str, path: &str, op: &Value) {
                 esc(field("name")),
                 esc(field("in")),
                 p.get("schema").map(type_of).unwrap_or_default(),
-                prose(field("description")),
+                inline(field("description")),
             );
         }
         out.push_str("</tbody></table>");
@@ -155,7 +177,7 @@ fn operation(out: &mut String, method: &str, path: &str, op: &Value) {
                 out,
                 "<li><strong>{}</strong> {}{body}</li>",
                 esc(status),
-                prose(what)
+                inline(what)
             );
         }
     }
