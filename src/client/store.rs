@@ -308,6 +308,18 @@ pub async fn keep_conflict(report: &ConflictReport) -> Result<(), StoreError> {
     committed(tx).await
 }
 
+/// A receipt rung up on this till, as it is now (numbered once the
+/// server's answer came back through the pull).
+pub async fn receipt(id: Uuid) -> Result<Option<Sale>, StoreError> {
+    let db = db().await?;
+    let tx = db.transaction(&[SALES], TransactionMode::ReadOnly)?;
+    let row = tx
+        .store(SALES)?
+        .get(JsValue::from_str(&id.to_string()))
+        .await?;
+    Ok(row.and_then(from_js))
+}
+
 /// The conflicts this till keeps, oldest first.
 pub async fn conflicts() -> Result<Vec<ConflictReport>, StoreError> {
     let db = db().await?;

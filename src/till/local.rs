@@ -73,6 +73,20 @@ pub async fn records_with_ids<T: DeserializeOwned>(kind: EntityKind, ids: Vec<Uu
     }
 }
 
+/// A receipt rung up on this till, as the till keeps it now: numbered
+/// once the server has the sale.
+pub async fn receipt(id: Uuid) -> Option<Sale> {
+    #[cfg(feature = "hydrate")]
+    {
+        crate::client::store::receipt(id).await.ok().flatten()
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = id;
+        None
+    }
+}
+
 /// The store's settings as the till's copy has them (pulled from the
 /// feed like every record), if it has them yet.
 pub async fn store_settings() -> Option<StoreSettings> {

@@ -64,7 +64,9 @@ fn CheckoutScreen() -> impl IntoView {
     let sale_id = RwSignal::new(new_id());
     let query = RwSignal::new(String::new());
     let category = RwSignal::new(String::new());
-    let scan = RwSignal::new(String::new());
+    // What was typed into the barcode field before the page came alive
+    // stays there.
+    let scan = RwSignal::new(early_scans::typed());
     let discount_text = RwSignal::new(String::new());
     let cash = RwSignal::new(String::new());
     let card = RwSignal::new(String::new());
@@ -78,6 +80,34 @@ fn CheckoutScreen() -> impl IntoView {
             let _ = input.focus();
         }
     };
+
+    // The receipt shows the sale's number as soon as the till hears it
+    // from the server (the pull brings the numbered sale into the till's
+    // copy), instead of the reference it had offline.
+    Effect::new(move |_| {
+        connection.records.track();
+        let Some(id) = receipt.with(|r| r.as_ref().filter(|s| s.number == 0).map(|s| s.id)) else {
+            return;
+        };
+        leptos::task::spawn_local(async move {
+            if let Some(numbered) = local::receipt(id).await.filter(|s| s.number > 0)
+                && receipt.with_untracked(|r| r.as_ref().is_some_and(|s| s.id == id))
+            {
+                receipt.set(Some(numbered));
+            }
+        });
+    });
+
+    // While the receipt shows, its own field waits for the next scan.
+    let next_scan = RwSignal::new(String::new());
+    let next_input = NodeRef::<leptos::html::Input>::new();
+    Effect::new(move |_| {
+        if let Some(input) = next_input.get() {
+            request_animation_frame(move || {
+                let _ = input.focus();
+            });
+        }
+    });
 
     // The barcode field has the focus from the start, whichever way the
     // page was reached (autofocus only counts on a full page load).
@@ -205,30 +235,36 @@ fn CheckoutScreen() -> impl IntoView {
     let total = move || totals.get().map_or(0, |t| t.total_cents);
 
     // The till's own copy first (instant, and there when offline); the
-    // server for a product the copy does not have yet.
-    let lookup = Action::new_local(move |code: &String| {
-        let code = code.clone();
-        async move {
-            match local::product_by_barcode(&code).await {
+    // server for a product the copy does not have yet. Each scan is looked
+    // up on its own, so scans in quick succession are all added.
+    let add_scanned = move |code: String| {
+        leptos::task::spawn_local(async move {
+            let found = match local::product_by_barcode(&code).await {
                 Some(p) => Ok(Some(p)),
-                None => find_barcode(code).await,
-            }
-        }
-    });
-    Effect::new(move |_| {
-        if let Some(result) = lookup.value().get() {
-            match result {
-                Ok(Some(p)) => {
-                    cart.update(|c| c.add(&p));
-                    scan.set(String::new());
-                }
-                Ok(None) => toasts.error(format!(
-                    "No product has the barcode {}.",
-                    scan.get_untracked()
-                )),
+                None => find_barcode(code.clone()).await,
+            };
+            match found {
+                Ok(Some(p)) => cart.update(|c| c.add(&p)),
+                Ok(None) => toasts.error(format!("No product has the barcode {code}.")),
                 Err(e) => toasts.error(e.message),
             }
             refocus();
+        });
+    };
+    // The field is emptied as the scan is taken, found or not, so the next
+    // scan never runs into what is left of this one.
+    let take_scan = move || {
+        let code = scan.get_untracked().trim().to_string();
+        scan.set(String::new());
+        if !code.is_empty() {
+            add_scanned(code);
+        }
+    };
+    // Scans made before the page came alive were held by the form itself
+    // (`early_scans`); they are added now, in order.
+    Effect::new(move |_| {
+        for code in early_scans::take() {
+            add_scanned(code);
         }
     });
 
@@ -332,17 +368,28 @@ fn CheckoutScreen() -> impl IntoView {
 
     view! {
         <Show when=move || receipt.get().is_none() fallback=move || view! {
+            // The next customer's first scan starts their sale: the
+            // receipt is no reason to lose it.
+            <form class="scan no-print" on:submit=move |ev| {
+                ev.prevent_default();
+                let code = next_scan.get_untracked().trim().to_string();
+                next_scan.set(String::new());
+                new_sale();
+                if !code.is_empty() {
+                    add_scanned(code);
+                }
+            }>
+                <label for="next-scan">"Next customer"</label>
+                <input id="next-scan" inputmode="numeric" autocomplete="off" node_ref=next_input bind:value=next_scan placeholder="Scan the first item to start a new sale"/>
+            </form>
             <Receipt sale=receipt.get().unwrap() on_new_sale=Callback::new(move |_| new_sale())/>
         }>
             <section class="checkout">
                 <div class="card catalog">
                     <FloorNotes/>
-                    <form class="scan" on:submit=move |ev| {
+                    <form class="scan" onsubmit=early_scans::HOLD on:submit=move |ev| {
                         ev.prevent_default();
-                        let code = scan.get_untracked();
-                        if !code.trim().is_empty() {
-                            lookup.dispatch(code);
-                        }
+                        take_scan();
                     }>
                         <label for="scan">"Barcode"</label>
                         <input id="scan" name="scan" inputmode="numeric" autocomplete="off" autofocus=true node_ref=scan_input bind:value=scan placeholder="Scan or type, then Enter"/>
@@ -503,5 +550,57 @@ mod tests {
         assert_eq!(parse_discount(""), Some(CartDiscount::None));
         assert_eq!(parse_discount("ten"), None);
         assert_eq!(parse_discount("-1"), None);
+    }
+}
+
+/// Scans made before the app came alive on the checkout (the WASM client
+/// loads and hydrates a second or so after the page shows): the form's own
+/// inline handler holds them, and keeps the browser from submitting the
+/// form natively (a reload that would lose them), until the app takes over.
+mod early_scans {
+    /// The form's `onsubmit` until the app is alive: hold the code, empty
+    /// the field, do not submit. Once the app has set `twScanReady`, it
+    /// leaves the form to the app.
+    pub const HOLD: &str = "if(!window.twScanReady){event.preventDefault();var f=this.elements.scan;(window.twScans=window.twScans||[]).push(f.value);f.value='';}";
+
+    /// The held scans, in order; from now on the app handles the form.
+    pub fn take() -> Vec<String> {
+        #[cfg(feature = "hydrate")]
+        {
+            use wasm_bindgen::JsValue;
+            let window = js_sys::global();
+            let _ = js_sys::Reflect::set(&window, &"twScanReady".into(), &JsValue::TRUE);
+            let held =
+                js_sys::Reflect::get(&window, &"twScans".into()).unwrap_or(JsValue::UNDEFINED);
+            let _ = js_sys::Reflect::delete_property(&window, &"twScans".into());
+            if !js_sys::Array::is_array(&held) {
+                return Vec::new();
+            }
+            js_sys::Array::from(&held)
+                .iter()
+                .filter_map(|code| code.as_string())
+                .map(|code| code.trim().to_string())
+                .filter(|code| !code.is_empty())
+                .collect()
+        }
+        #[cfg(not(feature = "hydrate"))]
+        Vec::new()
+    }
+
+    /// What is in the barcode field as the app comes alive (typed before,
+    /// not yet sent), so hydrating does not wipe it.
+    pub fn typed() -> String {
+        #[cfg(feature = "hydrate")]
+        {
+            use wasm_bindgen::JsCast;
+            web_sys::window()
+                .and_then(|w| w.document())
+                .and_then(|d| d.get_element_by_id("scan"))
+                .and_then(|e| e.dyn_into::<web_sys::HtmlInputElement>().ok())
+                .map(|input| input.value())
+                .unwrap_or_default()
+        }
+        #[cfg(not(feature = "hydrate"))]
+        String::new()
     }
 }
