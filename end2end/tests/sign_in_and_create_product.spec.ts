@@ -107,3 +107,31 @@ test("what is typed in the product dialog survives a category made elsewhere mea
   await expect(dialog.getByLabel("Name")).toHaveValue(`Half-typed ${suffix}`);
   await expect(dialog.getByLabel("Price")).toHaveValue("3.20");
 });
+
+test("every bad field is marked at once, money limits read as money, and a mark goes as the field is mended", async ({ page }) => {
+  await signIn(page, "manager@demo.test");
+  await openNewProduct(page);
+  const dialog = page.getByRole("dialog", { name: "New product" });
+  await dialog.getByLabel("SKU").fill("NEG-1");
+  await dialog.getByLabel("Price").fill("-5");
+  await dialog.getByRole("button", { name: "Save product" }).click();
+  const name = dialog.locator("#field-name-error");
+  const price = dialog.locator("#field-price_cents-error");
+  await expect(name).toHaveText("is required");
+  await expect(price).toHaveText("must be between 0.00 and 1000000.00");
+  await dialog.getByLabel("Name").fill("Negative");
+  await expect(name).toHaveText("");
+  await expect(price).toHaveText("must be between 0.00 and 1000000.00");
+  await expect(dialog.getByLabel("Name")).toHaveAttribute("aria-invalid", "false");
+});
+
+test("the sign-in page asks nothing of the store before anyone signs in", async ({ page }) => {
+  const refused: string[] = [];
+  page.on("response", (r) => {
+    if (r.status() === 401 && r.url().includes("/api/sync/")) refused.push(r.url());
+  });
+  await page.goto("/login");
+  await waitForHydration(page);
+  await page.waitForTimeout(1500);
+  expect(refused).toEqual([]);
+});

@@ -89,8 +89,8 @@ impl ProductDraft {
             r.fail("barcode", "use letters, digits and - _ . / only");
         }
         let category_id = r.opt_uuid("category_id");
-        let price_cents = r.int_in("price_cents", 0..=MAX_PRICE_CENTS, None);
-        let cost_cents = r.int_in("cost_cents", 0..=MAX_PRICE_CENTS, Some(0));
+        let price_cents = r.cents_in("price_cents", 0..=MAX_PRICE_CENTS, None);
+        let cost_cents = r.cents_in("cost_cents", 0..=MAX_PRICE_CENTS, Some(0));
         let tax_rate_bp = r.int_in(
             "tax_rate_bp",
             0..=i64::from(TaxRate::MAX_BASIS_POINTS),
@@ -279,15 +279,21 @@ impl ProductForm {
                 })
                 .ok(),
         };
-        if !errors.is_empty() {
-            return Err(AppError::validation(errors));
-        }
         let data = serde_json::json!({
             "name": self.name, "sku": self.sku, "barcode": self.barcode, "category_id": self.category_id,
             "price_cents": price, "cost_cents": cost.unwrap_or(0), "tax_rate_bp": tax,
             "low_stock_threshold": threshold, "active": self.active,
         });
-        ProductDraft::parse(&data)?;
+        // Every field's problem at once: what could not be read as typed,
+        // and what the rules say of the rest.
+        if let Err(e) = ProductDraft::parse(&data) {
+            for (field, problem) in e.field_errors() {
+                errors.entry(field).or_insert(problem);
+            }
+        }
+        if !errors.is_empty() {
+            return Err(AppError::validation(errors));
+        }
         Ok(data)
     }
 
@@ -390,6 +396,30 @@ mod tests {
             fields.contains_key("price_cents") && fields.contains_key("tax_rate_bp"),
             "{fields:?}"
         );
+    }
+
+    /// Found trying the app: with a bad price, an empty name went unsaid
+    /// until the price was mended; a negative price spoke in cents.
+    #[test]
+    fn a_typed_form_names_every_bad_field_at_once_in_money() {
+        let form = ProductForm {
+            name: "".into(),
+            sku: "bad sku!".into(),
+            price: "3,50".into(),
+            ..Default::default()
+        };
+        let fields = form.to_data().unwrap_err().field_errors();
+        for field in ["name", "sku", "price_cents"] {
+            assert!(fields.contains_key(field), "{field} missing: {fields:?}");
+        }
+        let negative = ProductForm {
+            name: "Tea".into(),
+            sku: "T-1".into(),
+            price: "-5".into(),
+            ..Default::default()
+        };
+        let fields = negative.to_data().unwrap_err().field_errors();
+        assert_eq!(fields["price_cents"], "must be between 0.00 and 1000000.00");
     }
 
     #[test]

@@ -82,6 +82,28 @@ impl<'a> FieldReader<'a> {
         }
     }
 
+    /// An amount of money in cents within `range`; `default` when absent.
+    /// Its limits are said as money ("between 0.00 and 1000000.00"), as the
+    /// person typed it.
+    pub fn cents_in(
+        &mut self,
+        name: &str,
+        range: std::ops::RangeInclusive<i64>,
+        default: Option<i64>,
+    ) -> i64 {
+        let n = self.int_in(name, range.clone(), default);
+        if let Some(problem) = self.errors.get_mut(name)
+            && problem.starts_with("must be between")
+        {
+            *problem = format!(
+                "must be between {} and {}",
+                super::money::Cents(*range.start()),
+                super::money::Cents(*range.end())
+            );
+        }
+        n
+    }
+
     /// A whole number in `range`; `default` when absent.
     pub fn int_in(
         &mut self,
@@ -205,6 +227,18 @@ mod tests {
         assert_eq!(fields.len(), 3, "{fields:?}");
         assert_eq!(fields["name"], "is required");
         assert_eq!(fields["price_cents"], "must be a whole number");
+    }
+
+    #[test]
+    fn money_out_of_range_is_said_as_money() {
+        let body = json!({"price_cents": -500});
+        let mut r = FieldReader::new(&body);
+        r.cents_in("price_cents", 0..=100_000_000, None);
+        let err = r.finish(()).unwrap_err();
+        assert_eq!(
+            err.field_errors()["price_cents"],
+            "must be between 0.00 and 1000000.00"
+        );
     }
 
     /// Found by the API fuzzer: `3.0` is a whole number in JSON (and in

@@ -17,6 +17,15 @@ pub fn Field(
 ) -> impl IntoView {
     let error = move || errors.with(|e| e.get(name).cloned());
     let id = format!("field-{name}");
+    let error_id = format!("field-{name}-error");
+    // What was wrong stops being said as soon as the person changes it.
+    let forget_error = move |_| {
+        if errors.with_untracked(|e| e.contains_key(name)) {
+            errors.update(|e| {
+                e.remove(name);
+            });
+        }
+    };
     view! {
         <div class="field" class:invalid=move || error().is_some()>
             <label for=id.clone()>{label}</label>
@@ -28,10 +37,12 @@ pub fn Field(
                 autofocus=autofocus
                 autocomplete="off"
                 bind:value=value
+                on:input=forget_error
                 aria-invalid=move || if error().is_some() { "true" } else { "false" }
+                aria-describedby=error_id.clone()
             />
             {hint.map(|h| view! { <small class="hint">{h}</small> })}
-            <small class="field-error">{move || error().unwrap_or_default()}</small>
+            <small class="field-error" id=error_id>{move || error().unwrap_or_default()}</small>
         </div>
     }
 }
