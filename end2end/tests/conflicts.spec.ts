@@ -149,3 +149,45 @@ test("a category edited meanwhile opens the same resolver from the categories sc
   const now = await (await api.get(`/api/categories/${category.id}`)).json();
   expect([now.description, now.sync_version]).toEqual(["loose leaf and bags", 3]);
 });
+
+test("the resolver names a category instead of showing its id, lists only what changed, and stays inside its box", async ({ browser, playwright, baseURL }) => {
+  const api = await playwright.request.newContext({ baseURL });
+  await api.post("/api/auth/login", { data: { email: "owner@demo.test", password: "demo1234" } });
+  const suffix = Date.now().toString().slice(-6);
+  const category = async (name: string) =>
+    (await (await api.post("/api/categories", { data: { name: `${name} ${suffix}` } })).json()).id;
+  const [loose, bagged, boxed] = [await category("Loose"), await category("Bagged"), await category("Boxed")];
+  const res = await api.post("/api/products", {
+    data: { name: `Kettle ${suffix}`, sku: `KT-${suffix}`, barcode: `78${suffix}`, price_cents: 500, category_id: loose },
+  });
+  const product = await res.json();
+  const first = await signedInPage(browser, "owner@demo.test");
+  const second = await signedInPage(browser, "manager@demo.test");
+  await second.setViewportSize({ width: 1024, height: 768 });
+
+  const mine = await openEditor(second, product.barcode);
+  const theirs = await openEditor(first, product.barcode);
+  await theirs.getByLabel("Category").selectOption(bagged);
+  await theirs.getByRole("button", { name: "Save product" }).click();
+  await expect(theirs).toBeHidden();
+  await mine.getByLabel("Category").selectOption(boxed);
+  await mine.getByRole("button", { name: "Save product" }).click();
+
+  const resolver = second.getByTestId("conflict-resolver");
+  const row = resolver.locator('tr[data-field="category_id"]');
+  await expect(row).toHaveClass(/clash/);
+  await expect(row).toContainText(`Loose ${suffix}`);
+  await expect(row).toContainText(`Bagged ${suffix}`);
+  await expect(row).toContainText(`Boxed ${suffix}`);
+  await expect(row).not.toContainText(bagged);
+  // Nobody changed the name, the SKU or the price: they are not listed.
+  await expect(resolver.locator("tbody tr")).toHaveCount(1);
+
+  const dialog = await resolver.boundingBox();
+  for (const cell of await resolver.locator("th, td, label").all()) {
+    const box = await cell.boundingBox();
+    expect(box!.x + box!.width).toBeLessThanOrEqual(dialog!.x + dialog!.width + 0.5);
+  }
+  await resolver.getByRole("button", { name: "Keep theirs" }).click();
+  await expect(resolver).toBeHidden();
+});

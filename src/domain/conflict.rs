@@ -278,6 +278,33 @@ pub fn label(field: &str) -> String {
     text
 }
 
+/// The fields the resolver shows for `report`, clashing ones first: those
+/// either side changed from the version both started from. A field the
+/// edit sent unchanged, which nobody touched, is left out. For a removal
+/// (no fields of mine), the fields the other side changed.
+pub fn shown_fields(report: &ConflictReport) -> Vec<String> {
+    let (base, theirs, mine) = (
+        fields_of(&report.base),
+        fields_of(&report.server),
+        fields_of(&report.client),
+    );
+    let mut names: Vec<String> = if report.client.is_object() {
+        mine.keys()
+            .filter(|name| {
+                let was = base.get(*name);
+                report.fields.contains(name)
+                    || mine.get(*name) != was
+                    || (report.server.is_object() && theirs.get(*name) != was)
+            })
+            .cloned()
+            .collect()
+    } else {
+        report.fields.clone()
+    };
+    names.sort_by_key(|n| (!report.fields.contains(n), n.clone()));
+    names
+}
+
 /// A field's value as the resolver shows it: money as money, rates as
 /// percentages, nothing as a dash.
 pub fn show(field: &str, value: &Value) -> String {
@@ -347,9 +374,10 @@ pub struct Resolved {
 #[cfg(test)]
 mod tests {
     use super::{
-        Fields, Resolution, ResolvedChange, Side, Strategy as Keep, changed_fields, fields_of,
-        label, merge, resolve_fields, resolved_change, show,
+        ConflictReport, Fields, Resolution, ResolvedChange, Side, Strategy as Keep, changed_fields,
+        fields_of, label, merge, resolve_fields, resolved_change, show, shown_fields,
     };
+    use crate::domain::mutation::{EntityKind, Op};
     use proptest::prelude::*;
     use serde_json::Value;
     use serde_json::json;
@@ -358,6 +386,30 @@ mod tests {
 
     fn fields(v: Value) -> Fields {
         fields_of(&v)
+    }
+
+    /// Found trying the app: the resolver listed every field the form
+    /// sent, changed or not.
+    #[test]
+    fn the_resolver_shows_only_what_someone_changed_clashes_first() {
+        let report = ConflictReport {
+            conflict_id: Uuid::nil(),
+            entity: EntityKind::Product,
+            entity_id: Uuid::nil(),
+            op: Op::Update,
+            fields: vec!["name".into()],
+            base: json!({"name": "Tea", "sku": "T1", "price_cents": 100, "active": true}),
+            server: json!({"name": "Green tea", "sku": "T1", "price_cents": 120, "active": true}),
+            client: json!({"name": "Black tea", "sku": "T1", "price_cents": 100, "active": true}),
+        };
+        assert_eq!(shown_fields(&report), vec!["name", "price_cents"]);
+        let removal = ConflictReport {
+            op: Op::Delete,
+            client: Value::Null,
+            fields: vec!["price_cents".into()],
+            ..report
+        };
+        assert_eq!(shown_fields(&removal), vec!["price_cents"]);
     }
 
     #[test]
