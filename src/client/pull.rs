@@ -15,8 +15,16 @@ const OVERTAKEN: u32 = 5;
 /// `None` when the server could not be reached or the till could not keep
 /// a page (it tries again later). A page overtaken on its way (the socket
 /// or another tab applied changes first) is pulled again from where the
-/// copy now stands, so nothing after it is left out.
-pub async fn pull_all() -> Option<usize> {
+/// copy now stands, so nothing after it is left out. While more than a
+/// page is left, `progress` hears `(where the copy stands, where the store
+/// stands)` after each page, and `None` at the end.
+pub async fn pull_all(progress: impl Fn(Option<(i64, i64)>)) -> Option<usize> {
+    let pulled = pull_pages(&progress).await;
+    progress(None);
+    pulled
+}
+
+async fn pull_pages(progress: &impl Fn(Option<(i64, i64)>)) -> Option<usize> {
     let mut applied = 0;
     let mut overtaken = 0;
     loop {
@@ -32,6 +40,9 @@ pub async fn pull_all() -> Option<usize> {
         applied += page.changes.len();
         if !page.has_more || page.cursor <= from {
             return Some(applied);
+        }
+        if let Some(head) = page.head {
+            progress(Some((page.cursor, head)));
         }
     }
 }

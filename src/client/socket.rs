@@ -247,7 +247,7 @@ async fn apply(events: &[StoreEvent]) {
         let plan = catch_up(cursor, events);
         if plan.apply.is_empty() {
             if plan.pull {
-                pull::pull_all().await;
+                pull::pull_all(|_| {}).await;
             }
             return;
         }
@@ -255,11 +255,12 @@ async fn apply(events: &[StoreEvent]) {
             changes: plan.apply,
             cursor: plan.cursor,
             has_more: false,
+            head: None,
         };
         match store::apply_pulled(cursor, &page).await {
             Ok(true) => {
                 if plan.pull {
-                    pull::pull_all().await;
+                    pull::pull_all(|_| {}).await;
                 }
                 return;
             }
@@ -267,7 +268,7 @@ async fn apply(events: &[StoreEvent]) {
             Err(_) => break,
         }
     }
-    pull::pull_all().await;
+    pull::pull_all(|_| {}).await;
 }
 
 fn listen_to_other_tabs(state: ConnectionState, live: Live) {

@@ -80,10 +80,19 @@ async fn push_soon(state: ConnectionState, toasts: Toasts) {
         with_lock(PUSH_LOCK, async move {
             push_all(state, toasts).await;
             // Then what changed elsewhere: new prices, other tills' stock.
+            // Nobody signed in (the sign-in page) has no store to pull.
             if state.current.get_untracked().link != crate::domain::connection::Link::Offline
-                && super::pull::pull_all()
-                    .await
-                    .is_some_and(|changes| changes > 0)
+                && state.signed_in.get_untracked().maybe()
+                && super::pull::pull_all(|at| {
+                    // Each page shows at once: a new till's screens fill as
+                    // its copy does.
+                    state.download.set(at);
+                    if at.is_some() {
+                        state.records_changed();
+                    }
+                })
+                .await
+                .is_some_and(|changes| changes > 0)
             {
                 state.records_changed();
             }

@@ -206,6 +206,10 @@ pub struct PullResponse {
     /// Pull again from here.
     pub cursor: i64,
     pub has_more: bool,
+    /// Where the store's feed stood, when there is more to pull: how far a
+    /// till still has to go (a new till shows its download's progress).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub head: Option<i64>,
 }
 
 /// What a till does with one of its outbox entries after a push.

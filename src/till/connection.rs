@@ -29,6 +29,9 @@ pub struct ConnectionState {
     /// Who is signed in here (the store's socket is theirs), as the
     /// layout last read the session.
     pub signed_in: RwSignal<SignedIn>,
+    /// While the till's copy is more than a page behind (a new till's
+    /// first download): where it stands and where the store stands.
+    pub download: RwSignal<Option<(i64, i64)>>,
 }
 
 /// Who is signed in on this page, as far as it knows.
@@ -70,6 +73,7 @@ pub fn provide_connection() {
         records: RwSignal::new(0),
         heartbeat_ms: RwSignal::new(HEARTBEAT_EVERY_MS),
         signed_in: RwSignal::new(SignedIn::Unknown),
+        download: RwSignal::new(None),
     };
     provide_context(state);
     super::local::start(state, super::toasts::use_toasts(), super::live::use_live());

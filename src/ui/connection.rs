@@ -140,3 +140,29 @@ pub fn UpdateNotice() -> impl IntoView {
         </Show>
     }
 }
+
+/// A till getting its copy of the store (a new till's first download, or
+/// one back after a long time away): how far it is, so an empty search
+/// reads as "not yet", not as "nothing there".
+#[component]
+pub fn DownloadProgress() -> impl IntoView {
+    let c = use_connection();
+    let share = move || {
+        c.download.get().map(|(at, of)| {
+            if of > 0 {
+                (at.min(of) * 100 / of) as u32
+            } else {
+                0
+            }
+        })
+    };
+    view! {
+        <Show when=move || share().is_some()>
+            <div class="banner download" role="status" data-testid="download">
+                <span>"Getting this store onto the till: " {move || share().unwrap_or(0)} " %"</span>
+                <progress max="100" value=move || share().unwrap_or(0) aria-label="Download of the store"></progress>
+                <span class="banner-detail">"Searches find more as it arrives; selling works meanwhile."</span>
+            </div>
+        </Show>
+    }
+}

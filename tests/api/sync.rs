@@ -425,6 +425,7 @@ async fn a_pull_pages_the_latest_state_with_tombstones_for_this_store_only(backe
 
     let till = app.cashier().await;
     let (mut cursor, mut pages, mut seen) = (0, 0, Vec::new());
+    let mut heads = Vec::new();
     loop {
         let page: Value = app
             .get_json(&till, &format!("/api/sync/pull?cursor={cursor}&limit=2"))
@@ -435,9 +436,16 @@ async fn a_pull_pages_the_latest_state_with_tombstones_for_this_store_only(backe
         pages += 1;
         seen.extend(page["changes"].as_array().unwrap().iter().cloned());
         if !page["has_more"].as_bool().unwrap() {
+            // The last page says nothing of how far there is to go.
+            assert!(page.get("head").is_none(), "{page}");
             break;
         }
+        // A page with more after it says where the store's feed stands,
+        // for the till's download progress.
+        heads.push(page["head"].as_i64().expect("head while there is more"));
     }
+    assert!(heads.windows(2).all(|w| w[0] == w[1]), "{heads:?}");
+    assert!(heads.iter().all(|h| *h >= cursor), "{heads:?} vs {cursor}");
     assert!(pages >= 2, "paged");
     let of = |id: &Value| {
         seen.iter()

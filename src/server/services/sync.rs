@@ -323,6 +323,20 @@ pub async fn pull(
     let has_more = rows.len() as u64 > limit;
     rows.truncate(limit as usize);
     let next_cursor = rows.last().map_or(cursor, |r| r.seq);
+    // One index lookup, only while a till is catching up.
+    let head = if has_more {
+        change::Entity::find()
+            .select_only()
+            .column_as(change::Column::Seq.max(), "seq")
+            .filter(change::Column::StoreId.eq(actor.store_id))
+            .into_tuple::<Option<i64>>()
+            .one(db)
+            .await
+            .or_internal()?
+            .flatten()
+    } else {
+        None
+    };
 
     let ids: Vec<Uuid> = rows.iter().map(|r| r.entity_id).collect();
     let latest: BTreeMap<Uuid, i64> = change::Entity::find()
@@ -368,5 +382,6 @@ pub async fn pull(
             .collect(),
         cursor: next_cursor,
         has_more,
+        head,
     })
 }

@@ -5,7 +5,7 @@ use super::toast::ToastHost;
 use crate::api::auth::sign_out;
 use crate::till::connection::{SignedIn, use_connection};
 use crate::till::toasts::use_toasts;
-use crate::ui::connection::{ConnectionBadge, OfflineBanner, UpdateNotice};
+use crate::ui::connection::{ConnectionBadge, DownloadProgress, OfflineBanner, UpdateNotice};
 use crate::ui::session::use_session;
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -110,6 +110,7 @@ pub fn Layout(children: Children) -> impl IntoView {
         <OfflineBanner/>
         <TillConflicts/>
         <UpdateNotice/>
+        <DownloadProgress/>
         <main class="page">{children()}</main>
         <ConflictHost/>
         <ToastHost/>
