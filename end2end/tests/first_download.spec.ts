@@ -1,13 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { recordsOnTill, signIn } from "./pages";
-
-/// A UUIDv7, as a till makes one.
-function uuidv7(): string {
-  const hex = Date.now().toString(16).padStart(12, "0");
-  const rand = Array.from(crypto.getRandomValues(new Uint8Array(10)), (b) => b.toString(16).padStart(2, "0")).join("");
-  const variant = ((parseInt(rand.slice(3, 4), 16) & 0x3) | 0x8).toString(16);
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-7${rand.slice(0, 3)}-${variant}${rand.slice(4, 7)}-${rand.slice(7, 19)}`;
-}
+import { recordsOnTill, signIn, uuidv7 } from "./pages";
 
 test("a browser new to the store (a till just paired, a manager's new laptop) says how far its download has got", async ({ page, playwright, baseURL }) => {
   // The second demo store, grown past a page of the pull.

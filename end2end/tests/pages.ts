@@ -68,3 +68,11 @@ export async function tillReadyForOffline(page: Page, tillName: string) {
   await expect(page.getByTestId("connection")).toHaveAttribute("data-link", "online");
   await expect.poll(() => recordsOnTill(page)).toBeGreaterThan(100);
 }
+
+/// A UUIDv7, as a till makes one.
+export function uuidv7(): string {
+  const hex = Date.now().toString(16).padStart(12, "0");
+  const rand = Array.from(crypto.getRandomValues(new Uint8Array(10)), (b) => b.toString(16).padStart(2, "0")).join("");
+  const variant = ((parseInt(rand.slice(3, 4), 16) & 0x3) | 0x8).toString(16);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-7${rand.slice(0, 3)}-${variant}${rand.slice(4, 7)}-${rand.slice(7, 19)}`;
+}

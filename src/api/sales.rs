@@ -1,4 +1,4 @@
-//! Sales history and voids for the screens, over the same services as the
+//! Sales history, refunds and voids for the screens, over the same services as the
 //! REST API. (The checkout records sales through the till's outbox.)
 
 use crate::domain::error::AppError;
@@ -43,6 +43,36 @@ pub async fn void_sale(original: Uuid, id: Uuid) -> Result<Sale, AppError> {
         async {
             let (state, who) = signed().await?;
             let data = serde_json::json!({"void": true});
+            Ok(
+                sales::refund_sale(&state.db, &who.actor, original, id, data)
+                    .await?
+                    .sale,
+            )
+        }
+        .await,
+    )
+}
+
+/// Refunds `lines` (`(line_no, quantity)`; all that is left when empty) of
+/// sale `original`, paid back by `method` (cash or card), as the new
+/// record `id` (made by the screen, so a retry refunds once).
+#[server(prefix = "/rpc", input = server_fn::codec::Json)]
+pub async fn refund_sale(
+    original: Uuid,
+    id: Uuid,
+    lines: Vec<(i32, i64)>,
+    method: String,
+) -> Result<Sale, AppError> {
+    reply(
+        async {
+            let (state, who) = signed().await?;
+            let mut data = serde_json::json!({ "method": method });
+            if !lines.is_empty() {
+                data["lines"] = lines
+                    .iter()
+                    .map(|(line_no, quantity)| serde_json::json!({"line_no": line_no, "quantity": quantity}))
+                    .collect();
+            }
             Ok(
                 sales::refund_sale(&state.db, &who.actor, original, id, data)
                     .await?

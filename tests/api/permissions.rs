@@ -734,6 +734,15 @@ fn rpc_calls(f: &Fixtures) -> Vec<Call> {
             },
             on(K::Sale, Action::Read),
         ),
+        rpc_json(
+            api::sales::RefundSale {
+                original: uuid(&f.sale),
+                id: new_id(),
+                lines: vec![(1, 1)],
+                method: "cash".into(),
+            },
+            on(K::Sale, Action::Refund),
+        ),
         rpc(
             api::sales::VoidSale {
                 original: uuid(&f.sale),

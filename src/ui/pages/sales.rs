@@ -1,7 +1,8 @@
 //! Sales history: every sale and refund of the store, newest first, with
-//! its receipt a click away.
+//! its receipt a click away, and from the receipt a refund of some of it
+//! or a void of all of it.
 
-use crate::api::sales::{list_sales, void_sale};
+use crate::api::sales::{list_sales, refund_sale, void_sale};
 use crate::domain::event::Topic;
 use crate::domain::ids::new_id;
 use crate::domain::money::Cents;
@@ -138,7 +139,13 @@ fn SalesHistory() -> impl IntoView {
                     Some(sale) => {
                         let (original, voidable) = (sale.id, sale.original_sale_id.is_none() && sale.status == "completed");
                         view! {
-                            <Receipt sale/>
+                            <Receipt sale=sale.clone()/>
+                            {voidable.then(|| view! {
+                                <RefundPanel sale=sale.clone() on_done=Callback::new(move |refund: Sale| {
+                                    open.set(Some(refund));
+                                    reload.update(|r| *r += 1);
+                                })/>
+                            })}
                             {voidable.then(|| view! {
                                 <div class="row no-print">
                                     <Show
@@ -157,5 +164,109 @@ fn SalesHistory() -> impl IntoView {
                 }}
             </div>
         </section>
+    }
+}
+
+/// A refund of some of a sale: how many of each line come back, and how
+/// the money goes back. Each line's field says how many were sold; the
+/// server refuses more than is left to refund, naming the line.
+#[component]
+fn RefundPanel(sale: Sale, on_done: Callback<Sale>) -> impl IntoView {
+    let toasts = use_toasts();
+    let lines = sale.lines.clone();
+    let counts: Vec<RwSignal<String>> =
+        lines.iter().map(|_| RwSignal::new(String::new())).collect();
+    let method = RwSignal::new("cash".to_string());
+    // Made once per refund, so a retry after a lost answer refunds once.
+    let refund_id = RwSignal::new(new_id());
+    let original = sale.id;
+    let refund = Action::new(move |(lines, method): &(Vec<(i32, i64)>, String)| {
+        refund_sale(
+            original,
+            refund_id.get_untracked(),
+            lines.clone(),
+            method.clone(),
+        )
+    });
+    Effect::new(move |_| {
+        if let Some(result) = refund.value().get() {
+            match result {
+                Ok(s) => {
+                    toasts.success(format!(
+                        "Refunded {}. Record {} pays it back.",
+                        Cents(-s.total_cents),
+                        s.number
+                    ));
+                    refund_id.set(new_id());
+                    on_done.run(s);
+                }
+                Err(e) => toasts.error(e.field_errors().into_values().next().unwrap_or(e.message)),
+            }
+        }
+    });
+    let picked = {
+        let (lines, counts) = (lines.clone(), counts.clone());
+        move || -> Result<Vec<(i32, i64)>, String> {
+            let mut picked = Vec::new();
+            for (line, count) in lines.iter().zip(&counts) {
+                let text = count.get_untracked();
+                let n = match text.trim() {
+                    "" => 0,
+                    t => t
+                        .parse::<i64>()
+                        .map_err(|_| format!("“{t}” is not a number of {}.", line.name))?,
+                };
+                if !(0..=line.quantity).contains(&n) {
+                    return Err(format!(
+                        "Between 0 and {} of {} can come back.",
+                        line.quantity, line.name
+                    ));
+                }
+                if n > 0 {
+                    picked.push((line.line_no, n));
+                }
+            }
+            Ok(picked)
+        }
+    };
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        match picked() {
+            Ok(p) if p.is_empty() => toasts.error("Enter how many of a line come back."),
+            Ok(p) => {
+                refund.dispatch((p, method.get_untracked()));
+            }
+            Err(why) => toasts.error(why),
+        }
+    };
+    view! {
+        <form class="card no-print refund" aria-label="Refund" on:submit=submit>
+            <h2>"Refund"</h2>
+            <table class="grid">
+                <thead><tr><th>"Line"</th><th class="num">"Sold"</th><th>"Back"</th></tr></thead>
+                <tbody>
+                    {lines.iter().zip(counts).map(|(line, count)| {
+                        let label = format!("How many {} come back", line.name);
+                        view! {
+                            <tr>
+                                <td>{line.name.clone()}</td>
+                                <td class="num">{line.quantity}</td>
+                                <td><input class="qty-input" inputmode="numeric" aria-label=label placeholder="0" bind:value=count/></td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+            <fieldset class="row">
+                <legend>"Pay back by"</legend>
+                <label class="inline"><input type="radio" name="refund-method" value="cash"
+                    prop:checked=move || method.get() == "cash" on:change=move |_| method.set("cash".into())/>"Cash"</label>
+                <label class="inline"><input type="radio" name="refund-method" value="card"
+                    prop:checked=move || method.get() == "card" on:change=move |_| method.set("card".into())/>"Card"</label>
+            </fieldset>
+            <button class="button primary big" type="submit" disabled=move || refund.pending().get()>
+                {move || if refund.pending().get() { "Refunding…" } else { "Refund" }}
+            </button>
+        </form>
     }
 }
