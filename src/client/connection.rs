@@ -24,7 +24,7 @@ pub fn feed(state: ConnectionState, toasts: Toasts, signal: Signal) {
         .on(signal, js_sys::Date::now());
     state.current.set(next);
     match change {
-        Change::WentOffline => toasts.error(
+        Change::WentOffline => toasts.info(
             "The connection is gone. Keep selling: sales stay on this till until it is back.",
         ),
         Change::CameBack { offline_ms } => {

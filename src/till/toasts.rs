@@ -11,6 +11,9 @@ static NEXT_ID: AtomicU64 = AtomicU64::new(1);
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ToastKind {
     Success,
+    /// Worth knowing, nothing wrong (the till went offline and keeps
+    /// selling).
+    Info,
     Error,
 }
 
@@ -29,14 +32,27 @@ impl Toasts {
         self.push(ToastKind::Success, text.into());
     }
 
+    pub fn info(&self, text: impl Into<String>) {
+        self.push(ToastKind::Info, text.into());
+    }
+
     pub fn error(&self, text: impl Into<String>) {
         self.push(ToastKind::Error, text.into());
     }
 
+    /// Shows `text`. The same words already showing are replaced, not
+    /// stacked (a scanner repeating a bad code says it once); a success
+    /// clears the errors before it, which it settles (a wrong PIN, then the
+    /// right one).
     fn push(&self, kind: ToastKind, text: String) {
         let id = NEXT_ID.fetch_add(1, Ordering::Relaxed);
         let list = self.0;
-        list.update(|l| l.push(Toast { id, kind, text }));
+        list.update(|l| {
+            l.retain(|t| {
+                t.text != text && !(kind == ToastKind::Success && t.kind == ToastKind::Error)
+            });
+            l.push(Toast { id, kind, text });
+        });
         let seconds = if kind == ToastKind::Error { 8 } else { 4 };
         set_timeout(
             move || list.update(|l| l.retain(|t| t.id != id)),

@@ -3,6 +3,7 @@
 use super::conflict_resolver::{ConflictHost, TillConflicts};
 use super::toast::ToastHost;
 use crate::api::auth::sign_out;
+use crate::domain::auth::Role;
 use crate::till::connection::{SignedIn, use_connection};
 use crate::till::toasts::use_toasts;
 use crate::ui::connection::{ConnectionBadge, DownloadProgress, OfflineBanner, UpdateNotice};
@@ -66,22 +67,34 @@ pub fn Layout(children: Children) -> impl IntoView {
     view! {
         <header class="topbar">
             <A href="/" attr:class="brand">"Tillwise"</A>
+            // The floor's screens for everyone; the back office, grouped
+            // after them, for managers and owners (the server checks each
+            // page's reads whatever the menu shows).
             <nav aria-label="Main">
                 <A href="/checkout">"Checkout"</A>
-                <A href="/products">"Products"</A>
-                <A href="/categories">"Categories"</A>
                 <A href="/customers">"Customers"</A>
                 <A href="/credits">"Credit"</A>
-                <A href="/clock">"Clock"</A>
                 <A href="/sales">"Sales"</A>
-                <A href="/reports">"Reports"</A>
-                <A href="/staff">"Staff"</A>
-                <A href="/audit">"Audit"</A>
-                <A href="/conflicts">"Conflicts"</A>
-                <A href="/settings">"Settings"</A>
-                <A href="/system">"System"</A>
+                <A href="/clock">"Clock"</A>
                 <A href="/till">"Switch cashier"</A>
-                <A href="/pair">"Pair till"</A>
+                <Transition fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        let manages = matches!(session.current.await, Ok(Some(s)) if s.role >= Role::Manager);
+                        manages.then(|| view! {
+                            <span class="nav-group" role="group" aria-label="Back office">
+                                <A href="/products">"Products"</A>
+                                <A href="/categories">"Categories"</A>
+                                <A href="/reports">"Reports"</A>
+                                <A href="/staff">"Staff"</A>
+                                <A href="/audit">"Audit"</A>
+                                <A href="/conflicts">"Conflicts"</A>
+                                <A href="/settings">"Settings"</A>
+                                <A href="/system">"System"</A>
+                                <A href="/pair">"Pair till"</A>
+                            </span>
+                        })
+                    })}
+                </Transition>
             </nav>
             <ConnectionBadge/>
             <div class="who">

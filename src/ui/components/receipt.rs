@@ -39,9 +39,18 @@ pub fn Receipt(
             </header>
             <table class="grid">
                 <tbody>
+                    // Each line reconciles: quantity × unit price, less
+                    // its discount, plus its tax.
                     {sale.lines.iter().map(|l| view! {
                         <tr>
-                            <td>{format!("{} × {}", l.quantity, l.name)}</td>
+                            <td>
+                                {format!("{} × {}", l.quantity, l.name)}
+                                <small class="receipt-detail">
+                                    {format!("{} each", money(l.unit_price_cents))}
+                                    {(l.discount_cents != 0).then(|| format!(" · less {}", money(l.discount_cents)))}
+                                    {(l.tax_cents != 0).then(|| format!(" · tax {} %", crate::domain::money::TaxRate(l.tax_rate_bp).percent_text()))}
+                                </small>
+                            </td>
                             <td class="num">{money(l.total_cents)}</td>
                         </tr>
                     }).collect_view()}
@@ -50,6 +59,9 @@ pub fn Receipt(
             <dl class="totals">
                 <dt>"Subtotal"</dt><dd>{money(sale.subtotal_cents)}</dd>
                 <dt>"Discount"</dt><dd>{money(-sale.discount_cents)}</dd>
+                {sale.tax_by_rate().into_iter().map(|(rate, tax)| view! {
+                    <dt>{format!("Tax {} %", rate.percent_text())}</dt><dd>{money(tax)}</dd>
+                }).collect_view()}
                 <dt>"Tax"</dt><dd>{money(sale.tax_cents)}</dd>
                 <dt class="total">"Total"</dt><dd class="total" data-testid="receipt-total">{money(sale.total_cents)}</dd>
                 {sale.payments.iter().map(|p| {

@@ -13,6 +13,7 @@ pub fn ToastHost() -> impl IntoView {
                 <button
                     class="toast"
                     class:toast-error=toast.kind == ToastKind::Error
+                    class:toast-info=toast.kind == ToastKind::Info
                     title="Dismiss"
                     on:click=move |_| toasts.dismiss(toast.id)
                 >

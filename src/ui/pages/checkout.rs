@@ -384,6 +384,7 @@ fn CheckoutScreen() -> impl IntoView {
             </form>
             <Receipt sale=receipt.get().unwrap() on_new_sale=Callback::new(move |_| new_sale())/>
         }>
+            <h1 class="visually-hidden">"Checkout"</h1>
             <section class="checkout">
                 <div class="card catalog">
                     <FloorNotes/>
@@ -447,6 +448,7 @@ fn CheckoutScreen() -> impl IntoView {
                 <div class="card cart" aria-label="Cart">
                     <h2>"Cart"</h2>
                     <Show when=move || !cart.with(Cart::is_empty) fallback=|| view! { <p class="muted">"Scan or tap a product to start a sale."</p> }>
+                        <div class="cart-scroll">
                         <table class="grid cart-lines">
                             <tbody>
                                 <For each=move || cart.get().lines key=|l| (l.product_id, l.quantity, l.discount_cents) let:line>
@@ -480,6 +482,7 @@ fn CheckoutScreen() -> impl IntoView {
                                 </For>
                             </tbody>
                         </table>
+                        </div>
                     </Show>
                     <form class="row discount" on:submit=move |ev| { ev.prevent_default(); apply_discount(); }>
                         <input aria-label="Cart discount" placeholder="Discount: 10% or 2.50" bind:value=discount_text/>
