@@ -77,6 +77,7 @@ pub fn App() -> impl IntoView {
     provide_live();
     provide_session();
     provide_connection();
+    crate::till::sale_in_progress::provide_sale_in_progress();
     crate::ui::components::conflict_resolver::provide_conflict_dialog();
     view! {
         <Stylesheet id="leptos" href="/pkg/tillwise.css"/>

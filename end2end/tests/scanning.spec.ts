@@ -66,3 +66,20 @@ test("the next customer's first scan, made while the receipt shows, starts their
   await expect(page.getByRole("table")).toContainText(second);
   await expect(page.getByLabel("Barcode")).toBeFocused();
 });
+
+test("the cart outlives a trip to another screen and the session being read again", async ({ page }) => {
+  await switchToAna(page, "Round trip till");
+  // Right after the switch, as the checkout opens and the session is read
+  // again: nothing scanned then is lost.
+  await page.keyboard.type(FIRST);
+  await page.keyboard.press("Enter");
+  await page.keyboard.type(SECOND);
+  await page.keyboard.press("Enter");
+  await expect(cartRows(page)).toHaveCount(2);
+  await page.getByLabel("Cash").fill("1.00");
+  await page.getByRole("link", { name: "Customers" }).click();
+  await expect(page).toHaveURL(/\/customers$/);
+  await page.getByRole("link", { name: "Checkout" }).click();
+  await expect(cartRows(page)).toHaveCount(2);
+  await expect(page.getByLabel("Cash")).toHaveValue("1.00");
+});

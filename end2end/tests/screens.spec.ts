@@ -22,9 +22,17 @@ for (const [width, height] of [[1024, 768], [1280, 800]]) {
     }
     await page.screenshot({ path: `${SHOTS}/checkout-${width}x${height}.png` });
 
-    // Paid: the receipt as an 80 mm roll prints it.
+    // The grid says how many products match and how many it shows.
+    await expect(page.getByTestId("grid-count")).toContainText(/\d+ of \d+ products/);
+
+    // Paid with a round note from the quick-cash buttons: the change shows.
     const total = await page.getByTestId("total").innerText();
-    await page.getByLabel("Cash").fill(total);
+    const note = page.getByTestId("quick-cash").first();
+    const handed = await note.innerText();
+    expect(Number(handed)).toBeGreaterThan(Number(total));
+    await note.click();
+    await expect(page.getByLabel("Cash")).toHaveValue(handed);
+    await expect(page.getByTestId("change")).toHaveText((Number(handed) - Number(total)).toFixed(2));
     await page.getByRole("button", { name: `Pay ${total}` }).click();
     await expect(page.getByRole("region", { name: "Receipt" })).toBeVisible();
     if (width === 1024) {

@@ -105,6 +105,31 @@ impl TaxRate {
     }
 }
 
+/// What a customer is likely to hand over for `total_cents`: the amount
+/// itself, then the next round amounts above it (whole units, 5, 10, 20,
+/// 50, 100), at most four, smallest first. The till's quick-cash buttons.
+pub fn quick_cash(total_cents: i64) -> Vec<i64> {
+    if total_cents <= 0 {
+        return Vec::new();
+    }
+    let mut amounts = vec![total_cents];
+    for step in [100, 500, 1_000, 2_000, 5_000, 10_000] {
+        let next = (total_cents / step + 1) * step;
+        let rounded = if total_cents % step == 0 {
+            total_cents
+        } else {
+            next
+        };
+        if !amounts.contains(&rounded) {
+            amounts.push(rounded);
+        }
+    }
+    amounts.sort_unstable();
+    amounts.dedup();
+    amounts.truncate(4);
+    amounts
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -150,6 +175,24 @@ mod tests {
         #[test]
         fn tax_rate_text_round_trips(bp in 0i32..=10_000) {
             prop_assert_eq!(TaxRate::parse_percent(&TaxRate(bp).percent_text()), Ok(TaxRate(bp)));
+        }
+    }
+
+    #[test]
+    fn quick_cash_offers_the_amount_then_round_notes_above_it() {
+        assert_eq!(quick_cash(1482), vec![1482, 1500, 2000, 5000]);
+        assert_eq!(quick_cash(2000), vec![2000, 5000, 10000]);
+        assert_eq!(quick_cash(0), Vec::<i64>::new());
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn quick_cash_never_offers_less_than_due(total in 1i64..10_000_000) {
+            let amounts = quick_cash(total);
+            proptest::prop_assert_eq!(amounts[0], total);
+            proptest::prop_assert!(amounts.len() <= 4);
+            proptest::prop_assert!(amounts.windows(2).all(|w| w[0] < w[1]));
+            proptest::prop_assert!(amounts.iter().all(|a| *a >= total));
         }
     }
 }

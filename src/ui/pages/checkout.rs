@@ -7,8 +7,7 @@ use crate::domain::cart::{Cart, CartDiscount, Seller};
 use crate::domain::catalog::Product;
 use crate::domain::customer::Customer;
 use crate::domain::event::Topic;
-use crate::domain::ids::new_id;
-use crate::domain::money::{Cents, TaxRate};
+use crate::domain::money::{Cents, TaxRate, quick_cash};
 use crate::domain::mutation::{EntityKind, Mutation, Op};
 use crate::domain::sale::{Payment, PaymentMethod};
 use crate::domain::sale_input::SaleInput;
@@ -16,6 +15,7 @@ use crate::domain::sale_record::Sale;
 use crate::till::connection::use_connection;
 use crate::till::live::use_live;
 use crate::till::local;
+use crate::till::sale_in_progress::{SaleInProgress, use_sale_in_progress};
 use crate::till::toasts::use_toasts;
 use crate::ui::components::floor_notes::FloorNotes;
 use crate::ui::components::guard::SignedIn;
@@ -58,22 +58,24 @@ fn money(cents: i64) -> String {
 #[component]
 fn CheckoutScreen() -> impl IntoView {
     let (session, toasts, connection) = (use_session(), use_toasts(), use_connection());
-    let cart = RwSignal::new(Cart::default());
-    // The sale's id is made when the cart starts, so paying twice (a retry
-    // after a lost answer) records one sale.
-    let sale_id = RwSignal::new(new_id());
+    // The sale itself outlives this screen (see `sale_in_progress`).
+    let current_sale = use_sale_in_progress();
+    let SaleInProgress {
+        cart,
+        sale_id,
+        customer,
+        discount_text,
+        cash,
+        card,
+        on_credit,
+        receipt,
+    } = current_sale;
     let query = RwSignal::new(String::new());
     let category = RwSignal::new(String::new());
     // What was typed into the barcode field before the page came alive
     // stays there.
     let scan = RwSignal::new(early_scans::typed());
-    let discount_text = RwSignal::new(String::new());
-    let cash = RwSignal::new(String::new());
-    let card = RwSignal::new(String::new());
-    let on_credit = RwSignal::new(String::new());
-    let customer = RwSignal::new(None::<Customer>);
     let customer_query = RwSignal::new(String::new());
-    let receipt = RwSignal::new(None::<Sale>);
     let scan_input = NodeRef::<leptos::html::Input>::new();
     let refocus = move || {
         if let Some(input) = scan_input.get_untracked() {
@@ -108,6 +110,19 @@ fn CheckoutScreen() -> impl IntoView {
             });
         }
     });
+
+    // A scanner that types while nothing has the focus (the screen just
+    // opened, or a tap on a tile took it) types into the barcode field:
+    // the key goes there rather than nowhere.
+    let stray_keys = window_event_listener(leptos::ev::keydown, move |ev| {
+        let nothing_focused = document()
+            .active_element()
+            .is_none_or(|e| matches!(e.tag_name().as_str(), "BODY" | "HTML"));
+        if nothing_focused && (ev.key().chars().count() == 1 || ev.key() == "Enter") {
+            refocus();
+        }
+    });
+    on_cleanup(move || stray_keys.remove());
 
     // The barcode field has the focus from the start, whichever way the
     // page was reached (autofocus only counts on a full page load).
@@ -342,15 +357,8 @@ fn CheckoutScreen() -> impl IntoView {
         }
     };
     let new_sale = move || {
-        cart.set(Cart::default());
-        sale_id.set(new_id());
-        discount_text.set(String::new());
-        cash.set(String::new());
-        card.set(String::new());
-        on_credit.set(String::new());
-        customer.set(None);
+        current_sale.start_over();
         customer_query.set(String::new());
-        receipt.set(None);
         refocus();
     };
     let apply_discount = move || match parse_discount(&discount_text.get_untracked()) {
@@ -419,7 +427,16 @@ fn CheckoutScreen() -> impl IntoView {
                                 Err(e) => view! { <p class="notice error">{e.message}</p> }.into_any(),
                                 Ok(page) => {
                                     keep_current(page.items.iter().map(|p| p.id).collect());
+                                    let (shown_count, matching) = (page.items.len() as u64, page.total);
                                     view! {
+                                    // How many match, so a long list says to narrow it.
+                                    <p class="hint grid-count" data-testid="grid-count">
+                                        {if matching > shown_count {
+                                            format!("{shown_count} of {matching} products: search or pick a category to find the rest.")
+                                        } else {
+                                            format!("{matching} product(s).")
+                                        }}
+                                    </p>
                                     <div class="product-grid">
                                         {page.items.into_iter().map(|p| {
                                             let id = p.id.to_string();
@@ -527,8 +544,15 @@ fn CheckoutScreen() -> impl IntoView {
                         <Show when=move || customer.with(Option::is_some)>
                             <label>"On store credit" <input name="credit" inputmode="decimal" bind:value=on_credit/></label>
                         </Show>
-                        <div class="row">
+                        // What the customer hands over, a tap away: the exact
+                        // amount, then the round notes above it.
+                        <div class="row quick-cash" role="group" aria-label="Quick amounts">
                             <button class="button" on:click=move |_| { cash.set(money(total())); card.set(String::new()); }>"Exact cash"</button>
+                            <For each=move || quick_cash(total()).into_iter().skip(1) key=|a| *a let:amount>
+                                <button class="button" data-testid="quick-cash" on:click=move |_| { cash.set(money(amount)); card.set(String::new()); }>
+                                    {money(amount)}
+                                </button>
+                            </For>
                             <button class="button" on:click=move |_| { card.set(money(total())); cash.set(String::new()); }>"All on card"</button>
                         </div>
                         <p class="change">"Change due: " <strong data-testid="change">{move || money(change_due())}</strong></p>

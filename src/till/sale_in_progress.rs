@@ -1,0 +1,58 @@
+//! The sale being rung up at this till, kept above the screens. The
+//! checkout is rebuilt whenever the session is read again (a PIN switch
+//! refreshes it just as the checkout opens) or the cashier steps to another
+//! screen and back; what was scanned, typed and paid must outlive that, or a
+//! scan made in that moment is lost.
+
+use crate::domain::cart::Cart;
+use crate::domain::customer::Customer;
+use crate::domain::ids::new_id;
+use crate::domain::sale_record::Sale;
+use leptos::prelude::*;
+use uuid::Uuid;
+
+#[derive(Clone, Copy)]
+pub struct SaleInProgress {
+    pub cart: RwSignal<Cart>,
+    /// Made when the cart starts, so paying twice (a retry after a lost
+    /// answer) records one sale.
+    pub sale_id: RwSignal<Uuid>,
+    pub customer: RwSignal<Option<Customer>>,
+    pub discount_text: RwSignal<String>,
+    pub cash: RwSignal<String>,
+    pub card: RwSignal<String>,
+    pub on_credit: RwSignal<String>,
+    /// The receipt of the sale just paid, until the next one starts.
+    pub receipt: RwSignal<Option<Sale>>,
+}
+
+impl SaleInProgress {
+    /// An empty cart with a new sale id, for the next customer.
+    pub fn start_over(&self) {
+        self.cart.set(Cart::default());
+        self.sale_id.set(new_id());
+        self.customer.set(None);
+        self.discount_text.set(String::new());
+        self.cash.set(String::new());
+        self.card.set(String::new());
+        self.on_credit.set(String::new());
+        self.receipt.set(None);
+    }
+}
+
+pub fn provide_sale_in_progress() {
+    provide_context(SaleInProgress {
+        cart: RwSignal::new(Cart::default()),
+        sale_id: RwSignal::new(new_id()),
+        customer: RwSignal::new(None),
+        discount_text: RwSignal::new(String::new()),
+        cash: RwSignal::new(String::new()),
+        card: RwSignal::new(String::new()),
+        on_credit: RwSignal::new(String::new()),
+        receipt: RwSignal::new(None),
+    });
+}
+
+pub fn use_sale_in_progress() -> SaleInProgress {
+    expect_context::<SaleInProgress>()
+}
