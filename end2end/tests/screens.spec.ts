@@ -10,6 +10,7 @@ for (const [width, height] of [[1024, 768], [1280, 800]]) {
   test(`the checkout fits a ${width}x${height} screen with the cart, totals and Pay in view`, async ({ page }) => {
     await page.setViewportSize({ width, height });
     await switchToAna(page, `Screen till ${width}`);
+    await expect(page.getByLabel("Barcode")).toBeFocused();
     for (const code of BARCODES) {
       await page.keyboard.type(code);
       await page.keyboard.press("Enter");
