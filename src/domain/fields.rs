@@ -91,17 +91,7 @@ impl<'a> FieldReader<'a> {
         range: std::ops::RangeInclusive<i64>,
         default: Option<i64>,
     ) -> i64 {
-        let n = self.int_in(name, range.clone(), default);
-        if let Some(problem) = self.errors.get_mut(name)
-            && problem.starts_with("must be between")
-        {
-            *problem = format!(
-                "must be between {} and {}",
-                super::money::Cents(*range.start()),
-                super::money::Cents(*range.end())
-            );
-        }
-        n
+        self.number_in(name, range, default, |c| super::money::Cents(c).to_string())
     }
 
     /// A whole number in `range`; `default` when absent.
@@ -111,12 +101,28 @@ impl<'a> FieldReader<'a> {
         range: std::ops::RangeInclusive<i64>,
         default: Option<i64>,
     ) -> i64 {
+        self.number_in(name, range, default, |n| n.to_string())
+    }
+
+    /// A whole number in `range`, its limits said the way `show` writes
+    /// them (as typed: a plain number, or money).
+    fn number_in(
+        &mut self,
+        name: &str,
+        range: std::ops::RangeInclusive<i64>,
+        default: Option<i64>,
+        show: fn(i64) -> String,
+    ) -> i64 {
         match self.opt_int(name).or(default) {
             Some(n) if range.contains(&n) => n,
             Some(_) => {
                 self.fail(
                     name,
-                    format!("must be between {} and {}", range.start(), range.end()),
+                    format!(
+                        "must be between {} and {}",
+                        show(*range.start()),
+                        show(*range.end())
+                    ),
                 );
                 0
             }
