@@ -15,6 +15,7 @@ mod m20261125_000005_sync_results;
 mod m20261126_000006_conflicts;
 mod m20261202_000007_settings_and_notes;
 mod m20261203_000008_sign_in_failures;
+mod m20261204_000009_receipt_settings;
 
 pub struct Migrator;
 
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000006_conflicts::Migration),
             Box::new(m20261202_000007_settings_and_notes::Migration),
             Box::new(m20261203_000008_sign_in_failures::Migration),
+            Box::new(m20261204_000009_receipt_settings::Migration),
         ]
     }
 }

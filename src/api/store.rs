@@ -1,7 +1,7 @@
 //! The store settings screen, over the same service as `PUT /api/store`.
 
 use crate::domain::error::AppError;
-use crate::domain::store::StoreSettings;
+use crate::domain::store::{SettingsEdit, StoreSettings};
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
@@ -22,12 +22,11 @@ pub async fn current_store_settings() -> Result<StoreSettings, AppError> {
     )
 }
 
-/// Saves the name and the tax setting as an edit of the version the
-/// screen showed (owners only; the server checks).
-#[server(prefix = "/rpc")]
+/// Saves the settings form as an edit of the version the screen showed
+/// (owners only; the server checks).
+#[server(prefix = "/rpc", input = server_fn::codec::Json)]
 pub async fn save_store_settings(
-    name: String,
-    prices_include_tax: bool,
+    edit: SettingsEdit,
     sync_version: i64,
 ) -> Result<StoreSettings, AppError> {
     reply(
@@ -38,7 +37,7 @@ pub async fn save_store_settings(
                 op: Op::Update,
                 id: who.actor.store_id,
                 base_version: Some(sync_version),
-                data: serde_json::json!({"name": name, "prices_include_tax": prices_include_tax}),
+                data: serde_json::to_value(edit).map_err(crate::server::error::internal)?,
                 base: None,
             };
             write_path::apply(&state.db, &who.actor, m).await?;

@@ -1,7 +1,7 @@
 //! The till's own database (IndexedDB, through rexie): what it must keep
 //! when the page, the browser or the network goes away.
 //!
-//! Schema (v3):
+//! Schema (v4):
 //! - `outbox`: mutations not yet confirmed by the server, by `mutation_id`
 //!   (counted up by one per till, in the same transaction as the entry, so
 //!   the server never sees a gap);
@@ -11,7 +11,9 @@
 //!   `"entity:id"`, indexed by entity and by barcode;
 //! - `meta`: the till's client id, its next mutation id, the pull cursor;
 //! - `conflicts` (v3): conflicts this till's edits ran into, by
-//!   `conflict_id`, until someone resolves them.
+//!   `conflict_id`, until someone resolves them;
+//! - `parked` (v4): sales put aside at this till, by the sale's `id`,
+//!   until a cashier resumes one.
 //!
 //! Opening at a higher version creates the stores it lacks and keeps the
 //! rest with their data. Every version must list every store: one left out
@@ -21,6 +23,7 @@ use crate::domain::catalog::Product;
 use crate::domain::conflict::ConflictReport;
 use crate::domain::ids::new_id;
 use crate::domain::mutation::{EntityKind, Mutation};
+use crate::domain::parked::ParkedSale;
 use crate::domain::sale_record::Sale;
 use crate::domain::sync::{PullResponse, PushedMutation};
 use rexie::{Index, ObjectStore, Rexie, TransactionMode};
@@ -32,13 +35,14 @@ use uuid::Uuid;
 use wasm_bindgen::JsValue;
 
 const NAME: &str = "tillwise";
-const SCHEMA: u32 = 3;
+const SCHEMA: u32 = 4;
 const OUTBOX: &str = "outbox";
 const KEPT: &str = "kept";
 const SALES: &str = "sales";
 const META: &str = "meta";
 const RECORDS: &str = "records";
 const CONFLICTS: &str = "conflicts";
+const PARKED: &str = "parked";
 
 /// Why the till could not keep something.
 #[derive(Clone, Debug, PartialEq)]
@@ -100,6 +104,7 @@ async fn db() -> Result<Rc<Rexie>, StoreError> {
                     .add_index(Index::new("barcode", "barcode")),
             )
             .add_object_store(ObjectStore::new(CONFLICTS).key_path("conflict_id"))
+            .add_object_store(ObjectStore::new(PARKED).key_path("id"))
             .build()
             .await?,
     );
@@ -306,6 +311,40 @@ pub async fn keep_conflict(report: &ConflictReport) -> Result<(), StoreError> {
     let tx = db.transaction(&[CONFLICTS], TransactionMode::ReadWrite)?;
     tx.store(CONFLICTS)?.put(&entry, None).await?;
     committed(tx).await
+}
+
+/// Puts a sale aside on this till (replacing one with the same id).
+pub async fn park(sale: &ParkedSale) -> Result<(), StoreError> {
+    let row = to_js(sale)?;
+    let db = db().await?;
+    let tx = db.transaction(&[PARKED], TransactionMode::ReadWrite)?;
+    tx.store(PARKED)?.put(&row, None).await?;
+    committed(tx).await
+}
+
+/// The sales put aside on this till, oldest first.
+pub async fn parked() -> Result<Vec<ParkedSale>, StoreError> {
+    let db = db().await?;
+    let tx = db.transaction(&[PARKED], TransactionMode::ReadOnly)?;
+    let rows = tx.store(PARKED)?.get_all(None, None).await?;
+    Ok(crate::domain::parked::oldest_first(
+        rows.into_iter().filter_map(from_js).collect(),
+    ))
+}
+
+/// Takes parked sale `id` back (read and removed in one transaction, so
+/// two tabs of one till never both resume it); `None` if it is gone.
+pub async fn unpark(id: Uuid) -> Result<Option<ParkedSale>, StoreError> {
+    let db = db().await?;
+    let tx = db.transaction(&[PARKED], TransactionMode::ReadWrite)?;
+    let store = tx.store(PARKED)?;
+    let key = JsValue::from_str(&id.to_string());
+    let found = store.get(key.clone()).await?.and_then(from_js::<ParkedSale>);
+    if found.is_some() {
+        store.delete(key).await?;
+    }
+    committed(tx).await?;
+    Ok(found)
 }
 
 /// A receipt rung up on this till, as it is now (numbered once the

@@ -130,6 +130,12 @@ pub struct SessionInfo {
     pub store_name: String,
     /// Whether shelf prices already include tax (a store setting).
     pub prices_include_tax: bool,
+    /// How the screens write money and time (store settings): a session
+    /// remembered from before these existed reads as dollars and UTC.
+    #[serde(default = "super::store::usd")]
+    pub currency: String,
+    #[serde(default = "super::store::utc")]
+    pub time_zone: String,
     /// The paired till this session runs on, if any.
     pub device_id: Option<Uuid>,
 }

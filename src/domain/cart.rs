@@ -64,20 +64,72 @@ impl CartLine {
     }
 }
 
+/// The most of one product a line takes (what a sale line may carry).
+pub const MAX_LINE_QUANTITY: i64 = 100_000;
+
+/// What the barcode field was given: a code, and how many of it — typed
+/// before the scan as `24*` ("24 of the next thing scanned").
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Scan {
+    pub quantity: i64,
+    pub code: String,
+}
+
+impl Scan {
+    /// `"5012345678900"` is one; `"24*5012345678900"` is 24. A count of
+    /// zero, or beyond what a line takes, is refused with the reason.
+    pub fn parse(text: &str) -> Result<Scan, String> {
+        let text = text.trim();
+        let (count, code) = match text.split_once('*') {
+            Some((count, code)) => (Some(count.trim()), code.trim()),
+            None => (None, text),
+        };
+        if code.is_empty() {
+            return Err("Scan or type the barcode after the count, like 24*5012345678900.".into());
+        }
+        let quantity = match count {
+            None => 1,
+            Some(c) => match c.parse::<i64>() {
+                Ok(n) if (1..=MAX_LINE_QUANTITY).contains(&n) => n,
+                _ => {
+                    return Err(format!(
+                        "“{c}” is not a count: type 1 to {MAX_LINE_QUANTITY}, then *, then scan."
+                    ));
+                }
+            },
+        };
+        Ok(Scan {
+            quantity,
+            code: code.to_string(),
+        })
+    }
+}
+
 impl Cart {
     /// Adds one of `product`; scanning the same product again adds to its line.
     pub fn add(&mut self, product: &Product) {
+        self.add_many(product, 1);
+    }
+
+    /// Adds `quantity` of `product` to its line (a new line if it has
+    /// none), never beyond what a line takes.
+    pub fn add_many(&mut self, product: &Product, quantity: i64) {
         match self.lines.iter_mut().find(|l| l.product_id == product.id) {
-            Some(line) => line.quantity += 1,
+            Some(line) => line.quantity = (line.quantity + quantity).min(MAX_LINE_QUANTITY),
             None => self.lines.push(CartLine {
                 product_id: product.id,
                 name: product.name.clone(),
                 unit_price_cents: product.price_cents,
                 tax_rate_bp: product.tax_rate_bp,
-                quantity: 1,
+                quantity: quantity.clamp(1, MAX_LINE_QUANTITY),
                 discount_cents: 0,
             }),
         }
+    }
+
+    /// How many items the cart holds.
+    pub fn item_count(&self) -> i64 {
+        self.lines.iter().map(|l| l.quantity).sum()
     }
 
     /// Sets a line's quantity; zero or less removes the line.
@@ -257,6 +309,23 @@ mod tests {
             last_synced_at: Utc::now(),
             created_at: Utc::now(),
         }
+    }
+
+    #[test]
+    fn a_typed_count_before_the_scan_says_how_many() {
+        assert_eq!(Scan::parse(" 5012 ").unwrap(), Scan { quantity: 1, code: "5012".into() });
+        assert_eq!(Scan::parse("24*5012").unwrap(), Scan { quantity: 24, code: "5012".into() });
+        assert_eq!(Scan::parse("3 * 5012").unwrap().quantity, 3);
+        for bad in ["0*5012", "x*5012", "24*", "100001*5012", "-2*5012"] {
+            assert!(Scan::parse(bad).is_err(), "{bad}");
+        }
+        let p = product("Cola", 100, 0);
+        let mut cart = Cart::default();
+        cart.add_many(&p, 24);
+        cart.add(&p);
+        assert_eq!((cart.lines.len(), cart.item_count()), (1, 25));
+        cart.add_many(&p, MAX_LINE_QUANTITY);
+        assert_eq!(cart.item_count(), MAX_LINE_QUANTITY, "a line never takes more than a sale may carry");
     }
 
     #[test]

@@ -20,6 +20,7 @@ pub mod money;
 pub mod mutation;
 pub mod note;
 pub mod page;
+pub mod parked;
 pub mod permissions;
 pub mod report;
 pub mod sale;

@@ -78,6 +78,49 @@ impl fmt::Display for Cents {
     }
 }
 
+/// The currencies a store can keep its books in: those with cents (two
+/// minor units), as every amount here is whole cents. Code, symbol.
+pub const CURRENCIES: [(&str, &str); 18] = [
+    ("USD", "$"),
+    ("EUR", "€"),
+    ("GBP", "£"),
+    ("CAD", "CA$"),
+    ("AUD", "A$"),
+    ("NZD", "NZ$"),
+    ("CHF", "CHF "),
+    ("SEK", "SEK "),
+    ("NOK", "NOK "),
+    ("DKK", "DKK "),
+    ("PLN", "PLN "),
+    ("CZK", "CZK "),
+    ("ZAR", "R"),
+    ("INR", "₹"),
+    ("SGD", "S$"),
+    ("HKD", "HK$"),
+    ("MXN", "MX$"),
+    ("BRL", "R$"),
+];
+
+/// `code` if a store can keep its books in it (upper case, from `CURRENCIES`).
+pub fn known_currency(code: &str) -> Option<&'static str> {
+    CURRENCIES
+        .iter()
+        .find(|(c, _)| c.eq_ignore_ascii_case(code.trim()))
+        .map(|(c, _)| *c)
+}
+
+/// "$12.50", "-£0.05", "CHF 3.00": an amount as a customer reads it. An
+/// unknown code is written out in front ("XYZ 1.00") rather than dropped.
+pub fn money_text(cents: i64, currency: &str) -> String {
+    let symbol = CURRENCIES
+        .iter()
+        .find(|(c, _)| *c == currency)
+        .map(|(_, s)| (*s).to_string())
+        .unwrap_or_else(|| format!("{currency} "));
+    let sign = if cents < 0 { "-" } else { "" };
+    format!("{sign}{symbol}{}", Cents(cents.saturating_abs()))
+}
+
 /// A tax rate in basis points: 2000 is 20 %. Integer, so rates like 7.25 %
 /// are exact.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -176,6 +219,17 @@ mod tests {
         fn tax_rate_text_round_trips(bp in 0i32..=10_000) {
             prop_assert_eq!(TaxRate::parse_percent(&TaxRate(bp).percent_text()), Ok(TaxRate(bp)));
         }
+    }
+
+    #[test]
+    fn money_is_written_with_the_store_currency() {
+        assert_eq!(money_text(1250, "USD"), "$12.50");
+        assert_eq!(money_text(-5, "GBP"), "-£0.05");
+        assert_eq!(money_text(300, "CHF"), "CHF 3.00");
+        assert_eq!(money_text(100, "XYZ"), "XYZ 1.00");
+        assert_eq!(money_text(i64::MIN, "EUR"), "-€92233720368547758.07");
+        assert_eq!(known_currency(" eur "), Some("EUR"));
+        assert_eq!(known_currency("JPY"), None, "no cents: not a currency we can book");
     }
 
     #[test]

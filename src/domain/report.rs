@@ -2,8 +2,12 @@
 //! method, and the shapes the screen draws. The sums are done here, over
 //! plain rows, so the rules (refunds count against the day they were given,
 //! every day of the range shows even when nothing sold) are tested once.
+//!
+//! Days and hours are the store's own (its time zone, through
+//! `StoreClock`): a shop's evening sales belong to its evening, not to
+//! the next UTC day.
 
-use chrono::{DateTime, Days, NaiveDate, NaiveTime, Utc};
+use chrono::{DateTime, Days, NaiveDate, NaiveDateTime, NaiveTime, Timelike, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use uuid::Uuid;
@@ -21,7 +25,27 @@ pub struct SaleFact {
     pub is_refund: bool,
 }
 
-/// Takings of one UTC day.
+/// The store's clock: the local time of an instant, and the instant a
+/// local day begins. The server keeps it from the store's time zone.
+pub trait StoreClock {
+    fn local(&self, at: DateTime<Utc>) -> NaiveDateTime;
+    fn day_start(&self, day: NaiveDate) -> DateTime<Utc>;
+}
+
+/// A store on UTC.
+pub struct UtcClock;
+
+impl StoreClock for UtcClock {
+    fn local(&self, at: DateTime<Utc>) -> NaiveDateTime {
+        at.naive_utc()
+    }
+
+    fn day_start(&self, day: NaiveDate) -> DateTime<Utc> {
+        day.and_time(NaiveTime::MIN).and_utc()
+    }
+}
+
+/// Takings of one of the store's days.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct DayTakings {
@@ -69,6 +93,25 @@ pub struct LowStock {
     pub low_stock_threshold: i64,
 }
 
+/// Takings in one hour of the store's day (0 to 23), over the range.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct HourTakings {
+    pub hour: u32,
+    pub sales: i64,
+    pub net_cents: i64,
+}
+
+/// A product by what it took over the range, refunds netted out.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct TopProduct {
+    pub product_id: Uuid,
+    pub name: String,
+    pub quantity: i64,
+    pub net_cents: i64,
+}
+
 /// Everything the reports screen shows for a range of days.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
@@ -78,7 +121,14 @@ pub struct SalesReport {
     pub to: NaiveDate,
     pub net_cents: i64,
     pub sales: i64,
+    /// The zone whose days these are.
+    #[serde(default = "super::store::utc")]
+    pub time_zone: String,
     pub days: Vec<DayTakings>,
+    #[serde(default)]
+    pub hours: Vec<HourTakings>,
+    #[serde(default)]
+    pub top_products: Vec<TopProduct>,
     pub employees: Vec<EmployeeTakings>,
     pub methods: Vec<MethodTakings>,
     pub top_by_spending: Vec<TopCustomer>,
@@ -86,7 +136,7 @@ pub struct SalesReport {
     pub low_stock: Vec<LowStock>,
 }
 
-/// A range of whole UTC days, checked.
+/// A range of the store's whole days, checked.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct DayRange {
     pub from: NaiveDate,
@@ -111,11 +161,13 @@ impl DayRange {
         Ok(DayRange { from, to })
     }
 
-    /// The first instant of `from` and the first instant after `to`.
-    pub fn instants(self) -> (DateTime<Utc>, DateTime<Utc>) {
-        let start = self.from.and_time(NaiveTime::MIN).and_utc();
-        let end = (self.to + Days::new(1)).and_time(NaiveTime::MIN).and_utc();
-        (start, end)
+    /// The first instant of `from` and the first instant after `to`, on
+    /// the store's clock.
+    pub fn instants(self, clock: &impl StoreClock) -> (DateTime<Utc>, DateTime<Utc>) {
+        (
+            clock.day_start(self.from),
+            clock.day_start(self.to + Days::new(1)),
+        )
     }
 
     pub fn days(self) -> impl Iterator<Item = NaiveDate> {
@@ -124,7 +176,7 @@ impl DayRange {
 }
 
 /// Every day of `range`, in order, with what was taken on it.
-pub fn by_day(range: DayRange, facts: &[SaleFact]) -> Vec<DayTakings> {
+pub fn by_day(range: DayRange, facts: &[SaleFact], clock: &impl StoreClock) -> Vec<DayTakings> {
     let mut days: BTreeMap<NaiveDate, DayTakings> = range
         .days()
         .map(|day| {
@@ -141,7 +193,7 @@ pub fn by_day(range: DayRange, facts: &[SaleFact]) -> Vec<DayTakings> {
         })
         .collect();
     for f in facts {
-        if let Some(d) = days.get_mut(&f.at.date_naive()) {
+        if let Some(d) = days.get_mut(&clock.local(f.at).date()) {
             if f.is_refund {
                 d.refunds += 1;
             } else {
@@ -152,6 +204,41 @@ pub fn by_day(range: DayRange, facts: &[SaleFact]) -> Vec<DayTakings> {
         }
     }
     days.into_values().collect()
+}
+
+/// Every hour of the store's day, with what was taken in it over all the
+/// facts (sales count; refunds only net).
+pub fn by_hour(facts: &[SaleFact], clock: &impl StoreClock) -> Vec<HourTakings> {
+    let mut hours: Vec<HourTakings> = (0..24)
+        .map(|hour| HourTakings {
+            hour,
+            sales: 0,
+            net_cents: 0,
+        })
+        .collect();
+    for f in facts {
+        let h = &mut hours[clock.local(f.at).hour() as usize];
+        h.sales += i64::from(!f.is_refund);
+        h.net_cents += f.total_cents;
+    }
+    hours
+}
+
+/// The report's days as CSV, for a spreadsheet: one row a day, amounts
+/// in the currency's units ("12.50") so a sum there matches the screen.
+pub fn days_csv(report: &SalesReport) -> String {
+    let mut out = String::from("day,sales,refunds,net,tax\n");
+    for d in &report.days {
+        out.push_str(&format!(
+            "{},{},{},{},{}\n",
+            d.day,
+            d.sales,
+            d.refunds,
+            super::money::Cents(d.net_cents),
+            super::money::Cents(d.tax_cents)
+        ));
+    }
+    out
 }
 
 /// Takings per cashier, best first; `names` gives their names.
@@ -232,7 +319,7 @@ mod tests {
         assert!(DayRange::parse(Some(far), None, day(30)).is_err());
         let (start, end) = DayRange::parse(Some(day(3)), Some(day(3)), day(30))
             .unwrap()
-            .instants();
+            .instants(&UtcClock);
         assert_eq!((end - start).num_hours(), 24);
     }
 
@@ -257,7 +344,7 @@ mod tests {
             },
         ];
         let range = DayRange::parse(Some(day(1)), Some(day(4)), day(30)).unwrap();
-        let days = by_day(range, &facts);
+        let days = by_day(range, &facts, &UtcClock);
         assert_eq!(days.len(), 4);
         assert_eq!((days[1].sales, days[1].net_cents), (1, 1000));
         assert_eq!((days[3].refunds, days[3].net_cents), (1, -400));
@@ -265,6 +352,54 @@ mod tests {
         let bars = bars(&days, 400, 100);
         assert_eq!(bars[1].height, 100);
         assert_eq!(bars[3].height, 0, "a refund day draws no bar");
+    }
+
+    /// A shop five hours behind UTC: its 22:00 sale is on its own day.
+    struct FiveBehind;
+    impl StoreClock for FiveBehind {
+        fn local(&self, at: DateTime<Utc>) -> NaiveDateTime {
+            at.naive_utc() - chrono::Duration::hours(5)
+        }
+        fn day_start(&self, day: NaiveDate) -> DateTime<Utc> {
+            day.and_time(NaiveTime::MIN).and_utc() + chrono::Duration::hours(5)
+        }
+    }
+
+    #[test]
+    fn days_and_hours_are_the_store_own() {
+        let late = day(3).and_hms_opt(3, 0, 0).unwrap().and_utc(); // 22:00 on the 2nd there
+        let facts = vec![SaleFact {
+            at: late,
+            employee_id: Uuid::nil(),
+            total_cents: 700,
+            tax_cents: 0,
+            is_refund: false,
+        }];
+        let range = DayRange::parse(Some(day(2)), Some(day(3)), day(30)).unwrap();
+        let days = by_day(range, &facts, &FiveBehind);
+        assert_eq!((days[0].day, days[0].net_cents), (day(2), 700));
+        assert_eq!(by_hour(&facts, &FiveBehind)[22].sales, 1);
+        let (start, _) = range.instants(&FiveBehind);
+        assert_eq!(start, day(2).and_hms_opt(5, 0, 0).unwrap().and_utc());
+        let report = SalesReport {
+            from: day(2),
+            to: day(3),
+            net_cents: 700,
+            sales: 1,
+            time_zone: "Etc/GMT+5".into(),
+            days,
+            hours: vec![],
+            top_products: vec![],
+            employees: vec![],
+            methods: vec![],
+            top_by_spending: vec![],
+            top_by_orders: vec![],
+            low_stock: vec![],
+        };
+        assert_eq!(
+            days_csv(&report),
+            "day,sales,refunds,net,tax\n2026-11-02,1,0,7.00,0.00\n2026-11-03,0,0,0.00,0.00\n"
+        );
     }
 
     proptest! {
@@ -284,8 +419,11 @@ mod tests {
                 is_refund: *cents < 0,
             }).collect();
             let in_range: Vec<&SaleFact> = facts.iter().filter(|f| f.at.date_naive() <= day(30)).collect();
-            let days = by_day(range, &facts);
+            let days = by_day(range, &facts, &UtcClock);
             prop_assert_eq!(days.len(), 30);
+            let hours = by_hour(&facts, &UtcClock);
+            prop_assert_eq!(hours.len(), 24);
+            prop_assert_eq!(hours.iter().map(|h| h.net_cents).sum::<i64>(), facts.iter().map(|f| f.total_cents).sum::<i64>());
             prop_assert_eq!(days.iter().map(|d| d.net_cents).sum::<i64>(), in_range.iter().map(|f| f.total_cents).sum::<i64>());
             prop_assert_eq!(days.iter().map(|d| d.sales + d.refunds).sum::<i64>(), in_range.len() as i64);
             let people = by_employee(&facts, &BTreeMap::new());

@@ -12,6 +12,7 @@ use super::toasts::Toasts;
 use crate::domain::catalog::Product;
 use crate::domain::conflict::ConflictReport;
 use crate::domain::mutation::{EntityKind, Mutation};
+use crate::domain::parked::ParkedSale;
 use crate::domain::sale_record::Sale;
 use crate::domain::store::StoreSettings;
 #[cfg(feature = "hydrate")]
@@ -84,6 +85,47 @@ pub async fn receipt(id: Uuid) -> Option<Sale> {
     {
         let _ = id;
         None
+    }
+}
+
+/// Puts a sale aside on this till, kept through a reload or a crash.
+pub async fn park(sale: ParkedSale) -> Result<(), String> {
+    #[cfg(feature = "hydrate")]
+    {
+        crate::client::store::park(&sale)
+            .await
+            .map_err(|e| e.message())
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = sale;
+        Err(NO_COPY.into())
+    }
+}
+
+/// The sales put aside on this till, oldest first.
+pub async fn parked() -> Vec<ParkedSale> {
+    #[cfg(feature = "hydrate")]
+    {
+        crate::client::store::parked().await.unwrap_or_default()
+    }
+    #[cfg(not(feature = "hydrate"))]
+    Vec::new()
+}
+
+/// Takes a parked sale back to ring it up; `None` when it is gone
+/// (resumed meanwhile in another tab).
+pub async fn unpark(id: Uuid) -> Result<Option<ParkedSale>, String> {
+    #[cfg(feature = "hydrate")]
+    {
+        crate::client::store::unpark(id)
+            .await
+            .map_err(|e| e.message())
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = id;
+        Err(NO_COPY.into())
     }
 }
 

@@ -7,6 +7,7 @@
 use crate::domain::cart::Cart;
 use crate::domain::customer::Customer;
 use crate::domain::ids::new_id;
+use crate::domain::parked::ParkedSale;
 use crate::domain::sale_record::Sale;
 use leptos::prelude::*;
 use uuid::Uuid;
@@ -27,6 +28,30 @@ pub struct SaleInProgress {
 }
 
 impl SaleInProgress {
+    /// The sale as it stands, to be put aside; `None` when nothing was
+    /// rung up yet.
+    pub fn to_park(&self, parked_by: String) -> Option<ParkedSale> {
+        let cart = self.cart.get_untracked();
+        (!cart.is_empty()).then(|| ParkedSale {
+            id: self.sale_id.get_untracked(),
+            parked_at: chrono::Utc::now(),
+            parked_by,
+            cart,
+            customer: self.customer.get_untracked(),
+            discount_text: self.discount_text.get_untracked(),
+        })
+    }
+
+    /// Carries on with a parked sale, under its own id; what was tendered
+    /// before parking is typed again (the customer may pay differently).
+    pub fn resume(&self, parked: ParkedSale) {
+        self.start_over();
+        self.cart.set(parked.cart);
+        self.sale_id.set(parked.id);
+        self.customer.set(parked.customer);
+        self.discount_text.set(parked.discount_text);
+    }
+
     /// An empty cart with a new sale id, for the next customer.
     pub fn start_over(&self) {
         self.cart.set(Cart::default());

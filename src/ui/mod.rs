@@ -2,5 +2,6 @@
 
 pub mod components;
 pub mod connection;
+pub mod format;
 pub mod pages;
 pub mod session;

@@ -750,9 +750,9 @@ fn rpc_calls(f: &Fixtures) -> Vec<Call> {
             },
             on(K::Sale, Action::Void),
         ),
-        rpc(
+        rpc_json(
             api::audit::AuditEntries {
-                action: String::new(),
+                filter: Default::default(),
                 offset: 0,
             },
             Needs::Table(Subject::AuditLog, Action::Read),
@@ -819,10 +819,12 @@ fn rpc_calls(f: &Fixtures) -> Vec<Call> {
             api::store::CurrentStoreSettings {},
             on(K::StoreSettings, Action::Read),
         ),
-        rpc(
+        rpc_json(
             api::store::SaveStoreSettings {
-                name: "Walked by rpc".into(),
-                prices_include_tax: false,
+                edit: tillwise::domain::store::SettingsEdit {
+                    name: Some("Walked by rpc".into()),
+                    ..Default::default()
+                },
                 sync_version: 1,
             },
             on(K::StoreSettings, Action::Update),

@@ -18,7 +18,8 @@ pub async fn get_settings(
     stores::settings(&state.db, &who.actor).await
 }
 
-/// `PUT /api/store` (owner): `{sync_version, name?, prices_include_tax?}`,
+/// `PUT /api/store` (owner): `{sync_version, name?, prices_include_tax?,
+/// time_zone?, address?, tax_number?, receipt_footer?, currency?}`,
 /// a change of the `store_settings` record through the write path.
 pub async fn put_settings(
     State(state): State<AppState>,

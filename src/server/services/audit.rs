@@ -140,6 +140,8 @@ pub struct AuditQuery {
     /// An exact action ("sale.create") or its entity part ("sale").
     pub action: Option<String>,
     pub entity_type: Option<String>,
+    /// One record's history.
+    pub entity_id: Option<Uuid>,
     pub employee_id: Option<Uuid>,
     pub from: Option<DateTime<Utc>>,
     pub to: Option<DateTime<Utc>>,
@@ -196,6 +198,9 @@ pub async fn entries(
     }
     if let Some(t) = q.entity_type.as_deref().filter(|t| !t.is_empty()) {
         select = select.filter(audit_entry::Column::EntityType.eq(t));
+    }
+    if let Some(id) = q.entity_id {
+        select = select.filter(audit_entry::Column::EntityId.eq(id));
     }
     if let Some(e) = q.employee_id {
         select = select.filter(audit_entry::Column::EmployeeId.eq(e));

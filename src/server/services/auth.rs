@@ -152,6 +152,8 @@ async fn start_session(
             role,
             store_id: store.id,
             prices_include_tax: store.prices_include_tax,
+            currency: store.currency,
+            time_zone: store.time_zone,
             store_name: store.name,
             device_id,
         },
@@ -217,6 +219,8 @@ struct LiveSession {
     store_id: Uuid,
     store_name: String,
     prices_include_tax: bool,
+    currency: String,
+    time_zone: String,
     expires_at: chrono::DateTime<Utc>,
 }
 
@@ -272,6 +276,8 @@ async fn live_session(
         .column(session::Column::StoreId)
         .column_as(store::Column::Name, "store_name")
         .column(store::Column::PricesIncludeTax)
+        .column(store::Column::Currency)
+        .column(store::Column::TimeZone)
         .column(session::Column::ExpiresAt)
         .join(JoinType::InnerJoin, to_employee)
         .join(JoinType::InnerJoin, to_store)
@@ -292,6 +298,8 @@ async fn live_session(
             employee_name: s.employee_name,
             store_id: s.store_id,
             prices_include_tax: s.prices_include_tax,
+            currency: s.currency,
+            time_zone: s.time_zone,
             store_name: s.store_name,
             device_id: s.device_id,
         },

@@ -10,7 +10,9 @@ use crate::domain::permissions::{Action, Subject};
 use crate::domain::report::{
     DayRange, LowStock, MethodTakings, SaleFact, SalesReport, TopCustomer, by_day, by_employee,
 };
-use crate::server::db::entities::{customer, employee, payment, product, sale};
+use super::stores;
+use crate::domain::report::{StoreClock, TopProduct, by_hour};
+use crate::server::db::entities::{customer, employee, payment, product, sale, sale_line};
 use crate::server::error::DbResultExt;
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
@@ -23,7 +25,8 @@ use uuid::Uuid;
 const TOP: u64 = 10;
 const LOW_STOCK_ROWS: u64 = 50;
 
-/// `?from=YYYY-MM-DD&to=YYYY-MM-DD`, both UTC days, both optional.
+/// `?from=YYYY-MM-DD&to=YYYY-MM-DD`, both the store's own days (its
+/// time zone), both optional.
 #[derive(Clone, Debug, Default, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ReportQuery {
@@ -39,10 +42,13 @@ pub async fn sales_report(
     query: &ReportQuery,
 ) -> Result<Cached<SalesReport>, AppError> {
     actor.must(Subject::Reports, Action::Read)?;
-    let range = DayRange::parse(query.from, query.to, Utc::now().date_naive())
+    let zone = stores::settings(db, actor).await?.value()?.time_zone;
+    let clock = stores::clock_of(&zone);
+    let today = clock.local(Utc::now()).date();
+    let range = DayRange::parse(query.from, query.to, today)
         .map_err(|problem| AppError::field("from", problem))?;
-    let days = (range.from, range.to);
-    let compute = report_now(db, actor, range);
+    let days = (range.from, range.to, zone.clone());
+    let compute = report_now(db, actor, range, zone);
     db.cache()
         .read(actor.store_id, CachedRead::Reports, &days, compute)
         .await
@@ -52,8 +58,10 @@ async fn report_now(
     db: &DatabaseConnection,
     actor: &Actor,
     range: DayRange,
+    time_zone: String,
 ) -> Result<SalesReport, AppError> {
-    let (start, end) = range.instants();
+    let clock = stores::clock_of(&time_zone);
+    let (start, end) = range.instants(&clock);
     // (at, employee, total, tax, change, refund of)
     type Row = (DateTime<Utc>, Uuid, i64, i64, i64, Option<Uuid>);
     let rows: Vec<Row> = sale::Entity::find()
@@ -103,13 +111,59 @@ async fn report_now(
         to: range.to,
         net_cents: facts.iter().map(|f| f.total_cents).sum(),
         sales: facts.iter().filter(|f| !f.is_refund).count() as i64,
-        days: by_day(range, &facts),
+        days: by_day(range, &facts, &clock),
+        hours: by_hour(&facts, &clock),
+        top_products: top_products(db, actor, (start, end)).await?,
+        time_zone,
         employees: by_employee(&facts, &names),
         methods: by_method(db, actor, (start, end), change_given).await?,
         top_by_spending: top_customers(db, actor, customer::Column::TotalSpentCents).await?,
         top_by_orders: top_customers(db, actor, customer::Column::TotalOrders).await?,
         low_stock: low_stock(db, actor).await?,
     })
+}
+
+/// The products that took most over the range (refunds netted out).
+async fn top_products(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    (start, end): (DateTime<Utc>, DateTime<Utc>),
+) -> Result<Vec<TopProduct>, AppError> {
+    use sea_orm::JoinType;
+    let to_sale = sale_line::Entity::belongs_to(sale::Entity)
+        .from(sale_line::Column::SaleId)
+        .to(sale::Column::Id)
+        .into();
+    // PostgreSQL sums BIGINTs as NUMERIC: cast back.
+    let sum = |c: sale_line::Column| Expr::col((sale_line::Entity, c)).sum().cast_as("BIGINT");
+    let rows: Vec<(Uuid, String, i64, i64)> = sale_line::Entity::find()
+        .select_only()
+        .column(sale_line::Column::ProductId)
+        .column_as(Expr::col((sale_line::Entity, sale_line::Column::Name)).max(), "name")
+        .column_as(sum(sale_line::Column::Quantity), "quantity")
+        .column_as(sum(sale_line::Column::TotalCents), "net_cents")
+        .join(JoinType::InnerJoin, to_sale)
+        .filter(sale_line::Column::StoreId.eq(actor.store_id))
+        .filter(sale::Column::StoreId.eq(actor.store_id))
+        .filter(sale::Column::CreatedAt.gte(start))
+        .filter(sale::Column::CreatedAt.lt(end))
+        .group_by(sale_line::Column::ProductId)
+        .order_by_desc(sum(sale_line::Column::TotalCents))
+        .order_by_asc(sale_line::Column::ProductId)
+        .limit(TOP)
+        .into_tuple()
+        .all(db)
+        .await
+        .or_internal()?;
+    Ok(rows
+        .into_iter()
+        .map(|(product_id, name, quantity, net_cents)| TopProduct {
+            product_id,
+            name,
+            quantity,
+            net_cents,
+        })
+        .collect())
 }
 
 /// Payments by method; a refund's payments are negative. Cash is what was

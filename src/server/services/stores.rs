@@ -15,7 +15,8 @@ use crate::domain::permissions::Action;
 use crate::domain::store::StoreSettings;
 use crate::server::db::entities::store;
 use crate::server::error::DbResultExt;
-use chrono::Utc;
+use crate::domain::report::StoreClock;
+use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
 use sea_orm::{ActiveValue::Set, DatabaseConnection, EntityTrait, PaginatorTrait};
 use uuid::Uuid;
 
@@ -37,6 +38,10 @@ pub async fn create_store(db: &Db, id: Uuid, name: &str) -> Result<store::Model,
         updated_at: Set(now),
         sync_version: Set(1),
         last_synced_at: Set(now),
+        time_zone: Set(crate::domain::store::utc()),
+        address: Set(String::new()),
+        tax_number: Set(String::new()),
+        receipt_footer: Set(String::new()),
     })
     .exec_with_returning(&txn)
     .await
@@ -77,6 +82,33 @@ pub async fn settings(db: &Db, actor: &Actor) -> Result<Cached<StoreSettings>, A
         .await
 }
 
+/// The clock of a store in `zone` (UTC when the name is unknown, which
+/// the settings never let in).
+pub fn clock_of(zone: &str) -> StoreZone {
+    StoreZone(zone.parse().unwrap_or(chrono_tz::UTC))
+}
+
+pub struct StoreZone(chrono_tz::Tz);
+
+impl StoreClock for StoreZone {
+    fn local(&self, at: DateTime<Utc>) -> NaiveDateTime {
+        at.with_timezone(&self.0).naive_local()
+    }
+
+    /// Local midnight; where a clock change skips midnight, the first
+    /// instant of the day after the jump.
+    fn day_start(&self, day: NaiveDate) -> DateTime<Utc> {
+        let midnight = day.and_time(NaiveTime::MIN);
+        (0..=3)
+            .find_map(|h| {
+                self.0
+                    .from_local_datetime(&(midnight + chrono::Duration::hours(h)))
+                    .earliest()
+            })
+            .map_or(midnight.and_utc(), |t| t.with_timezone(&Utc))
+    }
+}
+
 async fn settings_now(db: &DatabaseConnection, store_id: Uuid) -> Result<StoreSettings, AppError> {
     store::Entity::find_by_id(store_id)
         .one(db)
@@ -84,4 +116,21 @@ async fn settings_now(db: &DatabaseConnection, store_id: Uuid) -> Result<StoreSe
         .or_internal()?
         .map(StoreSettings::from)
         .ok_or_else(|| AppError::not_found("store"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_store_day_starts_at_its_own_midnight_even_across_a_clock_change() {
+        let day = |m, d| NaiveDate::from_ymd_opt(2026, m, d).unwrap();
+        let london = clock_of("Europe/London");
+        assert_eq!(london.day_start(day(7, 1)).to_rfc3339(), "2026-06-30T23:00:00+00:00");
+        assert_eq!(london.day_start(day(12, 1)).to_rfc3339(), "2026-12-01T00:00:00+00:00");
+        // Havana springs forward at midnight: the day starts at 01:00.
+        let havana = clock_of("America/Havana");
+        assert_eq!(havana.day_start(day(3, 8)).to_rfc3339(), "2026-03-08T05:00:00+00:00");
+        assert_eq!(clock_of("Not/AZone").day_start(day(1, 1)).to_rfc3339(), "2026-01-01T00:00:00+00:00");
+    }
 }

@@ -2,91 +2,20 @@
 //! server's) and mine side by side, the clashing fields marked, and three
 //! ways out: keep theirs, keep mine, or pick field by field.
 
-use crate::api::catalog::list_categories;
 use crate::api::conflicts::resolve_conflict;
 use crate::domain::conflict::{
-    ConflictReport, Fields, Resolution, Resolved, Side, Strategy, fields_of, label, show,
+    ConflictReport, Resolution, Resolved, Side, Strategy, fields_of, label, show,
     shown_fields,
 };
 use crate::domain::error::{AppError, ErrorCode};
-use crate::domain::mutation::EntityKind;
 use crate::domain::mutation::Op;
 use crate::till::connection::{ConnectionState, use_connection};
 use crate::till::local;
+use crate::ui::components::record_names::names_of;
 use crate::till::toasts::{Toasts, use_toasts};
 use leptos::prelude::*;
-use std::collections::{BTreeMap, HashMap};
-use uuid::Uuid;
+use std::collections::BTreeMap;
 
-/// The kind of record a field ending in `_id` points at, if it is one the
-/// resolver can name.
-fn kind_named_by(field: &str) -> Option<EntityKind> {
-    match field {
-        "category_id" => Some(EntityKind::Category),
-        "customer_id" => Some(EntityKind::Customer),
-        "employee_id" => Some(EntityKind::Employee),
-        "product_id" => Some(EntityKind::Product),
-        _ => None,
-    }
-}
-
-/// The names of the records the shown fields point at, from the till's
-/// copy (and the server's categories when the copy lacks one), so a
-/// person chooses between "Tea" and "Coffee", not two ids.
-fn names_of(rows: &[String], versions: [&Fields; 3]) -> RwSignal<HashMap<String, String>> {
-    let names = RwSignal::new(HashMap::new());
-    let mut wanted: Vec<(EntityKind, Uuid)> = Vec::new();
-    for field in rows {
-        let Some(kind) = kind_named_by(field) else {
-            continue;
-        };
-        for version in versions {
-            if let Some(id) = version
-                .get(field)
-                .and_then(|v| v.as_str())
-                .and_then(|v| v.parse().ok())
-            {
-                wanted.push((kind, id));
-            }
-        }
-    }
-    if wanted.is_empty() {
-        return names;
-    }
-    leptos::task::spawn_local(async move {
-        let mut found = HashMap::new();
-        for kind in [
-            EntityKind::Category,
-            EntityKind::Customer,
-            EntityKind::Employee,
-            EntityKind::Product,
-        ] {
-            let ids: Vec<Uuid> = wanted
-                .iter()
-                .filter(|(k, _)| *k == kind)
-                .map(|(_, id)| *id)
-                .collect();
-            if ids.is_empty() {
-                continue;
-            }
-            for record in local::records_with_ids::<serde_json::Value>(kind, ids).await {
-                if let (Some(id), Some(name)) = (record["id"].as_str(), record["name"].as_str()) {
-                    found.insert(id.to_string(), name.to_string());
-                }
-            }
-        }
-        let missing_category = wanted
-            .iter()
-            .any(|(k, id)| *k == EntityKind::Category && !found.contains_key(&id.to_string()));
-        if missing_category && let Ok(categories) = list_categories().await {
-            for c in categories {
-                found.entry(c.id.to_string()).or_insert(c.name);
-            }
-        }
-        names.set(found);
-    });
-    names
-}
 
 #[component]
 pub fn ConflictResolver(
@@ -152,7 +81,7 @@ pub fn ConflictResolver(
     };
     let fields = report.fields.clone();
     let rows = shown_fields(&report);
-    let names = names_of(&rows, [&base, &theirs, &mine]);
+    let names = names_of(&rows, &[&base, &theirs, &mine]);
     let named = move |text: String| {
         Signal::derive(move || {
             names

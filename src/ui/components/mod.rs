@@ -7,5 +7,6 @@ pub mod on_till;
 pub mod pager;
 pub mod product_editor;
 pub mod receipt;
+pub mod record_names;
 pub mod stock_dialog;
 pub mod toast;

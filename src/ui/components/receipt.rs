@@ -1,14 +1,11 @@
 //! The receipt: what was sold, for how much, and how it was paid. It prints
 //! on its own (the print stylesheet hides everything else).
 
-use crate::domain::money::Cents;
 use crate::domain::sale_record::Sale;
+use crate::till::local;
+use crate::ui::format::use_store_format;
 use crate::ui::session::use_session;
 use leptos::prelude::*;
-
-fn money(cents: i64) -> String {
-    Cents(cents).to_string()
-}
 
 /// A reference printed before the server numbers the sale: the end of its
 /// id, which stays the sale's id for ever.
@@ -26,13 +23,24 @@ pub fn Receipt(
 ) -> impl IntoView {
     let session = use_session();
     let who = move || session.current.get().and_then(|r| r.ok()).flatten();
-    let when = sale.created_at.format("%Y-%m-%d %H:%M UTC").to_string();
+    // The header and footer as the till's copy has them: offline too.
+    let settings = LocalResource::new(local::store_settings);
+    let setting = move |pick: fn(crate::domain::store::StoreSettings) -> String| {
+        settings.get().flatten().map(pick).filter(|s| !s.is_empty())
+    };
+    let format = use_store_format();
+    let money = move |cents: i64| format.with_untracked(|f| f.money(cents));
+    let created_at = sale.created_at;
+    let when = move || format.with(|f| f.time(created_at));
+    let number = if sale.number > 0 { sale.number.to_string() } else { short_ref(sale.id) };
     view! {
         <section class="card receipt" aria-label="Receipt">
             <header>
-                <h1>{move || who().map(|s| s.store_name).unwrap_or_default()}</h1>
+                <h1>{move || setting(|s| s.name).or_else(|| who().map(|s| s.store_name)).unwrap_or_default()}</h1>
+                {move || setting(|s| s.address).map(|a| view! { <p class="receipt-address">{a}</p> })}
+                {move || setting(|s| s.tax_number).map(|t| view! { <p>"Tax no. " {t}</p> })}
                 // A sale rung up on the till has its number once the server has it.
-                <p>{if sale.number > 0 { format!("Sale {} · {when}", sale.number) } else { format!("Sale {} · {when}", short_ref(sale.id)) }}</p>
+                <p data-testid="receipt-number">{format!("Sale {number} · ")}{when}</p>
                 <p>"Served by " {sale.employee_name.clone()}</p>
                 {sale.customer_name.clone().map(|name| view! { <p>"Customer: " {name}</p> })}
                 {sale.original_sale_id.map(|_| view! { <p class="refund-mark">"Refund"</p> })}
@@ -74,6 +82,7 @@ pub fn Receipt(
                 }).collect_view()}
                 <dt>"Change"</dt><dd data-testid="receipt-change">{money(sale.change_cents)}</dd>
             </dl>
+            {move || setting(|s| s.receipt_footer).map(|f| view! { <p class="receipt-footer">{f}</p> })}
             <div class="row no-print">
                 <button class="button big" on:click=move |_| { let _ = window().print(); }>"Print"</button>
                 {on_new_sale.map(|next| view! {

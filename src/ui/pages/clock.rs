@@ -3,7 +3,6 @@
 //! works offline, from the till's copy and through the outbox.
 
 use crate::domain::ids::new_id;
-use crate::domain::money::Cents;
 use crate::domain::mutation::{EntityKind, Mutation, Op};
 use crate::domain::shift::{ClockEvent, clock_of};
 use crate::till::connection::use_connection;
@@ -13,6 +12,7 @@ use crate::ui::components::guard::SignedIn;
 use crate::ui::components::on_till::OnTill;
 use crate::ui::session::use_session;
 use chrono::Utc;
+use crate::ui::format::use_store_format;
 use leptos::prelude::*;
 
 #[component]
@@ -27,6 +27,8 @@ pub fn ClockPage() -> impl IntoView {
 #[component]
 fn Clock() -> impl IntoView {
     let toasts = use_toasts();
+    let format = use_store_format();
+    let money = move |cents: i64| format.with_untracked(|f| f.money(cents));
     let connection = use_connection();
     let session = use_session();
     let me = move || {
@@ -92,9 +94,9 @@ fn Clock() -> impl IntoView {
         leptos::task::spawn_local(async move {
             match local::save(connection, mutation, change).await {
                 Ok(()) if clocking_in => {
-                    toasts.success(format!("Clocked in at {}.", now.format("%H:%M UTC")))
+                    toasts.success(format!("Clocked in at {}.", format.with_untracked(|f| f.clock(now))))
                 }
-                Ok(()) => toasts.success(format!("Clocked out at {}.", now.format("%H:%M UTC"))),
+                Ok(()) => toasts.success(format!("Clocked out at {}.", format.with_untracked(|f| f.clock(now)))),
                 Err(message) => toasts.error(message),
             }
             busy.set(false);
@@ -111,7 +113,7 @@ fn Clock() -> impl IntoView {
                             Ok((current, recent)) => view! {
                                 {match current {
                                     Some(open) => view! {
-                                        <p class="summary">"Clocked in since " <strong>{open.clock_in.format("%H:%M UTC").to_string()}</strong> "."</p>
+                                        <p class="summary">"Clocked in since " <strong>{format.with_untracked(|f| f.clock(open.clock_in))}</strong> "."</p>
                                         <button class="button primary big" disabled=move || busy.get()
                                             on:click=move |_| punch(Some(open.clone()))>"Clock out"</button>
                                     }.into_any(),
@@ -123,13 +125,13 @@ fn Clock() -> impl IntoView {
                                 }}
                                 <h2 class="spaced">"Recent"</h2>
                                 <table class="grid" data-testid="clock-events">
-                                    <thead><tr><th>"In (UTC)"</th><th>"Out"</th><th class="num">"Sales"</th></tr></thead>
+                                    <thead><tr><th>"In"</th><th>"Out"</th><th class="num">"Sales"</th></tr></thead>
                                     <tbody>
                                         {recent.into_iter().take(20).map(|e| view! {
                                             <tr>
-                                                <td>{e.clock_in.format("%Y-%m-%d %H:%M").to_string()}</td>
-                                                <td>{e.clock_out.map(|t| t.format("%H:%M").to_string()).unwrap_or_else(|| "still in".into())}</td>
-                                                <td class="num">{Cents(e.sales_total_cents).to_string()}</td>
+                                                <td>{format.with_untracked(|f| f.time(e.clock_in))}</td>
+                                                <td>{e.clock_out.map(|t| format.with_untracked(|f| f.clock(t))).unwrap_or_else(|| "still in".into())}</td>
+                                                <td class="num">{money(e.sales_total_cents)}</td>
                                             </tr>
                                         }).collect_view()}
                                     </tbody>

@@ -10,6 +10,7 @@ use crate::till::live::use_live;
 use crate::ui::components::conflict_resolver::use_conflict_dialog;
 use crate::ui::components::guard::SignedIn;
 use crate::ui::components::pager::Pager;
+use crate::ui::format::use_store_format;
 use leptos::prelude::*;
 
 #[component]
@@ -23,6 +24,7 @@ pub fn ConflictsPage() -> impl IntoView {
 
 #[component]
 fn OpenConflicts() -> impl IntoView {
+    let format = use_store_format();
     let offset = RwSignal::new(0u64);
     let dialog = use_conflict_dialog();
     // New and resolved conflicts show as they happen, from any screen or till.
@@ -51,7 +53,7 @@ fn OpenConflicts() -> impl IntoView {
                             let (from, limit, shown, total) = (page.offset, page.limit, page.items.len(), page.total);
                             view! {
                                 <table class="grid" data-testid="conflicts">
-                                    <thead><tr><th>"When (UTC)"</th><th>"What"</th><th>"Fields"</th><th></th></tr></thead>
+                                    <thead><tr><th>"When"</th><th>"What"</th><th>"Fields"</th><th></th></tr></thead>
                                     <tbody>
                                         {page.items.into_iter().map(|c| {
                                             let report = c.report.clone();
@@ -61,7 +63,7 @@ fn OpenConflicts() -> impl IntoView {
                                                 if c.report.op == Op::Delete { "removal" } else { "edit" });
                                             view! {
                                                 <tr>
-                                                    <td>{c.created_at.format("%Y-%m-%d %H:%M").to_string()}</td>
+                                                    <td>{format.with_untracked(|f| f.time(c.created_at))}</td>
                                                     <td>{what}</td>
                                                     <td>{c.report.fields.iter().map(|f| label(f)).collect::<Vec<_>>().join(", ")}</td>
                                                     <td class="actions">

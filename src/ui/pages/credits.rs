@@ -13,6 +13,7 @@ use crate::till::toasts::use_toasts;
 use crate::ui::components::guard::SignedIn;
 use crate::ui::components::on_till::OnTill;
 use chrono::Utc;
+use crate::ui::format::use_store_format;
 use leptos::prelude::*;
 
 #[component]
@@ -35,6 +36,8 @@ fn status_words(s: CreditStatus) -> &'static str {
 #[component]
 fn Credits() -> impl IntoView {
     let toasts = use_toasts();
+    let format = use_store_format();
+    let money = move |cents: i64| format.with_untracked(|f| f.money(cents));
     let connection = use_connection();
     let status = RwSignal::new("open".to_string());
     let paying = RwSignal::new(None::<Credit>);
@@ -91,7 +94,7 @@ fn Credits() -> impl IntoView {
                     toasts.success(format!(
                         "Payment recorded. {} still owes {}.",
                         after.customer_name,
-                        Cents(after.outstanding_cents())
+                        money(after.outstanding_cents())
                     ));
                     paying.set(None);
                 }
@@ -130,8 +133,8 @@ fn Credits() -> impl IntoView {
                                                         <td>{c.customer_name.clone()}</td>
                                                         <td>{c.due_date.map(|d| d.to_string()).unwrap_or_default()}</td>
                                                         <td class:low=c.status == CreditStatus::Overdue>{status_words(c.status)}</td>
-                                                        <td class="num">{Cents(c.amount_cents).to_string()}</td>
-                                                        <td class="num">{Cents(c.paid_cents).to_string()}</td>
+                                                        <td class="num">{money(c.amount_cents)}</td>
+                                                        <td class="num">{money(c.paid_cents)}</td>
                                                         <td class="actions">
                                                             {open.then(|| view! {
                                                                 <button class="button" on:click=move |_| {
@@ -159,7 +162,7 @@ fn Credits() -> impl IntoView {
                     Some(c) => view! {
                         <form on:submit=move |ev| { ev.prevent_default(); take(PaymentMethod::Cash); }>
                             <h2>{format!("Payment from {}", c.customer_name)}</h2>
-                            <p>"Still owed: " <strong>{Cents(c.outstanding_cents()).to_string()}</strong></p>
+                            <p>"Still owed: " <strong>{money(c.outstanding_cents())}</strong></p>
                             <div class="field">
                                 <label for="credit-amount">"Amount paid"</label>
                                 <input id="credit-amount" inputmode="decimal" autofocus=true bind:value=amount/>

@@ -8,7 +8,6 @@ use crate::domain::customer::{Customer, CustomerDraft};
 use crate::domain::error::FieldErrors;
 use crate::domain::event::{DELETE, Topic, changed_fields};
 use crate::domain::ids::new_id;
-use crate::domain::money::Cents;
 use crate::domain::mutation::{EntityKind, Mutation};
 use crate::till::connection::use_connection;
 use crate::till::live::use_live;
@@ -19,6 +18,7 @@ use crate::ui::components::guard::SignedIn;
 use crate::ui::components::on_till::OnTill;
 use crate::ui::session::use_session;
 use chrono::Utc;
+use crate::ui::format::use_store_format;
 use leptos::prelude::*;
 
 #[component]
@@ -36,6 +36,8 @@ const SHOWN: usize = 100;
 #[component]
 fn Customers() -> impl IntoView {
     let toasts = use_toasts();
+    let format = use_store_format();
+    let money = move |cents: i64| format.with_untracked(|f| f.money(cents));
     let connection = use_connection();
     let session = use_session();
     let is_manager = move || {
@@ -241,7 +243,7 @@ fn Customers() -> impl IntoView {
                                                             <td>{c.phone.clone().unwrap_or_default()}</td>
                                                             <td>{c.email.clone().unwrap_or_default()}</td>
                                                             <td class="num">{c.total_orders}</td>
-                                                            <td class="num">{Cents(c.total_spent_cents).to_string()}</td>
+                                                            <td class="num">{money(c.total_spent_cents)}</td>
                                                             <td class="actions"><button class="button" on:click=move |_| fill(Some(pick.clone()))>"Open"</button></td>
                                                         </tr>
                                                     }
@@ -264,8 +266,8 @@ fn Customers() -> impl IntoView {
             <div class="card">
                 <h2>{move || chosen.with(|c| c.as_ref().map_or("New customer".to_string(), |c| c.name.clone()))}</h2>
                 {move || chosen.get().map(|c| view! {
-                    <p class="muted">{format!("{} order{}, {} spent", c.total_orders, if c.total_orders == 1 { "" } else { "s" }, Cents(c.total_spent_cents))}
-                        {c.last_order_at.map(|t| format!(", last on {}", t.format("%Y-%m-%d")))}</p>
+                    <p class="muted">{format!("{} order{}, {} spent", c.total_orders, if c.total_orders == 1 { "" } else { "s" }, money(c.total_spent_cents))}
+                        {c.last_order_at.map(|t| format!(", last on {}", format.with_untracked(|f| f.date(t))))}</p>
                 })}
                 <form on:submit=submit>
                     <Field label="Name" name="name" value=name errors=errors/>
@@ -289,8 +291,8 @@ fn Customers() -> impl IntoView {
                                         {page.items.into_iter().map(|s| view! {
                                             <tr>
                                                 <td>{format!("Sale {}", s.number)}</td>
-                                                <td>{s.created_at.format("%Y-%m-%d").to_string()}</td>
-                                                <td class="num">{Cents(s.total_cents).to_string()}</td>
+                                                <td>{format.with_untracked(|f| f.date(s.created_at))}</td>
+                                                <td class="num">{money(s.total_cents)}</td>
                                             </tr>
                                         }).collect_view()}
                                     </tbody>

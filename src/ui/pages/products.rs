@@ -4,7 +4,7 @@
 use crate::api::catalog::{delete_product, find_barcode, list_categories, list_products};
 use crate::domain::catalog::{Category, Product};
 use crate::domain::event::Topic;
-use crate::domain::money::{Cents, TaxRate};
+use crate::domain::money::TaxRate;
 use crate::domain::mutation::EntityKind;
 use crate::till::live::use_live;
 use crate::till::toasts::use_toasts;
@@ -13,6 +13,7 @@ use crate::ui::components::guard::SignedIn;
 use crate::ui::components::pager::Pager;
 use crate::ui::components::product_editor::{Editing, ProductEditor};
 use crate::ui::components::stock_dialog::StockDialog;
+use crate::ui::format::use_store_format;
 use leptos::prelude::*;
 use uuid::Uuid;
 
@@ -178,6 +179,8 @@ fn ProductTable(
     confirm_delete: RwSignal<Option<Uuid>>,
     remove: Action<(Uuid, i64), Result<(), crate::domain::error::AppError>>,
 ) -> impl IntoView {
+    let format = use_store_format();
+    let money = move |cents: i64| format.with_untracked(|f| f.money(cents));
     let category_name = move |id: Option<Uuid>| {
         id.and_then(|id| {
             categories
@@ -203,7 +206,7 @@ fn ProductTable(
                             <td>{p.sku.clone()}</td>
                             <td class="mono">{p.barcode.clone().unwrap_or_default()}</td>
                             <td>{category_name(p.category_id)}</td>
-                            <td class="num">{Cents(p.price_cents).to_string()}</td>
+                            <td class="num">{money(p.price_cents)}</td>
                             <td class="num">{format!("{}%", TaxRate(p.tax_rate_bp).percent_text())}</td>
                             <td class="num" class:low=low>{p.quantity}</td>
                             <td class="actions">

@@ -1,10 +1,11 @@
-//! Reports: takings over a range of days, drawn as a bar chart, and by
-//! cashier and payment method; the best customers; what is running low.
+//! Reports: takings over a range of the store's days, drawn as a bar
+//! chart with its scale, and by hour, product, cashier and payment method;
+//! the best customers; what is running low; the days as CSV.
 
 use crate::api::reports::report_for_days;
-use crate::domain::money::Cents;
-use crate::domain::report::{SalesReport, TopCustomer, bars};
+use crate::domain::report::{SalesReport, TopCustomer, bars, days_csv};
 use crate::ui::components::guard::SignedIn;
+use crate::ui::format::use_store_format;
 use chrono::NaiveDate;
 use leptos::prelude::*;
 
@@ -17,8 +18,17 @@ pub fn ReportsPage() -> impl IntoView {
     }
 }
 
-fn money(cents: i64) -> String {
-    Cents(cents).to_string()
+/// `text` as a `data:` URL's payload: everything but the unreserved
+/// characters percent-encoded.
+fn data_url_text(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
 }
 
 fn parse_day(text: &str) -> Option<NaiveDate> {
@@ -54,26 +64,52 @@ fn Reports() -> impl IntoView {
 
 #[component]
 fn ReportBody(report: SalesReport) -> impl IntoView {
-    let (w, h) = (720u32, 200u32);
+    let format = use_store_format();
+    let money = move |cents: i64| format.with_untracked(|f| f.money(cents));
+    // The plot sits right of its scale (left) and above its dates.
+    let (w, h, left, top) = (720u32, 200u32, 80u32, 16u32);
     let chart = bars(&report.days, w, h);
+    let few_days = chart.len() <= 14;
+    let best = report.days.iter().map(|d| d.net_cents).max().unwrap_or(0).max(0);
     let days = report.days.clone();
+    let middle = report.days.get(report.days.len() / 2).map(|d| d.day);
+    let csv = format!("data:text/csv;charset=utf-8,{}", data_url_text(&days_csv(&report)));
+    let csv_name = format!("takings-{}-to-{}.csv", report.from, report.to);
+    let zone = report.time_zone.clone();
+    let busy_hours: Vec<_> = report.hours.iter().filter(|h| h.sales > 0).cloned().collect();
     view! {
         <p class="summary" data-testid="report-summary">
             {format!("{} to {}: {} sales, net ", report.from, report.to, report.sales)}
             <strong data-testid="report-net">{money(report.net_cents)}</strong>
+            " "
+            <a class="button" href=csv download=csv_name>"Download days as CSV"</a>
         </p>
         <figure class="chart">
-            <svg viewBox=format!("0 0 {w} {}", h + 20) role="img" aria-label="Net takings per day">
-                {chart.into_iter().map(|b| view! {
-                    <rect x=b.x y=b.y width=b.width height=b.height>
-                        <title>{format!("{}: {}", b.day, money(b.net_cents))}</title>
-                    </rect>
+            <svg viewBox=format!("0 0 {} {}", w + left, h + top + 24) role="img"
+                aria-label=format!("Net takings per day, best day {}", money(best))>
+                // The scale: nothing, half the best day, the best day.
+                {[(0, 0i64), (h / 2, best / 2), (h, best)].into_iter().map(|(up, cents)| {
+                    let y = top + h - up;
+                    view! {
+                        <line x1=left - 4 y1=y x2=left + w y2=y class=if up == 0 { "axis" } else { "gridline" }/>
+                        <text x=left - 8 y=y + 4 text-anchor="end">{money(cents)}</text>
+                    }
                 }).collect_view()}
-                <line x1="0" y1=h x2=w y2=h class="axis"/>
-                <text x="0" y=h + 16>{report.from.to_string()}</text>
-                <text x=w y=h + 16 text-anchor="end">{report.to.to_string()}</text>
+                <g transform=format!("translate({left},{top})")>
+                    {chart.into_iter().map(|b| view! {
+                        <rect x=b.x y=b.y width=b.width height=b.height>
+                            <title>{format!("{}: {}", b.day, money(b.net_cents))}</title>
+                        </rect>
+                        {(few_days && b.net_cents != 0).then(|| view! {
+                            <text class="bar-value" x=b.x + b.width / 2 y=b.y.saturating_sub(4) text-anchor="middle">{money(b.net_cents)}</text>
+                        })}
+                    }).collect_view()}
+                </g>
+                <text x=left y=h + top + 18>{report.from.to_string()}</text>
+                {middle.map(|d| view! { <text x=left + w / 2 y=h + top + 18 text-anchor="middle">{d.to_string()}</text> })}
+                <text x=left + w y=h + top + 18 text-anchor="end">{report.to.to_string()}</text>
             </svg>
-            <figcaption>"Net takings per day (UTC)"</figcaption>
+            <figcaption>{format!("Net takings per day (days in {zone})")}</figcaption>
         </figure>
         <div class="report-grid">
             <div>
@@ -84,6 +120,26 @@ fn ReportBody(report: SalesReport) -> impl IntoView {
                         {days.into_iter().rev().filter(|d| d.sales + d.refunds > 0).map(|d| view! {
                             <tr><td>{d.day.to_string()}</td><td class="num">{d.sales}</td><td class="num">{d.refunds}</td>
                             <td class="num">{money(d.tax_cents)}</td><td class="num">{money(d.net_cents)}</td></tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+            <div>
+                <h2>"By hour"</h2>
+                <table class="grid" data-testid="report-hours">
+                    <thead><tr><th>"Hour"</th><th class="num">"Sales"</th><th class="num">"Net"</th></tr></thead>
+                    <tbody>
+                        {busy_hours.into_iter().map(|h| view! {
+                            <tr><td>{format!("{:02}:00–{:02}:59", h.hour, h.hour)}</td><td class="num">{h.sales}</td><td class="num">{money(h.net_cents)}</td></tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+                <h2>"Top products"</h2>
+                <table class="grid" data-testid="report-products">
+                    <thead><tr><th>"Product"</th><th class="num">"Sold"</th><th class="num">"Net"</th></tr></thead>
+                    <tbody>
+                        {report.top_products.into_iter().map(|p| view! {
+                            <tr><td>{p.name}</td><td class="num">{p.quantity}</td><td class="num">{money(p.net_cents)}</td></tr>
                         }).collect_view()}
                     </tbody>
                 </table>
@@ -131,6 +187,8 @@ fn ReportBody(report: SalesReport) -> impl IntoView {
 
 #[component]
 fn CustomerTable(customers: Vec<TopCustomer>) -> impl IntoView {
+    let format = use_store_format();
+    let money = move |cents: i64| format.with_untracked(|f| f.money(cents));
     view! {
         <table class="grid">
             <thead><tr><th>"Customer"</th><th class="num">"Orders"</th><th class="num">"Spent"</th></tr></thead>

@@ -5,7 +5,6 @@
 use crate::api::sales::{list_sales, refund_sale, void_sale};
 use crate::domain::event::Topic;
 use crate::domain::ids::new_id;
-use crate::domain::money::Cents;
 use crate::domain::mutation::EntityKind;
 use crate::domain::sale_record::Sale;
 use crate::till::live::use_live;
@@ -14,6 +13,7 @@ use crate::ui::components::guard::SignedIn;
 use crate::ui::components::pager::Pager;
 use crate::ui::components::receipt::Receipt;
 use chrono::NaiveDate;
+use crate::ui::format::use_store_format;
 use leptos::prelude::*;
 
 #[component]
@@ -39,6 +39,8 @@ fn method_words(method: &str) -> &'static str {
 #[component]
 fn SalesHistory() -> impl IntoView {
     let toasts = use_toasts();
+    let format = use_store_format();
+    let money = move |cents: i64| format.with_untracked(|f| f.money(cents));
     let day = RwSignal::new(String::new());
     let offset = RwSignal::new(0u64);
     let reload = RwSignal::new(0u32);
@@ -103,7 +105,7 @@ fn SalesHistory() -> impl IntoView {
                                 view! {
                                     <table class="grid" data-testid="sales-history">
                                         <thead><tr>
-                                            <th>"No."</th><th>"Time (UTC)"</th><th>"Cashier"</th><th>"Customer"</th>
+                                            <th>"No."</th><th>"Time"</th><th>"Cashier"</th><th>"Customer"</th>
                                             <th>"Paid by"</th><th class="num">"Items"</th><th class="num">"Total"</th><th></th>
                                         </tr></thead>
                                         <tbody>
@@ -114,12 +116,12 @@ fn SalesHistory() -> impl IntoView {
                                                 view! {
                                                     <tr class:selected=move || open.with(|o| o.as_ref().map(|o| o.id) == Some(id))>
                                                         <td>{s.number}{s.original_sale_id.map(|_| view! { <span class="badge">"refund"</span> })}</td>
-                                                        <td>{s.created_at.format("%Y-%m-%d %H:%M").to_string()}</td>
+                                                        <td>{format.with_untracked(|f| f.time(s.created_at))}</td>
                                                         <td>{s.employee_name.clone()}</td>
                                                         <td>{s.customer_name.clone().unwrap_or_default()}</td>
                                                         <td>{method_words(&s.payment_method)}</td>
                                                         <td class="num">{items}</td>
-                                                        <td class="num">{Cents(s.total_cents).to_string()}</td>
+                                                        <td class="num">{money(s.total_cents)}</td>
                                                         <td class="actions"><button class="button" on:click=move |_| { confirm_void.set(false); open.set(Some(shown.clone())); }>"Receipt"</button></td>
                                                     </tr>
                                                 }
@@ -173,6 +175,8 @@ fn SalesHistory() -> impl IntoView {
 #[component]
 fn RefundPanel(sale: Sale, on_done: Callback<Sale>) -> impl IntoView {
     let toasts = use_toasts();
+    let format = use_store_format();
+    let money = move |cents: i64| format.with_untracked(|f| f.money(cents));
     let lines = sale.lines.clone();
     let counts: Vec<RwSignal<String>> =
         lines.iter().map(|_| RwSignal::new(String::new())).collect();
@@ -194,7 +198,7 @@ fn RefundPanel(sale: Sale, on_done: Callback<Sale>) -> impl IntoView {
                 Ok(s) => {
                     toasts.success(format!(
                         "Refunded {}. Record {} pays it back.",
-                        Cents(-s.total_cents),
+                        money(-s.total_cents),
                         s.number
                     ));
                     refund_id.set(new_id());

@@ -15,11 +15,15 @@ pub struct Model {
     pub audit_head: String,
     pub sale_seq: i64,
     pub created_at: DateTimeUtc,
-    /// The settings above (name, currency, prices_include_tax) are a
-    /// versioned record of their own, kind `store_settings`.
+    /// The settings (name, currency, prices_include_tax and the four
+    /// below) are a versioned record of their own, kind `store_settings`.
     pub updated_at: DateTimeUtc,
     pub sync_version: i64,
     pub last_synced_at: DateTimeUtc,
+    pub time_zone: String,
+    pub address: String,
+    pub tax_number: String,
+    pub receipt_footer: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -34,6 +38,10 @@ impl From<Model> for crate::domain::store::StoreSettings {
             name: s.name,
             currency: s.currency,
             prices_include_tax: s.prices_include_tax,
+            time_zone: s.time_zone,
+            address: s.address,
+            tax_number: s.tax_number,
+            receipt_footer: s.receipt_footer,
             sync_version: s.sync_version,
         }
     }

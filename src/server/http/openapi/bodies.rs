@@ -275,4 +275,17 @@ pub struct SettingsBody {
     pub name: Option<String>,
     #[schema(nullable = false)]
     pub prices_include_tax: Option<bool>,
+    /// IANA name, e.g. `Europe/London`.
+    #[schema(nullable = false, min_length = 1, max_length = 64, example = "Europe/London")]
+    pub time_zone: Option<String>,
+    /// Blank clears it.
+    #[schema(nullable = false, max_length = 300)]
+    pub address: Option<String>,
+    #[schema(nullable = false, max_length = 40)]
+    pub tax_number: Option<String>,
+    #[schema(nullable = false, max_length = 300)]
+    pub receipt_footer: Option<String>,
+    /// Changes only while the store has no sales.
+    #[schema(nullable = false, example = "USD")]
+    pub currency: Option<String>,
 }

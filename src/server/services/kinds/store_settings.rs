@@ -38,6 +38,18 @@ impl Versioned for StoreSettingsKind {
         if let Some(included) = edit.prices_include_tax {
             row.prices_include_tax = Set(included);
         }
+        let texts = [
+            (edit.currency, &mut row.currency),
+            (edit.time_zone, &mut row.time_zone),
+            (edit.address, &mut row.address),
+            (edit.tax_number, &mut row.tax_number),
+            (edit.receipt_footer, &mut row.receipt_footer),
+        ];
+        for (edit, column) in texts {
+            if let Some(value) = edit {
+                *column = Set(value);
+            }
+        }
     }
 
     async fn check(
@@ -50,7 +62,17 @@ impl Versioned for StoreSettingsKind {
             .await
             .or_internal()?
             .ok_or_else(|| AppError::not_found("store"))?;
-        edit.applied_to(&StoreSettings::from(now)).map(|_| ())
+        if let Some(zone) = &edit.time_zone
+            && zone.parse::<chrono_tz::Tz>().is_err()
+        {
+            return Err(AppError::field(
+                "time_zone",
+                "is not a time zone we know; pick one like Europe/London",
+            ));
+        }
+        let has_sales = now.sale_seq > 0;
+        edit.applied_to(&StoreSettings::from(now), has_sales)
+            .map(|_| ())
     }
 
     /// A sale later in the same transaction is priced by the new setting.

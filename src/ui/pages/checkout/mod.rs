@@ -3,12 +3,13 @@
 //! scanner (digits + Enter) adds items without touching the screen.
 
 use crate::api::catalog::{find_barcode, list_categories, list_products};
-use crate::domain::cart::{Cart, CartDiscount, Seller};
+use crate::domain::cart::{Cart, CartDiscount, Scan, Seller};
 use crate::domain::catalog::Product;
 use crate::domain::customer::Customer;
 use crate::domain::event::Topic;
 use crate::domain::money::{Cents, TaxRate, quick_cash};
 use crate::domain::mutation::{EntityKind, Mutation, Op};
+use crate::domain::parked::ParkedSale;
 use crate::domain::sale::{Payment, PaymentMethod};
 use crate::domain::sale_input::SaleInput;
 use crate::domain::sale_record::Sale;
@@ -21,6 +22,7 @@ use crate::ui::components::floor_notes::FloorNotes;
 use crate::ui::components::guard::SignedIn;
 use crate::ui::components::on_till::OnTill;
 use crate::ui::components::receipt::Receipt;
+use crate::ui::format::use_store_format;
 use crate::ui::session::use_session;
 use leptos::prelude::*;
 use uuid::Uuid;
@@ -51,6 +53,8 @@ fn parse_discount(text: &str) -> Option<CartDiscount> {
     }
 }
 
+/// An amount as a cashier types it ("12.50"), for the inputs; what is
+/// shown to be read carries the currency (`StoreFormat::money`).
 fn money(cents: i64) -> String {
     Cents(cents).to_string()
 }
@@ -60,6 +64,8 @@ fn CheckoutScreen() -> impl IntoView {
     let (session, toasts, connection) = (use_session(), use_toasts(), use_connection());
     // The sale itself outlives this screen (see `sale_in_progress`).
     let current_sale = use_sale_in_progress();
+    let format = use_store_format();
+    let price_text = move |cents: i64| format.with_untracked(|f| f.money(cents));
     let SaleInProgress {
         cart,
         sale_id,
@@ -252,14 +258,19 @@ fn CheckoutScreen() -> impl IntoView {
     // The till's own copy first (instant, and there when offline); the
     // server for a product the copy does not have yet. Each scan is looked
     // up on its own, so scans in quick succession are all added.
-    let add_scanned = move |code: String| {
+    // "24*" before the code means 24 of it.
+    let add_scanned = move |typed: String| {
+        let Scan { quantity, code } = match Scan::parse(&typed) {
+            Ok(scan) => scan,
+            Err(why) => return toasts.error(why),
+        };
         leptos::task::spawn_local(async move {
             let found = match local::product_by_barcode(&code).await {
                 Some(p) => Ok(Some(p)),
                 None => find_barcode(code.clone()).await,
             };
             match found {
-                Ok(Some(p)) => cart.update(|c| c.add(&p)),
+                Ok(Some(p)) => cart.update(|c| c.add_many(&p, quantity)),
                 Ok(None) => toasts.error(format!("No product has the barcode {code}.")),
                 Err(e) => toasts.error(e.message),
             }
@@ -361,6 +372,92 @@ fn CheckoutScreen() -> impl IntoView {
         customer_query.set(String::new());
         refocus();
     };
+    // Sales put aside on this till: any cashier resumes one, with all it had.
+    let parked = RwSignal::new(Vec::<ParkedSale>::new());
+    let parked_open = RwSignal::new(false);
+    let reload_parked = move || {
+        leptos::task::spawn_local(async move { parked.set(local::parked().await) });
+    };
+    Effect::new(move |_| reload_parked());
+    let cashier_name = move || {
+        session
+            .current
+            .get_untracked()
+            .and_then(|r| r.ok())
+            .flatten()
+            .map(|s| s.employee_name)
+            .unwrap_or_default()
+    };
+    let park = move || {
+        let Some(sale) = current_sale.to_park(cashier_name()) else {
+            return toasts.error("Nothing to park yet: scan an item first.");
+        };
+        leptos::task::spawn_local(async move {
+            match local::park(sale).await {
+                Ok(()) => {
+                    current_sale.start_over();
+                    toasts.success("Sale parked. Resume it from “Parked sales”.");
+                    reload_parked();
+                }
+                Err(why) => toasts.error(why),
+            }
+            refocus();
+        });
+    };
+    // The sale on the till is parked first, so resuming never loses it.
+    let resume = move |id: Uuid| {
+        leptos::task::spawn_local(async move {
+            if let Some(now) = current_sale.to_park(cashier_name())
+                && let Err(why) = local::park(now).await
+            {
+                return toasts.error(why);
+            }
+            match local::unpark(id).await {
+                Ok(Some(sale)) => {
+                    let whose = sale.parked_by.clone();
+                    current_sale.resume(sale);
+                    parked_open.set(false);
+                    toasts.info(format!("Resumed the sale {whose} parked."));
+                }
+                Ok(None) => toasts.error("That sale was already resumed."),
+                Err(why) => toasts.error(why),
+            }
+            reload_parked();
+            refocus();
+        });
+    };
+    // The keys a cashier with a queue reaches for (shown on the buttons).
+    let shortcuts = window_event_listener(leptos::ev::keydown, move |ev| {
+        let busy_with_receipt = receipt.with_untracked(Option::is_some);
+        let act = match ev.key().as_str() {
+            "F4" if !busy_with_receipt => Some(Shortcut::ExactCash),
+            "F6" if !busy_with_receipt => Some(Shortcut::AllOnCard),
+            "F8" if !busy_with_receipt => Some(Shortcut::Park),
+            "F9" if !busy_with_receipt => Some(Shortcut::Parked),
+            _ => None,
+        };
+        let Some(act) = act else { return };
+        ev.prevent_default();
+        let all = money(untrack(total));
+        match act {
+            Shortcut::ExactCash | Shortcut::AllOnCard if cart.with_untracked(Cart::is_empty) => {
+                toasts.error("Nothing to pay yet: scan an item first.")
+            }
+            Shortcut::ExactCash => {
+                cash.set(all);
+                card.set(String::new());
+                take_payment();
+            }
+            Shortcut::AllOnCard => {
+                card.set(all);
+                cash.set(String::new());
+                take_payment();
+            }
+            Shortcut::Park => park(),
+            Shortcut::Parked => parked_open.update(|o| *o = !*o),
+        }
+    });
+    on_cleanup(move || shortcuts.remove());
     let apply_discount = move || match parse_discount(&discount_text.get_untracked()) {
         Some(d) => cart.update(|c| c.discount = d),
         None => toasts.error("Enter a discount like 10% or 2.50."),
@@ -395,6 +492,10 @@ fn CheckoutScreen() -> impl IntoView {
             <h1 class="visually-hidden">"Checkout"</h1>
             <section class="checkout">
                 <div class="card catalog">
+                    <p class="hint shortcuts">
+                        <kbd>"24*"</kbd>" then scan: 24 of it · "<kbd>"F4"</kbd>" exact cash and pay · "
+                        <kbd>"F6"</kbd>" card and pay · "<kbd>"F8"</kbd>" park · "<kbd>"F9"</kbd>" parked sales"
+                    </p>
                     <FloorNotes/>
                     <form class="scan" onsubmit=early_scans::HOLD on:submit=move |ev| {
                         ev.prevent_default();
@@ -449,7 +550,7 @@ fn CheckoutScreen() -> impl IntoView {
                                                     on:click=move |_| { cart.update(|c| c.add(&now.get_untracked())); refocus(); }
                                                 >
                                                     <span class="tile-name">{move || now.with(|p| p.name.clone())}</span>
-                                                    <span class="tile-price">{move || money(now.with(|p| p.price_cents))}</span>
+                                                    <span class="tile-price">{move || price_text(now.with(|p| p.price_cents))}</span>
                                                     <span class="tile-stock" data-testid="stock">{move || format!("{} in stock", now.with(|p| p.quantity))}</span>
                                                 </button>
                                             }
@@ -463,7 +564,19 @@ fn CheckoutScreen() -> impl IntoView {
                     </Transition>
                 </div>
                 <div class="card cart" aria-label="Cart">
-                    <h2>"Cart"</h2>
+                    <div class="cart-head">
+                        <h2>"Cart"</h2>
+                        <button class="button" disabled=move || cart.with(Cart::is_empty) on:click=move |_| park()
+                            aria-keyshortcuts="F8">"Park sale " <kbd>"F8"</kbd></button>
+                        <button class="button" aria-expanded=move || parked_open.get().to_string()
+                            aria-keyshortcuts="F9" data-testid="parked-toggle"
+                            on:click=move |_| parked_open.update(|o| *o = !*o)>
+                            {move || format!("Parked ({}) ", parked.with(Vec::len))} <kbd>"F9"</kbd>
+                        </button>
+                    </div>
+                    <Show when=move || parked_open.get()>
+                        <ParkedList parked include_tax=Signal::derive(include_tax) on_resume=Callback::new(resume)/>
+                    </Show>
                     <Show when=move || !cart.with(Cart::is_empty) fallback=|| view! { <p class="muted">"Scan or tap a product to start a sale."</p> }>
                         <div class="cart-scroll">
                         <table class="grid cart-lines">
@@ -474,7 +587,7 @@ fn CheckoutScreen() -> impl IntoView {
                                         let qty = line.quantity;
                                         view! {
                                             <tr>
-                                                <td>{line.name.clone()} <small class="muted">{format!(" {} each", money(line.unit_price_cents))}</small></td>
+                                                <td>{line.name.clone()} <small class="muted">{format!(" {} each", price_text(line.unit_price_cents))}</small></td>
                                                 <td class="qty">
                                                     <button class="button" aria-label="One fewer" on:click=move |_| cart.update(|c| c.set_quantity(id, qty - 1))>"−"</button>
                                                     <span class="qty-n">{qty}</span>
@@ -491,7 +604,7 @@ fn CheckoutScreen() -> impl IntoView {
                                                         }
                                                     />
                                                 </td>
-                                                <td class="num">{money(line.quantity * line.unit_price_cents - line.discount_cents)}</td>
+                                                <td class="num">{price_text(line.quantity * line.unit_price_cents - line.discount_cents)}</td>
                                                 <td><button class="button danger" aria-label="Remove" on:click=move |_| cart.update(|c| c.set_quantity(id, 0))>"×"</button></td>
                                             </tr>
                                         }
@@ -506,10 +619,10 @@ fn CheckoutScreen() -> impl IntoView {
                         <button class="button" type="submit">"Apply"</button>
                     </form>
                     <dl class="totals">
-                        <dt>"Subtotal"</dt><dd>{move || money(totals.get().map_or(0, |t| t.subtotal_cents))}</dd>
-                        <dt>"Discount"</dt><dd>{move || money(-totals.get().map_or(0, |t| t.discount_cents))}</dd>
-                        <dt>{move || if include_tax() { "Tax (included)" } else { "Tax" }}</dt><dd>{move || money(totals.get().map_or(0, |t| t.tax_cents))}</dd>
-                        <dt class="total">"Total"</dt><dd class="total" data-testid="total">{move || money(total())}</dd>
+                        <dt>"Subtotal"</dt><dd>{move || price_text(totals.get().map_or(0, |t| t.subtotal_cents))}</dd>
+                        <dt>"Discount"</dt><dd>{move || price_text(-totals.get().map_or(0, |t| t.discount_cents))}</dd>
+                        <dt>{move || if include_tax() { "Tax (included)" } else { "Tax" }}</dt><dd>{move || price_text(totals.get().map_or(0, |t| t.tax_cents))}</dd>
+                        <dt class="total">"Total"</dt><dd class="total" data-testid="total">{move || price_text(total())}</dd>
                     </dl>
                     <div class="customer-pick">
                         {move || match customer.get() {
@@ -547,23 +660,36 @@ fn CheckoutScreen() -> impl IntoView {
                         // What the customer hands over, a tap away: the exact
                         // amount, then the round notes above it.
                         <div class="row quick-cash" role="group" aria-label="Quick amounts">
-                            <button class="button" on:click=move |_| { cash.set(money(total())); card.set(String::new()); }>"Exact cash"</button>
+                            <button class="button" aria-keyshortcuts="F4" on:click=move |_| { cash.set(money(total())); card.set(String::new()); }>"Exact cash"</button>
                             <For each=move || quick_cash(total()).into_iter().skip(1) key=|a| *a let:amount>
                                 <button class="button" data-testid="quick-cash" on:click=move |_| { cash.set(money(amount)); card.set(String::new()); }>
-                                    {money(amount)}
+                                    {price_text(amount)}
                                 </button>
                             </For>
                             <button class="button" on:click=move |_| { card.set(money(total())); cash.set(String::new()); }>"All on card"</button>
                         </div>
-                        <p class="change">"Change due: " <strong data-testid="change">{move || money(change_due())}</strong></p>
+                        <p class="change">"Change due: " <strong data-testid="change">{move || price_text(change_due())}</strong></p>
                         <button class="button primary big pay-button" disabled=move || cart.with(Cart::is_empty) || saving.get() on:click=move |_| take_payment()>
-                            {move || if saving.get() { "Recording…".to_string() } else { format!("Pay {}", money(total())) }}
+                            {move || if saving.get() { "Recording…".to_string() } else { format!("Pay {}", price_text(total())) }}
                         </button>
                     </div>
                 </div>
             </section>
         </Show>
     }
+}
+
+mod early_scans;
+mod parked;
+
+use parked::ParkedList;
+
+/// A key the checkout answers to.
+enum Shortcut {
+    ExactCash,
+    AllOnCard,
+    Park,
+    Parked,
 }
 
 #[cfg(test)]
@@ -577,57 +703,5 @@ mod tests {
         assert_eq!(parse_discount(""), Some(CartDiscount::None));
         assert_eq!(parse_discount("ten"), None);
         assert_eq!(parse_discount("-1"), None);
-    }
-}
-
-/// Scans made before the app came alive on the checkout (the WASM client
-/// loads and hydrates a second or so after the page shows): the form's own
-/// inline handler holds them, and keeps the browser from submitting the
-/// form natively (a reload that would lose them), until the app takes over.
-mod early_scans {
-    /// The form's `onsubmit` until the app is alive: hold the code, empty
-    /// the field, do not submit. Once the app has set `twScanReady`, it
-    /// leaves the form to the app.
-    pub const HOLD: &str = "if(!window.twScanReady){event.preventDefault();var f=this.elements.scan;(window.twScans=window.twScans||[]).push(f.value);f.value='';}";
-
-    /// The held scans, in order; from now on the app handles the form.
-    pub fn take() -> Vec<String> {
-        #[cfg(feature = "hydrate")]
-        {
-            use wasm_bindgen::JsValue;
-            let window = js_sys::global();
-            let _ = js_sys::Reflect::set(&window, &"twScanReady".into(), &JsValue::TRUE);
-            let held =
-                js_sys::Reflect::get(&window, &"twScans".into()).unwrap_or(JsValue::UNDEFINED);
-            let _ = js_sys::Reflect::delete_property(&window, &"twScans".into());
-            if !js_sys::Array::is_array(&held) {
-                return Vec::new();
-            }
-            js_sys::Array::from(&held)
-                .iter()
-                .filter_map(|code| code.as_string())
-                .map(|code| code.trim().to_string())
-                .filter(|code| !code.is_empty())
-                .collect()
-        }
-        #[cfg(not(feature = "hydrate"))]
-        Vec::new()
-    }
-
-    /// What is in the barcode field as the app comes alive (typed before,
-    /// not yet sent), so hydrating does not wipe it.
-    pub fn typed() -> String {
-        #[cfg(feature = "hydrate")]
-        {
-            use wasm_bindgen::JsCast;
-            web_sys::window()
-                .and_then(|w| w.document())
-                .and_then(|d| d.get_element_by_id("scan"))
-                .and_then(|e| e.dyn_into::<web_sys::HtmlInputElement>().ok())
-                .map(|input| input.value())
-                .unwrap_or_default()
-        }
-        #[cfg(not(feature = "hydrate"))]
-        String::new()
     }
 }
