@@ -1,5 +1,5 @@
 import { expect, Page, test } from "@playwright/test";
-import { tillReadyForOffline } from "./pages";
+import { plain, tillReadyForOffline } from "./pages";
 
 /// Ana sells one product to the store's first customer, part of it on
 /// store credit; returns the customer's name and what is owed.
@@ -13,7 +13,7 @@ async function sellOnCredit(page: Page) {
   await page.getByLabel("Customer", { exact: true }).fill(name);
   await page.getByRole("button", { name: new RegExp(`^${name}`) }).click();
   await page.getByLabel("Cash").fill("1.00");
-  const owed = ((Math.round(parseFloat(total) * 100) - 100) / 100).toFixed(2);
+  const owed = ((Math.round(parseFloat(plain(total)) * 100) - 100) / 100).toFixed(2);
   await page.getByLabel("On store credit").fill(owed);
   await page.getByRole("button", { name: `Pay ${total}` }).click();
   await expect(page.getByRole("region", { name: "Receipt" })).toContainText("Store credit");
@@ -43,7 +43,7 @@ test("customers, store credit and the clock work offline and reach the server on
   await credit.getByRole("button", { name: "Take payment" }).click();
   await expect(page.getByLabel("Amount paid")).toHaveValue(owed);
   await page.getByRole("button", { name: "Paid in cash" }).click();
-  await expect(page.getByText(`Payment recorded. ${name} still owes 0.00.`)).toBeVisible();
+  await expect(page.getByText(`Payment recorded. ${name} still owes $0.00.`)).toBeVisible();
   await page.getByLabel("Show").selectOption("paid");
   await expect(page.getByTestId("credits").getByRole("row").filter({ hasText: name }).first()).toContainText("paid");
   await expect(badge).toHaveAttribute("data-pending", "1");

@@ -76,3 +76,9 @@ export function uuidv7(): string {
   const variant = ((parseInt(rand.slice(3, 4), 16) & 0x3) | 0x8).toString(16);
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-7${rand.slice(0, 3)}-${variant}${rand.slice(4, 7)}-${rand.slice(7, 19)}`;
 }
+
+/** An amount as the demo store (US dollars) writes it: "$5.04". */
+export const usd = (cents: number) => `$${(cents / 100).toFixed(2)}`;
+
+/** The number in an amount as a screen writes it ("$5.04" → "5.04"), as a cashier types it. */
+export const plain = (shown: string) => shown.replace(/[^0-9.-]/g, "");

@@ -26,7 +26,7 @@ test("a manager refunds one item of a sale from the history and gets the refund'
   await refund.getByLabel("Card").check();
   await refund.getByRole("button", { name: "Refund" }).click();
 
-  await expect(page.getByText(/^Refunded -?\d+\.\d\d\. Record \d+ pays it back\./)).toBeVisible();
+  await expect(page.getByText(/^Refunded -?\$\d+\.\d\d\. Record \d+ pays it back\./)).toBeVisible();
   const receipt = page.getByRole("region", { name: "Receipt" });
   await expect(receipt).toContainText("Refund");
   await expect(receipt).toContainText(`1 × ${product.name}`);

@@ -1,5 +1,5 @@
 import { expect, Page, test } from "@playwright/test";
-import { signIn, tillReadyForOffline, waitForHydration } from "./pages";
+import { signIn, tillReadyForOffline, usd, waitForHydration } from "./pages";
 
 /// The records of one kind as the till's own copy (IndexedDB) holds them.
 async function onTill(page: Page, entity: string): Promise<any[]> {
@@ -24,7 +24,7 @@ async function settingsOnTill(page: Page): Promise<any> {
   return (await onTill(page, "store_settings"))[0] ?? null;
 }
 
-const money = (cents: number) => (cents / 100).toFixed(2);
+const money = usd;
 
 test("an owner's tax setting reaches a till that was offline, and its next offline receipt is priced by it", async ({ page, browser }) => {
   await tillReadyForOffline(page, "Tax till");

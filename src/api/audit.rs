@@ -15,18 +15,21 @@ use {
 /// The log, newest first, filtered as the screen asks (a day is one of
 /// the store's own).
 #[server(prefix = "/rpc", input = server_fn::codec::Json)]
-pub async fn audit_entries(
-    filter: AuditFilter,
-    offset: u64,
-) -> Result<Page<AuditEntry>, AppError> {
+pub async fn audit_entries(filter: AuditFilter, offset: u64) -> Result<Page<AuditEntry>, AppError> {
     reply(
         async {
             let (state, who) = signed().await?;
             let day = match filter.day {
                 Some(day) => {
-                    let zone = stores::settings(&state.db, &who.actor).await?.value()?.time_zone;
+                    let zone = stores::settings(&state.db, &who.actor)
+                        .await?
+                        .value()?
+                        .time_zone;
                     let clock = stores::clock_of(&zone);
-                    Some((clock.day_start(day), clock.day_start(day + chrono::Days::new(1))))
+                    Some((
+                        clock.day_start(day),
+                        clock.day_start(day + chrono::Days::new(1)),
+                    ))
                 }
                 None => None,
             };

@@ -339,7 +339,10 @@ pub async fn unpark(id: Uuid) -> Result<Option<ParkedSale>, StoreError> {
     let tx = db.transaction(&[PARKED], TransactionMode::ReadWrite)?;
     let store = tx.store(PARKED)?;
     let key = JsValue::from_str(&id.to_string());
-    let found = store.get(key.clone()).await?.and_then(from_js::<ParkedSale>);
+    let found = store
+        .get(key.clone())
+        .await?
+        .and_then(from_js::<ParkedSale>);
     if found.is_some() {
         store.delete(key).await?;
     }

@@ -119,6 +119,8 @@ pub fn describe(action: &str) -> String {
         "void" => "voided",
         "refund" => "refunded",
         "resolve" => "resolved",
+        "merge" => "merged with an edit made meanwhile",
+        "conflict" => "edit clashed with another",
         "login" => "with a password",
         "pin" => "with a PIN",
         "pin_failed" => "failed: wrong PIN",
@@ -173,7 +175,10 @@ mod tests {
         let c = changes(Some(&before), Some(&after));
         let fields: Vec<&str> = c.iter().map(|c| c.field.as_str()).collect();
         assert_eq!(fields, ["barcode", "price_cents", "tags"]);
-        assert_eq!((c[1].before.clone(), c[1].after.clone()), (json!(250), json!(275)));
+        assert_eq!(
+            (c[1].before.clone(), c[1].after.clone()),
+            (json!(250), json!(275))
+        );
         assert_eq!(c[0].before, Value::Null, "new field: nothing before");
         let created = changes(None, Some(&after));
         assert_eq!(created.len(), 3, "a creation shows what it set");

@@ -313,8 +313,20 @@ mod tests {
 
     #[test]
     fn a_typed_count_before_the_scan_says_how_many() {
-        assert_eq!(Scan::parse(" 5012 ").unwrap(), Scan { quantity: 1, code: "5012".into() });
-        assert_eq!(Scan::parse("24*5012").unwrap(), Scan { quantity: 24, code: "5012".into() });
+        assert_eq!(
+            Scan::parse(" 5012 ").unwrap(),
+            Scan {
+                quantity: 1,
+                code: "5012".into()
+            }
+        );
+        assert_eq!(
+            Scan::parse("24*5012").unwrap(),
+            Scan {
+                quantity: 24,
+                code: "5012".into()
+            }
+        );
         assert_eq!(Scan::parse("3 * 5012").unwrap().quantity, 3);
         for bad in ["0*5012", "x*5012", "24*", "100001*5012", "-2*5012"] {
             assert!(Scan::parse(bad).is_err(), "{bad}");
@@ -325,7 +337,11 @@ mod tests {
         cart.add(&p);
         assert_eq!((cart.lines.len(), cart.item_count()), (1, 25));
         cart.add_many(&p, MAX_LINE_QUANTITY);
-        assert_eq!(cart.item_count(), MAX_LINE_QUANTITY, "a line never takes more than a sale may carry");
+        assert_eq!(
+            cart.item_count(),
+            MAX_LINE_QUANTITY,
+            "a line never takes more than a sale may carry"
+        );
     }
 
     #[test]

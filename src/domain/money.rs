@@ -229,7 +229,11 @@ mod tests {
         assert_eq!(money_text(100, "XYZ"), "XYZ 1.00");
         assert_eq!(money_text(i64::MIN, "EUR"), "-€92233720368547758.07");
         assert_eq!(known_currency(" eur "), Some("EUR"));
-        assert_eq!(known_currency("JPY"), None, "no cents: not a currency we can book");
+        assert_eq!(
+            known_currency("JPY"),
+            None,
+            "no cents: not a currency we can book"
+        );
     }
 
     #[test]

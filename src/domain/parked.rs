@@ -55,7 +55,8 @@ mod tests {
     fn parked(minute: u32, names: &[&str]) -> ParkedSale {
         ParkedSale {
             id: Uuid::now_v7(),
-            parked_at: chrono::TimeZone::with_ymd_and_hms(&Utc, 2026, 12, 4, 10, minute, 0).unwrap(),
+            parked_at: chrono::TimeZone::with_ymd_and_hms(&Utc, 2026, 12, 4, 10, minute, 0)
+                .unwrap(),
             parked_by: "Ann".into(),
             cart: Cart {
                 lines: names

@@ -96,20 +96,28 @@ impl SettingsEdit {
             let code = r.text("currency", 3);
             let known = super::money::known_currency(&code);
             if known.is_none() && !r.has_error("currency") {
-                r.fail("currency", "use a currency with cents, such as USD, EUR or GBP");
+                r.fail(
+                    "currency",
+                    "use a currency with cents, such as USD, EUR or GBP",
+                );
             }
             known.map(str::to_string)
         });
         let time_zone = data.get("time_zone").map(|_| {
             let zone = r.text("time_zone", TIME_ZONE_CHARS);
             if !zone.is_empty() && !time_zone_shaped(&zone) {
-                r.fail("time_zone", "name a time zone like Europe/London or America/New_York");
+                r.fail(
+                    "time_zone",
+                    "name a time zone like Europe/London or America/New_York",
+                );
             }
             zone
         });
         // Blank clears these three.
-        let mut clearable =
-            |name: &str, max| data.get(name).map(|_| r.opt_text(name, max).unwrap_or_default());
+        let mut clearable = |name: &str, max| {
+            data.get(name)
+                .map(|_| r.opt_text(name, max).unwrap_or_default())
+        };
         let address = clearable("address", ADDRESS_CHARS);
         let tax_number = clearable("tax_number", TAX_NUMBER_CHARS);
         let receipt_footer = clearable("receipt_footer", FOOTER_CHARS);
@@ -227,7 +235,10 @@ mod tests {
             "address": "  1 High St  ", "tax_number": "", "time_zone": "Europe/London"
         }))
         .unwrap();
-        let shop = StoreSettings { tax_number: "GB123".into(), ..shop() };
+        let shop = StoreSettings {
+            tax_number: "GB123".into(),
+            ..shop()
+        };
         let edited = edit.applied_to(&shop, true).unwrap();
         assert_eq!(edited.address, "1 High St");
         assert_eq!(edited.tax_number, "", "blank clears");

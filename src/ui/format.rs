@@ -85,9 +85,9 @@ fn local_time(at: DateTime<Utc>, _zone: &str) -> String {
 mod intl {
     use chrono::{DateTime, Utc};
     use js_sys::{Array, Date, Function, Intl::DateTimeFormat, Object, Reflect};
-    use wasm_bindgen::JsCast;
     use std::cell::RefCell;
     use std::collections::HashMap;
+    use wasm_bindgen::JsCast;
     use wasm_bindgen::JsValue;
 
     thread_local! {
@@ -168,7 +168,11 @@ mod tests {
         assert_eq!(f("Europe/London").time(winter), "2026-12-01 23:30");
         assert_eq!(f("America/New_York").date(winter), "2026-12-01");
         assert_eq!(f("America/New_York").clock(winter), "18:30");
-        assert_eq!(f("Nowhere/Else").time(winter), "2026-12-01 23:30", "unknown: UTC");
+        assert_eq!(
+            f("Nowhere/Else").time(winter),
+            "2026-12-01 23:30",
+            "unknown: UTC"
+        );
         assert_eq!(f("UTC").money(250), "£2.50");
     }
 }

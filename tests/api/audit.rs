@@ -44,6 +44,26 @@ async fn managers_read_the_audit_log_and_verify_its_chain(backend: Backend) {
     assert_eq!(page["items"][0]["employee_name"], "Mia");
     assert!(page["items"][0]["request_id"].is_string());
 
+    // The screen's "history of this record": the list, filtered to it.
+    let other = app.product(&manager, "AU2", "6660002").await;
+    let filtered: Value = get(app.url(&format!("/api/audit?entity_id={id}")))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let ids: Vec<&Value> = filtered["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| &e["entity_id"])
+        .collect();
+    assert_eq!(ids.len(), 2, "{filtered}");
+    assert!(
+        ids.iter().all(|e| e.as_str() == Some(id)),
+        "not {}",
+        other["id"]
+    );
+
     let history: Value = get(app.url(&format!("/api/audit/entity/product/{id}")))
         .await
         .json()

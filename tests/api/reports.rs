@@ -70,6 +70,52 @@ async fn reports_add_up_sales_refunds_and_methods(backend: Backend) {
     let low = report["low_stock"].as_array().unwrap();
     assert_eq!((low.len(), low[0]["quantity"].as_i64()), (1, Some(3)));
 
+    let top = &report["top_products"][0];
+    assert_eq!(
+        (
+            top["name"].as_str(),
+            top["quantity"].as_i64(),
+            top["net_cents"].as_i64()
+        ),
+        (Some("Product P1"), Some(3), Some(900)),
+        "{report}"
+    );
+    assert_eq!(report["hours"][10]["sales"], 2, "10:00 UTC, a UTC store");
+
+    // The same sales (10:00 UTC on the 25th) on the clock of a store
+    // fourteen hours ahead fall at midnight starting its 26th.
+    let owner = app.signed_in(crate::helpers::OWNER).await;
+    let zone = owner
+        .put(app.url("/api/store"))
+        .json(&json!({"time_zone": "Pacific/Kiritimati", "sync_version": 1}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(zone.status(), StatusCode::OK);
+    let local: Value = manager
+        .get(&url)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let day_of = |d: &str| {
+        local["days"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["day"] == d)
+            .map(|x| x["sales"].as_i64().unwrap())
+    };
+    assert_eq!(
+        (day_of("2026-11-25"), day_of("2026-11-26")),
+        (Some(0), Some(2)),
+        "{local}"
+    );
+    assert_eq!(local["hours"][0]["sales"], 2);
+    assert_eq!(local["time_zone"], "Pacific/Kiritimati");
+
     let res = manager
         .get(app.url("/api/reports/sales?from=2026-11-26&to=2026-11-25"))
         .send()

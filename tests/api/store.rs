@@ -9,6 +9,80 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 on_every_backend!(the_owner_decides_whether_prices_include_tax);
+on_every_backend!(the_receipt_lines_clock_and_currency_are_the_owners_to_set);
+
+async fn the_receipt_lines_clock_and_currency_are_the_owners_to_set(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let owner = app.signed_in(OWNER).await;
+    let put = |body: Value| {
+        let owner = owner.clone();
+        let url = app.url("/api/store");
+        async move { owner.put(url).json(&body).send().await.unwrap() }
+    };
+    let res =
+        put(json!({"time_zone": "Mars/Olympus_Mons", "currency": "XXX", "sync_version": 1})).await;
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    let body: Value = res.json().await.unwrap();
+    assert!(body["details"]["fields"]["currency"].is_string(), "{body}");
+    let res = put(json!({"time_zone": "Mars/Olympus_Mons", "sync_version": 1})).await;
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST, "a zone nobody keeps");
+    let body: Value = res.json().await.unwrap();
+    assert!(body["details"]["fields"]["time_zone"].is_string(), "{body}");
+
+    // Before the first sale the currency may still change.
+    let res = put(json!({
+        "address": "1 High Street\nTown", "tax_number": "GB 123 4567 89",
+        "receipt_footer": "Returns within 30 days with this receipt.",
+        "time_zone": "Europe/London", "currency": "gbp", "sync_version": 1
+    }))
+    .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let till = app.cashier().await;
+    let seen: Value = app.get_json(&till, "/api/store").await;
+    assert_eq!(
+        (
+            seen["address"].as_str(),
+            seen["tax_number"].as_str(),
+            seen["time_zone"].as_str(),
+            seen["currency"].as_str(),
+            seen["sync_version"].as_i64()
+        ),
+        (
+            Some("1 High Street\nTown"),
+            Some("GB 123 4567 89"),
+            Some("Europe/London"),
+            Some("GBP"),
+            Some(2)
+        )
+    );
+    assert_eq!(
+        seen["receipt_footer"],
+        "Returns within 30 days with this receipt."
+    );
+
+    // Once there is a sale, its amounts are in that currency for good.
+    let product = stocked_product(&app, "GB1", 5).await;
+    let sold = till
+        .post(app.url("/api/sales"))
+        .json(&sale(
+            &product,
+            1,
+            json!([{"method": "cash", "amount_cents": 500}]),
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(sold.status(), StatusCode::CREATED);
+    let res = put(json!({"currency": "EUR", "sync_version": 2})).await;
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    let res = put(json!({"tax_number": "", "sync_version": 2})).await;
+    assert_eq!(res.status(), StatusCode::OK, "blank clears a receipt line");
+    let seen: Value = res.json().await.unwrap();
+    assert_eq!(
+        (seen["tax_number"].as_str(), seen["currency"].as_str()),
+        (Some(""), Some("GBP"))
+    );
+}
 
 async fn the_owner_decides_whether_prices_include_tax(backend: Backend) {
     let app = spawn_app(backend).await;

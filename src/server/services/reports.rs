@@ -3,6 +3,7 @@
 //! `domain::report`.
 
 use super::cache::Cached;
+use super::stores;
 use super::{Actor, Db};
 use crate::domain::cache::CachedRead;
 use crate::domain::error::AppError;
@@ -10,7 +11,6 @@ use crate::domain::permissions::{Action, Subject};
 use crate::domain::report::{
     DayRange, LowStock, MethodTakings, SaleFact, SalesReport, TopCustomer, by_day, by_employee,
 };
-use super::stores;
 use crate::domain::report::{StoreClock, TopProduct, by_hour};
 use crate::server::db::entities::{customer, employee, payment, product, sale, sale_line};
 use crate::server::error::DbResultExt;
@@ -139,7 +139,10 @@ async fn top_products(
     let rows: Vec<(Uuid, String, i64, i64)> = sale_line::Entity::find()
         .select_only()
         .column(sale_line::Column::ProductId)
-        .column_as(Expr::col((sale_line::Entity, sale_line::Column::Name)).max(), "name")
+        .column_as(
+            Expr::col((sale_line::Entity, sale_line::Column::Name)).max(),
+            "name",
+        )
         .column_as(sum(sale_line::Column::Quantity), "quantity")
         .column_as(sum(sale_line::Column::TotalCents), "net_cents")
         .join(JoinType::InnerJoin, to_sale)

@@ -12,10 +12,10 @@ use crate::domain::cache::CachedRead;
 use crate::domain::error::AppError;
 use crate::domain::mutation::EntityKind;
 use crate::domain::permissions::Action;
+use crate::domain::report::StoreClock;
 use crate::domain::store::StoreSettings;
 use crate::server::db::entities::store;
 use crate::server::error::DbResultExt;
-use crate::domain::report::StoreClock;
 use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
 use sea_orm::{ActiveValue::Set, DatabaseConnection, EntityTrait, PaginatorTrait};
 use uuid::Uuid;
@@ -126,11 +126,23 @@ mod tests {
     fn a_store_day_starts_at_its_own_midnight_even_across_a_clock_change() {
         let day = |m, d| NaiveDate::from_ymd_opt(2026, m, d).unwrap();
         let london = clock_of("Europe/London");
-        assert_eq!(london.day_start(day(7, 1)).to_rfc3339(), "2026-06-30T23:00:00+00:00");
-        assert_eq!(london.day_start(day(12, 1)).to_rfc3339(), "2026-12-01T00:00:00+00:00");
+        assert_eq!(
+            london.day_start(day(7, 1)).to_rfc3339(),
+            "2026-06-30T23:00:00+00:00"
+        );
+        assert_eq!(
+            london.day_start(day(12, 1)).to_rfc3339(),
+            "2026-12-01T00:00:00+00:00"
+        );
         // Havana springs forward at midnight: the day starts at 01:00.
         let havana = clock_of("America/Havana");
-        assert_eq!(havana.day_start(day(3, 8)).to_rfc3339(), "2026-03-08T05:00:00+00:00");
-        assert_eq!(clock_of("Not/AZone").day_start(day(1, 1)).to_rfc3339(), "2026-01-01T00:00:00+00:00");
+        assert_eq!(
+            havana.day_start(day(3, 8)).to_rfc3339(),
+            "2026-03-08T05:00:00+00:00"
+        );
+        assert_eq!(
+            clock_of("Not/AZone").day_start(day(1, 1)).to_rfc3339(),
+            "2026-01-01T00:00:00+00:00"
+        );
     }
 }

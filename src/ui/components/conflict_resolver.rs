@@ -4,18 +4,16 @@
 
 use crate::api::conflicts::resolve_conflict;
 use crate::domain::conflict::{
-    ConflictReport, Resolution, Resolved, Side, Strategy, fields_of, label, show,
-    shown_fields,
+    ConflictReport, Resolution, Resolved, Side, Strategy, fields_of, label, show, shown_fields,
 };
 use crate::domain::error::{AppError, ErrorCode};
 use crate::domain::mutation::Op;
 use crate::till::connection::{ConnectionState, use_connection};
 use crate::till::local;
-use crate::ui::components::record_names::names_of;
 use crate::till::toasts::{Toasts, use_toasts};
+use crate::ui::components::record_names::names_of;
 use leptos::prelude::*;
 use std::collections::BTreeMap;
-
 
 #[component]
 pub fn ConflictResolver(

@@ -23,16 +23,26 @@ pub fn Receipt(
 ) -> impl IntoView {
     let session = use_session();
     let who = move || session.current.get().and_then(|r| r.ok()).flatten();
-    // The header and footer as the till's copy has them: offline too.
-    let settings = LocalResource::new(local::store_settings);
+    // The header and footer as the till's copy has them: offline too. A
+    // signal the till fills, not a resource: a resource read here would
+    // suspend the screen around the receipt and take the focus from the
+    // next customer's field.
+    let settings = RwSignal::new(None::<crate::domain::store::StoreSettings>);
+    Effect::new(move |_| {
+        leptos::task::spawn_local(async move { settings.set(local::store_settings().await) });
+    });
     let setting = move |pick: fn(crate::domain::store::StoreSettings) -> String| {
-        settings.get().flatten().map(pick).filter(|s| !s.is_empty())
+        settings.get().map(pick).filter(|s| !s.is_empty())
     };
     let format = use_store_format();
     let money = move |cents: i64| format.with_untracked(|f| f.money(cents));
     let created_at = sale.created_at;
     let when = move || format.with(|f| f.time(created_at));
-    let number = if sale.number > 0 { sale.number.to_string() } else { short_ref(sale.id) };
+    let number = if sale.number > 0 {
+        sale.number.to_string()
+    } else {
+        short_ref(sale.id)
+    };
     view! {
         <section class="card receipt" aria-label="Receipt">
             <header>

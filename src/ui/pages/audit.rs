@@ -5,7 +5,9 @@
 
 use crate::api::audit::{audit_entries, verify_audit};
 use crate::api::staff::list_employees;
-use crate::domain::audit::{AuditEntry, AuditFilter, action_matches, changes, describe, record_name};
+use crate::domain::audit::{
+    AuditEntry, AuditFilter, action_matches, changes, describe, record_name,
+};
 use crate::domain::conflict::{Fields, label, show};
 use crate::domain::event::Topic;
 use crate::till::live::use_live;
@@ -56,9 +58,8 @@ fn AuditLog() -> impl IntoView {
     let day = RwSignal::new(String::new());
     // One record's history: `/audit?record=<id>`, linked from each entry.
     let query = use_query_map();
-    let record = Memo::new(move |_| {
-        query.with(|q| q.get("record").and_then(|r| r.parse::<Uuid>().ok()))
-    });
+    let record =
+        Memo::new(move |_| query.with(|q| q.get("record").and_then(|r| r.parse::<Uuid>().ok())));
     let filter = Memo::new(move |_| AuditFilter {
         action: action.get(),
         employee_id: employee.get().parse().ok(),
@@ -201,8 +202,16 @@ fn EntryDetails(entry: AuditEntry) -> impl IntoView {
     let changed = changes(entry.before.as_ref(), entry.after.as_ref());
     let fields: Vec<String> = changed.iter().map(|c| c.field.clone()).collect();
     let (before, after): (Fields, Fields) = (
-        entry.before.as_ref().and_then(|v| v.as_object().cloned()).unwrap_or_default(),
-        entry.after.as_ref().and_then(|v| v.as_object().cloned()).unwrap_or_default(),
+        entry
+            .before
+            .as_ref()
+            .and_then(|v| v.as_object().cloned())
+            .unwrap_or_default(),
+        entry
+            .after
+            .as_ref()
+            .and_then(|v| v.as_object().cloned())
+            .unwrap_or_default(),
     );
     let names = names_of(&fields, &[&before, &after]);
     // Money in the store's currency, records by name, the rest as the

@@ -10,9 +10,9 @@ use crate::till::local;
 use crate::till::toasts::use_toasts;
 use crate::ui::components::guard::SignedIn;
 use crate::ui::components::on_till::OnTill;
+use crate::ui::format::use_store_format;
 use crate::ui::session::use_session;
 use chrono::Utc;
-use crate::ui::format::use_store_format;
 use leptos::prelude::*;
 
 #[component]
@@ -93,10 +93,14 @@ fn Clock() -> impl IntoView {
         busy.set(true);
         leptos::task::spawn_local(async move {
             match local::save(connection, mutation, change).await {
-                Ok(()) if clocking_in => {
-                    toasts.success(format!("Clocked in at {}.", format.with_untracked(|f| f.clock(now))))
-                }
-                Ok(()) => toasts.success(format!("Clocked out at {}.", format.with_untracked(|f| f.clock(now)))),
+                Ok(()) if clocking_in => toasts.success(format!(
+                    "Clocked in at {}.",
+                    format.with_untracked(|f| f.clock(now))
+                )),
+                Ok(()) => toasts.success(format!(
+                    "Clocked out at {}.",
+                    format.with_untracked(|f| f.clock(now))
+                )),
                 Err(message) => toasts.error(message),
             }
             busy.set(false);

@@ -12,8 +12,8 @@ use crate::till::local;
 use crate::till::toasts::use_toasts;
 use crate::ui::components::guard::SignedIn;
 use crate::ui::components::on_till::OnTill;
-use chrono::Utc;
 use crate::ui::format::use_store_format;
+use chrono::Utc;
 use leptos::prelude::*;
 
 #[component]

@@ -16,9 +16,9 @@ use crate::till::toasts::use_toasts;
 use crate::ui::components::field::Field;
 use crate::ui::components::guard::SignedIn;
 use crate::ui::components::on_till::OnTill;
+use crate::ui::format::use_store_format;
 use crate::ui::session::use_session;
 use chrono::Utc;
-use crate::ui::format::use_store_format;
 use leptos::prelude::*;
 
 #[component]

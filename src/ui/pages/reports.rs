@@ -70,13 +70,27 @@ fn ReportBody(report: SalesReport) -> impl IntoView {
     let (w, h, left, top) = (720u32, 200u32, 80u32, 16u32);
     let chart = bars(&report.days, w, h);
     let few_days = chart.len() <= 14;
-    let best = report.days.iter().map(|d| d.net_cents).max().unwrap_or(0).max(0);
+    let best = report
+        .days
+        .iter()
+        .map(|d| d.net_cents)
+        .max()
+        .unwrap_or(0)
+        .max(0);
     let days = report.days.clone();
     let middle = report.days.get(report.days.len() / 2).map(|d| d.day);
-    let csv = format!("data:text/csv;charset=utf-8,{}", data_url_text(&days_csv(&report)));
+    let csv = format!(
+        "data:text/csv;charset=utf-8,{}",
+        data_url_text(&days_csv(&report))
+    );
     let csv_name = format!("takings-{}-to-{}.csv", report.from, report.to);
     let zone = report.time_zone.clone();
-    let busy_hours: Vec<_> = report.hours.iter().filter(|h| h.sales > 0).cloned().collect();
+    let busy_hours: Vec<_> = report
+        .hours
+        .iter()
+        .filter(|h| h.sales > 0)
+        .cloned()
+        .collect();
     view! {
         <p class="summary" data-testid="report-summary">
             {format!("{} to {}: {} sales, net ", report.from, report.to, report.sales)}

@@ -12,8 +12,8 @@ use crate::till::toasts::use_toasts;
 use crate::ui::components::guard::SignedIn;
 use crate::ui::components::pager::Pager;
 use crate::ui::components::receipt::Receipt;
-use chrono::NaiveDate;
 use crate::ui::format::use_store_format;
+use chrono::NaiveDate;
 use leptos::prelude::*;
 
 #[component]

@@ -6,9 +6,7 @@ use crate::api::store::{current_store_settings, save_store_settings};
 use crate::domain::auth::Role;
 use crate::domain::error::FieldErrors;
 use crate::domain::money::CURRENCIES;
-use crate::domain::store::{
-    ADDRESS_CHARS, FOOTER_CHARS, SettingsEdit, StoreSettings,
-};
+use crate::domain::store::{ADDRESS_CHARS, FOOTER_CHARS, SettingsEdit, StoreSettings};
 use crate::till::toasts::use_toasts;
 use crate::ui::components::conflict_resolver::use_conflict_dialog;
 use crate::ui::components::field::Field;
@@ -100,9 +98,8 @@ fn Settings() -> impl IntoView {
     let form = Form::new();
     let errors = RwSignal::new(FieldErrors::new());
     // Managers read the settings; the server refuses their save anyway.
-    let is_owner = move || {
-        matches!(session.current.get(), Some(Ok(Some(s))) if s.role == Role::Owner)
-    };
+    let is_owner =
+        move || matches!(session.current.get(), Some(Ok(Some(s))) if s.role == Role::Owner);
     // The version the screen shows: a save edits it, so an owner's save
     // made meanwhile elsewhere is merged or shown in the resolver.
     let version = RwSignal::new(0);
@@ -128,7 +125,10 @@ fn Settings() -> impl IntoView {
         }
         None => {}
     });
-    let text_area = move |label: &'static str, name: &'static str, value: RwSignal<String>, max: usize| {
+    let text_area = move |label: &'static str,
+                          name: &'static str,
+                          value: RwSignal<String>,
+                          max: usize| {
         view! {
             <label>{label}
                 <textarea name=name rows="2" maxlength=max.to_string() bind:value=value></textarea>

@@ -276,7 +276,12 @@ pub struct SettingsBody {
     #[schema(nullable = false)]
     pub prices_include_tax: Option<bool>,
     /// IANA name, e.g. `Europe/London`.
-    #[schema(nullable = false, min_length = 1, max_length = 64, example = "Europe/London")]
+    #[schema(
+        nullable = false,
+        min_length = 1,
+        max_length = 64,
+        example = "Europe/London"
+    )]
     pub time_zone: Option<String>,
     /// Blank clears it.
     #[schema(nullable = false, max_length = 300)]

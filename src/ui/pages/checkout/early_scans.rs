@@ -15,8 +15,7 @@ pub fn take() -> Vec<String> {
         use wasm_bindgen::JsValue;
         let window = js_sys::global();
         let _ = js_sys::Reflect::set(&window, &"twScanReady".into(), &JsValue::TRUE);
-        let held =
-            js_sys::Reflect::get(&window, &"twScans".into()).unwrap_or(JsValue::UNDEFINED);
+        let held = js_sys::Reflect::get(&window, &"twScans".into()).unwrap_or(JsValue::UNDEFINED);
         let _ = js_sys::Reflect::delete_property(&window, &"twScans".into());
         if !js_sys::Array::is_array(&held) {
             return Vec::new();

@@ -258,12 +258,15 @@ fn CheckoutScreen() -> impl IntoView {
     // The till's own copy first (instant, and there when offline); the
     // server for a product the copy does not have yet. Each scan is looked
     // up on its own, so scans in quick succession are all added.
+    // Scans still being looked up: a key to pay waits for them.
+    let scans_in_flight = RwSignal::new(0u32);
     // "24*" before the code means 24 of it.
     let add_scanned = move |typed: String| {
         let Scan { quantity, code } = match Scan::parse(&typed) {
             Ok(scan) => scan,
             Err(why) => return toasts.error(why),
         };
+        scans_in_flight.update(|n| *n += 1);
         leptos::task::spawn_local(async move {
             let found = match local::product_by_barcode(&code).await {
                 Some(p) => Ok(Some(p)),
@@ -274,6 +277,7 @@ fn CheckoutScreen() -> impl IntoView {
                 Ok(None) => toasts.error(format!("No product has the barcode {code}.")),
                 Err(e) => toasts.error(e.message),
             }
+            scans_in_flight.update(|n| *n = n.saturating_sub(1));
             refocus();
         });
     };
@@ -426,6 +430,32 @@ fn CheckoutScreen() -> impl IntoView {
             refocus();
         });
     };
+    // Everything on one tender, then pay: F4 and F6.
+    let pay_all = move |method: PaymentMethod| {
+        if cart.with_untracked(Cart::is_empty) {
+            return toasts.error("Nothing to pay yet: scan an item first.");
+        }
+        let all = money(untrack(total));
+        let (to, other) = match method {
+            PaymentMethod::Card => (card, cash),
+            _ => (cash, card),
+        };
+        to.set(all);
+        other.set(String::new());
+        on_credit.set(String::new());
+        take_payment();
+    };
+    // A key to pay pressed while a scan is still being looked up pays
+    // once the scan is in the cart, for the whole of it.
+    let pay_after_scans = RwSignal::new(None::<PaymentMethod>);
+    Effect::new(move |_| {
+        if scans_in_flight.get() == 0
+            && let Some(method) = pay_after_scans.get()
+        {
+            pay_after_scans.set(None);
+            pay_all(method);
+        }
+    });
     // The keys a cashier with a queue reaches for (shown on the buttons).
     let shortcuts = window_event_listener(leptos::ev::keydown, move |ev| {
         let busy_with_receipt = receipt.with_untracked(Option::is_some);
@@ -438,21 +468,16 @@ fn CheckoutScreen() -> impl IntoView {
         };
         let Some(act) = act else { return };
         ev.prevent_default();
-        let all = money(untrack(total));
+        let pay = |method| {
+            if scans_in_flight.get_untracked() > 0 {
+                pay_after_scans.set(Some(method));
+            } else {
+                pay_all(method);
+            }
+        };
         match act {
-            Shortcut::ExactCash | Shortcut::AllOnCard if cart.with_untracked(Cart::is_empty) => {
-                toasts.error("Nothing to pay yet: scan an item first.")
-            }
-            Shortcut::ExactCash => {
-                cash.set(all);
-                card.set(String::new());
-                take_payment();
-            }
-            Shortcut::AllOnCard => {
-                card.set(all);
-                cash.set(String::new());
-                take_payment();
-            }
+            Shortcut::ExactCash => pay(PaymentMethod::Cash),
+            Shortcut::AllOnCard => pay(PaymentMethod::Card),
             Shortcut::Park => park(),
             Shortcut::Parked => parked_open.update(|o| *o = !*o),
         }
@@ -493,8 +518,8 @@ fn CheckoutScreen() -> impl IntoView {
             <section class="checkout">
                 <div class="card catalog">
                     <p class="hint shortcuts">
-                        <kbd>"24*"</kbd>" then scan: 24 of it · "<kbd>"F4"</kbd>" exact cash and pay · "
-                        <kbd>"F6"</kbd>" card and pay · "<kbd>"F8"</kbd>" park · "<kbd>"F9"</kbd>" parked sales"
+                        <kbd>"24*"</kbd>" scan: 24 of it · "<kbd>"F4"</kbd>" pay cash · "
+                        <kbd>"F6"</kbd>" pay card · "<kbd>"F8"</kbd>" park · "<kbd>"F9"</kbd>" parked"
                     </p>
                     <FloorNotes/>
                     <form class="scan" onsubmit=early_scans::HOLD on:submit=move |ev| {
@@ -563,12 +588,12 @@ fn CheckoutScreen() -> impl IntoView {
                         })}
                     </Transition>
                 </div>
-                <div class="card cart" aria-label="Cart">
+                <div class="card cart" role="region" aria-label="Cart">
                     <div class="cart-head">
                         <h2>"Cart"</h2>
-                        <button class="button" disabled=move || cart.with(Cart::is_empty) on:click=move |_| park()
-                            aria-keyshortcuts="F8">"Park sale " <kbd>"F8"</kbd></button>
-                        <button class="button" aria-expanded=move || parked_open.get().to_string()
+                        <button class="button compact" disabled=move || cart.with(Cart::is_empty) on:click=move |_| park()
+                            aria-keyshortcuts="F8">"Park " <kbd>"F8"</kbd></button>
+                        <button class="button compact" aria-expanded=move || parked_open.get().to_string()
                             aria-keyshortcuts="F9" data-testid="parked-toggle"
                             on:click=move |_| parked_open.update(|o| *o = !*o)>
                             {move || format!("Parked ({}) ", parked.with(Vec::len))} <kbd>"F9"</kbd>

@@ -1,0 +1,73 @@
+import { expect, test } from "@playwright/test";
+import { switchToAna, waitForHydration } from "./pages";
+
+// Demo Store products 1 and 2.
+const FIRST = "4000000000013";
+const SECOND = "4000000000020";
+
+const cartRows = (page) => page.getByRole("region", { name: "Cart" }).locator("table.cart-lines tr");
+
+async function scan(page, code: string) {
+  await expect(page.getByLabel("Barcode")).toBeFocused();
+  await page.keyboard.type(code);
+  await page.keyboard.press("Enter");
+}
+
+test("a parked sale survives a reload and another cashier resumes it, counts and all", async ({ page }) => {
+  await switchToAna(page, "Parking till");
+  await scan(page, FIRST);
+  // "3*" before a scan: three of it.
+  await scan(page, `3*${SECOND}`);
+  await expect(cartRows(page)).toHaveCount(2);
+  await expect(cartRows(page).nth(1).locator(".qty-n")).toHaveText("3");
+  const parkedTotal = await page.getByTestId("total").innerText();
+
+  // F8 parks it; the till is free for the next customer.
+  await page.keyboard.press("F8");
+  await expect(page.getByText("Sale parked.")).toBeVisible();
+  await expect(cartRows(page)).toHaveCount(0);
+  await expect(page.getByTestId("parked-toggle")).toContainText("Parked (1)");
+
+  // The next customer pays exact cash with F4 and gets a receipt.
+  await scan(page, FIRST);
+  await page.keyboard.press("F4");
+  await expect(page.getByRole("region", { name: "Receipt" })).toBeVisible();
+  await page.getByRole("button", { name: "New sale" }).click();
+
+  // A reload (or a crash) keeps the parked sale: it is on the till's disk.
+  await page.reload();
+  await waitForHydration(page);
+  await expect(page.getByTestId("parked-toggle")).toContainText("Parked (1)");
+
+  // Ben takes over the till and resumes Ana's sale from the list (F9).
+  await page.getByRole("link", { name: "Switch cashier" }).click();
+  await page.getByRole("radio", { name: /Ben/ }).click();
+  await page.keyboard.type("2222");
+  await page.keyboard.press("Enter");
+  await expect(page).toHaveURL(/\/checkout$/);
+  await waitForHydration(page);
+  await page.keyboard.press("F9");
+  const list = page.getByRole("region", { name: "Parked sales" });
+  await expect(list).toContainText("parked by Ana");
+  await expect(list).toContainText(parkedTotal);
+  await list.getByRole("button", { name: "Resume" }).click();
+  await expect(page.getByText("Resumed the sale Ana parked.")).toBeVisible();
+  await expect(cartRows(page)).toHaveCount(2);
+  await expect(page.getByTestId("total")).toHaveText(parkedTotal);
+  await expect(page.getByTestId("parked-toggle")).toContainText("Parked (0)");
+
+  // F6: all on card, paid; the receipt is Ben's and has the three.
+  await page.keyboard.press("F6");
+  const receipt = page.getByRole("region", { name: "Receipt" });
+  await expect(receipt).toContainText("Served by Ben");
+  await expect(receipt).toContainText("3 ×");
+  await expect(receipt.getByTestId("receipt-total")).toHaveText(parkedTotal);
+});
+
+test("a count that is not one is refused in words, and the scan adds nothing", async ({ page }) => {
+  await switchToAna(page, "Count till");
+  await scan(page, `0*${FIRST}`);
+  await expect(page.getByText("“0” is not a count")).toBeVisible();
+  await expect(cartRows(page)).toHaveCount(0);
+  await expect(page.getByLabel("Barcode")).toHaveValue("");
+});
