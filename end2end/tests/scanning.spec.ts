@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { plain, switchToAna } from "./pages";
+import { plain, signIn, switchToAna } from "./pages";
 
 // Demo Store products 1 and 2.
 const FIRST = "4000000000013";
@@ -65,6 +65,26 @@ test("the next customer's first scan, made while the receipt shows, starts their
   const second = (await (await page.request.get(`/api/products/barcode/${SECOND}`)).json()).name;
   await expect(page.getByRole("table")).toContainText(second);
   await expect(page.getByLabel("Barcode")).toBeFocused();
+});
+
+test("a scan typed the moment a PIN switch lands is kept whole", async ({ page }) => {
+  await signIn(page, "manager@demo.test");
+  await page.getByRole("link", { name: "Pair till" }).click();
+  await page.getByLabel("Till name").fill("Switch-and-scan till");
+  await page.getByRole("button", { name: "Pair till" }).click();
+  await expect(page).toHaveURL(/\/till$/);
+  await page.getByRole("radio", { name: /Ana/ }).click();
+  await page.keyboard.type("1111");
+  await page.keyboard.press("Enter");
+  // No waiting for the checkout to settle: the scanner fires as the page
+  // changes, while the screen is still being built for Ana.
+  await expect(page).toHaveURL(/\/checkout$/);
+  await page.keyboard.type(FIRST);
+  await page.keyboard.press("Enter");
+  await page.keyboard.type(SECOND);
+  await page.keyboard.press("Enter");
+  await expect(cartRows(page)).toHaveCount(2);
+  await expect(page.getByText(/No product has the barcode/)).toHaveCount(0);
 });
 
 test("the cart and what was typed outlive a trip to another screen", async ({ page }) => {

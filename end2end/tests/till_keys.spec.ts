@@ -71,3 +71,38 @@ test("a count that is not one is refused in words, and the scan adds nothing", a
   await expect(cartRows(page)).toHaveCount(0);
   await expect(page.getByLabel("Barcode")).toHaveValue("");
 });
+
+test("a manager's PIN sets a line's price on the till; a wrong PIN changes nothing", async ({ page }) => {
+  await switchToAna(page, "Price till");
+  await scan(page, FIRST);
+  await expect(cartRows(page)).toHaveCount(1);
+  await page.getByRole("button", { name: /^Change the price of / }).click();
+  const dialog = page.getByRole("dialog", { name: "Change the price" });
+  await dialog.getByLabel("New price each").fill("0.50");
+  await dialog.getByLabel("Approved by").selectOption({ label: "Max Manager" });
+  await dialog.getByLabel("Manager's PIN").fill("1234");
+  await dialog.getByRole("button", { name: "Approve price" }).click();
+  await expect(dialog.getByRole("alert")).toContainText("Wrong PIN");
+  await expect(cartRows(page).first()).not.toContainText("$0.50 each");
+
+  await dialog.getByLabel("Manager's PIN").fill("5555");
+  await dialog.getByRole("button", { name: "Approve price" }).click();
+  await expect(dialog).toBeHidden();
+  await expect(cartRows(page).first()).toContainText("$0.50 each · price by Max Manager");
+  await page.keyboard.press("F4");
+  const receipt = page.getByRole("region", { name: "Receipt" });
+  await expect(receipt).toContainText("$0.50 each");
+});
+
+test("the product grid pages on beyond its first fifty, and a search starts it again", async ({ page }) => {
+  await switchToAna(page, "Paging till");
+  const pager = page.locator(".catalog .pager");
+  await expect(pager).toContainText(/^1–50 of \d+ products/);
+  await pager.getByRole("button", { name: "Next" }).click();
+  await expect(pager).toContainText(/^51–100 of \d+ products/);
+  const tiles = page.locator(".product-tile");
+  await expect(tiles.first()).toBeVisible();
+  await page.getByLabel("Search products").fill("Apples");
+  await expect(page.getByTestId("grid-count")).toContainText(/product/);
+  await expect(tiles.first()).toContainText("Apples");
+});

@@ -1,6 +1,6 @@
 //! Signing in and out, pairing a till, switching cashiers by PIN.
 
-use crate::domain::auth::{SessionInfo, TillPerson};
+use crate::domain::auth::{PriceApproval, PriceApprovalRequest, SessionInfo, TillPerson};
 use crate::domain::error::AppError;
 use leptos::prelude::*;
 use uuid::Uuid;
@@ -102,6 +102,29 @@ pub async fn till_people() -> Result<Vec<TillPerson>, AppError> {
             let state = state()?;
             let till = extract::paired_till(&parts()?, &state).await?;
             auth::till_people(&state.db, &till).await
+        }
+        .await,
+    )
+}
+
+/// A manager's PIN approving a price the cashier on this till set for a
+/// line (online only: the PIN is checked by the server, and audited).
+#[server(prefix = "/rpc", input = server_fn::codec::Json)]
+pub async fn approve_price(request: PriceApprovalRequest) -> Result<PriceApproval, AppError> {
+    reply(
+        async {
+            // The till first: off a paired till there is no PIN to type.
+            let state = state()?;
+            let till = extract::paired_till(&parts()?, &state).await?;
+            let (_, who) = signed().await?;
+            if !(0..=crate::domain::catalog::MAX_PRICE_CENTS).contains(&request.price_cents) {
+                return Err(AppError::field(
+                    "price_cents",
+                    "is not a price a line can have",
+                ));
+            }
+            let meta = extract::request_meta(&parts()?);
+            auth::approve_price(&state.db, &till, &who.actor, &request, &meta).await
         }
         .await,
     )

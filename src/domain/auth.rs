@@ -140,6 +140,30 @@ pub struct SessionInfo {
     pub device_id: Option<Uuid>,
 }
 
+/// A cashier asks a manager, at the till, to approve a price other than
+/// the shelf's for one line of the sale being rung up.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct PriceApprovalRequest {
+    /// The manager (or owner) approving, and their PIN.
+    pub manager_id: Uuid,
+    pub pin: String,
+    pub sale_id: Uuid,
+    pub product_id: Uuid,
+    /// The line's name, for the audit log.
+    pub name: String,
+    pub shelf_price_cents: i64,
+    pub price_cents: i64,
+}
+
+/// Who approved a price.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct PriceApproval {
+    pub approved_by: Uuid,
+    pub approved_by_name: String,
+}
+
 /// A person a cashier can switch to on a paired till.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]

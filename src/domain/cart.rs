@@ -19,6 +19,9 @@ pub struct CartLine {
     pub tax_rate_bp: i32,
     pub quantity: i64,
     pub discount_cents: i64,
+    /// The manager who approved a price other than the shelf's, by name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub price_set_by: Option<String>,
 }
 
 /// A discount off the whole cart, as the cashier gave it.
@@ -46,7 +49,7 @@ impl CartLine {
         if now.id != self.product_id {
             return None;
         }
-        if now.price_cents != self.unit_price_cents {
+        if self.price_set_by.is_none() && now.price_cents != self.unit_price_cents {
             return Some(format!(
                 "The price of {} changed to {} elsewhere. This sale keeps {}; remove it and scan it again to charge the new price.",
                 self.name,
@@ -123,6 +126,7 @@ impl Cart {
                 tax_rate_bp: product.tax_rate_bp,
                 quantity: quantity.clamp(1, MAX_LINE_QUANTITY),
                 discount_cents: 0,
+                price_set_by: None,
             }),
         }
     }
@@ -138,6 +142,18 @@ impl Cart {
             self.lines.retain(|l| l.product_id != product_id);
         } else if let Some(line) = self.lines.iter_mut().find(|l| l.product_id == product_id) {
             line.quantity = quantity;
+            line.discount_cents = line
+                .discount_cents
+                .min(line.quantity * line.unit_price_cents);
+        }
+    }
+
+    /// A price other than the shelf's for a line, as `manager` approved it;
+    /// a line discount bigger than the new line shrinks to fit.
+    pub fn set_price(&mut self, product_id: Uuid, unit_price_cents: i64, manager: String) {
+        if let Some(line) = self.lines.iter_mut().find(|l| l.product_id == product_id) {
+            line.unit_price_cents = unit_price_cents.max(0);
+            line.price_set_by = Some(manager);
             line.discount_cents = line
                 .discount_cents
                 .min(line.quantity * line.unit_price_cents);
@@ -309,6 +325,29 @@ mod tests {
             last_synced_at: Utc::now(),
             created_at: Utc::now(),
         }
+    }
+
+    #[test]
+    fn an_approved_price_replaces_the_shelf_price_and_is_not_told_as_a_change() {
+        let p = product("Dented tin", 400, 0);
+        let mut cart = Cart::default();
+        cart.add_many(&p, 2);
+        cart.set_line_amount(p.id, 700);
+        cart.set_price(p.id, 250, "Max".into());
+        let line = &cart.lines[0];
+        assert_eq!(
+            (line.unit_price_cents, line.discount_cents),
+            (250, 500),
+            "the discount fits the new line"
+        );
+        assert_eq!(line.price_set_by.as_deref(), Some("Max"));
+        assert_eq!(
+            line.changed_since_scanned(&p),
+            None,
+            "the shelf price is not news"
+        );
+        let back: Cart = serde_json::from_str(&serde_json::to_string(&cart).unwrap()).unwrap();
+        assert_eq!(back, cart);
     }
 
     #[test]

@@ -68,6 +68,7 @@ mod tests {
                         tax_rate_bp: 0,
                         quantity: 2,
                         discount_cents: 0,
+                        price_set_by: None,
                     })
                     .collect(),
                 discount: Default::default(),

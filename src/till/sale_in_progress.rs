@@ -25,6 +25,12 @@ pub struct SaleInProgress {
     pub on_credit: RwSignal<String>,
     /// The receipt of the sale just paid, until the next one starts.
     pub receipt: RwSignal<Option<Sale>>,
+    /// What is typed in the barcode field, not yet sent.
+    pub scan: RwSignal<String>,
+    /// Scans finished (Enter) while the checkout had no field to take
+    /// them (being rebuilt after a PIN switch, say): the checkout adds
+    /// them, in order, as soon as it can.
+    pub held_scans: RwSignal<Vec<String>>,
 }
 
 impl SaleInProgress {
@@ -75,6 +81,55 @@ pub fn provide_sale_in_progress() {
         card: RwSignal::new(String::new()),
         on_credit: RwSignal::new(String::new()),
         receipt: RwSignal::new(None),
+        scan: RwSignal::new(String::new()),
+        held_scans: RwSignal::new(Vec::new()),
+    });
+    catch_stray_keys();
+}
+
+/// A scanner types into whatever has the focus. On the checkout, keys
+/// that land on nothing (the screen just opened, or is being rebuilt, or
+/// a tap on a tile took the focus) belong to the barcode field: they are
+/// kept and the field gets the focus, so no character of a scan is lost.
+/// Listening here, above the screens, catches the keys of the moment the
+/// checkout itself does not exist.
+fn catch_stray_keys() {
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| {
+        let sale = use_sale_in_progress();
+        let keys = window_event_listener(leptos::ev::keydown, move |ev| {
+            let doc = document();
+            let on_checkout = doc
+                .location()
+                .and_then(|l| l.pathname().ok())
+                .is_some_and(|p| p == "/checkout");
+            let nothing_focused = doc
+                .active_element()
+                .is_none_or(|e| matches!(e.tag_name().as_str(), "BODY" | "HTML"));
+            if !on_checkout || !nothing_focused || ev.ctrl_key() || ev.meta_key() || ev.alt_key() {
+                return;
+            }
+            let key = ev.key();
+            if key == "Enter" {
+                let code = sale.scan.get_untracked();
+                sale.scan.set(String::new());
+                if !code.trim().is_empty() {
+                    sale.held_scans.update(|h| h.push(code));
+                }
+            } else if key.chars().count() == 1 {
+                sale.scan.update(|s| s.push_str(&key));
+            } else {
+                return;
+            }
+            ev.prevent_default();
+            if let Some(field) = doc.get_element_by_id("scan") {
+                use wasm_bindgen::JsCast;
+                if let Ok(field) = field.dyn_into::<web_sys::HtmlElement>() {
+                    let _ = field.focus();
+                }
+            }
+        });
+        on_cleanup(move || keys.remove());
     });
 }
 

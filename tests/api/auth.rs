@@ -7,6 +7,7 @@ use crate::on_every_backend;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use tillwise::server::services::auth::MAX_PIN_ATTEMPTS;
+use uuid::Uuid;
 
 on_every_backend!(
     password_sign_in_sets_an_http_only_cookie,
@@ -383,4 +384,67 @@ async fn one_address_guessing_many_accounts_is_held_back(backend: Backend) {
     let res = sign_in(&app, OWNER, PASSWORD).await;
     assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
     assert!(res.headers().contains_key("retry-after"));
+}
+
+on_every_backend!(a_manager_pin_approves_a_price_on_the_till_and_it_is_audited);
+
+async fn a_manager_pin_approves_a_price_on_the_till_and_it_is_audited(backend: Backend) {
+    use leptos::server_fn::ServerFn;
+    let app = spawn_app(backend).await;
+    let owner = app.signed_in(OWNER).await;
+    let hired: Value = app
+        .created(
+            &owner,
+            "/api/employees",
+            &json!({"name": "Moe", "role": "manager", "email": "moe@a.test", "password": "long enough pw", "pin": "4321"}),
+        )
+        .await;
+    let moe: Uuid = hired["id"].as_str().unwrap().parse().unwrap();
+    let till = app.cashier().await;
+    let ask = |manager_id: Uuid, pin: &str| {
+        json!({"request": {
+            "manager_id": manager_id, "pin": pin, "sale_id": Uuid::now_v7(),
+            "product_id": Uuid::now_v7(), "name": "Dented tin",
+            "shelf_price_cents": 400, "price_cents": 250
+        }})
+    };
+    let url = app.url(tillwise::api::auth::ApprovePrice::PATH);
+    let send = |client: &reqwest::Client, body: Value| {
+        let (client, url) = (client.clone(), url.clone());
+        async move { client.post(url).json(&body).send().await.unwrap() }
+    };
+
+    // A cashier's own PIN approves nothing; a wrong PIN counts as one.
+    let res = send(&till, ask(app.cashier_id, CASHIER_PIN)).await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    let res = send(&till, ask(moe, "0000")).await;
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    assert!(
+        res.text()
+            .await
+            .unwrap()
+            .contains("Wrong PIN. 4 tries left")
+    );
+    // Off a paired till there is no approval, whoever asks.
+    let res = send(&owner, ask(moe, "4321")).await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+
+    let res = send(&till, ask(moe, "4321")).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let approval: Value = res.json().await.unwrap();
+    assert_eq!(approval["approved_by_name"], "Moe");
+    let log: Value = app
+        .get_json(&owner, "/api/audit?action=sale.price_approved")
+        .await;
+    let entry = &log["items"][0];
+    assert_eq!(
+        (
+            entry["employee_name"].as_str(),
+            entry["before"]["price_cents"].as_i64(),
+            entry["after"]["price_cents"].as_i64(),
+            entry["after"]["asked_by"].as_str()
+        ),
+        (Some("Moe"), Some(400), Some(250), Some("Ana")),
+        "{log}"
+    );
 }

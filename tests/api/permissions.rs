@@ -632,6 +632,20 @@ fn rpc_calls(f: &Fixtures) -> Vec<Call> {
             Needs::Table(Subject::Tills, Action::Pair),
         ),
         rpc(api::auth::TillPeople {}, Needs::Till),
+        rpc_json(
+            api::auth::ApprovePrice {
+                request: tillwise::domain::auth::PriceApprovalRequest {
+                    manager_id: new_id(),
+                    pin: "0000".into(),
+                    sale_id: new_id(),
+                    product_id: new_id(),
+                    name: "Walked".into(),
+                    shelf_price_cents: 100,
+                    price_cents: 50,
+                },
+            },
+            Needs::Till,
+        ),
         rpc(
             api::auth::SwitchIn {
                 employee_id: new_id(),

@@ -460,6 +460,7 @@ async fn a_receipt_made_on_the_till_has_the_totals_the_server_records(backend: B
         tax_rate_bp: 2000,
         quantity,
         discount_cents,
+        price_set_by: None,
     };
     let cart = Cart {
         lines: vec![line(&a, 3, 10), line(&b, 1, 0)],

@@ -7,7 +7,7 @@ use super::realtime::Announcement;
 use super::sign_in_limits;
 use super::write_path::begin;
 use super::{Actor, Db};
-use crate::domain::auth::{Pin, SessionInfo, TillPerson};
+use crate::domain::auth::{Pin, PriceApproval, PriceApprovalRequest, SessionInfo, TillPerson};
 use crate::domain::error::{AppError, ErrorCode};
 use crate::domain::ids::new_id;
 use crate::domain::permissions::{Action, Subject};
@@ -413,6 +413,20 @@ pub async fn pin_switch(
     pin: &str,
     meta: &RequestMeta,
 ) -> Result<SignedIn, AppError> {
+    let person = person_with_pin(db, till, employee_id, pin, meta).await?;
+    start_session(db, session_hours, &person, Some(till.id), meta, "auth.pin").await
+}
+
+/// Person `employee_id` of the till's store, if `pin` is theirs. A wrong
+/// PIN counts towards the lockout and is audited, whatever it was typed
+/// for (a switch or an approval).
+async fn person_with_pin(
+    db: &Db,
+    till: &device::Model,
+    employee_id: Uuid,
+    pin: &str,
+    meta: &RequestMeta,
+) -> Result<employee::Model, AppError> {
     let pin = Pin::parse(pin).map_err(|problem| AppError::field("pin", problem))?;
     let person = employee::Entity::find_by_id(employee_id)
         .filter(employee::Column::StoreId.eq(till.store_id))
@@ -427,9 +441,57 @@ pub async fn pin_switch(
         return Err(locked_out(until - now));
     }
     if verify_blocking(person.pin_hash.clone(), pin.expose().to_string()).await? {
-        return start_session(db, session_hours, &person, Some(till.id), meta, "auth.pin").await;
+        return Ok(person);
     }
-    record_wrong_pin(db, till, &person, meta).await
+    Err(record_wrong_pin(db, till, &person, meta).await)
+}
+
+/// A manager's (or the owner's) PIN, typed on the till, approving a price
+/// the cashier `asking` set on a line: audited as `sale.price_approved`
+/// under the manager's name, with the shelf price and the new one. The
+/// sale itself carries the price like any other; this is who allowed it.
+pub async fn approve_price(
+    db: &Db,
+    till: &device::Model,
+    asking: &Actor,
+    request: &PriceApprovalRequest,
+    meta: &RequestMeta,
+) -> Result<PriceApproval, AppError> {
+    let manager = person_with_pin(db, till, request.manager_id, &request.pin, meta).await?;
+    if !manager.role().is_manager() {
+        return Err(AppError::new(
+            ErrorCode::Forbidden,
+            "Only a manager or the owner can approve a price.",
+        ));
+    }
+    let approving = Actor {
+        store_id: till.store_id,
+        employee_id: Some(manager.id),
+        employee_name: Some(manager.name.clone()),
+        role: manager.role(),
+        device_id: Some(till.id),
+        meta: meta.clone(),
+    };
+    let draft = AuditDraft {
+        action: "sale.price_approved".into(),
+        entity_type: "product".into(),
+        entity_id: Some(request.product_id),
+        before: Some(serde_json::json!({
+            "name": request.name, "price_cents": request.shelf_price_cents,
+        })),
+        after: Some(serde_json::json!({
+            "name": request.name, "price_cents": request.price_cents,
+            "asked_by": asking.employee_name, "sale_id": request.sale_id,
+        })),
+    };
+    let txn = begin(db).await.or_internal()?;
+    audit::append_and_commit(db, txn, &approving, draft, Utc::now())
+        .await
+        .or_internal()?;
+    Ok(PriceApproval {
+        approved_by: manager.id,
+        approved_by_name: manager.name,
+    })
 }
 
 fn locked_out(wait: Duration) -> AppError {
@@ -449,7 +511,20 @@ async fn record_wrong_pin(
     till: &device::Model,
     person: &employee::Model,
     meta: &RequestMeta,
-) -> Result<SignedIn, AppError> {
+) -> AppError {
+    match count_wrong_pin(db, till, person, meta).await {
+        Ok(refused) | Err(refused) => refused,
+    }
+}
+
+/// Counts a wrong PIN; `Ok` is the refusal to give (`Err` when counting
+/// itself failed).
+async fn count_wrong_pin(
+    db: &Db,
+    till: &device::Model,
+    person: &employee::Model,
+    meta: &RequestMeta,
+) -> Result<AppError, AppError> {
     let now = Utc::now();
     let txn = begin(db).await.or_internal()?;
     // Re-read inside the write lock so two tills guessing at once both count.
@@ -498,10 +573,10 @@ async fn record_wrong_pin(
         .await
         .or_internal()?;
     if locked {
-        return Err(locked_out(Duration::minutes(PIN_LOCKOUT_MINUTES)));
+        return Ok(locked_out(Duration::minutes(PIN_LOCKOUT_MINUTES)));
     }
     let left = MAX_PIN_ATTEMPTS - attempts;
-    Err(AppError::new(
+    Ok(AppError::new(
         ErrorCode::Unauthenticated,
         format!(
             "Wrong PIN. {left} {} left before a {PIN_LOCKOUT_MINUTES}-minute lockout.",

@@ -3,7 +3,7 @@
 //! scanner (digits + Enter) adds items without touching the screen.
 
 use crate::api::catalog::{find_barcode, list_categories, list_products};
-use crate::domain::cart::{Cart, CartDiscount, Scan, Seller};
+use crate::domain::cart::{Cart, CartDiscount, CartLine, Scan, Seller};
 use crate::domain::catalog::Product;
 use crate::domain::customer::Customer;
 use crate::domain::event::Topic;
@@ -21,6 +21,7 @@ use crate::till::toasts::use_toasts;
 use crate::ui::components::floor_notes::FloorNotes;
 use crate::ui::components::guard::SignedIn;
 use crate::ui::components::on_till::OnTill;
+use crate::ui::components::pager::Pager;
 use crate::ui::components::receipt::Receipt;
 use crate::ui::format::use_store_format;
 use crate::ui::session::use_session;
@@ -75,12 +76,17 @@ fn CheckoutScreen() -> impl IntoView {
         card,
         on_credit,
         receipt,
+        scan,
+        held_scans,
     } = current_sale;
     let query = RwSignal::new(String::new());
     let category = RwSignal::new(String::new());
     // What was typed into the barcode field before the page came alive
     // stays there.
-    let scan = RwSignal::new(early_scans::typed());
+    let typed_early = early_scans::typed();
+    if !typed_early.is_empty() {
+        scan.set(typed_early);
+    }
     let customer_query = RwSignal::new(String::new());
     let scan_input = NodeRef::<leptos::html::Input>::new();
     let refocus = move || {
@@ -117,19 +123,6 @@ fn CheckoutScreen() -> impl IntoView {
         }
     });
 
-    // A scanner that types while nothing has the focus (the screen just
-    // opened, or a tap on a tile took it) types into the barcode field:
-    // the key goes there rather than nowhere.
-    let stray_keys = window_event_listener(leptos::ev::keydown, move |ev| {
-        let nothing_focused = document()
-            .active_element()
-            .is_none_or(|e| matches!(e.tag_name().as_str(), "BODY" | "HTML"));
-        if nothing_focused && (ev.key().chars().count() == 1 || ev.key() == "Enter") {
-            refocus();
-        }
-    });
-    on_cleanup(move || stray_keys.remove());
-
     // The barcode field has the focus from the start, whichever way the
     // page was reached (autofocus only counts on a full page load).
     // The element exists before it is in the page, so focus it on the next
@@ -142,11 +135,19 @@ fn CheckoutScreen() -> impl IntoView {
 
     // The server's search; when it cannot be reached, the till's own copy,
     // so a cashier offline can still search and change category.
+    // Beyond the first page of the grid: a search or a category goes back
+    // to its start.
+    let grid_at = RwSignal::new(0u64);
+    Effect::new(move |_| {
+        query.track();
+        category.track();
+        grid_at.set(0);
+    });
     let products = Resource::new(
-        move || (query.get(), category.get()),
-        |(q, c)| async move {
+        move || (query.get(), category.get(), grid_at.get()),
+        |(q, c, at)| async move {
             let category = Uuid::parse_str(&c).ok();
-            let answer = list_products(q.clone(), category, false, 0).await;
+            let answer = list_products(q.clone(), category, false, at).await;
             if answer.is_err()
                 && let Ok(items) = local::find_products(q, category, 60).await
             {
@@ -294,6 +295,22 @@ fn CheckoutScreen() -> impl IntoView {
     // (`early_scans`); they are added now, in order.
     Effect::new(move |_| {
         for code in early_scans::take() {
+            add_scanned(code);
+        }
+    });
+    // Scans finished while the screen had no field for them
+    // (`sale_in_progress::catch_stray_keys`); while a receipt shows, the
+    // first starts the next customer's sale.
+    Effect::new(move |_| {
+        let held = held_scans.get();
+        if held.is_empty() {
+            return;
+        }
+        held_scans.set(Vec::new());
+        if receipt.with_untracked(Option::is_some) {
+            current_sale.start_over();
+        }
+        for code in held {
             add_scanned(code);
         }
     });
@@ -483,6 +500,20 @@ fn CheckoutScreen() -> impl IntoView {
         }
     });
     on_cleanup(move || shortcuts.remove());
+    // A line's price changed with a manager's approval (`price.rs`).
+    let pricing = RwSignal::new(None::<CartLine>);
+    let priced = move |answer: Option<(i64, String)>| {
+        if let (Some((cents, by)), Some(line)) = (answer, pricing.get_untracked()) {
+            cart.update(|c| c.set_price(line.product_id, cents, by.clone()));
+            toasts.success(format!(
+                "{} now {} each, approved by {by}.",
+                line.name,
+                price_text(cents)
+            ));
+        }
+        pricing.set(None);
+        refocus();
+    };
     let apply_discount = move || match parse_discount(&discount_text.get_untracked()) {
         Some(d) => cart.update(|c| c.discount = d),
         None => toasts.error("Enter a discount like 10% or 2.50."),
@@ -515,6 +546,9 @@ fn CheckoutScreen() -> impl IntoView {
             <Receipt sale=receipt.get().unwrap() on_new_sale=Callback::new(move |_| new_sale())/>
         }>
             <h1 class="visually-hidden">"Checkout"</h1>
+            {move || pricing.get().map(|line| view! {
+                <PriceDialog line sale_id=sale_id.get_untracked() on_done=Callback::new(priced)/>
+            })}
             <section class="checkout">
                 <div class="card catalog">
                     <p class="hint shortcuts">
@@ -554,11 +588,12 @@ fn CheckoutScreen() -> impl IntoView {
                                 Ok(page) => {
                                     keep_current(page.items.iter().map(|p| p.id).collect());
                                     let (shown_count, matching) = (page.items.len() as u64, page.total);
+                                    let (from, limit) = (page.offset, page.limit);
                                     view! {
                                     // How many match, so a long list says to narrow it.
                                     <p class="hint grid-count" data-testid="grid-count">
                                         {if matching > shown_count {
-                                            format!("{shown_count} of {matching} products: search or pick a category to find the rest.")
+                                            format!("{shown_count} of {matching} products: search, pick a category or page on to find the rest.")
                                         } else {
                                             format!("{matching} product(s).")
                                         }}
@@ -581,6 +616,9 @@ fn CheckoutScreen() -> impl IntoView {
                                             }
                                         }).collect_view()}
                                     </div>
+                                    {(matching > shown_count || from > 0).then(|| view! {
+                                        <Pager offset=from limit shown=shown_count as usize total=matching noun="products" at=grid_at/>
+                                    })}
                                 }
                                     .into_any()
                                 }
@@ -606,13 +644,19 @@ fn CheckoutScreen() -> impl IntoView {
                         <div class="cart-scroll">
                         <table class="grid cart-lines">
                             <tbody>
-                                <For each=move || cart.get().lines key=|l| (l.product_id, l.quantity, l.discount_cents) let:line>
+                                <For each=move || cart.get().lines key=|l| (l.product_id, l.quantity, l.discount_cents, l.unit_price_cents) let:line>
                                     {
                                         let id = line.product_id;
                                         let qty = line.quantity;
                                         view! {
                                             <tr>
-                                                <td>{line.name.clone()} <small class="muted">{format!(" {} each", price_text(line.unit_price_cents))}</small></td>
+                                                <td>{line.name.clone()}
+                                                    <button class="link-button muted" aria-label=format!("Change the price of {}", line.name)
+                                                        on:click={let line = line.clone(); move |_| pricing.set(Some(line.clone()))}>
+                                                        {format!("{} each", price_text(line.unit_price_cents))}
+                                                        {line.price_set_by.as_ref().map(|m| format!(" · price by {m}"))}
+                                                    </button>
+                                                </td>
                                                 <td class="qty">
                                                     <button class="button" aria-label="One fewer" on:click=move |_| cart.update(|c| c.set_quantity(id, qty - 1))>"−"</button>
                                                     <span class="qty-n">{qty}</span>
@@ -706,8 +750,10 @@ fn CheckoutScreen() -> impl IntoView {
 
 mod early_scans;
 mod parked;
+mod price;
 
 use parked::ParkedList;
+use price::PriceDialog;
 
 /// A key the checkout answers to.
 enum Shortcut {
