@@ -13,6 +13,16 @@ export default defineConfig({
   workers: 1,
   retries: 0,
   reporter: [["list"]],
+  // Every test on the shop's 1024×768 tablet; the till's own screens again
+  // on a 1280×800 laptop, where the layout is different.
+  projects: [
+    { name: "tablet", use: { viewport: { width: 1024, height: 768 } } },
+    {
+      name: "laptop",
+      use: { viewport: { width: 1280, height: 800 } },
+      testMatch: /(scanning|till_keys|refund|first_download|conflicts)\.spec\.ts$/,
+    },
+  ],
   use: {
     baseURL,
     trace: "retain-on-failure",
