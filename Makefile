@@ -26,7 +26,8 @@ FAST_INSTALL := CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UN
 .PHONY: run test tools browser-tools site server unit e2e fuzz lint fmt release
 
 run: tools site
-	cargo run --features ssr --bin tillwise
+	@echo "make run: seeding the demo stores into an empty database (TILLWISE_SEED_DEMO=true; off in Leptos.toml)"
+	TILLWISE_SEED_DEMO=true cargo run --features ssr --bin tillwise
 
 test: tools browser-tools
 	$(MAKE) --no-print-directory lint

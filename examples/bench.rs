@@ -609,6 +609,8 @@ async fn raw_insert(
                     store_id: Set(store),
                     result: Set(json!({"status": "applied", "version": 1})),
                     created_at: Set(now),
+                    // Rows from before digests were kept: they match any replay.
+                    mutation_hash: Set(String::new()),
                 }
             }))
             .exec_without_returning(&txn)

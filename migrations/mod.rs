@@ -16,6 +16,7 @@ mod m20261126_000006_conflicts;
 mod m20261202_000007_settings_and_notes;
 mod m20261203_000008_sign_in_failures;
 mod m20261204_000009_receipt_settings;
+mod m20261204_000010_replay_identity;
 
 pub struct Migrator;
 
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000007_settings_and_notes::Migration),
             Box::new(m20261203_000008_sign_in_failures::Migration),
             Box::new(m20261204_000009_receipt_settings::Migration),
+            Box::new(m20261204_000010_replay_identity::Migration),
         ]
     }
 }

@@ -251,7 +251,13 @@ pub enum TenderError {
     OverpaidByCard,
     #[error("store credit needs a customer on the sale")]
     CreditWithoutCustomer,
+    #[error("the change would be more than {max}: check the cash amount")]
+    TooMuchChange { max: String },
 }
+
+/// The most change a till hands back: more than the largest note anyone
+/// carries over the total is a typing slip, not a payment.
+pub const MAX_CHANGE_CENTS: i64 = 100_000;
 
 /// Tenders `payments` against `total_cents`. Change is only ever given from
 /// cash; card and credit may not exceed what is left to pay.
@@ -291,6 +297,11 @@ pub fn tender(
         return Err(TenderError::OverpaidByCard);
     }
     let change = tendered - total_cents;
+    if change > MAX_CHANGE_CENTS {
+        return Err(TenderError::TooMuchChange {
+            max: super::money::Cents(MAX_CHANGE_CENTS).to_string(),
+        });
+    }
     let status = match credit {
         0 => PaymentStatus::Paid,
         c if c == total_cents => PaymentStatus::OnCredit,
@@ -436,6 +447,25 @@ mod tests {
         ];
         let s = tender(1234, &split, false).unwrap();
         assert_eq!((s.change_cents, s.method.as_str()), (0, "split"));
+    }
+
+    #[test]
+    fn change_is_capped_so_a_slip_of_the_finger_is_not_a_payment() {
+        let cash = |c| {
+            [Payment {
+                method: PaymentMethod::Cash,
+                amount_cents: c,
+            }]
+        };
+        assert!(tender(1, &cash(1 + MAX_CHANGE_CENTS), false).is_ok());
+        assert!(matches!(
+            tender(1, &cash(2 + MAX_CHANGE_CENTS), false),
+            Err(TenderError::TooMuchChange { .. })
+        ));
+        assert!(matches!(
+            tender(1, &cash(i64::MAX / 4), false),
+            Err(TenderError::TooMuchChange { .. })
+        ));
     }
 
     #[test]

@@ -13,6 +13,14 @@ use uuid::Uuid;
 /// Most lines one sale may have.
 pub const MAX_LINES: usize = 500;
 
+/// The most one payment or discount may be: 10^16 cents, so that even the
+/// sum of a sale's 500 payments stays far inside i64 (no sum of a sale
+/// can overflow, on the till, in the write or in a report).
+pub const MAX_AMOUNT_CENTS: i64 = 10_000_000_000_000_000;
+
+/// No till sold anything before this; a sale dated earlier is a wrong clock.
+pub const EARLIEST_SALE: &str = "2020-01-01T00:00:00Z";
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct SaleLineInput {
@@ -74,7 +82,7 @@ fn parse_line(item: &Value) -> Result<SaleLineInput, AppError> {
         0..=super::catalog::MAX_PRICE_CENTS,
         None,
     );
-    let discount_cents = r.int_in("discount_cents", 0..=i64::MAX / 4, Some(0));
+    let discount_cents = r.int_in("discount_cents", 0..=MAX_AMOUNT_CENTS, Some(0));
     r.finish(SaleLineInput {
         product_id,
         quantity,
@@ -91,7 +99,7 @@ fn parse_payment(item: &Value) -> Result<Payment, AppError> {
     if method.is_none() && !method_text.is_empty() {
         r.fail("method", "choose cash, card or credit");
     }
-    let amount_cents = r.int_in("amount_cents", 1..=i64::MAX / 4, None);
+    let amount_cents = r.int_in("amount_cents", 1..=MAX_AMOUNT_CENTS, None);
     r.finish(Payment {
         method: method.unwrap_or(PaymentMethod::Cash),
         amount_cents,
@@ -105,10 +113,16 @@ impl SaleInput {
         let payments = each(data, "payments", &mut errors, parse_payment);
         let mut r = FieldReader::new(data);
         let customer_id = r.opt_uuid("customer_id");
-        let discount_cents = r.int_in("discount_cents", 0..=i64::MAX / 4, Some(0));
-        let created_at = r
-            .opt_instant("created_at")
-            .unwrap_or_else(|| chrono::SubsecRound::trunc_subsecs(Utc::now(), 6));
+        let discount_cents = r.int_in("discount_cents", 0..=MAX_AMOUNT_CENTS, Some(0));
+        let now = chrono::SubsecRound::trunc_subsecs(Utc::now(), 6);
+        let created_at = r.opt_instant("created_at").unwrap_or(now);
+        let earliest: DateTime<Utc> = EARLIEST_SALE.parse().unwrap_or(now);
+        if created_at < earliest || created_at > now + chrono::Duration::days(1) {
+            r.fail(
+                "created_at",
+                "the till's clock looks wrong: a sale's time must be after 2020 and not in the future",
+            );
+        }
         if let Err(e) = r.finish(()) {
             errors.extend(e.field_errors());
         }
@@ -130,6 +144,32 @@ impl SaleInput {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn amounts_and_times_are_bounded_so_no_sum_can_overflow() {
+        let sale = |payment: i64, at: &str| {
+            json!({"lines": [{"product_id": Uuid::now_v7(), "quantity": 1, "unit_price_cents": 1}],
+                   "payments": [{"method": "cash", "amount_cents": payment}], "created_at": at})
+        };
+        let huge = SaleInput::parse(&sale(i64::MAX / 4, "2026-11-25T10:00:00Z")).unwrap_err();
+        assert!(huge.field_errors().contains_key("payments[0].amount_cents"));
+        for at in ["1970-01-01T00:00:00Z", "2099-01-01T00:00:00Z"] {
+            let e = SaleInput::parse(&sale(1, at)).unwrap_err();
+            assert!(e.field_errors().contains_key("created_at"), "{at}");
+        }
+        assert!(SaleInput::parse(&sale(MAX_AMOUNT_CENTS, "2026-11-25T10:00:00Z")).is_ok());
+        assert!((MAX_AMOUNT_CENTS as i128) * (MAX_LINES as i128 + 1) < i64::MAX as i128);
+    }
+
+    #[test]
+    fn a_refund_names_each_line_once() {
+        let id = Uuid::now_v7();
+        let twice = json!({"refund_of": id, "lines": [{"line_no": 1, "quantity": 1}, {"line_no": 1, "quantity": 1}]});
+        let e = RefundInput::parse(&twice).unwrap_err();
+        assert!(e.field_errors()["lines"].contains("named twice"), "{e:?}");
+        let once = json!({"refund_of": id, "lines": [{"line_no": 1, "quantity": 2}, {"line_no": 2, "quantity": 1}]});
+        assert_eq!(RefundInput::parse(&once).unwrap().lines.unwrap().len(), 2);
+    }
 
     #[test]
     fn a_sale_from_the_wire_parses() {
@@ -210,6 +250,20 @@ impl RefundInput {
                 r.finish((line_no, quantity))
             })),
         };
+        // One entry per line: the same line twice is a mistake to name,
+        // not two refunds to add up.
+        if let Some(lines) = &lines {
+            let mut seen = std::collections::BTreeSet::new();
+            if let Some(dup) = lines.iter().find(|(line_no, _)| !seen.insert(*line_no)) {
+                errors.insert(
+                    "lines".into(),
+                    format!(
+                        "line {} is named twice; give each line once with its quantity",
+                        dup.0
+                    ),
+                );
+            }
+        }
         let mut r = FieldReader::new(data);
         let refund_of = r.uuid("refund_of");
         let void = r.bool_or("void", false);

@@ -32,6 +32,22 @@ pub struct PushedMutation {
 }
 
 impl PushedMutation {
+    /// What this change is, as text that is the same however its JSON was
+    /// laid out (keys sorted): the server keeps a digest of it with the
+    /// answer, so a replay is known to be the same change, not merely the
+    /// same number.
+    pub fn identity_text(&self) -> String {
+        let mut out = String::new();
+        canonical(
+            &serde_json::json!({
+                "entity": self.entity, "op": self.op, "id": self.id,
+                "base_version": self.base_version, "data": self.data,
+            }),
+            &mut out,
+        );
+        out
+    }
+
     pub fn mutation(&self) -> Mutation {
         Mutation {
             entity: self.entity,
@@ -164,6 +180,37 @@ pub enum Step {
     Gap,
 }
 
+/// `value` as JSON with every object's keys in order.
+fn canonical(value: &Value, out: &mut String) {
+    match value {
+        Value::Object(map) => {
+            let mut keys: Vec<&String> = map.keys().collect();
+            keys.sort();
+            out.push('{');
+            for (i, k) in keys.into_iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                out.push_str(&Value::String(k.clone()).to_string());
+                out.push(':');
+                canonical(&map[k], out);
+            }
+            out.push('}');
+        }
+        Value::Array(items) => {
+            out.push('[');
+            for (i, v) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                canonical(v, out);
+            }
+            out.push(']');
+        }
+        other => out.push_str(&other.to_string()),
+    }
+}
+
 /// Plans a push: replays, then the run of consecutive new mutations, then
 /// a stop at the first gap (or at anything out of order after it).
 pub fn plan(last_processed: i64, mutation_ids: &[i64]) -> Vec<Step> {
@@ -275,6 +322,22 @@ impl PushResponse {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn a_change_is_itself_however_its_json_is_laid_out_and_not_another() {
+        let pushed = |text: &str| serde_json::from_str::<PushedMutation>(text).unwrap();
+        let one = pushed(
+            r#"{"mutation_id":5,"entity":"sale","op":"create","id":"0190a000-0000-7000-8000-000000000001","data":{"b":1,"a":{"y":2,"x":[1,{"q":1,"p":2}]}}}"#,
+        );
+        let same = pushed(
+            r#"{"data":{"a":{"x":[1,{"p":2,"q":1}],"y":2},"b":1},"id":"0190a000-0000-7000-8000-000000000001","op":"create","entity":"sale","mutation_id":5}"#,
+        );
+        let other = pushed(
+            r#"{"mutation_id":5,"entity":"sale","op":"create","id":"0190a000-0000-7000-8000-000000000002","data":{"b":1,"a":{"y":2,"x":[1,{"q":1,"p":2}]}}}"#,
+        );
+        assert_eq!(one.identity_text(), same.identity_text());
+        assert_ne!(one.identity_text(), other.identity_text());
+    }
 
     #[test]
     fn a_till_drops_what_the_server_has_and_keeps_what_it_refused() {

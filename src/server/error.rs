@@ -34,19 +34,84 @@ pub fn internal(cause: impl std::fmt::Display) -> AppError {
     AppError::internal()
 }
 
-/// Database errors: a busy or unreachable database is "try again"; anything
-/// else is a bug to look at in the logs.
+/// What a database failure means for whoever asked.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DbFailure {
+    /// Busy, locked, unreachable, restarting: the same request may pass
+    /// later (503; a till retries, a push stops and resumes).
+    Transient,
+    /// A unique key already taken: what is sent is already there (409).
+    Clash,
+    /// The database refused this data (another constraint, a value it
+    /// cannot store): it never will pass, so it is the caller's mistake
+    /// (400; a push rejects it and moves on).
+    Refused,
+    /// Anything else: a bug, logged.
+    Unknown,
+}
+
+/// Classifies by the driver's error code: PostgreSQL's SQLSTATE classes
+/// and SQLite's (extended) result codes.
+pub fn classify(err: &sea_orm::DbErr) -> DbFailure {
+    use sea_orm::{DbErr, RuntimeErr};
+    let sqlx_error = match err {
+        DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => return DbFailure::Transient,
+        DbErr::Exec(RuntimeErr::SqlxError(e)) | DbErr::Query(RuntimeErr::SqlxError(e)) => e,
+        _ => return DbFailure::Unknown,
+    };
+    use sea_orm::sqlx::Error as E;
+    let code = match sqlx_error.as_ref() {
+        E::PoolTimedOut | E::PoolClosed | E::Io(_) | E::WorkerCrashed => {
+            return DbFailure::Transient;
+        }
+        E::Database(e) => e.code().map(|c| c.to_string()).unwrap_or_default(),
+        _ => return DbFailure::Unknown,
+    };
+    match code.as_str() {
+        // PostgreSQL: serialization, deadlock, lock timeout, shutting down,
+        // too many connections, connection trouble.
+        "40001" | "40P01" | "55P03" | "57P01" | "57P02" | "57P03" | "53300" => DbFailure::Transient,
+        c if c.starts_with("08") => DbFailure::Transient,
+        // SQLite: BUSY, LOCKED and their extended forms.
+        "5" | "6" | "261" | "517" | "262" => DbFailure::Transient,
+        // A unique or primary key taken (PostgreSQL 23505; SQLite 2067, 1555).
+        "23505" | "2067" | "1555" => DbFailure::Clash,
+        // Other integrity (23xxx; SQLite constraint codes) and data
+        // exceptions (22xxx: bad bytes such as NUL in text, too long, out of
+        // range).
+        c if c.starts_with("23") || c.starts_with("22") => DbFailure::Refused,
+        "19" | "787" | "275" | "1299" | "531" | "1043" | "3091" => DbFailure::Refused,
+        _ => DbFailure::Unknown,
+    }
+}
+
+/// Database errors, by what they mean (`classify`): "try again", "this
+/// clashes", "this cannot be stored", or a bug to look at in the logs.
 pub fn db(err: sea_orm::DbErr) -> AppError {
-    use sea_orm::DbErr;
-    match &err {
-        DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => {
+    match classify(&err) {
+        DbFailure::Transient => {
             tracing::warn!(error = %err, "database unavailable");
             AppError::new(
                 ErrorCode::Unavailable,
                 "The database is busy or unreachable. Please try again.",
             )
         }
-        _ => internal(err),
+        DbFailure::Clash => {
+            tracing::info!(error = %err, "database refused a duplicate");
+            AppError::new(
+                ErrorCode::Conflict,
+                "This clashes with a record that is already there, so it was not saved.",
+            )
+        }
+        DbFailure::Refused => {
+            tracing::info!(error = %err, "database refused the data");
+            AppError::new(
+                ErrorCode::Validation,
+                "The database cannot store this as it is (a value is out of range or has \
+                 characters it refuses), so it was not saved.",
+            )
+        }
+        DbFailure::Unknown => internal(err),
     }
 }
 

@@ -32,6 +32,10 @@ pub struct Settings {
     pub log_format: LogFormat,
     #[serde(default)]
     pub seed_demo: bool,
+    /// The first store and its owner, made in an empty database (from the
+    /// environment only: a password does not belong in a file).
+    #[serde(skip)]
+    pub first_owner: Option<FirstOwner>,
     #[serde(default = "default_session_hours")]
     pub session_hours: i64,
     #[serde(default)]
@@ -239,6 +243,17 @@ impl Settings {
         if let Some(v) = env("TILLWISE_SEED_DEMO") {
             self.seed_demo = parsed("TILLWISE_SEED_DEMO", v)?;
         }
+        if let (Some(email), Some(password)) = (
+            env("TILLWISE_FIRST_OWNER_EMAIL"),
+            env("TILLWISE_FIRST_OWNER_PASSWORD"),
+        ) {
+            self.first_owner = Some(FirstOwner {
+                store_name: env("TILLWISE_FIRST_STORE").unwrap_or_else(|| "My Store".into()),
+                name: env("TILLWISE_FIRST_OWNER_NAME").unwrap_or_else(|| "Owner".into()),
+                email,
+                password,
+            });
+        }
         if let Some(v) = env("TILLWISE_SESSION_HOURS") {
             self.session_hours = parsed("TILLWISE_SESSION_HOURS", v)?;
         }
@@ -298,6 +313,16 @@ pub fn redact_url(url: &str) -> String {
     }
 }
 
+/// Who opens a new deployment: the first store's name and its owner's
+/// sign-in.
+#[derive(Clone)]
+pub struct FirstOwner {
+    pub store_name: String,
+    pub name: String,
+    pub email: String,
+    pub password: String,
+}
+
 impl std::fmt::Debug for Settings {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Settings")
@@ -325,6 +350,7 @@ mod tests {
         assert!(s.database_url.starts_with("sqlite://data/"));
         assert_eq!(s.redis_url(), None);
         assert_eq!(s.cache_ttl_seconds.products, 300);
+        assert!(!s.seed_demo, "no demo accounts in a deployment by default");
     }
 
     #[test]
@@ -360,6 +386,25 @@ mod tests {
                 .with_env(|n| (n == "TILLWISE_CACHE_TTL_SALES").then(|| "-1".into()))
                 .is_err()
         );
+    }
+
+    #[test]
+    fn the_first_owner_comes_from_the_environment_only() {
+        assert!(from_file().first_owner.is_none());
+        let s = from_file()
+            .with_env(|name| match name {
+                "TILLWISE_FIRST_OWNER_EMAIL" => Some("fay@corner.test".into()),
+                "TILLWISE_FIRST_OWNER_PASSWORD" => Some("a long password".into()),
+                "TILLWISE_FIRST_STORE" => Some("Corner Shop".into()),
+                _ => None,
+            })
+            .unwrap();
+        let first = s.first_owner.unwrap();
+        assert_eq!(
+            (first.store_name.as_str(), first.name.as_str()),
+            ("Corner Shop", "Owner")
+        );
+        assert!(!format!("{:?}", from_file()).contains("password"));
     }
 
     #[test]

@@ -68,6 +68,20 @@ impl Application {
         {
             tracing::info!("seeded the demo stores");
         }
+        if let Some(first) = &settings.first_owner
+            && services::seed::first_store_if_empty(&db, first)
+                .await
+                .map_err(StartupError::Seed)?
+        {
+            tracing::info!(store = %first.store_name, owner = %first.email, "made the first store and its owner");
+        }
+        if services::stores::count(&db).await.unwrap_or(1) == 0 {
+            tracing::warn!(
+                "the database has no store yet: set TILLWISE_FIRST_OWNER_EMAIL and \
+                 TILLWISE_FIRST_OWNER_PASSWORD (and TILLWISE_FIRST_STORE) to make the first one, \
+                 or TILLWISE_SEED_DEMO=true for the demo stores"
+            );
+        }
         // Cargo.toml's [package.metadata.leptos], with LEPTOS_* variables on
         // top; a deployment without the source tree uses the variables alone.
         let source = std::path::Path::new("Cargo.toml")
@@ -122,6 +136,9 @@ fn router(state: AppState) -> Router {
         .nest("/api", http::api_router())
         .leptos_routes(&state, routes, move || shell(leptos_options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(axum::middleware::from_fn(
+            http::same_origin::refuse_cross_site_writes,
+        ))
         .layer(axum::middleware::from_fn(request::with_request_meta))
         .layer(axum::extract::DefaultBodyLimit::max(http::MAX_BODY_BYTES))
         .with_state(state)

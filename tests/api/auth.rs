@@ -14,6 +14,7 @@ on_every_backend!(
     a_wrong_password_is_401_and_sets_no_cookie,
     pin_switch_needs_a_paired_till,
     five_wrong_pins_lock_the_cashier_out,
+    guesses_sent_at_once_are_checked_no_more_than_the_lockout_allows,
     the_eleventh_wrong_password_waits_even_across_a_restart,
     one_address_guessing_many_accounts_is_held_back,
     a_cashier_cannot_change_products,
@@ -153,6 +154,48 @@ async fn five_wrong_pins_lock_the_cashier_out(backend: Backend) {
         app.count("audit_log WHERE action = 'auth.pin_locked'")
             .await
             == 1
+    );
+}
+
+/// 24 PINs at once, the right one among them: no more than five are ever
+/// checked, the rest are refused as locked, whatever order they land in.
+async fn guesses_sent_at_once_are_checked_no_more_than_the_lockout_allows(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let till = app.paired_till().await;
+    let guesses: Vec<String> = (0..24)
+        .map(|i| {
+            if i == 12 {
+                CASHIER_PIN.to_string()
+            } else {
+                format!("{:04}", 2000 + i)
+            }
+        })
+        .collect();
+    let answers = futures_util::future::join_all(
+        guesses
+            .iter()
+            .map(|pin| app.pin(&till, app.cashier_id, pin)),
+    )
+    .await;
+    let checked = answers
+        .iter()
+        .filter(|r| [StatusCode::OK, StatusCode::UNAUTHORIZED].contains(&r.status()))
+        .count();
+    let refused = answers
+        .iter()
+        .filter(|r| r.status() == StatusCode::TOO_MANY_REQUESTS)
+        .count();
+    assert!(
+        checked <= MAX_PIN_ATTEMPTS as usize,
+        "{checked} PINs were checked"
+    );
+    assert_eq!(checked + refused, 24);
+    let failures = app
+        .count("audit_log WHERE action IN ('auth.pin_failed', 'auth.pin_locked')")
+        .await;
+    assert!(
+        failures <= MAX_PIN_ATTEMPTS as i64,
+        "{failures} wrong PINs counted"
     );
 }
 

@@ -10,8 +10,102 @@ on_every_backend!(
     errors_are_json_with_a_request_id,
     a_body_over_the_limit_is_413_and_changes_nothing,
     a_page_past_every_row_is_empty_at_any_offset,
-    the_login_page_is_served
+    the_login_page_is_served,
+    a_post_from_another_site_is_refused_before_it_does_anything,
+    a_new_deployment_opens_with_its_first_owner_and_no_demo
 );
+
+/// No demo accounts in a deployment: the shipped settings seed none, and
+/// the first store and owner come from the environment.
+async fn a_new_deployment_opens_with_its_first_owner_and_no_demo(backend: Backend) {
+    let app = spawn_app_with(backend, |s| {
+        s.seed_demo = false;
+        s.first_owner = Some(tillwise::server::settings::FirstOwner {
+            store_name: "Corner Shop".into(),
+            name: "Fay".into(),
+            email: "fay@corner.test".into(),
+            password: "a long password".into(),
+        });
+    })
+    .await;
+    let res = browser()
+        .post(app.url("/api/auth/login"))
+        .json(&serde_json::json!({"email": "fay@corner.test", "password": "a long password"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(
+        (
+            body["session"]["store_name"].as_str(),
+            body["session"]["role"].as_str()
+        ),
+        (Some("Corner Shop"), Some("owner"))
+    );
+    let demo = browser()
+        .post(app.url("/api/auth/login"))
+        .json(&serde_json::json!({"email": "owner@demo.test", "password": "demo1234"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(demo.status(), StatusCode::UNAUTHORIZED);
+}
+
+/// Login CSRF and cross-site form posts: a sign-in, a server function and
+/// a REST write sent as another site's page would send them are refused
+/// (403) and change nothing; the same from this site passes.
+async fn a_post_from_another_site_is_refused_before_it_does_anything(backend: Backend) {
+    use leptos::server_fn::ServerFn;
+    let app = spawn_app(backend).await;
+    let here = app.url("");
+    let here = here.trim_end_matches('/');
+    let owner = app.signed_in(crate::helpers::OWNER).await;
+    let customers = app.count("customers").await;
+    let sessions = app.count("sessions").await;
+    for (name, value) in [
+        ("origin", "http://evil.test"),
+        ("sec-fetch-site", "cross-site"),
+    ] {
+        let login = browser()
+            .post(app.url("/api/auth/login"))
+            .header(name, value)
+            .json(&serde_json::json!({"email": crate::helpers::OWNER, "password": crate::helpers::PASSWORD}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(login.status(), StatusCode::FORBIDDEN, "{name}");
+        let rpc = owner
+            .post(app.url(tillwise::api::store::SaveStoreSettings::PATH))
+            .header(name, value)
+            .json(&serde_json::json!({"edit": {"name": "Renamed by evil.test"}, "sync_version": 1}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(rpc.status(), StatusCode::FORBIDDEN, "{name}");
+        let rest = owner
+            .post(app.url("/api/customers"))
+            .header(name, value)
+            .json(&serde_json::json!({"name": "Forged Fred"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(rest.status(), StatusCode::FORBIDDEN, "{name}");
+    }
+    assert_eq!(app.count("customers").await, customers);
+    let store: Value = app.get_json(&owner, "/api/store").await;
+    assert_ne!(store["name"], "Renamed by evil.test");
+    assert_eq!(app.count("sessions").await, sessions);
+    let same = owner
+        .post(app.url("/api/customers"))
+        .header("origin", here)
+        .header("sec-fetch-site", "same-origin")
+        .json(&serde_json::json!({"name": "Real Rita"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(same.status(), StatusCode::CREATED);
+}
 
 async fn health_reports_the_database_and_redis(backend: Backend) {
     let app = spawn_app_with(backend, |s| s.heartbeat_seconds = 7).await;

@@ -18,7 +18,66 @@ on_every_backend!(
     sales_are_private_to_their_store_and_never_edited,
     a_refund_reverses_stock_and_spending_exactly,
     a_receipt_made_on_the_till_has_the_totals_the_server_records,
+    absurd_payments_and_dates_are_refused_and_the_report_stays_whole,
 );
+
+/// Cash of i64::MAX/4 for a 3.00 sale, a sale dated 1970 or 2099: refused
+/// with the field named, nothing written, and the report (which once
+/// overflowed on such change) still adds up.
+async fn absurd_payments_and_dates_are_refused_and_the_report_stays_whole(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let product = stocked_product(&app, "AB1", 10).await;
+    let till = app.cashier().await;
+    let cash = |c: i64| json!([{"method": "cash", "amount_cents": c}]);
+    for (body, field) in [
+        (
+            sale(&product, 1, cash(i64::MAX / 4)),
+            "payments[0].amount_cents",
+        ),
+        (sale(&product, 1, cash(300 + 100_001)), "payments"),
+        (
+            {
+                let mut b = sale(&product, 1, cash(300));
+                b["created_at"] = json!("1970-01-01T00:00:00Z");
+                b
+            },
+            "created_at",
+        ),
+        (
+            {
+                let mut b = sale(&product, 1, cash(300));
+                b["created_at"] = json!("2099-01-01T00:00:00Z");
+                b
+            },
+            "created_at",
+        ),
+    ] {
+        let res = till
+            .post(app.url("/api/sales"))
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::BAD_REQUEST, "{field}");
+        let text = res.text().await.unwrap();
+        assert!(text.contains(field), "{field}: {text}");
+    }
+    assert_eq!(app.count("sales").await, 0);
+    for _ in 0..5 {
+        let res = till
+            .post(app.url("/api/sales"))
+            .json(&sale(&product, 1, cash(100_300)))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::CREATED);
+    }
+    let manager = app.signed_in(MANAGER).await;
+    let report: Value = app
+        .get_json(&manager, "/api/reports/sales?from=2026-11-25&to=2026-11-25")
+        .await;
+    assert_eq!(report["sales"], 5, "{report}");
+}
 
 /// A product priced 2.50 + 20 % tax with `stock` units on hand.
 pub(crate) async fn stocked_product(app: &TestApp, sku: &str, stock: i64) -> String {
@@ -379,6 +438,11 @@ async fn a_refund_reverses_stock_and_spending_exactly(backend: Backend) {
         .unwrap();
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
     let manager = app.signed_in(MANAGER).await;
+    // A line named twice is the caller's mistake, said plainly (it was a 500).
+    let twice = json!({"id": new_id(), "lines": [{"line_no": 1, "quantity": 1}, {"line_no": 1, "quantity": 1}]});
+    let res = manager.post(&url).json(&twice).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    assert!(res.text().await.unwrap().contains("named twice"));
     let first = json!({"id": new_id(), "lines": [{"line_no": 1, "quantity": 1}]});
     let res = manager.post(&url).json(&first).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::CREATED);

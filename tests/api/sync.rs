@@ -17,7 +17,87 @@ on_every_backend!(
     a_chunk_the_database_refuses_is_applied_one_by_one,
     a_clock_punched_offline_keeps_the_tills_time,
     a_pull_pages_the_latest_state_with_tombstones_for_this_store_only,
+    a_different_change_under_an_answered_number_is_not_taken_for_a_replay,
+    what_the_database_will_never_store_is_refused_and_the_queue_moves_on,
 );
+
+/// Text with a NUL byte: PostgreSQL refuses to store it (SQLite keeps it).
+/// Either way the answer is the caller's (never a 500), and a push goes on
+/// past it instead of stopping there on every retry.
+async fn what_the_database_will_never_store_is_refused_and_the_queue_moves_on(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let till = app.cashier().await;
+    let res = till
+        .post(app.url("/api/customers"))
+        .json(&json!({"name": "Ol\u{0}ga"}))
+        .send()
+        .await
+        .unwrap();
+    let refused = matches!(backend, Backend::Postgres);
+    let expected = if refused {
+        StatusCode::BAD_REQUEST
+    } else {
+        StatusCode::CREATED
+    };
+    assert_eq!(res.status(), expected);
+
+    let client = new_id().to_string();
+    let nul = json!({"mutation_id": 1, "entity": "customer", "op": "create", "id": new_id(), "data": {"name": "Nu\u{0}l"}});
+    let fine = json!({"mutation_id": 2, "entity": "customer", "op": "create", "id": new_id(), "data": {"name": "Fine Fiona"}});
+    let answer = push(&app, &till, &client, vec![nul, fine]).await;
+    let first = if refused { "rejected" } else { "applied" };
+    assert_eq!(
+        statuses(&answer),
+        vec![(1, first.into()), (2, "applied".into())],
+        "{answer}"
+    );
+    assert_eq!(answer["last_mutation_id"], 2);
+}
+
+/// A tablet cloned from another carries its client id and counter: its own
+/// sale number 1 must not be answered with the other's result and dropped.
+async fn a_different_change_under_an_answered_number_is_not_taken_for_a_replay(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let product = stocked_product(&app, "CL1", 10).await;
+    let (first_tablet, clone) = (app.cashier().await, app.cashier().await);
+    let client = new_id().to_string();
+    let theirs = sale(1, &product);
+    // The same change with its JSON laid out differently is the same.
+    let mut relaid: serde_json::Map<String, Value> = serde_json::Map::new();
+    for key in [
+        "data",
+        "base",
+        "base_version",
+        "id",
+        "op",
+        "entity",
+        "mutation_id",
+    ] {
+        relaid.insert(key.into(), theirs[key].clone());
+    }
+    let applied = push(&app, &first_tablet, &client, vec![theirs.clone()]).await;
+    assert_eq!(statuses(&applied), vec![(1, "applied".into())]);
+
+    let mine = sale(1, &product);
+    let answer = push(&app, &clone, &client, vec![mine.clone()]).await;
+    assert_eq!(statuses(&answer), vec![(1, "rejected".into())], "{answer}");
+    assert_eq!(
+        answer["results"][0]["details"]["reason"],
+        "mutation_number_reused"
+    );
+    assert_eq!(
+        app.count("sales").await,
+        1,
+        "nothing written for it, and it is not taken for the other"
+    );
+
+    let replay = push(&app, &first_tablet, &client, vec![Value::Object(relaid)]).await;
+    assert_eq!(
+        replay["results"], applied["results"],
+        "a true replay is still a replay"
+    );
+    assert_eq!(quantity(&app, &first_tablet, &product).await, 9);
+}
 
 fn sale(mutation_id: i64, product: &str) -> Value {
     json!({

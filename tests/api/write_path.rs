@@ -15,7 +15,35 @@ on_every_backend!(
     a_write_bumps_the_version_and_appends_feed_and_audit,
     a_failure_after_the_row_write_leaves_nothing,
     the_audit_chain_verifies_and_finds_tampering,
+    a_verify_while_the_store_writes_is_never_a_false_alarm,
 );
+
+/// Verifies run while products are written: each sees a chain up to some
+/// head, never "altered" (it read entries and head at different moments).
+async fn a_verify_while_the_store_writes_is_never_a_false_alarm(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let client = app.signed_in(OWNER).await;
+    let writer = {
+        let (client, base) = (client.clone(), app.url("/api/products"));
+        tokio::spawn(async move {
+            for i in 0..40 {
+                let body =
+                    json!({"name": format!("W{i}"), "sku": format!("W-{i}"), "price_cents": 1});
+                let res = client.post(&base).json(&body).send().await.unwrap();
+                assert_eq!(res.status(), StatusCode::CREATED);
+            }
+        })
+    };
+    let mut checked = 0;
+    while !writer.is_finished() {
+        let report = audit::verify(&app.db, app.store).await.unwrap();
+        assert!(report.valid, "a false alarm during writes: {report:?}");
+        checked += 1;
+    }
+    writer.await.unwrap();
+    assert!(checked > 1, "verified while writing ({checked} times)");
+    assert!(audit::verify(&app.db, app.store).await.unwrap().valid);
+}
 
 fn owner_actor(app: &crate::helpers::TestApp) -> Actor {
     Actor {

@@ -18,6 +18,7 @@ pub mod openapi;
 mod records;
 mod reports;
 mod sales;
+pub mod same_origin;
 mod staff;
 mod store;
 mod sync;

@@ -87,16 +87,21 @@ pub use crate::domain::audit::ChainReport;
 /// Walks the store's chain from the first entry and checks every link, hash
 /// and sequence number, and that the chain ends at the store's head.
 pub async fn verify(db: &impl ConnectionTrait, store_id: Uuid) -> Result<ChainReport, DbErr> {
+    // The head first, then the entries up to it: an entry is committed with
+    // the head that names it, so every entry the head counts is there to
+    // read, and entries written meanwhile (past it) are not walked. Read
+    // the other way round, a write in between looked like tampering.
+    let (head, counted) = store::Entity::find_by_id(store_id)
+        .one(db)
+        .await?
+        .map(|s| (s.audit_head, s.audit_seq))
+        .unwrap_or_default();
     let entries = audit_entry::Entity::find()
         .filter(audit_entry::Column::StoreId.eq(store_id))
+        .filter(audit_entry::Column::Seq.lte(counted))
         .order_by_asc(audit_entry::Column::Seq)
         .all(db)
         .await?;
-    let head = store::Entity::find_by_id(store_id)
-        .one(db)
-        .await?
-        .map(|s| s.audit_head)
-        .unwrap_or_default();
     let mut prev = String::new();
     let mut first_bad_seq = None;
     for (i, e) in entries.iter().enumerate() {

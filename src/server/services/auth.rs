@@ -440,7 +440,38 @@ async fn person_with_pin(
     if let Some(until) = person.locked_until.filter(|until| *until > now) {
         return Err(locked_out(until - now));
     }
+    // A try is taken before the PIN is checked, in one statement: guesses
+    // sent at once each take one, so no more than MAX_PIN_ATTEMPTS are
+    // ever checked before the lockout (checked first and counted after,
+    // 24 guesses at once were all checked).
+    use sea_orm::sea_query::{Condition, Expr, ExprTrait};
+    let taken = employee::Entity::update_many()
+        .col_expr(
+            employee::Column::FailedPinAttempts,
+            Expr::col(employee::Column::FailedPinAttempts).add(1),
+        )
+        .filter(employee::Column::Id.eq(person.id))
+        .filter(employee::Column::FailedPinAttempts.lt(MAX_PIN_ATTEMPTS))
+        .filter(
+            Condition::any()
+                .add(employee::Column::LockedUntil.is_null())
+                .add(employee::Column::LockedUntil.lte(now)),
+        )
+        .exec(db)
+        .await
+        .or_internal()?
+        .rows_affected;
+    if taken == 0 {
+        return Err(locked_out(Duration::minutes(PIN_LOCKOUT_MINUTES)));
+    }
     if verify_blocking(person.pin_hash.clone(), pin.expose().to_string()).await? {
+        // Right: the tries start again.
+        employee::Entity::update_many()
+            .col_expr(employee::Column::FailedPinAttempts, Expr::value(0))
+            .filter(employee::Column::Id.eq(person.id))
+            .exec(db)
+            .await
+            .or_internal()?;
         return Ok(person);
     }
     Err(record_wrong_pin(db, till, &person, meta).await)
@@ -527,13 +558,14 @@ async fn count_wrong_pin(
 ) -> Result<AppError, AppError> {
     let now = Utc::now();
     let txn = begin(db).await.or_internal()?;
-    // Re-read inside the write lock so two tills guessing at once both count.
+    // The try was taken before the check; re-read inside the write lock to
+    // see where the count stands with every try made at once.
     let current = employee::Entity::find_by_id(person.id)
         .one(&txn)
         .await
         .or_internal()?
         .ok_or_else(internal_store)?;
-    let attempts = current.failed_pin_attempts + 1;
+    let attempts = current.failed_pin_attempts;
     let locked = attempts >= MAX_PIN_ATTEMPTS;
     let locked_until = locked.then(|| now + Duration::minutes(PIN_LOCKOUT_MINUTES));
     employee::Entity::update_many()

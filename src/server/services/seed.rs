@@ -6,6 +6,7 @@ use super::{Actor, Db, stores, write_path};
 use crate::domain::error::AppError;
 use crate::domain::ids::new_id;
 use crate::domain::mutation::{EntityKind, Mutation};
+use crate::server::settings::FirstOwner;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
@@ -79,6 +80,20 @@ pub async fn seed_if_empty(db: &Db) -> Result<bool, AppError> {
     }
     seed_demo_store(db).await?;
     seed_second_store(db).await?;
+    Ok(true)
+}
+
+/// A new deployment's first store and its owner, when the database has no
+/// store yet: the owner signs in and sets up the rest (staff, products,
+/// tills). False when there already is a store.
+pub async fn first_store_if_empty(db: &Db, first: &FirstOwner) -> Result<bool, AppError> {
+    if stores::count(db).await? > 0 {
+        return Ok(false);
+    }
+    let store = stores::create_store(db, new_id(), &first.store_name).await?;
+    let system = Actor::system(store.id);
+    let owner = json!({"name": first.name, "role": "owner", "email": first.email, "password": first.password});
+    create(db, &system, EntityKind::Employee, owner).await?;
     Ok(true)
 }
 

@@ -54,13 +54,15 @@ pub async fn push(db: &Db, actor: &Actor, request: PushRequest) -> Result<PushRe
     for chunk in request.mutations.chunks(CHUNK.max(1)) {
         let done = match apply_chunk(db, actor, client_id, chunk, true).await {
             Ok(done) => done,
-            // The database refused the batch as a whole: again, one
-            // mutation at a time, so only a culprit is refused.
-            Err(e) if Outcome::of_error(&e).is_none() => {
+            // The database refused the batch as a whole (whatever the
+            // reason: one bad row fails its neighbours): again, one
+            // mutation at a time, so only a culprit is refused and the
+            // queue moves on past it. What fails that way too is the
+            // push's answer (503: the till retries).
+            Err(e) => {
                 tracing::warn!(error = %e.message, "batched push chunk failed; applying one by one");
                 apply_chunk(db, actor, client_id, chunk, false).await?
             }
-            Err(e) => return Err(e),
         };
         last = done.last;
         answered.extend(done.answered);
@@ -77,6 +79,11 @@ pub async fn push(db: &Db, actor: &Actor, request: PushRequest) -> Result<PushRe
         .filter(|id| *id <= last && !answered.contains_key(id))
         .collect();
     if !replayed.is_empty() {
+        let pushed: BTreeMap<i64, &PushedMutation> = request
+            .mutations
+            .iter()
+            .map(|m| (m.mutation_id, m))
+            .collect();
         for row in sync_result::Entity::find()
             .filter(sync_result::Column::ClientId.eq(client_id))
             .filter(sync_result::Column::StoreId.eq(actor.store_id))
@@ -89,6 +96,18 @@ pub async fn push(db: &Db, actor: &Actor, request: PushRequest) -> Result<PushRe
             // something to drop silently from the till's answer.
             let outcome =
                 serde_json::from_value(row.result).map_err(crate::server::error::internal)?;
+            // The same number for another change is not a replay: answered
+            // as the first change's, this one would be dropped unwritten.
+            let same_change = row.mutation_hash.is_empty()
+                || pushed
+                    .get(&row.mutation_id)
+                    .is_some_and(|m| identity_hash(m) == row.mutation_hash);
+            let outcome = if same_change {
+                outcome
+            } else {
+                tracing::warn!(%client_id, mutation_id = row.mutation_id, "a different change under an answered mutation number");
+                number_reused()
+            };
             answered.insert(row.mutation_id, outcome);
         }
     }
@@ -108,6 +127,26 @@ pub async fn push(db: &Db, actor: &Actor, request: PushRequest) -> Result<PushRe
         results,
         last_mutation_id: last,
     })
+}
+
+/// The digest kept with a mutation's answer.
+fn identity_hash(m: &PushedMutation) -> String {
+    use sha2::{Digest, Sha256};
+    hex::encode(Sha256::digest(m.identity_text().as_bytes()))
+}
+
+/// The answer to a change sent under a number another change of this
+/// client id already had: kept on the till with the reason, never taken
+/// for the other and dropped.
+fn number_reused() -> Outcome {
+    Outcome::Rejected {
+        code: ErrorCode::Conflict,
+        message: "Another device sent a different change under this till's sync id and number, \
+            so this one was NOT recorded. It is kept on this till: pair the till again, then \
+            ring it up again."
+            .into(),
+        details: serde_json::json!({ "reason": "mutation_number_reused" }),
+    }
 }
 
 /// The client's row, made on its first push and locked for this
@@ -228,9 +267,13 @@ async fn apply_chunk(
         .exec(&txn)
         .await
         .or_internal()?;
-    // One statement for the chunk's results (200 rows × 5 binds).
+    // One statement for the chunk's results (200 rows × 6 binds).
     if !answered.is_empty() {
         let now = Utc::now();
+        let hashes: BTreeMap<i64, String> = chunk
+            .iter()
+            .map(|m| (m.mutation_id, identity_hash(m)))
+            .collect();
         let rows = answered
             .iter()
             .map(|(mutation_id, outcome)| sync_result::ActiveModel {
@@ -239,6 +282,7 @@ async fn apply_chunk(
                 store_id: Set(actor.store_id),
                 result: Set(serde_json::to_value(outcome).unwrap_or_default()),
                 created_at: Set(now),
+                mutation_hash: Set(hashes.get(mutation_id).cloned().unwrap_or_default()),
             });
         crate::server::db::bulk::insert_rows(&txn, rows.collect())
             .await

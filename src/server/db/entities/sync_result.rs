@@ -11,6 +11,8 @@ pub struct Model {
     pub store_id: Uuid,
     pub result: Json,
     pub created_at: DateTimeUtc,
+    /// SHA-256 of the change answered (`PushedMutation::identity_text`).
+    pub mutation_hash: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
