@@ -163,11 +163,27 @@ impl server_fn::error::FromServerFnError for AppError {
                 ErrorCode::Unavailable,
                 "The server cannot be reached. Check the connection and try again.",
             ),
+            // The server could not read what was sent: the caller's mistake
+            // (a 400, never retried as if the server were broken). On the
+            // server the JSON codec says so as `Deserialization` too; in
+            // the browser that variant is an answer it could not read.
+            E::Args(cause) | E::MissingArg(cause) => read_args(cause),
+            E::Deserialization(cause) if cfg!(feature = "ssr") => read_args(cause),
             other => AppError {
                 details: serde_json::json!({ "cause": other.to_string() }),
                 ..AppError::internal()
             },
         }
+    }
+}
+
+fn read_args(cause: String) -> AppError {
+    AppError {
+        details: serde_json::json!({ "cause": cause }),
+        ..AppError::new(
+            ErrorCode::Validation,
+            "The request could not be read: check its arguments.",
+        )
     }
 }
 

@@ -137,6 +137,9 @@ fn router(state: AppState) -> Router {
         .leptos_routes(&state, routes, move || shell(leptos_options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(axum::middleware::from_fn(
+            http::rpc_status::statuses_from_codes,
+        ))
+        .layer(axum::middleware::from_fn(
             http::same_origin::refuse_cross_site_writes,
         ))
         .layer(axum::middleware::from_fn(request::with_request_meta))

@@ -15,6 +15,7 @@ on_every_backend!(
     pin_switch_needs_a_paired_till,
     five_wrong_pins_lock_the_cashier_out,
     guesses_sent_at_once_are_checked_no_more_than_the_lockout_allows,
+    a_new_password_signs_the_person_out_everywhere_else,
     the_eleventh_wrong_password_waits_even_across_a_restart,
     one_address_guessing_many_accounts_is_held_back,
     a_cashier_cannot_change_products,
@@ -155,6 +156,63 @@ async fn five_wrong_pins_lock_the_cashier_out(backend: Backend) {
             .await
             == 1
     );
+}
+
+/// Whoever knew the old password is signed out by a reset: the person's
+/// sessions end, except the one that made the change.
+async fn a_new_password_signs_the_person_out_everywhere_else(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let owner = app.signed_in(OWNER).await;
+    let owner_elsewhere = app.signed_in(OWNER).await;
+    let manager = app.signed_in(MANAGER).await;
+    let staff: Value = app.get_json(&owner, "/api/employees").await;
+    let list = staff
+        .as_array()
+        .or_else(|| staff["items"].as_array())
+        .unwrap()
+        .clone();
+    let person = |email: &str| list.iter().find(|e| e["email"] == email).unwrap().clone();
+    let me = |client: &reqwest::Client| {
+        let (client, url) = (client.clone(), app.url("/api/auth/me"));
+        async move { client.get(url).send().await.unwrap().status() }
+    };
+    let reset = |who: Value, password: &str| {
+        json!({"name": who["name"], "role": who["role"], "email": who["email"],
+               "password": password, "sync_version": who["sync_version"]})
+    };
+    // The owner resets the manager's password: the manager is signed out.
+    let mia = person(MANAGER);
+    let url = app.url(&format!("/api/employees/{}", mia["id"].as_str().unwrap()));
+    let res = owner
+        .put(&url)
+        .json(&reset(mia, "a brand new password"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        res.status(),
+        StatusCode::OK,
+        "{}",
+        res.text().await.unwrap()
+    );
+    assert_eq!(me(&manager).await, StatusCode::UNAUTHORIZED);
+    // The owner changes their own: this session stays, the other ends.
+    let olga = person(OWNER);
+    let url = app.url(&format!("/api/employees/{}", olga["id"].as_str().unwrap()));
+    let res = owner
+        .put(&url)
+        .json(&reset(olga, "another new password"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        res.status(),
+        StatusCode::OK,
+        "{}",
+        res.text().await.unwrap()
+    );
+    assert_eq!(me(&owner).await, StatusCode::OK);
+    assert_eq!(me(&owner_elsewhere).await, StatusCode::UNAUTHORIZED);
 }
 
 /// 24 PINs at once, the right one among them: no more than five are ever

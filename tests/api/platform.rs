@@ -12,8 +12,40 @@ on_every_backend!(
     a_page_past_every_row_is_empty_at_any_offset,
     the_login_page_is_served,
     a_post_from_another_site_is_refused_before_it_does_anything,
-    a_new_deployment_opens_with_its_first_owner_and_no_demo
+    a_new_deployment_opens_with_its_first_owner_and_no_demo,
+    a_server_function_given_arguments_it_cannot_read_says_400
 );
+
+/// Arguments a server function cannot read (wrong shape, one missing, not
+/// JSON at all) are the caller's mistake: 400 `validation`, not a 500.
+async fn a_server_function_given_arguments_it_cannot_read_says_400(backend: Backend) {
+    use leptos::server_fn::ServerFn;
+    let app = spawn_app(backend).await;
+    let owner = app.signed_in(crate::helpers::OWNER).await;
+    let json_fn = app.url(tillwise::api::store::SaveStoreSettings::PATH);
+    let form_fn = app.url(tillwise::api::sales::VoidSale::PATH);
+    let sends = [
+        owner
+            .post(&json_fn)
+            .json(&serde_json::json!({"edit": 5, "sync_version": "x"})),
+        owner
+            .post(&json_fn)
+            .header("content-type", "application/json")
+            .body("{not json"),
+        owner
+            .post(&form_fn)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body("original=not-a-uuid"),
+    ];
+    for send in sends {
+        let res = send.send().await.unwrap();
+        let status = res.status();
+        let text = res.text().await.unwrap();
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{text}");
+        let body: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(body["code"], "validation", "{body}");
+    }
+}
 
 /// No demo accounts in a deployment: the shipped settings seed none, and
 /// the first store and owner come from the environment.

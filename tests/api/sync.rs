@@ -19,7 +19,53 @@ on_every_backend!(
     a_pull_pages_the_latest_state_with_tombstones_for_this_store_only,
     a_different_change_under_an_answered_number_is_not_taken_for_a_replay,
     what_the_database_will_never_store_is_refused_and_the_queue_moves_on,
+    a_cashier_pulls_no_staff_directory_and_only_their_own_clock,
 );
+
+/// The pull shows what REST shows: a cashier's has no employees (names,
+/// e-mails, roles) and no one else's clock events; a manager's has both.
+async fn a_cashier_pulls_no_staff_directory_and_only_their_own_clock(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let till = app.cashier().await;
+    let manager = app.signed_in(MANAGER).await;
+    for client in [&till, &manager] {
+        let res = client
+            .post(app.url("/api/clock/in"))
+            .json(&json!({}))
+            .send()
+            .await
+            .unwrap();
+        assert!(res.status().is_success(), "{}", res.status());
+    }
+    let kinds = |pull: &Value, kind: &str| -> Vec<Value> {
+        pull["changes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|c| c["entity"] == kind)
+            .cloned()
+            .collect()
+    };
+    let theirs: Value = app
+        .get_json(&till, "/api/sync/pull?cursor=0&limit=1000")
+        .await;
+    assert!(
+        kinds(&theirs, "employee").is_empty(),
+        "no staff directory for a cashier"
+    );
+    let clocks = kinds(&theirs, "clock_event");
+    assert_eq!(clocks.len(), 1, "{clocks:?}");
+    assert_eq!(clocks[0]["data"]["employee_id"], app.cashier_id.to_string());
+    let managers: Value = app
+        .get_json(&manager, "/api/sync/pull?cursor=0&limit=1000")
+        .await;
+    assert!(!kinds(&managers, "employee").is_empty());
+    assert_eq!(kinds(&managers, "clock_event").len(), 2);
+    assert_eq!(
+        theirs["cursor"], managers["cursor"],
+        "the cursor passes what is not shown"
+    );
+}
 
 /// Text with a NUL byte: PostgreSQL refuses to store it (SQLite keeps it).
 /// Either way the answer is the caller's (never a 500), and a push goes on

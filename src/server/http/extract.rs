@@ -66,6 +66,7 @@ pub async fn signed_in(parts: &Parts, state: &AppState) -> Result<Option<Signed>
                 employee_name: Some(live.info.employee_name.clone()),
                 role: live.info.role,
                 device_id: live.info.device_id,
+                session_id: Some(live.id),
                 meta,
             },
             info: live.info,

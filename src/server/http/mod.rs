@@ -17,6 +17,7 @@ mod notes;
 pub mod openapi;
 mod records;
 mod reports;
+pub mod rpc_status;
 mod sales;
 pub mod same_origin;
 mod staff;

@@ -104,6 +104,7 @@ async fn start_session(
         employee_name: Some(person.name.clone()),
         role,
         device_id,
+        session_id: None,
         meta: meta.clone(),
     };
     let txn = begin(db).await.or_internal()?;
@@ -501,6 +502,7 @@ pub async fn approve_price(
         employee_name: Some(manager.name.clone()),
         role: manager.role(),
         device_id: Some(till.id),
+        session_id: None,
         meta: meta.clone(),
     };
     let draft = AuditDraft {
@@ -588,6 +590,7 @@ async fn count_wrong_pin(
         employee_name: Some(person.name.clone()),
         role,
         device_id: Some(till.id),
+        session_id: None,
         meta: meta.clone(),
     };
     let draft = AuditDraft {

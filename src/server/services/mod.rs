@@ -55,6 +55,9 @@ pub struct Actor {
     pub employee_name: Option<String>,
     pub role: Role,
     pub device_id: Option<Uuid>,
+    /// The session acting, when a signed-in request does (a password
+    /// reset ends the person's other sessions, not this one).
+    pub session_id: Option<Uuid>,
     pub meta: RequestMeta,
 }
 
@@ -67,6 +70,7 @@ impl Actor {
             employee_name: None,
             role: permissions::SYSTEM_ROLE,
             device_id: None,
+            session_id: None,
             meta: RequestMeta::default(),
         }
     }

@@ -15,6 +15,7 @@ use super::ledger::Ledger;
 use super::{Actor, Db, write_path};
 use crate::domain::error::{AppError, ErrorCode};
 use crate::domain::mutation::{EntityKind, Mutation, Op};
+use crate::domain::permissions::Action;
 use crate::domain::sync::{
     MAX_PULL, MAX_PUSH, MutationResult, Outcome, PullResponse, PulledChange, PushRequest,
     PushResponse, PushedMutation, Step, plan,
@@ -412,6 +413,28 @@ pub async fn pull(
         let store_id = actor.store_id;
         data.extend(with_kind!(kind, K => K::pulled(db, store_id, ids).await?));
     }
+    // What REST would not show this person is not in their pull either:
+    // the staff directory (names, e-mails, roles) to managers, and others'
+    // shifts and clock events with their takings to managers. Tombstones
+    // carry nothing and pass.
+    rows.retain(|r| {
+        let Some(kind) = EntityKind::parse(&r.entity) else {
+            return true;
+        };
+        let Some(record) = data.get(&r.entity_id) else {
+            return true;
+        };
+        match kind {
+            EntityKind::Employee => actor.may_on(kind, Action::Read),
+            EntityKind::Shift | EntityKind::ClockEvent => {
+                actor.may_on(kind, Action::ReadOthers)
+                    || actor.employee_id.is_some_and(|me| {
+                        record["employee_id"].as_str() == Some(me.to_string().as_str())
+                    })
+            }
+            _ => true,
+        }
+    });
     Ok(PullResponse {
         changes: rows
             .into_iter()

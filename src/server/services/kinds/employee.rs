@@ -8,13 +8,15 @@ use crate::domain::error::AppError;
 use crate::domain::mutation::{EntityKind, Mutation, Op};
 use crate::domain::permissions::{Action, managing};
 use crate::domain::staff::{Employee, EmployeeDraft};
-use crate::server::db::entities::employee;
+use crate::server::db::entities::{employee, session};
 use crate::server::error::DbResultExt;
 use crate::server::services::auth::hash_secret;
 use crate::server::services::staff::live_employees;
 use crate::server::services::versioned::{Row, Versioned};
 use crate::server::services::write_path::Target;
-use sea_orm::{ActiveValue::Set, ColumnTrait, DatabaseTransaction, PaginatorTrait, QueryFilter};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter,
+};
 
 pub struct EmployeeKind;
 
@@ -165,6 +167,18 @@ impl Versioned for EmployeeKind {
                 "password",
                 "managers and owners need a password",
             ));
+        }
+        // A new password ends the person's sessions everywhere but the one
+        // making the change (whoever knew the old one is signed out), in
+        // the same transaction as the new hash. The instances' remembered
+        // sessions are forgotten with any write to the employee.
+        if t.op == Op::Update && prepared.password_hash.is_some() {
+            let mut ended =
+                session::Entity::delete_many().filter(session::Column::EmployeeId.eq(t.id));
+            if let Some(mine) = t.actor.session_id {
+                ended = ended.filter(session::Column::Id.ne(mine));
+            }
+            ended.exec(txn).await.or_internal()?;
         }
         Ok(())
     }
