@@ -61,6 +61,13 @@ pub fn use_store_format() -> Memo<StoreFormat> {
     })
 }
 
+/// Money as the signed-in store writes it, for a screen that shows
+/// amounts as it renders (the format is known by then).
+pub fn use_money() -> impl Fn(i64) -> String + Copy + Send + Sync + 'static {
+    let format = use_store_format();
+    move |cents| format.with_untracked(|f| f.money(cents))
+}
+
 const SHAPE: &str = "%Y-%m-%d %H:%M";
 
 #[cfg(feature = "ssr")]

@@ -180,37 +180,24 @@ async fn a_new_password_signs_the_person_out_everywhere_else(backend: Backend) {
         json!({"name": who["name"], "role": who["role"], "email": who["email"],
                "password": password, "sync_version": who["sync_version"]})
     };
+    let put_reset = |who: Value, password: &'static str| {
+        let url = app.url(&format!("/api/employees/{}", who["id"].as_str().unwrap()));
+        let (owner, body) = (owner.clone(), reset(who, password));
+        async move {
+            let res = owner.put(&url).json(&body).send().await.unwrap();
+            assert_eq!(
+                res.status(),
+                StatusCode::OK,
+                "{}",
+                res.text().await.unwrap()
+            );
+        }
+    };
     // The owner resets the manager's password: the manager is signed out.
-    let mia = person(MANAGER);
-    let url = app.url(&format!("/api/employees/{}", mia["id"].as_str().unwrap()));
-    let res = owner
-        .put(&url)
-        .json(&reset(mia, "a brand new password"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(
-        res.status(),
-        StatusCode::OK,
-        "{}",
-        res.text().await.unwrap()
-    );
+    put_reset(person(MANAGER), "a brand new password").await;
     assert_eq!(me(&manager).await, StatusCode::UNAUTHORIZED);
     // The owner changes their own: this session stays, the other ends.
-    let olga = person(OWNER);
-    let url = app.url(&format!("/api/employees/{}", olga["id"].as_str().unwrap()));
-    let res = owner
-        .put(&url)
-        .json(&reset(olga, "another new password"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(
-        res.status(),
-        StatusCode::OK,
-        "{}",
-        res.text().await.unwrap()
-    );
+    put_reset(person(OWNER), "another new password").await;
     assert_eq!(me(&owner).await, StatusCode::OK);
     assert_eq!(me(&owner_elsewhere).await, StatusCode::UNAUTHORIZED);
 }

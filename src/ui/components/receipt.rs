@@ -3,7 +3,7 @@
 
 use crate::domain::sale_record::Sale;
 use crate::till::local;
-use crate::ui::format::use_store_format;
+use crate::ui::format::{use_money, use_store_format};
 use crate::ui::session::use_session;
 use leptos::prelude::*;
 
@@ -35,7 +35,7 @@ pub fn Receipt(
         settings.get().map(pick).filter(|s| !s.is_empty())
     };
     let format = use_store_format();
-    let money = move |cents: i64| format.with_untracked(|f| f.money(cents));
+    let money = use_money();
     let created_at = sale.created_at;
     let when = move || format.with(|f| f.time(created_at));
     let number = if sale.number > 0 {

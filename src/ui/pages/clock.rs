@@ -10,7 +10,7 @@ use crate::till::local;
 use crate::till::toasts::use_toasts;
 use crate::ui::components::guard::SignedIn;
 use crate::ui::components::on_till::OnTill;
-use crate::ui::format::use_store_format;
+use crate::ui::format::{use_money, use_store_format};
 use crate::ui::session::use_session;
 use chrono::Utc;
 use leptos::prelude::*;
@@ -28,7 +28,7 @@ pub fn ClockPage() -> impl IntoView {
 fn Clock() -> impl IntoView {
     let toasts = use_toasts();
     let format = use_store_format();
-    let money = move |cents: i64| format.with_untracked(|f| f.money(cents));
+    let money = use_money();
     let connection = use_connection();
     let session = use_session();
     let me = move || {

@@ -12,7 +12,7 @@ use crate::till::local;
 use crate::till::toasts::use_toasts;
 use crate::ui::components::guard::SignedIn;
 use crate::ui::components::on_till::OnTill;
-use crate::ui::format::use_store_format;
+use crate::ui::format::use_money;
 use chrono::Utc;
 use leptos::prelude::*;
 
@@ -36,8 +36,7 @@ fn status_words(s: CreditStatus) -> &'static str {
 #[component]
 fn Credits() -> impl IntoView {
     let toasts = use_toasts();
-    let format = use_store_format();
-    let money = move |cents: i64| format.with_untracked(|f| f.money(cents));
+    let money = use_money();
     let connection = use_connection();
     let status = RwSignal::new("open".to_string());
     let paying = RwSignal::new(None::<Credit>);

@@ -16,7 +16,7 @@ use crate::till::toasts::use_toasts;
 use crate::ui::components::field::Field;
 use crate::ui::components::guard::SignedIn;
 use crate::ui::components::on_till::OnTill;
-use crate::ui::format::use_store_format;
+use crate::ui::format::{use_money, use_store_format};
 use crate::ui::session::use_session;
 use chrono::Utc;
 use leptos::prelude::*;
@@ -37,7 +37,7 @@ const SHOWN: usize = 100;
 fn Customers() -> impl IntoView {
     let toasts = use_toasts();
     let format = use_store_format();
-    let money = move |cents: i64| format.with_untracked(|f| f.money(cents));
+    let money = use_money();
     let connection = use_connection();
     let session = use_session();
     let is_manager = move || {

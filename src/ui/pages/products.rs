@@ -13,7 +13,7 @@ use crate::ui::components::guard::SignedIn;
 use crate::ui::components::pager::Pager;
 use crate::ui::components::product_editor::{Editing, ProductEditor};
 use crate::ui::components::stock_dialog::StockDialog;
-use crate::ui::format::use_store_format;
+use crate::ui::format::use_money;
 use leptos::prelude::*;
 use uuid::Uuid;
 
@@ -179,8 +179,7 @@ fn ProductTable(
     confirm_delete: RwSignal<Option<Uuid>>,
     remove: Action<(Uuid, i64), Result<(), crate::domain::error::AppError>>,
 ) -> impl IntoView {
-    let format = use_store_format();
-    let money = move |cents: i64| format.with_untracked(|f| f.money(cents));
+    let money = use_money();
     let category_name = move |id: Option<Uuid>| {
         id.and_then(|id| {
             categories

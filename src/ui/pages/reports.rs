@@ -5,7 +5,7 @@
 use crate::api::reports::report_for_days;
 use crate::domain::report::{SalesReport, TopCustomer, bars, days_csv};
 use crate::ui::components::guard::SignedIn;
-use crate::ui::format::use_store_format;
+use crate::ui::format::use_money;
 use chrono::NaiveDate;
 use leptos::prelude::*;
 
@@ -64,8 +64,7 @@ fn Reports() -> impl IntoView {
 
 #[component]
 fn ReportBody(report: SalesReport) -> impl IntoView {
-    let format = use_store_format();
-    let money = move |cents: i64| format.with_untracked(|f| f.money(cents));
+    let money = use_money();
     // The plot sits right of its scale (left) and above its dates.
     let (w, h, left, top) = (720u32, 200u32, 80u32, 16u32);
     let chart = bars(&report.days, w, h);
@@ -201,8 +200,7 @@ fn ReportBody(report: SalesReport) -> impl IntoView {
 
 #[component]
 fn CustomerTable(customers: Vec<TopCustomer>) -> impl IntoView {
-    let format = use_store_format();
-    let money = move |cents: i64| format.with_untracked(|f| f.money(cents));
+    let money = use_money();
     view! {
         <table class="grid">
             <thead><tr><th>"Customer"</th><th class="num">"Orders"</th><th class="num">"Spent"</th></tr></thead>

@@ -12,7 +12,7 @@ use crate::till::toasts::use_toasts;
 use crate::ui::components::guard::SignedIn;
 use crate::ui::components::pager::Pager;
 use crate::ui::components::receipt::Receipt;
-use crate::ui::format::use_store_format;
+use crate::ui::format::{use_money, use_store_format};
 use chrono::NaiveDate;
 use leptos::prelude::*;
 
@@ -40,7 +40,7 @@ fn method_words(method: &str) -> &'static str {
 fn SalesHistory() -> impl IntoView {
     let toasts = use_toasts();
     let format = use_store_format();
-    let money = move |cents: i64| format.with_untracked(|f| f.money(cents));
+    let money = use_money();
     let day = RwSignal::new(String::new());
     let offset = RwSignal::new(0u64);
     let reload = RwSignal::new(0u32);
@@ -175,8 +175,7 @@ fn SalesHistory() -> impl IntoView {
 #[component]
 fn RefundPanel(sale: Sale, on_done: Callback<Sale>) -> impl IntoView {
     let toasts = use_toasts();
-    let format = use_store_format();
-    let money = move |cents: i64| format.with_untracked(|f| f.money(cents));
+    let money = use_money();
     let lines = sale.lines.clone();
     let counts: Vec<RwSignal<String>> =
         lines.iter().map(|_| RwSignal::new(String::new())).collect();
