@@ -30,6 +30,7 @@ use reqwest::Client;
 use serde::Deserialize;
 use serde_json::json;
 use std::io::{BufRead, BufReader};
+use std::num::NonZeroU16;
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -236,12 +237,15 @@ async fn till(db: &Db, i: usize) -> Till {
         role: Role::Manager,
         ..Actor::system(store)
     };
-    let (device, _) = auth::pair_device(db, &manager, "Bench till").await.unwrap();
+    let (device, device_token) = auth::pair_device(db, &manager, "Bench till", NonZeroU16::MIN)
+        .await
+        .unwrap();
     let signed = auth::pin_switch(db, 12, &device, cashier, "1111", &RequestMeta::default())
         .await
         .unwrap();
     Till {
-        cookie: format!("tw_session={}", signed.token),
+        // A PIN session counts only beside its till's device cookie.
+        cookie: format!("tw_session={}; tw_device={device_token}", signed.token),
     }
 }
 

@@ -17,6 +17,8 @@ mod m20261202_000007_settings_and_notes;
 mod m20261203_000008_sign_in_failures;
 mod m20261204_000009_receipt_settings;
 mod m20261204_000010_replay_identity;
+mod m20261204_000011_till_pairing_expiry;
+mod m20261204_000012_audit_seal;
 
 pub struct Migrator;
 
@@ -34,6 +36,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000008_sign_in_failures::Migration),
             Box::new(m20261204_000009_receipt_settings::Migration),
             Box::new(m20261204_000010_replay_identity::Migration),
+            Box::new(m20261204_000011_till_pairing_expiry::Migration),
+            Box::new(m20261204_000012_audit_seal::Migration),
         ]
     }
 }

@@ -1,6 +1,8 @@
 //! Signing in and out, pairing a till, switching cashiers by PIN.
 
-use crate::domain::auth::{PriceApproval, PriceApprovalRequest, SessionInfo, TillPerson};
+use crate::domain::auth::{
+    PriceApproval, PriceApprovalRequest, SessionInfo, TillPairing, TillPerson,
+};
 use crate::domain::error::AppError;
 use leptos::prelude::*;
 use uuid::Uuid;
@@ -8,7 +10,7 @@ use uuid::Uuid;
 #[cfg(feature = "ssr")]
 use {
     super::context::{parts, reply, set_cookie, signed, state},
-    crate::server::http::extract::{self, DEVICE_COOKIE, DEVICE_COOKIE_MAX_AGE, SESSION_COOKIE},
+    crate::server::http::extract::{self, SESSION_COOKIE},
     crate::server::services::auth,
 };
 
@@ -81,14 +83,43 @@ pub async fn pair_till(name: String) -> Result<String, AppError> {
     reply(
         async {
             let (state, who) = signed().await?;
-            let (device, token) = auth::pair_device(&state.db, &who.actor, &name).await?;
-            set_cookie(extract::set_cookie(
-                DEVICE_COOKIE,
+            let (device, token) = auth::pair_device(
+                &state.db,
+                &who.actor,
+                &name,
+                state.settings.till_pairing_days,
+            )
+            .await?;
+            set_cookie(extract::device_cookie(
+                &device,
                 &token,
-                DEVICE_COOKIE_MAX_AGE,
                 state.settings.cookie_secure,
             ));
             Ok(device.name)
+        }
+        .await,
+    )
+}
+
+/// The store's tills, paired or unpaired (managers).
+#[server(prefix = "/rpc")]
+pub async fn paired_tills() -> Result<Vec<TillPairing>, AppError> {
+    reply(
+        async {
+            let (state, who) = signed().await?;
+            auth::tills(&state.db, &who.actor).await
+        }
+        .await,
+    )
+}
+
+/// Unpairs one of the store's tills and signs out everyone on it.
+#[server(prefix = "/rpc")]
+pub async fn unpair_till(device_id: Uuid) -> Result<(), AppError> {
+    reply(
+        async {
+            let (state, who) = signed().await?;
+            auth::unpair_till(&state.db, &who.actor, device_id).await
         }
         .await,
     )

@@ -109,6 +109,7 @@ pub fn describe(action: &str) -> String {
     let kind = match kind {
         "auth" => "Sign-in",
         "store_settings" => "Store settings",
+        "device" => "Till",
         other => other,
     };
     let verb = match verb {
@@ -125,6 +126,8 @@ pub fn describe(action: &str) -> String {
         "pin" => "with a PIN",
         "pin_failed" => "failed: wrong PIN",
         "pin_locked" => "refused: PIN locked",
+        "pair" => "paired",
+        "unpair" => "unpaired",
         other => other,
     };
     let text = format!("{kind} {verb}").replace('_', " ");
@@ -151,6 +154,9 @@ pub struct ChainReport {
     pub valid: bool,
     /// The first entry whose hash or link is wrong, or where one is missing.
     pub first_bad_seq: Option<i64>,
+    /// What is wrong, in words, when something is.
+    #[serde(default)]
+    pub problem: Option<String>,
 }
 
 #[cfg(test)]
@@ -165,6 +171,7 @@ mod tests {
         assert_eq!(describe("stock_move.create"), "Stock move added");
         assert_eq!(describe("store_settings.update"), "Store settings changed");
         assert_eq!(describe("auth.pin"), "Sign-in with a PIN");
+        assert_eq!(describe("device.unpair"), "Till unpaired");
         assert_eq!(describe("odd"), "Odd");
     }
 

@@ -164,6 +164,28 @@ pub struct PriceApproval {
     pub approved_by_name: String,
 }
 
+/// A browser paired as one of the store's tills, as the staff screen
+/// lists it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct TillPairing {
+    pub device_id: Uuid,
+    pub name: String,
+    pub paired_by: String,
+    pub paired_at: chrono::DateTime<chrono::Utc>,
+    /// When the pairing ends by itself.
+    pub expires_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// When a manager unpaired it, if one did.
+    pub unpaired_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl TillPairing {
+    /// Whether the till can still switch people in at `now`.
+    pub fn is_paired(&self, now: chrono::DateTime<chrono::Utc>) -> bool {
+        self.unpaired_at.is_none() && self.expires_at.is_some_and(|end| end > now)
+    }
+}
+
 /// A person a cashier can switch to on a paired till.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]

@@ -207,6 +207,9 @@ pub const RULES: &[Rule] = &[
     rule(Subject::Reports, Read, MANAGERS),
     rule(Subject::ConflictList, Read, MANAGERS),
     rule(Subject::Tills, Pair, MANAGERS),
+    // Seeing the store's tills, and unpairing one (`Delete`) at once.
+    rule(Subject::Tills, Read, MANAGERS),
+    rule(Subject::Tills, Delete, MANAGERS),
     // Clearing the cache is safe but costs every till a slower read.
     rule(Subject::Cache, Read, MANAGERS),
     rule(Subject::Cache, Delete, OWNERS),

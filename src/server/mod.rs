@@ -1,6 +1,7 @@
 //! Server only (`ssr`): settings, database, services (the one write path),
 //! REST handlers, telemetry and start-up.
 
+pub mod audit_keys;
 pub mod db;
 pub mod error;
 pub mod http;

@@ -36,10 +36,23 @@ pub struct Settings {
     /// environment only: a password does not belong in a file).
     #[serde(skip)]
     pub first_owner: Option<FirstOwner>,
+    /// The audit seal's keys, `id:hex[,id:hex…]` (from the environment
+    /// only: a secret does not belong in a file others read). Empty: the
+    /// key file's.
+    #[serde(skip)]
+    pub audit_key: String,
+    /// Where the audit seal's keys are kept when `TILLWISE_AUDIT_KEY` is
+    /// not set; made with a new key on first start.
+    #[serde(default = "default_audit_key_file")]
+    pub audit_key_file: String,
     #[serde(default = "default_session_hours")]
     pub session_hours: i64,
     #[serde(default)]
     pub cookie_secure: bool,
+    /// Days a till stays paired before a manager pairs it again (the
+    /// device cookie's age, and the server's end of it).
+    #[serde(default = "default_till_pairing_days")]
+    pub till_pairing_days: std::num::NonZeroU16,
     #[serde(default = "default_heartbeat")]
     pub heartbeat_seconds: u64,
     /// How often the server pings each socket; one silent for two pings
@@ -125,8 +138,14 @@ impl Default for CacheTtls {
 fn default_log_level() -> String {
     "info".into()
 }
+fn default_audit_key_file() -> String {
+    "data/audit.key".into()
+}
 fn default_session_hours() -> i64 {
     12
+}
+fn default_till_pairing_days() -> std::num::NonZeroU16 {
+    std::num::NonZeroU16::new(90).expect("not zero")
 }
 fn default_heartbeat() -> u64 {
     30
@@ -254,11 +273,20 @@ impl Settings {
                 password,
             });
         }
+        if let Some(v) = env("TILLWISE_AUDIT_KEY") {
+            self.audit_key = v;
+        }
+        if let Some(v) = env("TILLWISE_AUDIT_KEY_FILE") {
+            self.audit_key_file = v;
+        }
         if let Some(v) = env("TILLWISE_SESSION_HOURS") {
             self.session_hours = parsed("TILLWISE_SESSION_HOURS", v)?;
         }
         if let Some(v) = env("TILLWISE_COOKIE_SECURE") {
             self.cookie_secure = parsed("TILLWISE_COOKIE_SECURE", v)?;
+        }
+        if let Some(v) = env("TILLWISE_TILL_PAIRING_DAYS") {
+            self.till_pairing_days = parsed("TILLWISE_TILL_PAIRING_DAYS", v)?;
         }
         if let Some(v) = env("TILLWISE_HEARTBEAT_SECONDS") {
             self.heartbeat_seconds = parsed("TILLWISE_HEARTBEAT_SECONDS", v)?;

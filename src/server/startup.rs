@@ -61,6 +61,7 @@ impl Application {
                 "the cache's Redis does not answer yet; reads go to the database until it does"
             );
         }
+        services::audit::seal_unsealed_heads(&db).await?;
         if settings.seed_demo
             && services::seed::seed_if_empty(&db)
                 .await

@@ -389,3 +389,41 @@ async fn two_instances_share_one_redis_and_outlive_its_outage() {
     let stats = b.get_json(&on_b, "/api/cache/stats").await;
     assert!(stats["outages"].as_u64().unwrap() >= 1, "{stats}");
 }
+
+/// A Redis that is down when the server starts: the server starts anyway,
+/// says Redis is down (not "disabled"), reads go to the database, and once
+/// Redis answers the cache is used without a restart.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn redis_down_at_start_up_is_retried_and_reported_down() {
+    if !std::env::var("TEST_REDIS_URL").is_ok_and(|u| !u.trim().is_empty()) {
+        eprintln!("skipped: TEST_REDIS_URL is not set");
+        return;
+    }
+    let mut redis = OwnRedis::start().await;
+    redis.stop().await;
+    let url = redis.url();
+    let app = spawn_app_with(Backend::Sqlite, |s| s.redis_url = url.clone()).await;
+    let health = |app: &TestApp| {
+        let url = app.url("/api/health");
+        async move {
+            reqwest::get(url)
+                .await
+                .unwrap()
+                .json::<Value>()
+                .await
+                .unwrap()
+        }
+    };
+    let seen = health(&app).await;
+    assert_eq!(seen["status"], "ok", "{seen}");
+    assert_eq!(seen["redis"], "down", "{seen}");
+    let manager = app.signed_in(MANAGER).await;
+    for _ in 0..2 {
+        let (_, source) = read(&app, &manager, "/api/products").await;
+        assert_eq!(source, "bypass");
+    }
+
+    redis.restart().await;
+    until_hit(&app, &manager, "/api/products").await;
+    assert_eq!(health(&app).await["redis"], "ok");
+}

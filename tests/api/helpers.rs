@@ -18,6 +18,9 @@ pub const OWNER: &str = "owner@a.test";
 pub const MANAGER: &str = "manager@a.test";
 pub const OTHER_OWNER: &str = "owner@b.test";
 pub const CASHIER_PIN: &str = "1111";
+/// The audit seal's key in tests (a real deployment's is its own secret).
+pub const TEST_AUDIT_KEY: &str =
+    "test:5e1d0a4b7c2f9e8d3a6b1c0f4e7d2a9b8c5f3e0d1a4b7c2f9e8d3a6b1c0f4e7d";
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Backend {
@@ -183,6 +186,7 @@ pub fn settings(database_url: &str) -> Settings {
             "DATABASE_URL" => Some(database_url.into()),
             "REDIS_URL" => Some(redis.clone()),
             "TILLWISE_SEED_DEMO" => Some("false".into()),
+            "TILLWISE_AUDIT_KEY" => Some(TEST_AUDIT_KEY.into()),
             _ => None,
         })
         .unwrap()

@@ -25,4 +25,5 @@ mod sales;
 mod staff;
 mod store;
 mod sync;
+mod tills;
 mod write_path;

@@ -5,7 +5,7 @@
 //! do says why. A route or server function missing from the list below
 //! fails the test, so a new one cannot skip its line in the table.
 
-use crate::helpers::{Backend, MANAGER, OWNER, TestApp, browser, spawn_app};
+use crate::helpers::{Backend, MANAGER, OTHER_OWNER, OWNER, TestApp, browser, spawn_app};
 use crate::on_every_backend;
 use crate::sales::{sale, stocked_product};
 use leptos::server_fn::ServerFn;
@@ -21,7 +21,10 @@ use tillwise::domain::mutation::EntityKind as K;
 use tillwise::domain::permissions::{Action, Subject, may, why_not};
 use uuid::Uuid;
 
-on_every_backend!(every_route_and_server_function_asks_the_permission_table);
+on_every_backend!(
+    every_route_and_server_function_asks_the_permission_table,
+    another_stores_owner_gets_nothing_of_this_store_from_any_route,
+);
 
 /// What an endpoint needs of its caller.
 #[derive(Clone, Copy, Debug)]
@@ -97,12 +100,23 @@ struct Fixtures {
     sale: String,
     /// An open conflict over an employee (managers resolve those).
     conflict: Uuid,
+    /// A till nobody uses in the walk (unpairing it signs nobody out).
+    till: Uuid,
 }
 
 async fn fixtures(app: &TestApp) -> Fixtures {
     let owner = app.signed_in(OWNER).await;
     let id = |v: &Value| v["id"].as_str().unwrap().to_string();
     let product = stocked_product(app, "P1", 50).await;
+    // Paired from a browser of its own, so no walking client holds its cookie.
+    let spare = app.signed_in(OWNER).await;
+    let till = app
+        .created(&spare, "/api/devices/pair", &json!({"name": "Spare till"}))
+        .await["device_id"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
     let category = id(&app
         .created(&owner, "/api/categories", &json!({"name": "Walked"}))
         .await);
@@ -170,6 +184,7 @@ async fn fixtures(app: &TestApp) -> Fixtures {
         note,
         sale,
         conflict,
+        till,
     }
 }
 
@@ -210,6 +225,20 @@ fn rest_calls(f: &Fixtures) -> Vec<Call> {
             "/devices/people",
             Nothing,
             Needs::Till,
+        ),
+        call(
+            M::GET,
+            "/devices",
+            "/devices",
+            Nothing,
+            Needs::Table(Subject::Tills, Action::Read),
+        ),
+        call(
+            M::DELETE,
+            "/devices/{id}",
+            format!("/devices/{}", f.till),
+            Nothing,
+            Needs::Table(Subject::Tills, Action::Delete),
         ),
         call(
             M::GET,
@@ -632,6 +661,14 @@ fn rpc_calls(f: &Fixtures) -> Vec<Call> {
             Needs::Table(Subject::Tills, Action::Pair),
         ),
         rpc(api::auth::TillPeople {}, Needs::Till),
+        rpc(
+            api::auth::PairedTills {},
+            Needs::Table(Subject::Tills, Action::Read),
+        ),
+        rpc(
+            api::auth::UnpairTill { device_id: f.till },
+            Needs::Table(Subject::Tills, Action::Delete),
+        ),
         rpc_json(
             api::auth::ApprovePrice {
                 request: tillwise::domain::auth::PriceApprovalRequest {
@@ -937,4 +974,96 @@ async fn every_route_and_server_function_asks_the_permission_table(backend: Back
             check(&app, client, role, c).await;
         }
     }
+}
+
+impl Fixtures {
+    /// Every id of store A the calls aim at, and the store's own.
+    fn ids(&self, app: &TestApp) -> Vec<String> {
+        [
+            &self.product,
+            &self.category,
+            &self.customer,
+            &self.credit,
+            &self.employee,
+            &self.shift,
+            &self.note,
+            &self.sale,
+        ]
+        .into_iter()
+        .cloned()
+        .chain([self.conflict, self.till, app.store, app.cashier_id].map(|id| id.to_string()))
+        .collect()
+    }
+}
+
+fn request_text(c: &Call) -> String {
+    let body = match &c.body {
+        Body::None => String::new(),
+        Body::Json(v) => v.to_string(),
+        Body::Form(f) => f.clone(),
+    };
+    format!("{} {body}", c.path)
+}
+
+/// The walk again, as the owner of store B aiming at store A's records:
+/// every route and server function (the walk covers them all). No answer
+/// carries anything of store A beyond the ids the caller sent, no success
+/// repeats one of those ids except answers about the request itself (a
+/// push's per-change answers, a record's empty history), and store A's
+/// ledger (audit, feed, sale numbers, name) has not moved.
+async fn another_stores_owner_gets_nothing_of_this_store_from_any_route(backend: Backend) {
+    use sea_orm::EntityTrait;
+    use tillwise::server::db::entities::store;
+    let app = spawn_app(backend).await;
+    let f = fixtures(&app).await;
+    let ids = f.ids(&app);
+    let ledger = |app: &TestApp| {
+        let db = app.db.clone();
+        let id = app.store;
+        async move {
+            let s = store::Entity::find_by_id(id)
+                .one(db.conn())
+                .await
+                .unwrap()
+                .unwrap();
+            (s.audit_seq, s.change_seq, s.sale_seq, s.name)
+        }
+    };
+    let before = ledger(&app).await;
+    // Answers about what the caller sent, scoped to the caller's store.
+    let about_what_was_sent = [
+        "/api/sync/push",
+        "/api/audit/entity/{entity_type}/{id}",
+        "/api/conflicts/{entity_type}/{id}",
+    ];
+    let intruder = app.signed_in(OTHER_OWNER).await;
+    let (outs, calls): (Vec<Call>, Vec<Call>) = rest_calls(&f)
+        .into_iter()
+        .chain(rpc_calls(&f))
+        .partition(|c| c.route.ends_with("/logout") || c.route.contains("sign_out"));
+    for c in calls.iter().chain(&outs) {
+        let (status, body) = send(&app, &intruder, c).await;
+        let what = format!(
+            "{} {} as store B's owner: {status} {body}",
+            c.method, c.path
+        );
+        assert!(!status.is_server_error(), "{what}");
+        let sent = request_text(c);
+        let leaked: Vec<&String> = ids
+            .iter()
+            .filter(|id| !sent.contains(id.as_str()) && body.contains(id.as_str()))
+            .collect();
+        assert!(leaked.is_empty(), "store A's {leaked:?} in {what}");
+        assert!(!body.contains("Store A"), "{what}");
+        // A success naming one of store A's records says nothing of it
+        // (an empty list filtered by it), unless it answers about the
+        // caller's own request.
+        let echoed = ids
+            .iter()
+            .any(|id| sent.contains(id.as_str()) && body.contains(id.as_str()));
+        if echoed && status.is_success() {
+            assert!(about_what_was_sent.contains(&c.route.as_str()), "{what}");
+        }
+    }
+    assert_eq!(ledger(&app).await, before, "store A wrote nothing");
 }

@@ -16,6 +16,7 @@ on_every_backend!(
     a_failure_after_the_row_write_leaves_nothing,
     the_audit_chain_verifies_and_finds_tampering,
     a_verify_while_the_store_writes_is_never_a_false_alarm,
+    cutting_off_or_rehashing_the_newest_entries_breaks_the_seal,
 );
 
 /// Verifies run while products are written: each sees a chain up to some
@@ -173,4 +174,107 @@ async fn the_audit_chain_verifies_and_finds_tampering(backend: Backend) {
     assert_eq!(report.first_bad_seq, Some(3));
     // The other store's chain is untouched.
     assert!(audit::verify(&app.db, app.other_store).await.unwrap().valid);
+}
+
+/// Someone with the database but not the server's key: re-hashing an
+/// edited newest entry, or cutting the newest entries off and moving the
+/// head back, leaves a chain whose links all hold, but the seal does not.
+async fn cutting_off_or_rehashing_the_newest_entries_breaks_the_seal(backend: Backend) {
+    use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+    use tillwise::server::db::entities::{audit_entry, store};
+    let app = spawn_app(backend).await;
+    let client = app.signed_in(OWNER).await;
+    for i in 0..3 {
+        app.product(&client, &format!("S-{i}"), &format!("80{i}"))
+            .await;
+    }
+    assert!(audit::verify(&app.db, app.store).await.unwrap().valid);
+    let newest = |n: u64| {
+        let db = app.db.clone();
+        let store = app.store;
+        async move {
+            audit_entry::Entity::find()
+                .filter(audit_entry::Column::StoreId.eq(store))
+                .order_by_desc(audit_entry::Column::Seq)
+                .all(db.conn())
+                .await
+                .unwrap()
+                .into_iter()
+                .nth(n as usize)
+                .unwrap()
+        }
+    };
+    let move_head = |seq: i64, head: String| {
+        let db = app.db.clone();
+        let id = app.store;
+        async move {
+            store::Entity::update_many()
+                .col_expr(
+                    store::Column::AuditSeq,
+                    sea_orm::sea_query::Expr::value(seq),
+                )
+                .col_expr(
+                    store::Column::AuditHead,
+                    sea_orm::sea_query::Expr::value(head),
+                )
+                .filter(store::Column::Id.eq(id))
+                .exec(db.conn())
+                .await
+                .unwrap();
+        }
+    };
+    let (seal_before, head_before, seq_before) = {
+        let s = store::Entity::find_by_id(app.store)
+            .one(app.db.conn())
+            .await
+            .unwrap()
+            .unwrap();
+        (s.audit_seal, s.audit_head, s.audit_seq)
+    };
+
+    // The newest entry rewritten and re-hashed, the head moved to match.
+    let mut edited = newest(0).await;
+    let original = edited.clone();
+    edited.action = "product.delete".into();
+    edited.hash = audit::entry_hash(&edited);
+    let rehashed = edited.hash.clone();
+    audit_entry::Entity::update(sea_orm::IntoActiveModel::into_active_model(edited).reset_all())
+        .exec(app.db.conn())
+        .await
+        .unwrap();
+    move_head(seq_before, rehashed).await;
+    let report = audit::verify(&app.db, app.store).await.unwrap();
+    assert!(!report.valid, "{report:?}");
+    assert!(report.problem.unwrap().contains("seal"));
+
+    // Put back as it was: valid again.
+    audit_entry::Entity::update(sea_orm::IntoActiveModel::into_active_model(original).reset_all())
+        .exec(app.db.conn())
+        .await
+        .unwrap();
+    move_head(seq_before, head_before.clone()).await;
+    assert!(audit::verify(&app.db, app.store).await.unwrap().valid);
+
+    // The two newest entries deleted and the head moved back onto the third.
+    let third = newest(2).await;
+    let cut = format!(
+        "DELETE FROM audit_log WHERE seq > {} AND store_id IN (SELECT id FROM stores WHERE name = 'Store A')",
+        third.seq
+    );
+    app.db.execute_unprepared(&cut).await.unwrap();
+    move_head(third.seq, third.hash.clone()).await;
+    let report = audit::verify(&app.db, app.store).await.unwrap();
+    assert!(!report.valid, "{report:?}");
+    assert_eq!(report.first_bad_seq, Some(third.seq));
+
+    // Wiping the seal too is no way out: a wiped seal is reported, and
+    // sealing it again (at start-up) leaves an entry that says so.
+    let wipe = "UPDATE stores SET audit_seal = '' WHERE name = 'Store A'";
+    app.db.execute_unprepared(wipe).await.unwrap();
+    let report = audit::verify(&app.db, app.store).await.unwrap();
+    assert!(report.problem.unwrap().contains("missing"));
+    assert_eq!(audit::seal_unsealed_heads(&app.db).await.unwrap(), 1);
+    assert!(audit::verify(&app.db, app.store).await.unwrap().valid);
+    assert_eq!(newest(0).await.action, "audit.sealed");
+    assert_ne!(seal_before, "");
 }

@@ -1,15 +1,14 @@
-use super::body::JsonBody;
+use super::body::{JsonBody, record_id};
 use super::extract::{
-    DEVICE_COOKIE, DEVICE_COOKIE_MAX_AGE, SESSION_COOKIE, Signed, Till, cookie, request_meta,
-    set_cookie,
+    SESSION_COOKIE, Signed, Till, cookie, device_cookie, request_meta, set_cookie,
 };
-use crate::domain::auth::{SessionInfo, TillPerson};
+use crate::domain::auth::{SessionInfo, TillPairing, TillPerson};
 use crate::domain::error::AppError;
 use crate::domain::fields::FieldReader;
 use crate::server::services::auth::{self, SignedIn};
 use crate::server::startup::AppState;
 use axum::Json;
-use axum::extract::State;
+use axum::extract::{Path, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -115,13 +114,14 @@ pub async fn pair(
     let mut r = FieldReader::new(&body);
     let name = r.text("name", 80);
     r.finish(())?;
-    let (device, token) = auth::pair_device(&state.db, &who.actor, &name).await?;
-    let cookie = set_cookie(
-        DEVICE_COOKIE,
-        &token,
-        DEVICE_COOKIE_MAX_AGE,
-        state.settings.cookie_secure,
-    );
+    let (device, token) = auth::pair_device(
+        &state.db,
+        &who.actor,
+        &name,
+        state.settings.till_pairing_days,
+    )
+    .await?;
+    let cookie = device_cookie(&device, &token, state.settings.cookie_secure);
     Ok((
         StatusCode::CREATED,
         [(header::SET_COOKIE, cookie)],
@@ -131,6 +131,24 @@ pub async fn pair(
         }),
     )
         .into_response())
+}
+
+/// The store's tills, paired or unpaired, newest first.
+pub async fn tills(
+    State(state): State<AppState>,
+    who: Signed,
+) -> Result<Json<Vec<TillPairing>>, AppError> {
+    auth::tills(&state.db, &who.actor).await.map(Json)
+}
+
+/// Unpairs a till at once and signs out everyone switched in on it.
+pub async fn unpair(
+    State(state): State<AppState>,
+    who: Signed,
+    Path(id): Path<String>,
+) -> Result<StatusCode, AppError> {
+    auth::unpair_till(&state.db, &who.actor, record_id(&id, "till")?).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// Who can switch in on this till.

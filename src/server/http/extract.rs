@@ -14,8 +14,6 @@ use axum::http::{HeaderMap, HeaderValue, header};
 
 pub const SESSION_COOKIE: &str = "tw_session";
 pub const DEVICE_COOKIE: &str = "tw_device";
-/// A paired till stays paired for a year unless revoked.
-pub const DEVICE_COOKIE_MAX_AGE: i64 = 365 * 24 * 3600;
 
 /// The value of cookie `name`, if the request has it.
 pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
@@ -28,6 +26,15 @@ pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
         .find(|(k, _)| *k == name)
         .map(|(_, v)| v)
         .filter(|v| !v.is_empty())
+}
+
+/// The device cookie a newly paired till gets: it lasts as long as the
+/// pairing does.
+pub fn device_cookie(till: &device::Model, token: &str, secure: bool) -> HeaderValue {
+    let max_age = till
+        .expires_at
+        .map_or(0, |end| (end - chrono::Utc::now()).num_seconds().max(0));
+    set_cookie(DEVICE_COOKIE, token, max_age, secure)
 }
 
 /// An HttpOnly, SameSite=Lax cookie; `max_age` 0 deletes it.
@@ -57,8 +64,11 @@ pub async fn signed_in(parts: &Parts, state: &AppState) -> Result<Option<Signed>
         .get::<RequestMeta>()
         .cloned()
         .unwrap_or_default();
+    let device_token = cookie(&parts.headers, DEVICE_COOKIE);
     Ok(auth::session_for_token(&state.db, token)
         .await?
+        // A PIN session's cookie copied off its till opens nothing.
+        .filter(|live| live.usable_with(device_token))
         .map(|live| Signed {
             actor: Actor {
                 store_id: live.info.store_id,

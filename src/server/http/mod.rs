@@ -107,6 +107,8 @@ fn api() -> Api {
         .get("/auth/me", auth::me)
         .post("/devices/pair", auth::pair)
         .get("/devices/people", auth::till_people)
+        .get("/devices", auth::tills)
+        .delete("/devices/{id}", auth::unpair)
         // Reads of the record kinds; their writes are `record_kinds`.
         .get("/products", catalog::list_products)
         .get("/products/barcode/{code}", catalog::product_by_barcode)

@@ -1,14 +1,18 @@
 //! The audit log: append-only and hash-chained per store. Each entry's hash
 //! covers its content and the previous entry's hash, so editing or removing
-//! any entry breaks every hash after it, which `verify` finds.
+//! any entry breaks every hash after it, which `verify` finds; the head is
+//! sealed with the server's key (`audit_keys`), so the newest entries can
+//! be neither cut off nor re-hashed without it.
 
 use crate::domain::audit::AuditEntry;
 use crate::domain::error::AppError;
 use crate::domain::permissions::{Action, Subject};
+use crate::server::audit_keys::Seal;
 use crate::server::db::entities::{audit_entry, store};
 use crate::server::error::DbResultExt;
 use crate::server::services::ledger::Ledger;
 use crate::server::services::paging::page_of;
+use crate::server::services::write_path::begin;
 use crate::server::services::{Actor, Db, Page};
 use chrono::{DateTime, SubsecRound, Utc};
 use sea_orm::Select;
@@ -85,22 +89,24 @@ pub async fn append_and_commit(
 pub use crate::domain::audit::ChainReport;
 
 /// Walks the store's chain from the first entry and checks every link, hash
-/// and sequence number, and that the chain ends at the store's head.
-pub async fn verify(db: &impl ConnectionTrait, store_id: Uuid) -> Result<ChainReport, DbErr> {
+/// and sequence number, that the chain ends at the store's head, and that
+/// the head carries the seal of this server's key (so the newest entries
+/// cannot be cut off or re-hashed by someone without it).
+pub async fn verify(db: &Db, store_id: Uuid) -> Result<ChainReport, DbErr> {
     // The head first, then the entries up to it: an entry is committed with
     // the head that names it, so every entry the head counts is there to
     // read, and entries written meanwhile (past it) are not walked. Read
     // the other way round, a write in between looked like tampering.
-    let (head, counted) = store::Entity::find_by_id(store_id)
-        .one(db)
+    let (head, counted, seal) = store::Entity::find_by_id(store_id)
+        .one(db.conn())
         .await?
-        .map(|s| (s.audit_head, s.audit_seq))
+        .map(|s| (s.audit_head, s.audit_seq, s.audit_seal))
         .unwrap_or_default();
     let entries = audit_entry::Entity::find()
         .filter(audit_entry::Column::StoreId.eq(store_id))
         .filter(audit_entry::Column::Seq.lte(counted))
         .order_by_asc(audit_entry::Column::Seq)
-        .all(db)
+        .all(db.conn())
         .await?;
     let mut prev = String::new();
     let mut first_bad_seq = None;
@@ -115,11 +121,55 @@ pub async fn verify(db: &impl ConnectionTrait, store_id: Uuid) -> Result<ChainRe
     if first_bad_seq.is_none() && prev != head {
         first_bad_seq = Some(entries.len() as i64 + 1);
     }
+    let problem = match first_bad_seq {
+        Some(seq) => Some(format!("Entry {seq} was changed or removed.")),
+        None if counted == 0 && seal.is_empty() => None,
+        None => seal_problem(db.audit_keys().check(store_id, counted, &head, &seal)),
+    };
     Ok(ChainReport {
         entries: entries.len() as u64,
-        valid: first_bad_seq.is_none(),
-        first_bad_seq,
+        valid: problem.is_none(),
+        first_bad_seq: first_bad_seq.or(problem.is_some().then_some(counted)),
+        problem,
     })
+}
+
+fn seal_problem(seal: Seal) -> Option<String> {
+    match seal {
+        Seal::Valid => None,
+        Seal::Missing => {
+            Some("The log's seal is missing: its newest entries may have been removed.".into())
+        }
+        Seal::UnknownKey(id) => Some(format!(
+            "The log is sealed with key {id}, which this server does not hold (see the audit key in the settings)."
+        )),
+        Seal::Wrong => Some(
+            "The log's seal does not match: its newest entries were removed or rewritten.".into(),
+        ),
+    }
+}
+
+/// Seals the heads written before seals existed (or wiped since), with an
+/// entry saying so, so that doing it cannot pass unseen: run at start-up.
+pub async fn seal_unsealed_heads(db: &Db) -> Result<usize, DbErr> {
+    let unsealed = store::Entity::find()
+        .filter(store::Column::AuditSeal.eq(""))
+        .filter(store::Column::AuditSeq.gt(0))
+        .all(db.conn())
+        .await?;
+    for s in &unsealed {
+        tracing::warn!(store = %s.id, seq = s.audit_seq, "the audit log had no seal; sealing it now");
+        let txn = begin(db).await?;
+        let draft = AuditDraft {
+            action: "audit.sealed".into(),
+            entity_type: "audit_log".into(),
+            entity_id: None,
+            before: None,
+            after: Some(serde_json::json!({ "unsealed_through_seq": s.audit_seq })),
+        };
+        append_and_commit(db, txn, &Actor::system(s.id), draft, Utc::now()).await?;
+    }
+    Ok(unsealed.len())
 }
 
 /// A store's entries about one record, newest first.
@@ -260,7 +310,7 @@ pub async fn history(
 }
 
 /// Walks the actor's store's chain.
-pub async fn check_chain(db: &DatabaseConnection, actor: &Actor) -> Result<ChainReport, AppError> {
+pub async fn check_chain(db: &Db, actor: &Actor) -> Result<ChainReport, AppError> {
     actor.must(Subject::AuditLog, Action::Read)?;
     verify(db, actor.store_id).await.or_internal()
 }

@@ -7,7 +7,9 @@ use super::realtime::Announcement;
 use super::sign_in_limits;
 use super::write_path::begin;
 use super::{Actor, Db};
-use crate::domain::auth::{Pin, PriceApproval, PriceApprovalRequest, SessionInfo, TillPerson};
+use crate::domain::auth::{
+    Pin, PriceApproval, PriceApprovalRequest, SessionInfo, TillPairing, TillPerson,
+};
 use crate::domain::error::{AppError, ErrorCode};
 use crate::domain::ids::new_id;
 use crate::domain::permissions::{Action, Subject};
@@ -223,6 +225,8 @@ struct LiveSession {
     currency: String,
     time_zone: String,
     expires_at: chrono::DateTime<Utc>,
+    till_token_hash: Option<String>,
+    till_expires_at: Option<chrono::DateTime<Utc>>,
 }
 
 /// A live session: who it is, and until when.
@@ -231,6 +235,21 @@ pub struct Live {
     pub id: Uuid,
     pub info: SessionInfo,
     pub expires_at: chrono::DateTime<Utc>,
+    /// For a PIN session, the hash of its till's device token: the session
+    /// only counts on the browser that holds that till's cookie.
+    pub till_token_hash: Option<String>,
+}
+
+impl Live {
+    /// Whether a request carrying `device_token` (the device cookie) may
+    /// use this session: any request for a password session, only the
+    /// till's own browser for a PIN session.
+    pub fn usable_with(&self, device_token: Option<&str>) -> bool {
+        match &self.till_token_hash {
+            None => true,
+            Some(expected) => device_token.is_some_and(|t| token_hash(t) == *expected),
+        }
+    }
 }
 
 /// The session a cookie token names, if it is live and its employee still
@@ -267,6 +286,19 @@ async fn live_session(
         .from(session::Column::StoreId)
         .to(store::Column::Id)
         .into();
+    let to_till = session::Entity::belongs_to(device::Entity)
+        .from(session::Column::DeviceId)
+        .to(device::Column::Id)
+        .into();
+    let now = Utc::now();
+    // A PIN session lives only as long as its till's pairing.
+    let till_paired = sea_orm::Condition::any()
+        .add(session::Column::DeviceId.is_null())
+        .add(
+            sea_orm::Condition::all()
+                .add(device::Column::RevokedAt.is_null())
+                .add(device::Column::ExpiresAt.gt(now)),
+        );
     let row = session::Entity::find()
         .select_only()
         .column(session::Column::Id)
@@ -280,10 +312,14 @@ async fn live_session(
         .column(store::Column::Currency)
         .column(store::Column::TimeZone)
         .column(session::Column::ExpiresAt)
+        .column_as(device::Column::TokenHash, "till_token_hash")
+        .column_as(device::Column::ExpiresAt, "till_expires_at")
         .join(JoinType::InnerJoin, to_employee)
         .join(JoinType::InnerJoin, to_store)
+        .join(JoinType::LeftJoin, to_till)
         .filter(which)
-        .filter(session::Column::ExpiresAt.gt(Utc::now()))
+        .filter(session::Column::ExpiresAt.gt(now))
+        .filter(till_paired)
         .filter(employee::Column::Active.eq(true))
         .filter(employee::Column::DeletedAt.is_null())
         .into_model::<LiveSession>()
@@ -292,7 +328,11 @@ async fn live_session(
         .or_internal()?;
     Ok(row.map(|s| Live {
         id: s.id,
-        expires_at: s.expires_at,
+        // A remembered PIN session ends with its till's pairing.
+        expires_at: s
+            .till_expires_at
+            .map_or(s.expires_at, |end| end.min(s.expires_at)),
+        till_token_hash: s.till_token_hash,
         info: SessionInfo {
             role: employee::stored_role(s.employee_id, &s.role),
             employee_id: s.employee_id,
@@ -335,6 +375,7 @@ pub async fn pair_device(
     db: &Db,
     actor: &Actor,
     name: &str,
+    pairing_days: std::num::NonZeroU16,
 ) -> Result<(device::Model, String), AppError> {
     actor.must(Subject::Tills, Action::Pair)?;
     let name = name.trim();
@@ -356,6 +397,7 @@ pub async fn pair_device(
         paired_by: Set(paired_by),
         created_at: Set(now),
         revoked_at: Set(None),
+        expires_at: Set(Some(now + Duration::days(i64::from(pairing_days.get())))),
     })
     .exec_with_returning(&txn)
     .await
@@ -365,7 +407,7 @@ pub async fn pair_device(
         entity_type: "device".into(),
         entity_id: Some(model.id),
         before: None,
-        after: Some(serde_json::json!({ "name": model.name })),
+        after: Some(serde_json::json!({ "name": model.name, "expires_at": model.expires_at })),
     };
     audit::append_and_commit(db, txn, actor, draft, now)
         .await
@@ -373,14 +415,98 @@ pub async fn pair_device(
     Ok((model, token))
 }
 
-/// The paired, unrevoked till a device cookie names.
+/// The paired till a device cookie names, while its pairing lasts.
 pub async fn device_for_token(db: &Db, token: &str) -> Result<Option<device::Model>, AppError> {
     device::Entity::find()
         .filter(device::Column::TokenHash.eq(token_hash(token)))
         .filter(device::Column::RevokedAt.is_null())
+        .filter(device::Column::ExpiresAt.gt(Utc::now()))
         .one(db)
         .await
         .or_internal()
+}
+
+/// The store's tills, paired or not any more, newest first.
+pub async fn tills(db: &Db, actor: &Actor) -> Result<Vec<TillPairing>, AppError> {
+    actor.must(Subject::Tills, Action::Read)?;
+    let devices = device::Entity::find()
+        .filter(device::Column::StoreId.eq(actor.store_id))
+        .order_by_desc(device::Column::CreatedAt)
+        .all(db)
+        .await
+        .or_internal()?;
+    let names = super::names::employees(db.conn(), devices.iter().map(|d| d.paired_by)).await?;
+    Ok(devices
+        .into_iter()
+        .map(|d| TillPairing {
+            paired_by: names.get(&d.paired_by).cloned().unwrap_or_default(),
+            device_id: d.id,
+            name: d.name,
+            paired_at: d.created_at,
+            expires_at: d.expires_at,
+            unpaired_at: d.revoked_at,
+        })
+        .collect())
+}
+
+/// Unpairs one of the store's tills at once: its cookie opens nothing
+/// any more, and everyone switched in on it is signed out, on every
+/// instance.
+pub async fn unpair_till(db: &Db, actor: &Actor, device_id: Uuid) -> Result<(), AppError> {
+    actor.must(Subject::Tills, Action::Delete)?;
+    let till = device::Entity::find_by_id(device_id)
+        .filter(device::Column::StoreId.eq(actor.store_id))
+        .one(db)
+        .await
+        .or_internal()?
+        .ok_or_else(|| AppError::not_found("till"))?;
+    if till.revoked_at.is_some() {
+        return Ok(());
+    }
+    let now = Utc::now();
+    let txn = begin(db).await.or_internal()?;
+    device::Entity::update_many()
+        .col_expr(
+            device::Column::RevokedAt,
+            sea_orm::sea_query::Expr::value(Some(now)),
+        )
+        .filter(device::Column::Id.eq(till.id))
+        .filter(device::Column::RevokedAt.is_null())
+        .exec(&txn)
+        .await
+        .or_internal()?;
+    let ended: Vec<Uuid> = session::Entity::find()
+        .filter(session::Column::DeviceId.eq(till.id))
+        .all(&txn)
+        .await
+        .or_internal()?
+        .into_iter()
+        .map(|s| s.id)
+        .collect();
+    session::Entity::delete_many()
+        .filter(session::Column::DeviceId.eq(till.id))
+        .exec(&txn)
+        .await
+        .or_internal()?;
+    let draft = AuditDraft {
+        action: "device.unpair".into(),
+        entity_type: "device".into(),
+        entity_id: Some(till.id),
+        before: Some(serde_json::json!({ "name": till.name })),
+        after: Some(serde_json::json!({ "unpaired_at": now, "sessions_ended": ended.len() })),
+    };
+    audit::append_and_commit(db, txn, actor, draft, now)
+        .await
+        .or_internal()?;
+    if !ended.is_empty() {
+        let ended = Announcement::SessionsEnded {
+            store_id: actor.store_id,
+            sessions: ended,
+        };
+        db.sessions().forget(&ended);
+        db.realtime().announce(ended);
+    }
+    Ok(())
 }
 
 /// The people who can switch in on this till: active, with a PIN.

@@ -8,6 +8,7 @@ use super::group_commit::Groups;
 use super::realtime::Realtime;
 use super::sessions::Sessions;
 use super::statistics::Statistics;
+use crate::server::audit_keys::AuditKeys;
 use crate::server::db::statements::Statements;
 use crate::server::settings::Settings;
 use sea_orm::{
@@ -24,12 +25,16 @@ pub struct Db {
     groups: Groups,
     statistics: Statistics,
     statements: Statements,
+    audit_keys: AuditKeys,
 }
 
 impl Db {
     /// Connects to the settings' database (migrating it) and starts this
     /// instance's realtime.
     pub async fn connect(settings: &Settings) -> Result<Db, DbErr> {
+        // Before anything is written: no head may be left unsealed.
+        let audit_keys =
+            AuditKeys::load(settings).map_err(|e| DbErr::Custom(format!("audit key: {e}")))?;
         let mut conn = crate::server::db::connect_and_migrate(&settings.database_url).await?;
         // Before the connection is cloned, so every clone times its statements.
         let statements = Statements::new(std::time::Duration::from_millis(settings.slow_query_ms));
@@ -52,6 +57,7 @@ impl Db {
             )),
             statistics,
             statements,
+            audit_keys,
         })
     }
 
@@ -90,6 +96,11 @@ impl Db {
     /// The planner's statistics, gathered while the database is young.
     pub fn statistics(&self) -> &Statistics {
         &self.statistics
+    }
+
+    /// What seals each store's audit head.
+    pub fn audit_keys(&self) -> &AuditKeys {
+        &self.audit_keys
     }
 }
 

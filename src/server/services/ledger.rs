@@ -16,6 +16,7 @@ use super::{Actor, Db};
 use crate::domain::cache::stale_after;
 use crate::domain::ids::new_id;
 use crate::domain::mutation::EntityKind;
+use crate::server::audit_keys::AuditKeys;
 use crate::server::db::bulk::insert_rows;
 use crate::server::db::entities::{audit_entry, change, store};
 use chrono::{DateTime, Utc};
@@ -196,7 +197,7 @@ impl Ledger {
     /// on and announces what it committed to the store's sockets
     /// (realtime): the one way a write transaction ends.
     pub async fn commit(self, txn: DatabaseTransaction, db: &Db) -> Result<(), DbErr> {
-        let committed = self.close(&txn).await?;
+        let committed = self.close(&txn, db.audit_keys()).await?;
         txn.commit().await?;
         // Before the writer hears back, so its next read is fresh.
         let stale = stale_after(committed.changes.iter().map(|c| c.entity));
@@ -210,7 +211,7 @@ impl Ledger {
 
     /// Writes the feed and audit rows and the store's new counters; what
     /// was written, to announce once the transaction commits.
-    async fn close(self, txn: &DatabaseTransaction) -> Result<Committed, DbErr> {
+    async fn close(self, txn: &DatabaseTransaction, keys: &AuditKeys) -> Result<Committed, DbErr> {
         insert_rows(
             txn,
             self.changes
@@ -232,6 +233,10 @@ impl Ledger {
             .col_expr(store::Column::SaleSeq, Expr::value(self.sale_seq))
             .col_expr(store::Column::ChangeSeq, Expr::value(self.change_seq))
             .col_expr(store::Column::AuditSeq, Expr::value(self.audit_seq))
+            .col_expr(
+                store::Column::AuditSeal,
+                Expr::value(keys.seal(self.store_id, self.audit_seq, &self.audit_head)),
+            )
             .col_expr(store::Column::AuditHead, Expr::value(self.audit_head))
             .filter(store::Column::Id.eq(self.store_id))
             .exec(txn)

@@ -141,7 +141,7 @@ fn AuditLog() -> impl IntoView {
                 </div>
                 {move || verify.value().get().map(|r| match r {
                     Ok(r) if r.valid => view! { <p class="notice" data-testid="chain">{format!("All {} entries are intact.", r.entries)}</p> }.into_any(),
-                    Ok(r) => view! { <p class="notice error" data-testid="chain">{format!("The log was altered at entry {}.", r.first_bad_seq.unwrap_or_default())}</p> }.into_any(),
+                    Ok(r) => view! { <p class="notice error" data-testid="chain">{r.problem.clone().unwrap_or_else(|| format!("The log was altered at entry {}.", r.first_bad_seq.unwrap_or_default()))}</p> }.into_any(),
                     Err(e) => view! { <p class="notice error">{e.message}</p> }.into_any(),
                 })}
                 <Transition fallback=|| view! { <p>"Loading…"</p> }>

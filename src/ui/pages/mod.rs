@@ -15,6 +15,7 @@ mod settings;
 mod staff;
 mod system;
 mod till;
+mod tills;
 
 pub use audit::AuditPage;
 pub use categories::CategoriesPage;

@@ -1,5 +1,5 @@
-//! Staff (managers): the people of the store, their PINs and roles, and the
-//! shifts of the next two weeks.
+//! Staff (managers): the people of the store, their PINs and roles, the
+//! shifts of the next two weeks, and the store's paired tills.
 
 use crate::api::staff::{delete_shift, list_employees, list_shifts, save_employee, save_shift};
 use crate::domain::error::FieldErrors;
@@ -23,6 +23,7 @@ pub fn StaffPage() -> impl IntoView {
                 <People/>
                 <Shifts/>
             </section>
+            <super::tills::PairedTills/>
         </SignedIn>
     }
 }

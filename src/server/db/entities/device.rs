@@ -11,6 +11,9 @@ pub struct Model {
     pub paired_by: Uuid,
     pub created_at: DateTimeUtc,
     pub revoked_at: Option<DateTimeUtc>,
+    /// When the pairing ends (the device cookie's age); `None` only on
+    /// rows a migration could not date.
+    pub expires_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

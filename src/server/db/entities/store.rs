@@ -13,6 +13,9 @@ pub struct Model {
     pub audit_seq: i64,
     /// Hash of the newest audit entry: the head of the store's chain.
     pub audit_head: String,
+    /// `key id:HMAC` of the head (`audit_keys`), so the head cannot be
+    /// moved by someone without the server's key.
+    pub audit_seal: String,
     pub sale_seq: i64,
     pub created_at: DateTimeUtc,
     /// The settings (name, currency, prices_include_tax and the four

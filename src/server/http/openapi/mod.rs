@@ -9,7 +9,7 @@ mod bodies;
 mod reference;
 
 use crate::domain::audit::{AuditEntry, ChainReport};
-use crate::domain::auth::{SessionInfo, TillPerson};
+use crate::domain::auth::{SessionInfo, TillPairing, TillPerson};
 use crate::domain::cache::{CacheStats, Cleared};
 use crate::domain::catalog::{Category, Product};
 use crate::domain::conflict::{ConflictReport, Resolution, Resolved, StoredConflict};
@@ -574,6 +574,12 @@ fn operations(d: &mut Doc) {
             .created(d.named::<crate::server::http::auth::PairedTill>()),
         d.op("get", "/devices/people", "Sign-in", "Who can switch in on this till", Till)
             .ok(d.list::<TillPerson>()),
+        d.op("get", "/devices", "Sign-in", "The store's tills, paired or unpaired", Table(Subject::Tills, Action::Read))
+            .ok(d.list::<TillPairing>()),
+        d.op("delete", "/devices/{id}", "Sign-in", "Unpair a till", Table(Subject::Tills, Action::Delete))
+            .describe("Its device cookie opens nothing any more, and everyone switched in on it is signed out.")
+            .answer(204, "Unpaired (or already was)", None)
+            .errors(&[404]),
         d.op("get", "/products", "Catalog", "List or search products", on(K::Product, Action::Read))
             .describe("Cached per store until a write touches products.")
             .query::<ProductQuery>()
