@@ -148,6 +148,42 @@ pub async fn client_id() -> Result<Uuid, StoreError> {
     Ok(id)
 }
 
+/// This till's changes were answered as another device's: a tablet cloned
+/// with this one's storage shares its sync id. Takes a new sync id and
+/// numbers what waits from 1 again, in the same order, in one transaction
+/// (the server expects a new id's numbers to start at 1 with no gap).
+/// Sales carry their own ids, so one the server did record is answered
+/// as a replay, never written twice.
+pub async fn take_new_client_id() -> Result<Uuid, StoreError> {
+    let db = db().await?;
+    let tx = db.transaction(&[META, OUTBOX], TransactionMode::ReadWrite)?;
+    let outbox = tx.store(OUTBOX)?;
+    let waiting = outbox.get_all(None, None).await?;
+    outbox.clear().await?;
+    let mut next = 1i64;
+    for entry in &waiting {
+        js_sys::Reflect::set(
+            entry,
+            &JsValue::from_str("mutation_id"),
+            &JsValue::from_f64(next as f64),
+        )
+        .map_err(|_| StoreError::Failed("bad entry".into()))?;
+        outbox.add(entry, None).await?;
+        next += 1;
+    }
+    let meta = tx.store(META)?;
+    let id = new_id();
+    meta.put(&to_js(&id)?, Some(&JsValue::from_str("client_id")))
+        .await?;
+    meta.put(
+        &JsValue::from_f64(next as f64),
+        Some(&JsValue::from_str("next_mutation_id")),
+    )
+    .await?;
+    committed(tx).await?;
+    Ok(id)
+}
+
 /// What a queued change does on the till itself, in the same transaction
 /// as its outbox entry.
 pub enum Local<'a> {

@@ -107,12 +107,13 @@ async fn push_soon(state: ConnectionState, toasts: Toasts) {
 
 /// Pushes batches until the outbox is empty or the server cannot be reached.
 async fn push_all(state: ConnectionState, toasts: Toasts) {
-    let Ok(client_id) = store::client_id().await else {
+    let Ok(mut client_id) = store::client_id().await else {
         return;
     };
     // Halved when the server finds a push too big (413), so sales with
     // many lines still go, fewer at a time.
     let mut size = BATCH;
+    let mut renumbered = false;
     loop {
         let batch = match store::waiting(size).await {
             Ok(batch) if !batch.is_empty() => batch,
@@ -152,6 +153,7 @@ async fn push_all(state: ConnectionState, toasts: Toasts) {
         let mut done = Vec::new();
         let mut kept = Vec::new();
         let mut clashed = Vec::new();
+        let mut renumber = false;
         for q in &batch {
             match answer.fate(&q.mutation) {
                 Fate::Done => done.push(q.mutation.mutation_id),
@@ -160,6 +162,7 @@ async fn push_all(state: ConnectionState, toasts: Toasts) {
                     reason,
                 }),
                 Fate::Conflict(report) => clashed.push((q.clone(), *report)),
+                Fate::Renumber => renumber = true,
                 Fate::Waiting => {}
             }
         }
@@ -183,6 +186,24 @@ async fn push_all(state: ConnectionState, toasts: Toasts) {
         }
         if undone {
             state.records_changed();
+        }
+        if renumber && !renumbered {
+            // What the server took is off the outbox; the rest goes again
+            // under an id of this till's own (once: a new id cannot clash).
+            renumbered = true;
+            match store::take_new_client_id().await {
+                Ok(id) => {
+                    client_id = id;
+                    toasts.error("This till shared its sync id with another device (a copied tablet?). It has taken its own and is sending its sales again.");
+                    continue;
+                }
+                Err(e) => {
+                    toasts.error(format!(
+                        "This till could not take a sync id of its own: {e:?}"
+                    ));
+                    break;
+                }
+            }
         }
         refresh_counts(state).await;
         if !progressed {

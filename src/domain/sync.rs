@@ -272,7 +272,15 @@ pub enum Fate {
     /// Stored on the server as a conflict: off the outbox, onto the
     /// till's list of conflicts to resolve.
     Conflict(Box<ConflictReport>),
+    /// The server holds another device's change under this till's sync id
+    /// and number (a tablet cloned with this one's storage): the till
+    /// takes a sync id of its own and sends what waits again.
+    Renumber,
 }
+
+/// The reason a push gives for a change sent under a number another
+/// change of the same sync id already had.
+pub const NUMBER_REUSED: &str = "mutation_number_reused";
 
 /// The server's reason in words a person can act on: the field problems
 /// when there are any ("payments: the payments are 0.99 short of the
@@ -301,6 +309,11 @@ impl PushResponse {
         match self.results.iter().find(|r| r.mutation_id == mutation_id) {
             Some(r) => match (&r.outcome, r.outcome.conflict_report(m.entity, m.id, m.op)) {
                 (_, Some(report)) => Fate::Conflict(Box::new(report)),
+                (Outcome::Rejected { details, .. }, None)
+                    if details.get("reason").and_then(Value::as_str) == Some(NUMBER_REUSED) =>
+                {
+                    Fate::Renumber
+                }
                 (
                     Outcome::Rejected {
                         message, details, ..
@@ -380,6 +393,19 @@ mod tests {
             }
         );
         assert_eq!(answer.fate(&pushed(6)), Fate::Waiting);
+        // Another device's change under this number: sent again, not kept.
+        let reused = PushResponse {
+            results: vec![MutationResult {
+                mutation_id: 6,
+                outcome: Outcome::Rejected {
+                    code: ErrorCode::Conflict,
+                    message: "another device".into(),
+                    details: serde_json::json!({ "reason": NUMBER_REUSED }),
+                },
+            }],
+            last_mutation_id: 9,
+        };
+        assert_eq!(reused.fate(&pushed(6)), Fate::Renumber);
         let clash = PushResponse {
             results: vec![MutationResult {
                 mutation_id: 7,

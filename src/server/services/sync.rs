@@ -137,16 +137,16 @@ fn identity_hash(m: &PushedMutation) -> String {
 }
 
 /// The answer to a change sent under a number another change of this
-/// client id already had: kept on the till with the reason, never taken
-/// for the other and dropped.
+/// client id already had: never taken for the other and dropped; the till
+/// takes a sync id of its own and sends it again (`Fate::Renumber`).
 fn number_reused() -> Outcome {
     Outcome::Rejected {
         code: ErrorCode::Conflict,
         message: "Another device sent a different change under this till's sync id and number, \
-            so this one was NOT recorded. It is kept on this till: pair the till again, then \
-            ring it up again."
+            so this one was not recorded under it. The till sends it again under a sync id of \
+            its own."
             .into(),
-        details: serde_json::json!({ "reason": "mutation_number_reused" }),
+        details: serde_json::json!({ "reason": crate::domain::sync::NUMBER_REUSED }),
     }
 }
 
