@@ -23,7 +23,7 @@ E2E_DATA := $(CURDIR)/target/e2e-data
 FAST_INSTALL := CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
 	CARGO_PROFILE_RELEASE_OPT_LEVEL=2 CARGO_PROFILE_RELEASE_DEBUG=false
 
-.PHONY: run test tools browser-tools site server unit e2e fuzz lint fmt release
+.PHONY: run test tools browser-tools site server unit chaos chaos-quick e2e fuzz lint fmt release
 
 run: tools site
 	@echo "make run: seeding the demo stores into an empty database (TILLWISE_SEED_DEMO=true; off in Leptos.toml)"
@@ -32,6 +32,7 @@ run: tools site
 test: tools browser-tools
 	$(MAKE) --no-print-directory lint
 	$(MAKE) --no-print-directory unit
+	$(MAKE) --no-print-directory chaos-quick
 	$(MAKE) --no-print-directory e2e
 	$(MAKE) --no-print-directory fuzz
 
@@ -75,6 +76,18 @@ end2end/node_modules/.installed: end2end/package.json end2end/package-lock.json
 ## Unit, service and HTTP tests (SQLite always; PostgreSQL/Redis when their URLs are set).
 unit:
 	cargo test --features ssr
+
+## Exactly-once under faults (examples/chaos.rs): tills push while the
+## server is SIGKILLed and restarted, answers are dropped after commit,
+## batches are doubled and reordered, Redis stops and starts; then every
+## sale must be there once, stock must add up and the audit chain verify.
+## `chaos` is the long form (8 tills x 500 sales a scenario); `make test`
+## runs the bounded one. PostgreSQL too when TEST_DATABASE_URL is set.
+chaos: server
+	cargo run --features ssr --example chaos -- long
+
+chaos-quick: server
+	cargo run --features ssr --example chaos -- quick
 
 ## Browser tests: the app on a fresh SQLite file with demo data, Playwright
 ## driving Chromium against it (end2end/serve-and-test.sh).

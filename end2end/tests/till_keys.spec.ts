@@ -46,6 +46,9 @@ test("a parked sale survives a reload and another cashier resumes it, counts and
   await page.keyboard.press("Enter");
   await expect(page).toHaveURL(/\/checkout$/);
   await waitForHydration(page);
+  // The till's keys work once the checkout has taken the focus (on a busy
+  // machine "network idle" can come before that).
+  await expect(page.getByLabel("Barcode")).toBeFocused();
   await page.keyboard.press("F9");
   const list = page.getByRole("region", { name: "Parked sales" });
   await expect(list).toContainText("parked by Ana");

@@ -18,6 +18,7 @@ on_every_backend!(
     a_new_password_signs_the_person_out_everywhere_else,
     the_eleventh_wrong_password_waits_even_across_a_restart,
     one_address_guessing_many_accounts_is_held_back,
+    wrong_passwords_sent_at_once_are_checked_no_more_than_the_limit_allows,
     a_cashier_cannot_change_products,
     sign_out_ends_the_session,
 );
@@ -459,6 +460,48 @@ async fn the_eleventh_wrong_password_waits_even_across_a_restart(backend: Backen
         0,
         "a right password clears the account's count"
     );
+}
+
+/// Thirty wrong passwords for one account sent at once: no more than the
+/// limit (10) are checked (each an Argon2 hash), the rest wait (429), so a
+/// burst of guesses neither gets more tries nor ties up the server.
+async fn wrong_passwords_sent_at_once_are_checked_no_more_than_the_limit_allows(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let tries = (0..30).map(|n| {
+        let (url, body) = (
+            app.url("/api/auth/login"),
+            json!({"email": OWNER, "password": format!("guess {n}")}),
+        );
+        async move {
+            browser()
+                .post(url)
+                .json(&body)
+                .send()
+                .await
+                .unwrap()
+                .status()
+        }
+    });
+    let answers = futures_util::future::join_all(tries).await;
+    let checked = answers
+        .iter()
+        .filter(|s| **s == StatusCode::UNAUTHORIZED)
+        .count();
+    let held = answers
+        .iter()
+        .filter(|s| **s == StatusCode::TOO_MANY_REQUESTS)
+        .count();
+    assert!(
+        checked <= 10,
+        "{checked} wrong passwords checked: {answers:?}"
+    );
+    assert_eq!(checked + held, 30, "{answers:?}");
+    // Tries refused while others were in flight are not counted; the
+    // wrong passwords that were checked are.
+    let failures = app
+        .count("sign_in_failures WHERE subject LIKE 'account:%'")
+        .await;
+    assert_eq!(failures, checked as i64);
 }
 
 /// One client address trying many accounts is held back by the address's

@@ -186,7 +186,7 @@ pub async fn login(
     meta: &RequestMeta,
 ) -> Result<SignedIn, AppError> {
     let subjects = limits.subjects(email, meta.ip.as_deref());
-    sign_in_limits::check(db, &subjects, Utc::now()).await?;
+    let taken = sign_in_limits::take_try(db, &subjects, Utc::now()).await?;
     let email = email.trim().to_lowercase();
     let candidates = employee::Entity::find()
         .filter(employee::Column::Email.eq(email.as_str()))
@@ -202,7 +202,7 @@ pub async fn login(
     }
     for person in candidates {
         if verify_blocking(person.password_hash.clone(), password.to_string()).await? {
-            sign_in_limits::succeeded(db, &sign_in_limit::Subject::account(&email)).await?;
+            sign_in_limits::succeeded(db, &taken, &sign_in_limit::Subject::account(&email)).await?;
             return start_session(db, session_hours, &person, None, meta, "auth.login").await;
         }
     }

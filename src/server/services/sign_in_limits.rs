@@ -11,16 +11,46 @@ use crate::server::error::DbResultExt;
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 
-/// Refuses (429, with how long to wait) when any subject has used up its
-/// tries.
-pub async fn check(
+/// A sign-in try, counted before its password is checked: the rows it
+/// holds stay as the failure if the password is wrong, and go if it is
+/// right. Counting first is what keeps guesses sent at once from all
+/// being checked: each sees the others in flight.
+pub struct Try {
+    rows: Vec<uuid::Uuid>,
+}
+
+/// Takes a try for each subject, then refuses (429, with how long to
+/// wait) when any subject had used up its tries before this one; a
+/// refused try is not counted.
+pub async fn take_try(
     db: &DatabaseConnection,
     subjects: &[(Subject, SignInLimit)],
     now: DateTime<Utc>,
-) -> Result<(), AppError> {
-    let Some(since) = subjects.iter().map(|(_, l)| l.counts_since(now)).min() else {
-        return Ok(());
+) -> Result<Try, AppError> {
+    let taken = Try {
+        rows: subjects.iter().map(|_| new_id()).collect(),
     };
+    if subjects.is_empty() {
+        return Ok(taken);
+    }
+    let rows =
+        subjects
+            .iter()
+            .zip(&taken.rows)
+            .map(|((subject, _), id)| sign_in_failure::ActiveModel {
+                id: Set(*id),
+                subject: Set(subject.key()),
+                failed_at: Set(now),
+            });
+    sign_in_failure::Entity::insert_many(rows)
+        .exec_without_returning(db)
+        .await
+        .or_internal()?;
+    let since = subjects
+        .iter()
+        .map(|(_, l)| l.counts_since(now))
+        .min()
+        .unwrap_or(now);
     let keys: Vec<String> = subjects.iter().map(|(s, _)| s.key()).collect();
     let rows = sign_in_failure::Entity::find()
         .filter(sign_in_failure::Column::Subject.is_in(keys.clone()))
@@ -28,42 +58,35 @@ pub async fn check(
         .all(db)
         .await
         .or_internal()?;
+    // Every try but this one: failures, and tries still being checked.
     let wait = subjects
         .iter()
         .zip(&keys)
         .filter_map(|((_, limit), key)| {
-            let failed: Vec<_> = rows
+            let before: Vec<_> = rows
                 .iter()
-                .filter(|r| r.subject == *key)
+                .filter(|r| r.subject == *key && !taken.rows.contains(&r.id))
                 .map(|r| r.failed_at)
                 .collect();
-            limit.wait(&failed, now)
+            limit.wait(&before, now)
         })
         .max();
     match wait {
-        Some(wait) => Err(too_many(wait)),
-        None => Ok(()),
+        Some(wait) => {
+            forget(db, &taken).await?;
+            Err(too_many(wait))
+        }
+        None => Ok(taken),
     }
 }
 
-/// A wrong password: one row per subject; rows no limit counts any more
-/// go at the same time.
+/// The password was wrong: the try stays counted; rows no limit counts
+/// any more go at the same time.
 pub async fn failed(
     db: &DatabaseConnection,
     subjects: &[(Subject, SignInLimit)],
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
-    let rows = subjects
-        .iter()
-        .map(|(subject, _)| sign_in_failure::ActiveModel {
-            id: Set(new_id()),
-            subject: Set(subject.key()),
-            failed_at: Set(now),
-        });
-    sign_in_failure::Entity::insert_many(rows)
-        .exec_without_returning(db)
-        .await
-        .or_internal()?;
     if let Some(oldest) = subjects.iter().map(|(_, l)| l.counts_since(now)).min() {
         sign_in_failure::Entity::delete_many()
             .filter(sign_in_failure::Column::FailedAt.lte(oldest))
@@ -74,9 +97,23 @@ pub async fn failed(
     Ok(())
 }
 
+async fn forget(db: &DatabaseConnection, taken: &Try) -> Result<(), AppError> {
+    sign_in_failure::Entity::delete_many()
+        .filter(sign_in_failure::Column::Id.is_in(taken.rows.clone()))
+        .exec(db)
+        .await
+        .or_internal()?;
+    Ok(())
+}
+
 /// A right password clears the account's count (not the address's: one
 /// good sign-in from an address does not excuse the guesses made there).
-pub async fn succeeded(db: &DatabaseConnection, account: &Subject) -> Result<(), AppError> {
+pub async fn succeeded(
+    db: &DatabaseConnection,
+    taken: &Try,
+    account: &Subject,
+) -> Result<(), AppError> {
+    forget(db, taken).await?;
     sign_in_failure::Entity::delete_many()
         .filter(sign_in_failure::Column::Subject.eq(account.key()))
         .exec(db)
