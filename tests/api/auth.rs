@@ -203,20 +203,15 @@ async fn a_new_password_signs_the_person_out_everywhere_else(backend: Backend) {
     assert_eq!(me(&owner_elsewhere).await, StatusCode::UNAUTHORIZED);
 }
 
-/// 24 PINs at once, the right one among them: no more than five are ever
-/// checked, the rest are refused as locked, whatever order they land in.
+/// 24 wrong PINs at once: no more than five are ever checked, the rest
+/// are refused as locked, whatever order they land in; then even the
+/// right PIN waits out the lockout. (The right PIN among the burst made
+/// this flaky: checked among the first five it signs in and starts the
+/// count again, as a right PIN should, and later guesses were checked.)
 async fn guesses_sent_at_once_are_checked_no_more_than_the_lockout_allows(backend: Backend) {
     let app = spawn_app(backend).await;
     let till = app.paired_till().await;
-    let guesses: Vec<String> = (0..24)
-        .map(|i| {
-            if i == 12 {
-                CASHIER_PIN.to_string()
-            } else {
-                format!("{:04}", 2000 + i)
-            }
-        })
-        .collect();
+    let guesses: Vec<String> = (0..24).map(|i| format!("{:04}", 2000 + i)).collect();
     let answers = futures_util::future::join_all(
         guesses
             .iter()
@@ -225,7 +220,7 @@ async fn guesses_sent_at_once_are_checked_no_more_than_the_lockout_allows(backen
     .await;
     let checked = answers
         .iter()
-        .filter(|r| [StatusCode::OK, StatusCode::UNAUTHORIZED].contains(&r.status()))
+        .filter(|r| r.status() == StatusCode::UNAUTHORIZED)
         .count();
     let refused = answers
         .iter()
@@ -243,6 +238,8 @@ async fn guesses_sent_at_once_are_checked_no_more_than_the_lockout_allows(backen
         failures <= MAX_PIN_ATTEMPTS as i64,
         "{failures} wrong PINs counted"
     );
+    let right = app.pin(&till, app.cashier_id, CASHIER_PIN).await;
+    assert_eq!(right.status(), StatusCode::TOO_MANY_REQUESTS);
 }
 
 async fn a_cashier_cannot_change_products(backend: Backend) {

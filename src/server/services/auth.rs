@@ -694,21 +694,26 @@ async fn count_wrong_pin(
         .or_internal()?
         .ok_or_else(internal_store)?;
     let attempts = current.failed_pin_attempts;
-    let locked = attempts >= MAX_PIN_ATTEMPTS;
-    let locked_until = locked.then(|| now + Duration::minutes(PIN_LOCKOUT_MINUTES));
-    employee::Entity::update_many()
-        .col_expr(
-            employee::Column::FailedPinAttempts,
-            sea_orm::sea_query::Expr::value(if locked { 0 } else { attempts }),
-        )
-        .col_expr(
-            employee::Column::LockedUntil,
-            sea_orm::sea_query::Expr::value(locked_until),
-        )
-        .filter(employee::Column::Id.eq(person.id))
-        .exec(&txn)
-        .await
-        .or_internal()?;
+    // Another wrong PIN of the same burst may have locked the person
+    // already: that lock stands (writing this try's view over it unlocked
+    // the person, and more guesses were checked).
+    let already_locked = current.locked_until.filter(|until| *until > now);
+    let locked = already_locked.is_none() && attempts >= MAX_PIN_ATTEMPTS;
+    if locked {
+        employee::Entity::update_many()
+            .col_expr(
+                employee::Column::FailedPinAttempts,
+                sea_orm::sea_query::Expr::value(0),
+            )
+            .col_expr(
+                employee::Column::LockedUntil,
+                sea_orm::sea_query::Expr::value(Some(now + Duration::minutes(PIN_LOCKOUT_MINUTES))),
+            )
+            .filter(employee::Column::Id.eq(person.id))
+            .exec(&txn)
+            .await
+            .or_internal()?;
+    }
     let role = person.role();
     let actor = Actor {
         store_id: till.store_id,
@@ -733,10 +738,13 @@ async fn count_wrong_pin(
     audit::append_and_commit(db, txn, &actor, draft, now)
         .await
         .or_internal()?;
+    if let Some(until) = already_locked {
+        return Ok(locked_out(until - now));
+    }
     if locked {
         return Ok(locked_out(Duration::minutes(PIN_LOCKOUT_MINUTES)));
     }
-    let left = MAX_PIN_ATTEMPTS - attempts;
+    let left = (MAX_PIN_ATTEMPTS - attempts).max(1);
     Ok(AppError::new(
         ErrorCode::Unauthenticated,
         format!(
