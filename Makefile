@@ -23,7 +23,7 @@ E2E_DATA := $(CURDIR)/target/e2e-data
 FAST_INSTALL := CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
 	CARGO_PROFILE_RELEASE_OPT_LEVEL=2 CARGO_PROFILE_RELEASE_DEBUG=false
 
-.PHONY: run test tools browser-tools site server unit chaos chaos-quick e2e fuzz lint fmt release
+.PHONY: run test tools browser-tools site server unit proptest-long chaos chaos-quick e2e fuzz lint fmt release
 
 run: tools site
 	@echo "make run: seeding the demo stores into an empty database (TILLWISE_SEED_DEMO=true; off in Leptos.toml)"
@@ -74,15 +74,22 @@ end2end/node_modules/.installed: end2end/package.json end2end/package-lock.json
 	touch $@
 
 ## Unit, service and HTTP tests (SQLite always; PostgreSQL/Redis when their URLs are set).
+## Property tests (money, tax, merge, wire decoding) run PROPTEST_CASES
+## cases each: a few thousand here, a million with `make proptest-long`.
+PROPTEST_CASES ?= 2000
 unit:
-	cargo test --features ssr
+	PROPTEST_CASES=$(PROPTEST_CASES) cargo test --features ssr
+
+proptest-long:
+	PROPTEST_CASES=1000000 cargo test --features ssr --lib domain::
 
 ## Exactly-once under faults (examples/chaos.rs): tills push while the
 ## server is SIGKILLed and restarted, answers are dropped after commit,
 ## batches are doubled and reordered, Redis stops and starts; then every
 ## sale must be there once, stock must add up and the audit chain verify.
 ## `chaos` is the long form (8 tills x 500 sales a scenario); `make test`
-## runs the bounded one. PostgreSQL too when TEST_DATABASE_URL is set.
+## runs the bounded one. PostgreSQL too when TEST_DATABASE_URL is set;
+## CHAOS_RESTART_POSTGRES=1 also restarts the machine's PostgreSQL mid-run.
 chaos: server
 	cargo run --features ssr --example chaos -- long
 

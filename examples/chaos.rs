@@ -56,6 +56,11 @@ struct Faults {
     reads: AtomicU64,
     /// Pushes begun, by every till: what the faults are paced by.
     pushes: AtomicU64,
+    postgres_restarts: AtomicU64,
+    /// Pushes answered 503 (the database away: "try again").
+    unavailable: AtomicU64,
+    /// Pushes answered with any other 5xx: never acceptable.
+    server_errors: AtomicU64,
 }
 
 impl Faults {
@@ -68,6 +73,9 @@ impl Faults {
             (n(&self.duplicated), "batches sent twice"),
             (n(&self.reordered), "batches reordered"),
             (n(&self.redis_stops), "Redis stops"),
+            (n(&self.postgres_restarts), "PostgreSQL restarts"),
+            (n(&self.unavailable), "pushes answered 503"),
+            (n(&self.server_errors), "pushes answered another 5xx"),
         ] {
             if count > 0 {
                 parts.push(format!("{count} {what}"));
@@ -330,6 +338,7 @@ async fn push_until_done(
     let push = |batch: Vec<Value>| {
         let (client, url, client_id) = (client.clone(), url.clone(), q.client_id);
         faults.pushes.fetch_add(1, Ordering::Relaxed);
+        let faults = faults.clone();
         async move {
             let res = client
                 .post(format!("{url}/api/sync/push"))
@@ -339,6 +348,13 @@ async fn push_until_done(
                 .map_err(|e| e.to_string())?;
             let status = res.status();
             let body = res.text().await.map_err(|e| e.to_string())?;
+            if status == StatusCode::SERVICE_UNAVAILABLE {
+                faults.unavailable.fetch_add(1, Ordering::Relaxed);
+            } else if status.is_server_error() && status != StatusCode::BAD_GATEWAY {
+                // 502 is the dropping proxy's own, when the server is away.
+                faults.server_errors.fetch_add(1, Ordering::Relaxed);
+                eprintln!("{status}: {body}");
+            }
             if !status.is_success() {
                 return Err(format!("{status} {body}"));
             }
@@ -498,6 +514,8 @@ enum Scenario {
     DroppedAnswers,
     /// Redis stopped and started while tills push and managers read.
     RedisFlips,
+    /// The PostgreSQL server itself restarted while tills push.
+    PostgresRestart,
 }
 
 impl Scenario {
@@ -506,6 +524,7 @@ impl Scenario {
             Scenario::Kill => "kill -9 and restart",
             Scenario::DroppedAnswers => "answers dropped, batches doubled and reordered",
             Scenario::RedisFlips => "Redis stopped and started",
+            Scenario::PostgresRestart => "PostgreSQL restarted",
         }
     }
 }
@@ -615,6 +634,17 @@ async fn run(scenario: Scenario, backend: &str, size: Size) -> bool {
                             r.start().await;
                         }
                     }
+                    Scenario::PostgresRestart => {
+                        let next = faults.pushes.load(Ordering::Relaxed) + size.kill_every * 3;
+                        while faults.pushes.load(Ordering::Relaxed) < next {
+                            if done.load(Ordering::Relaxed) {
+                                return;
+                            }
+                            tokio::time::sleep(Duration::from_millis(2)).await;
+                        }
+                        restart_postgres().await;
+                        faults.postgres_restarts.fetch_add(1, Ordering::Relaxed);
+                    }
                     Scenario::DroppedAnswers => break,
                 }
             }
@@ -660,7 +690,14 @@ async fn run(scenario: Scenario, backend: &str, size: Size) -> bool {
     let sent = size.tills * size.sales_per_till;
     let chain_ok = verify["valid"] == true;
     let reads_ok = faults.failed_reads.load(Ordering::Relaxed) == 0;
-    let ok = landed == sent && doubled == 0 && refused == 0 && stock_ok && chain_ok && reads_ok;
+    let no_5xx = faults.server_errors.load(Ordering::Relaxed) == 0;
+    let ok = landed == sent
+        && doubled == 0
+        && refused == 0
+        && stock_ok
+        && chain_ok
+        && reads_ok
+        && no_5xx;
     println!(
         "{:<47} {:<9} sent {:>5}  landed {:>5}  doubled {}  refused {}  stock {}  audit {} ({} entries)  {:.1} s  faults: {}  {}",
         scenario.name(),
@@ -714,6 +751,44 @@ async fn landed(office: &Client, url: &str, queues: &[Arc<Queue>]) -> (usize, us
     (seen.len(), doubled)
 }
 
+/// This machine's PostgreSQL cluster, as `pg_ctlcluster` names it, when
+/// the run may restart it (`CHAOS_RESTART_POSTGRES=1`: it is the machine's
+/// own, so nothing else may be using it meanwhile).
+fn postgres_cluster() -> Option<String> {
+    if std::env::var("CHAOS_RESTART_POSTGRES").ok().as_deref() != Some("1") {
+        return None;
+    }
+    std::fs::read_dir("/etc/postgresql")
+        .ok()?
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .next()
+}
+
+async fn restart_postgres() {
+    let Some(version) = postgres_cluster() else {
+        return;
+    };
+    let status = tokio::task::spawn_blocking(move || {
+        Command::new("pg_ctlcluster")
+            .args([
+                "--skip-systemctl-redirect",
+                &version,
+                "main",
+                "restart",
+                "-m",
+                "fast",
+            ])
+            .status()
+    })
+    .await
+    .unwrap();
+    assert!(
+        status.is_ok_and(|s| s.success()),
+        "pg_ctlcluster could not restart PostgreSQL"
+    );
+}
+
 #[tokio::main]
 async fn main() {
     let quick = std::env::args().nth(1).is_some_and(|a| a == "quick");
@@ -750,9 +825,21 @@ async fn main() {
             Scenario::Kill,
             Scenario::DroppedAnswers,
             Scenario::RedisFlips,
+            Scenario::PostgresRestart,
         ] {
             if scenario == Scenario::RedisFlips && !OwnRedis::available() {
                 println!("{}: skipped, no redis-server here", scenario.name());
+                continue;
+            }
+            if scenario == Scenario::PostgresRestart
+                && (*backend != "postgres" || postgres_cluster().is_none())
+            {
+                if *backend == "postgres" {
+                    println!(
+                        "{}: skipped (CHAOS_RESTART_POSTGRES=1 runs it)",
+                        scenario.name()
+                    );
+                }
                 continue;
             }
             all_ok &= run(scenario, backend, size).await;
