@@ -108,6 +108,9 @@ impl Server {
     }
 
     async fn start(&mut self) {
+        if let Some(dir) = self.log.parent() {
+            std::fs::create_dir_all(dir).expect("a folder for the server's log");
+        }
         let log = std::fs::OpenOptions::new()
             .create(true)
             .append(true)

@@ -156,7 +156,33 @@ pub async fn client_id() -> Result<Uuid, StoreError> {
 /// as a replay, never written twice.
 pub async fn take_new_client_id() -> Result<Uuid, StoreError> {
     let db = db().await?;
-    let tx = db.transaction(&[META, OUTBOX], TransactionMode::ReadWrite)?;
+    let tx = db.transaction(&[META, OUTBOX, KEPT], TransactionMode::ReadWrite)?;
+    // Refused changes kept for review are keyed by their number too: the
+    // ones numbered under the old id move below zero, out of the way of
+    // the new numbers (a new refusal would overwrite one otherwise).
+    let kept = tx.store(KEPT)?;
+    let refused = kept.get_all(None, None).await?;
+    let number = |entry: &JsValue| {
+        js_sys::Reflect::get(entry, &JsValue::from_str("mutation_id"))
+            .ok()
+            .and_then(|n| n.as_f64())
+            .unwrap_or(0.0)
+    };
+    let mut lowest = refused.iter().map(number).fold(0.0, f64::min);
+    for entry in &refused {
+        let old = number(entry);
+        if old > 0.0 {
+            lowest -= 1.0;
+            kept.delete(JsValue::from_f64(old)).await?;
+            js_sys::Reflect::set(
+                entry,
+                &JsValue::from_str("mutation_id"),
+                &JsValue::from_f64(lowest),
+            )
+            .map_err(|_| StoreError::Failed("bad entry".into()))?;
+            kept.add(entry, None).await?;
+        }
+    }
     let outbox = tx.store(OUTBOX)?;
     let waiting = outbox.get_all(None, None).await?;
     outbox.clear().await?;
@@ -440,6 +466,7 @@ pub async fn kept() -> Result<Vec<Kept>, StoreError> {
 /// change, and files what clashed under `conflicts` with the till's copy
 /// as the server has it; all in one transaction.
 pub async fn clear_answered(
+    client_id: Uuid,
     done: &[i64],
     kept: Vec<Kept>,
     clashed: Vec<(Queued, ConflictReport)>,
@@ -476,9 +503,21 @@ pub async fn clear_answered(
     }
     let db = db().await?;
     let tx = db.transaction(
-        &[OUTBOX, KEPT, RECORDS, CONFLICTS],
+        &[META, OUTBOX, KEPT, RECORDS, CONFLICTS],
         TransactionMode::ReadWrite,
     )?;
+    // The numbers answered are the sync id's that was pushed: if another
+    // tab took a new id meanwhile, they name other entries now, which
+    // wait to be sent under it (a sale already taken is then a replay).
+    let current = tx
+        .store(META)?
+        .get(JsValue::from_str("client_id"))
+        .await?
+        .and_then(from_js::<Uuid>);
+    if current != Some(client_id) {
+        committed(tx).await?;
+        return Ok(());
+    }
     let outbox = tx.store(OUTBOX)?;
     for id in done {
         outbox.delete(JsValue::from_f64(*id as f64)).await?;

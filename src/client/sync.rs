@@ -180,7 +180,7 @@ async fn push_all(state: ConnectionState, toasts: Toasts) {
             ));
         }
         let undone = !kept.is_empty() || !clashed.is_empty();
-        if let Err(e) = store::clear_answered(&done, kept, clashed).await {
+        if let Err(e) = store::clear_answered(client_id, &done, kept, clashed).await {
             toasts.error(format!("This till could not update its queue: {e:?}"));
             break;
         }

@@ -8,7 +8,7 @@
 //! Keys come from `TILLWISE_AUDIT_KEY` (`id:hex`, several separated by
 //! commas: the first signs, the others still verify), or else from the
 //! key file (`audit_key_file`, made on first start). Rotation and its
-//! limits: docs/design.md, "Audit seal".
+//! limits: docs/ARCHITECTURE.md, "Audit seal".
 
 use crate::server::settings::Settings;
 use hmac::{Hmac, Mac};
@@ -196,11 +196,18 @@ fn write_private(path: &std::path::Path, text: &str) -> std::io::Result<()> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir)?;
     }
+    // Written in full beside it, then linked into place: an instance
+    // starting at the same moment finds either no file or the whole key
+    // (the link fails with AlreadyExists if it made one first).
+    let partial = path.with_extension(format!("partial-{}", std::process::id()));
     let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
+    options.write(true).create(true).truncate(true);
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    options.open(path)?.write_all(text.as_bytes())
+    options.open(&partial)?.write_all(text.as_bytes())?;
+    let linked = std::fs::hard_link(&partial, path);
+    let _ = std::fs::remove_file(&partial);
+    linked
 }
 
 #[cfg(test)]

@@ -10,7 +10,7 @@ use crate::domain::permissions::{Action, Subject};
 use crate::server::audit_keys::Seal;
 use crate::server::db::entities::{audit_entry, store};
 use crate::server::error::DbResultExt;
-use crate::server::services::ledger::Ledger;
+use crate::server::services::ledger::{Ledger, SEAL_BROKEN};
 use crate::server::services::paging::page_of;
 use crate::server::services::write_path::begin;
 use crate::server::services::{Actor, Db, Page};
@@ -121,10 +121,21 @@ pub async fn verify(db: &Db, store_id: Uuid) -> Result<ChainReport, DbErr> {
     if first_bad_seq.is_none() && prev != head {
         first_bad_seq = Some(entries.len() as i64 + 1);
     }
-    let problem = match first_bad_seq {
-        Some(seq) => Some(format!("Entry {seq} was changed or removed.")),
-        None if counted == 0 && seal.is_empty() => None,
-        None => seal_problem(db.audit_keys().check(store_id, counted, &head, &seal)),
+    // A write that found the seal broken said so in the chain itself.
+    let broken = entries
+        .iter()
+        .take_while(|e| first_bad_seq.is_none_or(|bad| e.seq < bad))
+        .find(|e| e.action == SEAL_BROKEN)
+        .map(|e| e.seq);
+    let problem = match (first_bad_seq, broken) {
+        (Some(seq), _) => Some(format!("Entry {seq} was changed or removed.")),
+        (None, Some(seq)) => {
+            first_bad_seq = Some(seq);
+            Some(format!(
+                "Entry {seq} was written over a head whose seal did not match: entries before it were removed or rewritten."
+            ))
+        }
+        (None, None) => seal_problem(db.audit_keys().check(store_id, counted, &head, &seal)),
     };
     Ok(ChainReport {
         entries: entries.len() as u64,
@@ -167,7 +178,10 @@ pub async fn seal_unsealed_heads(db: &Db) -> Result<usize, DbErr> {
             before: None,
             after: Some(serde_json::json!({ "unsealed_through_seq": s.audit_seq })),
         };
-        append_and_commit(db, txn, &Actor::system(s.id), draft, Utc::now()).await?;
+        let mut ledger = Ledger::claim(&txn, s.id).await?;
+        ledger.reseal();
+        ledger.audit(&Actor::system(s.id), draft, Utc::now());
+        ledger.commit(txn, db).await?;
     }
     Ok(unsealed.len())
 }

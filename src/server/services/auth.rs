@@ -465,7 +465,7 @@ pub async fn unpair_till(db: &Db, actor: &Actor, device_id: Uuid) -> Result<(), 
     }
     let now = Utc::now();
     let txn = begin(db).await.or_internal()?;
-    device::Entity::update_many()
+    let unpaired = device::Entity::update_many()
         .col_expr(
             device::Column::RevokedAt,
             sea_orm::sea_query::Expr::value(Some(now)),
@@ -474,7 +474,12 @@ pub async fn unpair_till(db: &Db, actor: &Actor, device_id: Uuid) -> Result<(), 
         .filter(device::Column::RevokedAt.is_null())
         .exec(&txn)
         .await
-        .or_internal()?;
+        .or_internal()?
+        .rows_affected;
+    if unpaired == 0 {
+        // Another manager's unpairing got there first: audited once.
+        return Ok(());
+    }
     let ended: Vec<Uuid> = session::Entity::find()
         .filter(session::Column::DeviceId.eq(till.id))
         .all(&txn)
@@ -589,6 +594,25 @@ async fn person_with_pin(
         .or_internal()?
         .rows_affected;
     if taken == 0 {
+        // All tries are taken but no lock was set (the try that reached the
+        // limit was never counted: its request died): lock now, so the
+        // lockout ends in fifteen minutes instead of never.
+        employee::Entity::update_many()
+            .col_expr(employee::Column::FailedPinAttempts, Expr::value(0))
+            .col_expr(
+                employee::Column::LockedUntil,
+                Expr::value(Some(now + Duration::minutes(PIN_LOCKOUT_MINUTES))),
+            )
+            .filter(employee::Column::Id.eq(person.id))
+            .filter(employee::Column::FailedPinAttempts.gte(MAX_PIN_ATTEMPTS))
+            .filter(
+                Condition::any()
+                    .add(employee::Column::LockedUntil.is_null())
+                    .add(employee::Column::LockedUntil.lte(now)),
+            )
+            .exec(db)
+            .await
+            .or_internal()?;
         return Err(locked_out(Duration::minutes(PIN_LOCKOUT_MINUTES)));
     }
     if verify_blocking(person.pin_hash.clone(), pin.expose().to_string()).await? {

@@ -16,13 +16,16 @@ use super::{Actor, Db};
 use crate::domain::cache::stale_after;
 use crate::domain::ids::new_id;
 use crate::domain::mutation::EntityKind;
-use crate::server::audit_keys::AuditKeys;
+use crate::server::audit_keys::{AuditKeys, Seal};
 use crate::server::db::bulk::insert_rows;
 use crate::server::db::entities::{audit_entry, change, store};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, DatabaseTransaction, DbErr, EntityTrait, IntoActiveModel, QueryFilter};
 use uuid::Uuid;
+
+/// The entry a commit adds when it finds the head's seal broken.
+pub const SEAL_BROKEN: &str = "audit.seal_broken";
 
 #[derive(Debug)]
 pub struct Ledger {
@@ -33,10 +36,22 @@ pub struct Ledger {
     change_seq: i64,
     audit_seq: i64,
     audit_head: String,
+    /// The audit head and its seal as claimed, checked before it is
+    /// sealed again (`close`).
+    found: FoundHead,
     changes: Vec<Fed>,
     audits: Vec<audit_entry::Model>,
     /// Conflicts stored or resolved, to announce after the commit.
     conflicts: Vec<ConflictNote>,
+}
+
+#[derive(Debug)]
+struct FoundHead {
+    seq: i64,
+    head: String,
+    seal: String,
+    /// Sealing a head written before seals (start-up): not a break.
+    resealing: bool,
 }
 
 /// A feed row, with what its event needs that the row does not keep.
@@ -77,11 +92,47 @@ impl Ledger {
             sale_seq: row.sale_seq,
             change_seq: row.change_seq,
             audit_seq: row.audit_seq,
+            found: FoundHead {
+                seq: row.audit_seq,
+                head: row.audit_head.clone(),
+                seal: row.audit_seal,
+                resealing: false,
+            },
             audit_head: row.audit_head,
             changes: Vec::new(),
             audits: Vec::new(),
             conflicts: Vec::new(),
         })
+    }
+
+    /// This commit seals a head that has no seal (one written before
+    /// seals), rather than finding a broken one.
+    pub fn reseal(&mut self) {
+        self.found.resealing = true;
+    }
+
+    /// A head found without its seal, or with one that does not match,
+    /// is not sealed over as if nothing happened: an entry says what was
+    /// found, and verify reports it from then on.
+    fn check_found_head(&mut self, keys: &AuditKeys) {
+        let found = &self.found;
+        let first = found.seq == 0 && found.head.is_empty() && found.seal.is_empty();
+        if first || found.resealing {
+            return;
+        }
+        let seal = keys.check(self.store_id, found.seq, &found.head, &found.seal);
+        if seal == Seal::Valid {
+            return;
+        }
+        tracing::error!(store = %self.store_id, seq = found.seq, ?seal, "the audit head's seal does not match");
+        let draft = AuditDraft {
+            action: SEAL_BROKEN.into(),
+            entity_type: "audit_log".into(),
+            entity_id: None,
+            before: Some(serde_json::json!({ "seq": found.seq, "head": found.head })),
+            after: Some(serde_json::json!({ "seal": format!("{seal:?}") })),
+        };
+        self.audit(&Actor::system(self.store_id), draft, Utc::now());
     }
 
     /// The store's next sale number.
@@ -211,7 +262,12 @@ impl Ledger {
 
     /// Writes the feed and audit rows and the store's new counters; what
     /// was written, to announce once the transaction commits.
-    async fn close(self, txn: &DatabaseTransaction, keys: &AuditKeys) -> Result<Committed, DbErr> {
+    async fn close(
+        mut self,
+        txn: &DatabaseTransaction,
+        keys: &AuditKeys,
+    ) -> Result<Committed, DbErr> {
+        self.check_found_head(keys);
         insert_rows(
             txn,
             self.changes

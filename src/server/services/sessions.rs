@@ -1,7 +1,8 @@
 //! Live sessions, remembered for a few seconds so a signed-in request does
 //! not read the database just to learn who is calling. What ends or
 //! changes a session forgets it at once on this instance (sign-out, an
-//! employee's record, the store's settings: `Ledger::commit`, `logout`)
+//! employee's record, the store's settings, a till unpaired:
+//! `Ledger::commit`, `logout`, `auth::unpair_till`)
 //! and, through realtime's announcements, on every other instance; only
 //! with Redis down can another instance go on trusting a session for at
 //! most `REMEMBER`.
