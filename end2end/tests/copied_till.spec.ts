@@ -28,6 +28,28 @@ async function syncIdentity(page: Page, set?: { client_id: string; next: number 
   );
 }
 
+/// The keys of the refused changes the till keeps for review; with `add`,
+/// first keeps one more under that number.
+async function keptKeys(page: Page, add?: number) {
+  return page.evaluate(
+    (add) =>
+      new Promise<number[]>((resolve, reject) => {
+        const open = indexedDB.open("tillwise");
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const db = open.result;
+          const tx = db.transaction("kept", "readwrite");
+          const kept = tx.objectStore("kept");
+          if (add !== undefined) kept.put({ mutation_id: add, reason: "refused earlier", entity: "customer", op: "update" });
+          const keys = kept.getAllKeys();
+          tx.oncomplete = () => { db.close(); resolve(keys.result as number[]); };
+          tx.onerror = () => reject(tx.error);
+        };
+      }),
+    add,
+  );
+}
+
 async function sellOne(page: Page) {
   await page.getByLabel("Barcode").focus();
   await page.keyboard.type(BARCODE);
@@ -55,6 +77,9 @@ test("a till copied from another's storage takes its own sync id and loses no sa
   await switchToAna(copy, "Copied till");
   // The copy was taken just before the original's last sale.
   await syncIdentity(copy, { client_id: shared.client_id, next: shared.next - 1 });
+  // A change refused earlier, kept for review under number 1: the new
+  // numbering starts at 1 again and must not overwrite it.
+  await keptKeys(copy, 1);
   const before = (await (await copy.request.get("/api/sales?limit=1")).json()).total;
 
   await sellOne(copy);
@@ -63,6 +88,9 @@ test("a till copied from another's storage takes its own sync id and loses no sa
   const own = await syncIdentity(copy);
   expect(own.client_id).not.toBe(shared.client_id);
   expect(own.next).toBe(2);
+  const kept = await keptKeys(copy);
+  expect(kept).toHaveLength(1);
+  expect(kept[0]).toBeLessThan(0);
   const after = (await (await copy.request.get("/api/sales?limit=1")).json()).total;
   expect(after).toBe(before + 1);
   await original.close();
