@@ -164,8 +164,11 @@ test("a new version waits until every sale is sent, then installs when asked", a
   // Once the sale is on the server the update can be taken.
   await context.setOffline(false);
   await expect(badge).toHaveAttribute("data-pending", "0", { timeout: 20_000 });
+  // Listening before the click: on a quick machine the reload's "load"
+  // came before a wait started after it, and the test waited a minute.
+  const reloaded = page.waitForEvent("load");
   await notice.getByRole("button", { name: "Update now" }).click();
-  await page.waitForEvent("load");
+  await reloaded;
   await expect
     .poll(() => page.evaluate(() => navigator.serviceWorker.controller?.scriptURL ?? ""))
     .toContain("version=2");
