@@ -576,7 +576,7 @@ async fn person_with_pin(
     // sent at once each take one, so no more than MAX_PIN_ATTEMPTS are
     // ever checked before the lockout (checked first and counted after,
     // 24 guesses at once were all checked).
-    use sea_orm::sea_query::{Condition, Expr, ExprTrait};
+    use sea_orm::sea_query::{Expr, ExprTrait};
     let taken = employee::Entity::update_many()
         .col_expr(
             employee::Column::FailedPinAttempts,
@@ -584,11 +584,7 @@ async fn person_with_pin(
         )
         .filter(employee::Column::Id.eq(person.id))
         .filter(employee::Column::FailedPinAttempts.lt(MAX_PIN_ATTEMPTS))
-        .filter(
-            Condition::any()
-                .add(employee::Column::LockedUntil.is_null())
-                .add(employee::Column::LockedUntil.lte(now)),
-        )
+        .filter(no_live_lock(now))
         .exec(db)
         .await
         .or_internal()?
@@ -597,19 +593,9 @@ async fn person_with_pin(
         // All tries are taken but no lock was set (the try that reached the
         // limit was never counted: its request died): lock now, so the
         // lockout ends in fifteen minutes instead of never.
-        employee::Entity::update_many()
-            .col_expr(employee::Column::FailedPinAttempts, Expr::value(0))
-            .col_expr(
-                employee::Column::LockedUntil,
-                Expr::value(Some(now + Duration::minutes(PIN_LOCKOUT_MINUTES))),
-            )
-            .filter(employee::Column::Id.eq(person.id))
+        lock_out(person.id, now)
             .filter(employee::Column::FailedPinAttempts.gte(MAX_PIN_ATTEMPTS))
-            .filter(
-                Condition::any()
-                    .add(employee::Column::LockedUntil.is_null())
-                    .add(employee::Column::LockedUntil.lte(now)),
-            )
+            .filter(no_live_lock(now))
             .exec(db)
             .await
             .or_internal()?;
@@ -700,6 +686,26 @@ async fn record_wrong_pin(
     }
 }
 
+/// The person is not locked out at `now`.
+fn no_live_lock(now: chrono::DateTime<Utc>) -> sea_orm::Condition {
+    sea_orm::Condition::any()
+        .add(employee::Column::LockedUntil.is_null())
+        .add(employee::Column::LockedUntil.lte(now))
+}
+
+/// Locks `person` out for `PIN_LOCKOUT_MINUTES` from `now`, with a fresh
+/// count of tries for when it ends.
+fn lock_out(person: Uuid, now: chrono::DateTime<Utc>) -> sea_orm::UpdateMany<employee::Entity> {
+    use sea_orm::sea_query::Expr;
+    employee::Entity::update_many()
+        .col_expr(employee::Column::FailedPinAttempts, Expr::value(0))
+        .col_expr(
+            employee::Column::LockedUntil,
+            Expr::value(Some(now + Duration::minutes(PIN_LOCKOUT_MINUTES))),
+        )
+        .filter(employee::Column::Id.eq(person))
+}
+
 /// Counts a wrong PIN; `Ok` is the refusal to give (`Err` when counting
 /// itself failed).
 async fn count_wrong_pin(
@@ -724,19 +730,7 @@ async fn count_wrong_pin(
     let already_locked = current.locked_until.filter(|until| *until > now);
     let locked = already_locked.is_none() && attempts >= MAX_PIN_ATTEMPTS;
     if locked {
-        employee::Entity::update_many()
-            .col_expr(
-                employee::Column::FailedPinAttempts,
-                sea_orm::sea_query::Expr::value(0),
-            )
-            .col_expr(
-                employee::Column::LockedUntil,
-                sea_orm::sea_query::Expr::value(Some(now + Duration::minutes(PIN_LOCKOUT_MINUTES))),
-            )
-            .filter(employee::Column::Id.eq(person.id))
-            .exec(&txn)
-            .await
-            .or_internal()?;
+        lock_out(person.id, now).exec(&txn).await.or_internal()?;
     }
     let role = person.role();
     let actor = Actor {
