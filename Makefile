@@ -23,7 +23,7 @@ E2E_DATA := $(CURDIR)/target/e2e-data
 FAST_INSTALL := CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
 	CARGO_PROFILE_RELEASE_OPT_LEVEL=2 CARGO_PROFILE_RELEASE_DEBUG=false
 
-.PHONY: run test tools browser-tools site server unit proptest-long chaos chaos-quick e2e fuzz lint fmt release
+.PHONY: run test tools browser-tools site server unit proptest-long chaos chaos-quick e2e fuzz lint fmt release binaryen wasm-report client-size
 
 run: tools site
 	@echo "make run: seeding the demo stores into an empty database (TILLWISE_SEED_DEMO=true; off in Leptos.toml)"
@@ -48,15 +48,27 @@ tools:
 site: tools
 	cargo build --lib --target wasm32-unknown-unknown --features hydrate
 	$(call bundle,$(TARGET_DIR)/wasm32-unknown-unknown/debug/tillwise.wasm)
+	$(fingerprint)
 
-# $(call bundle,wasm): wasm-bindgen's output renamed to what the hydration
-# script loads (LEPTOS_OUTPUT_NAME, .cargo/config.toml), plus CSS and assets.
+# $(call bundle,wasm): wasm-bindgen's output, the stylesheet and public/
+# laid out as the server serves them. `fingerprint` then names the client's
+# files after one build id (a hash of all three), so a page, the files it
+# loads and the service worker that keeps them for offline always belong to
+# the same build (src/server/client_build.rs, public/sw.js).
 define bundle
 	mkdir -p $(PKG)
+	rm -f $(PKG)/tillwise.* $(PKG)/tillwise_bg.* $(PKG)/build.txt
 	wasm-bindgen --target web --no-typescript --out-dir $(PKG) --out-name tillwise $(1)
 	mv $(PKG)/tillwise_bg.wasm $(PKG)/tillwise.wasm
 	cp style/main.css $(PKG)/tillwise.css
 	cp -R public/. $(SITE)/
+endef
+
+define fingerprint
+	cd $(PKG) && build=$$(cat tillwise.js tillwise.wasm tillwise.css | sha256sum | cut -c1-16) \
+		&& for ext in js wasm css; do mv tillwise.$$ext tillwise.$$build.$$ext; done \
+		&& sed -i "s/__TILLWISE_BUILD__/$$build/" ../sw.js \
+		&& echo "$$build" > build.txt && echo "client build $$build"
 endef
 
 # The server binary as `cargo test` builds it (its dev-dependencies unify
@@ -118,11 +130,45 @@ fmt:
 
 ## Optimised server and WASM. wasm-opt comes from npm's binaryen (Debian's is too old).
 BINARYEN := $(HOME)/.cache/tillwise/binaryen
-release: tools
+WASM_OPT := $(BINARYEN)/node_modules/.bin/wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int
+RELEASE_WASM := $(TARGET_DIR)/wasm32-unknown-unknown/wasm-release/tillwise.wasm
+
+binaryen:
 	@[ -x $(BINARYEN)/node_modules/.bin/wasm-opt ] || npm install --prefix $(BINARYEN) --no-audit --no-fund binaryen@132
+
+release: tools binaryen
 	cargo build --lib --target wasm32-unknown-unknown --features hydrate --profile wasm-release
-	$(call bundle,$(TARGET_DIR)/wasm32-unknown-unknown/wasm-release/tillwise.wasm)
-	$(BINARYEN)/node_modules/.bin/wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
-		-o $(PKG)/tillwise.wasm $(PKG)/tillwise.wasm
+	$(call bundle,$(RELEASE_WASM))
+	$(WASM_OPT) -o $(PKG)/tillwise.wasm $(PKG)/tillwise.wasm
+	$(fingerprint)
 	cargo build --release --features ssr --bin tillwise
 	@echo "Serve it with: $(TARGET_DIR)/release/tillwise (from this folder, or set LEPTOS_SITE_ROOT)"
+
+## What is big in the release client: the same build as `release`, kept
+## with its function names (wasm-opt -g), through twiggy (installed when
+## missing), summed by crate. Writes target/wasm-report/.
+REPORT := target/wasm-report
+wasm-report: tools binaryen
+	@command -v twiggy >/dev/null || $(FAST_INSTALL) cargo install --locked twiggy
+	cargo build --lib --target wasm32-unknown-unknown --features hydrate --profile wasm-release
+	rm -rf $(REPORT) && mkdir -p $(REPORT)
+	wasm-bindgen --target web --no-typescript --out-dir $(REPORT) --out-name tillwise $(RELEASE_WASM)
+	$(WASM_OPT) -g -o $(REPORT)/named.wasm $(REPORT)/tillwise_bg.wasm
+	$(WASM_OPT) -o $(REPORT)/stripped.wasm $(REPORT)/tillwise_bg.wasm
+	twiggy top -n 40 $(REPORT)/named.wasm | tee $(REPORT)/top.txt
+	twiggy dominators -d 4 -r 60 $(REPORT)/named.wasm > $(REPORT)/dominators.txt
+	twiggy top -n 1000000 -f csv $(REPORT)/named.wasm > $(REPORT)/top.csv
+	python3 examples/wasm_crates.py $(REPORT)/top.csv $(REPORT)/stripped.wasm | tee $(REPORT)/crates.txt
+	@echo "More: $(REPORT)/dominators.txt (what keeps what), $(REPORT)/top.csv (every item)"
+
+## The client-size benchmark (BENCHMARKS.md): the release build served on a
+## fresh demo database; a fresh Chromium pairs a till and opens the checkout
+## (what it downloads, raw / gzip / brotli), then boots it offline.
+CLIENT_SIZE_ADDR ?= 127.0.0.1:3211
+client-size: release browser-tools
+	rm -rf target/client-size && mkdir -p target/client-size
+	DATABASE_URL="sqlite://$(CURDIR)/target/client-size/demo.db?mode=rwc" LEPTOS_SITE_ADDR=$(CLIENT_SIZE_ADDR) \
+		TILLWISE_SEED_DEMO=true REDIS_URL= $(TARGET_DIR)/release/tillwise > target/client-size/server.log 2>&1 & \
+		pid=$$!; trap "kill $$pid" EXIT; \
+		for _ in $$(seq 1 120); do curl -fs http://$(CLIENT_SIZE_ADDR)/api/health >/dev/null && break; sleep 0.5; done; \
+		cd end2end && node first-load.mjs http://$(CLIENT_SIZE_ADDR)

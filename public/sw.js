@@ -1,14 +1,21 @@
 // Tillwise service worker: after one online visit the app boots with no
-// network. Pages and the app's files are fetched from the network first and
-// kept for when it is gone; the API and server functions are never cached
-// (a stale stock level or a replayed answer is worse than "offline").
-const VERSION = "tillwise-v2";
+// network. The client's files are named after their build (`make site`
+// stamps BUILD below with the same id), so they are kept cache-first and a
+// page only ever meets the files of its own build; pages are fetched from
+// the network first and kept for when it is gone; the API and server
+// functions are never cached (a stale stock level or a replayed answer is
+// worse than "offline"). A new build is a new worker with a cache of its
+// own, installed beside the running one, which the page switches to only
+// when nothing waits to be sent.
+const BUILD = "__TILLWISE_BUILD__";
+// A site laid out without a build id (cargo leptos watch) keeps plain names.
+const CLIENT = BUILD.startsWith("__") ? "tillwise" : `tillwise.${BUILD}`;
+const VERSION = `tillwise-${BUILD}`;
+const CLIENT_FILES = [`/pkg/${CLIENT}.js`, `/pkg/${CLIENT}.wasm`, `/pkg/${CLIENT}.css`];
 const SHELL = [
+  ...CLIENT_FILES,
   "/",
   "/checkout",
-  "/pkg/tillwise.js",
-  "/pkg/tillwise.wasm",
-  "/pkg/tillwise.css",
   "/manifest.webmanifest",
   "/icon-192.png",
   "/icon-512.png",
@@ -21,10 +28,20 @@ const FLOOR_SCREENS = ["/checkout", "/customers", "/credits", "/clock"];
 const NETWORK_TIMEOUT_MS = 5000;
 
 self.addEventListener("install", (event) => {
-  // Each entry on its own: one missing file must not leave no shell at all.
+  // The client's files must all be there, or this build is not installed
+  // (the running one stays); the rest each on its own, so one missing page
+  // does not leave no shell at all. The floor screens are taken now, from
+  // the server that serves this build, so they match its files.
   event.waitUntil(
     caches.open(VERSION).then((cache) =>
-      Promise.all(SHELL.map((url) => cache.add(new Request(url, { credentials: "include" })).catch(() => {}))),
+      cache.addAll(CLIENT_FILES).then(() =>
+        Promise.all([
+          ...SHELL.filter((url) => !CLIENT_FILES.includes(url)).map((url) =>
+            cache.add(new Request(url, { credentials: "include" })).catch(() => {}),
+          ),
+          keepFloorScreens(),
+        ]),
+      ),
     ),
   );
 });
@@ -91,6 +108,16 @@ async function networkFirst(request, fallbackUrl) {
   }
 }
 
+// A build's files never change under their name: the copy kept is the copy.
+async function cacheFirst(request) {
+  const cache = await caches.open(VERSION);
+  const cached = await cache.match(request);
+  if (cached) return cached;
+  const response = await fetch(request);
+  if (response.ok && response.type === "basic") cache.put(request, response.clone());
+  return response;
+}
+
 self.addEventListener("fetch", (event) => {
   const request = event.request;
   const url = new URL(request.url);
@@ -99,6 +126,8 @@ self.addEventListener("fetch", (event) => {
     // Only this URL's own page: server HTML rendered for another route
     // would not hydrate. A page never opened online gets the offline page.
     event.respondWith(networkFirst(request, "/offline.html"));
+  } else if (url.pathname.startsWith("/pkg/") && !BUILD.startsWith("__")) {
+    event.respondWith(cacheFirst(request));
   } else {
     event.respondWith(networkFirst(request));
   }

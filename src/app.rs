@@ -11,7 +11,7 @@ use crate::ui::pages::{
 };
 use crate::ui::session::provide_session;
 use leptos::prelude::*;
-use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_meta::{HashedStylesheet, MetaTags, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
@@ -59,6 +59,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="icon" type="image/png" href="/icon-192.png"/>
                 <link rel="apple-touch-icon" href="/icon-192.png"/>
                 <script>{REGISTER_SERVICE_WORKER}</script>
+                // This build's files (src/server/client_build.rs).
+                <HashedStylesheet options=options.clone() id="leptos"/>
                 <AutoReload options=options.clone()/>
                 <HydrationScripts options/>
                 <MetaTags/>
@@ -80,7 +82,6 @@ pub fn App() -> impl IntoView {
     crate::till::sale_in_progress::provide_sale_in_progress();
     crate::ui::components::conflict_resolver::provide_conflict_dialog();
     view! {
-        <Stylesheet id="leptos" href="/pkg/tillwise.css"/>
         <Title text="Tillwise"/>
         <Router>
             <Layout>

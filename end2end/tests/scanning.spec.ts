@@ -11,7 +11,7 @@ test("a scan made while the checkout is still loading is added, and the page doe
   await switchToAna(page, "Early scan till");
   // The client takes its time to load: the page shows (server-rendered)
   // well before it comes alive, as on a slow tablet.
-  await page.route("**/pkg/tillwise.wasm", async (route) => {
+  await page.route("**/pkg/tillwise.*wasm", async (route) => {
     await new Promise((r) => setTimeout(r, 2000));
     await route.continue();
   });

@@ -2,6 +2,7 @@
 //! REST handlers, telemetry and start-up.
 
 pub mod audit_keys;
+pub mod client_build;
 pub mod db;
 pub mod error;
 pub mod http;

@@ -92,6 +92,7 @@ impl Application {
             .map_err(|e| StartupError::Leptos(e.to_string()))?
             .leptos_options;
         leptos_options.site_addr = settings.site_addr;
+        crate::server::client_build::apply(&mut leptos_options);
         let listener = TcpListener::bind(settings.site_addr)
             .await
             .map_err(|source| StartupError::Bind {
@@ -137,6 +138,9 @@ fn router(state: AppState) -> Router {
         .nest("/api", http::api_router())
         .leptos_routes(&state, routes, move || shell(leptos_options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(axum::middleware::from_fn(
+            crate::server::client_build::keep_build_files,
+        ))
         .layer(axum::middleware::from_fn(
             http::rpc_status::statuses_from_codes,
         ))
