@@ -17,11 +17,13 @@ import sys
 from collections import Counter
 
 STD = {"core", "alloc", "std"}
-PATH = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)::")
+# A path's first segment: at the start, or after `<`, `(`, `&`, `,`, `[`,
+# `*` or a space; rustc may add a hash in brackets (`core[c5930c85]::fmt`).
+PATH = re.compile(r"(?:^|[<(&,\[* ])([A-Za-z_][A-Za-z0-9_]*)(?:\[[0-9a-f]+\])?::")
 
 
 def crate_of(name: str) -> str:
-    if name.startswith("data[") or name.startswith(".rodata") or name.startswith(".data"):
+    if name.startswith(("data[", "data segment", ".rodata", ".data")):
         return "(data segments)"
     if name.startswith("elem[") or name.startswith("table["):
         return "(function tables)"
