@@ -57,7 +57,7 @@ site: tools
 # the same build (src/server/client_build.rs, public/sw.js).
 define bundle
 	mkdir -p $(PKG)
-	rm -f $(PKG)/tillwise.* $(PKG)/tillwise_bg.* $(PKG)/build.txt
+	rm -f $(PKG)/tillwise.js $(PKG)/tillwise.wasm $(PKG)/tillwise.css $(PKG)/tillwise_bg.*
 	wasm-bindgen --target web --no-typescript --out-dir $(PKG) --out-name tillwise $(1)
 	mv $(PKG)/tillwise_bg.wasm $(PKG)/tillwise.wasm
 	cp style/main.css $(PKG)/tillwise.css
@@ -66,17 +66,17 @@ endef
 
 # The release client also as brotli (-q 11) and gzip (-9) beside each file;
 # the server sends whichever the browser accepts (a 3 MB WASM is 0.8 MB as
-# brotli on a shop's Wi-Fi). Node's zlib, as node is here for the tests.
+# brotli on a shop's Wi-Fi).
 define precompress
-	node -e 'const z = require("zlib"), fs = require("fs"); \
-		for (const f of fs.readdirSync(process.argv[1]).filter((f) => /^tillwise\..*\.(js|wasm|css)$$/.test(f))) { \
-			const p = process.argv[1] + "/" + f, d = fs.readFileSync(p); \
-			fs.writeFileSync(p + ".br", z.brotliCompressSync(d, { params: { [z.constants.BROTLI_PARAM_QUALITY]: 11, [z.constants.BROTLI_PARAM_SIZE_HINT]: d.length } })); \
-			fs.writeFileSync(p + ".gz", z.gzipSync(d, { level: 9 })); }' $(PKG)
+	node end2end/precompress.mjs $(PKG)
 endef
 
+# The build before stays beside the new one (a server still running from
+# this folder keeps serving it until restarted); older ones go.
 define fingerprint
 	cd $(PKG) && build=$$(cat tillwise.js tillwise.wasm tillwise.css | sha256sum | cut -c1-16) \
+		&& before=$$(cat build.txt 2>/dev/null || true) \
+		&& for f in tillwise.*.*; do case "$$f" in tillwise.$$build.*|tillwise.$${before:-none}.*) ;; *) rm -f "$$f";; esac; done \
 		&& for ext in js wasm css; do mv tillwise.$$ext tillwise.$$build.$$ext; done \
 		&& sed -i "s/__TILLWISE_BUILD__/$$build/" ../sw.js \
 		&& echo "$$build" > build.txt && echo "client build $$build"

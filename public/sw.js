@@ -30,15 +30,13 @@ const NETWORK_TIMEOUT_MS = 5000;
 self.addEventListener("install", (event) => {
   // The client's files must all be there, or this build is not installed
   // (the running one stays); the rest each on its own, so one missing page
-  // does not leave no shell at all. The floor screens are taken now, from
-  // the server that serves this build, so they match its files.
+  // does not leave no shell at all. Pages are kept only if the server
+  // still serves this build (`keep`).
   event.waitUntil(
     caches.open(VERSION).then((cache) =>
       cache.addAll(CLIENT_FILES).then(() =>
         Promise.all([
-          ...SHELL.filter((url) => !CLIENT_FILES.includes(url)).map((url) =>
-            cache.add(new Request(url, { credentials: "include" })).catch(() => {}),
-          ),
+          ...SHELL.filter((url) => !CLIENT_FILES.includes(url)).map((url) => fetchAndKeep(cache, url)),
           keepFloorScreens(),
         ]),
       ),
@@ -66,16 +64,30 @@ self.addEventListener("message", (event) => {
 
 async function keepFloorScreens() {
   const cache = await caches.open(VERSION);
-  await Promise.all(
-    FLOOR_SCREENS.map(async (path) => {
-      try {
-        const response = await fetch(new Request(path, { credentials: "include" }));
-        if (response.ok && response.type === "basic" && !response.redirected) await cache.put(path, response);
-      } catch (error) {
-        // Offline: the copy kept earlier, if any, stays.
-      }
-    }),
-  );
+  await Promise.all(FLOOR_SCREENS.map((path) => fetchAndKeep(cache, path)));
+}
+
+async function fetchAndKeep(cache, path) {
+  try {
+    await keep(cache, path, await fetch(new Request(path, { credentials: "include" })));
+  } catch (error) {
+    // Offline: the copy kept earlier, if any, stays.
+  }
+}
+
+// Every answer names the build its server serves. A page of another build
+// would load files this worker does not hold, so it is not kept here (it
+// still shows, fetched online); and that build's own worker is asked for.
+let askedForNewWorker = false;
+async function keep(cache, key, response) {
+  if (!response.ok || response.type !== "basic" || response.redirected) return;
+  const build = response.headers.get("x-tillwise-build");
+  if (BUILD.startsWith("__") || build === BUILD) {
+    await cache.put(key, response);
+  } else if (build && !askedForNewWorker) {
+    askedForNewWorker = true;
+    self.registration.update().catch(() => {});
+  }
 }
 
 function neverCached(url) {
@@ -96,9 +108,7 @@ async function networkFirst(request, fallbackUrl) {
   const cache = await caches.open(VERSION);
   try {
     const response = await withTimeout(fetch(request), NETWORK_TIMEOUT_MS);
-    if (response.ok && response.type === "basic") {
-      cache.put(request, response.clone());
-    }
+    keep(cache, request, response.clone());
     return response;
   } catch (error) {
     const cached = (await cache.match(request, { ignoreSearch: request.mode === "navigate" }))
@@ -109,12 +119,14 @@ async function networkFirst(request, fallbackUrl) {
 }
 
 // A build's files never change under their name: the copy kept is the copy.
+// Another build's files (a page of a newer build, fetched online) pass
+// through; they are kept by that build's own worker.
 async function cacheFirst(request) {
   const cache = await caches.open(VERSION);
   const cached = await cache.match(request);
   if (cached) return cached;
   const response = await fetch(request);
-  if (response.ok && response.type === "basic") cache.put(request, response.clone());
+  if (new URL(request.url).pathname.startsWith(`/pkg/${CLIENT}.`)) keep(cache, request, response.clone());
   return response;
 }
 

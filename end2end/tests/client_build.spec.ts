@@ -13,9 +13,13 @@ test("the page, its client files and the service worker are of one build, kept f
   // itself is always asked for, so a new build is found.
   const wasm = await page.request.get(`/pkg/tillwise.${build}.wasm`);
   expect(wasm.headers()["cache-control"]).toContain("immutable");
+  expect(wasm.headers()["vary"]).toContain("accept-encoding");
   const worker = await page.request.get("/sw.js");
   expect(worker.headers()["cache-control"] ?? "").not.toContain("immutable");
   expect(await worker.text()).toContain(`const BUILD = "${build}"`);
+  // Every answer names the build, so a worker can tell its own pages.
+  expect((await page.request.get("/checkout")).headers()["x-tillwise-build"]).toBe(build);
+  expect(worker.headers()["x-tillwise-build"]).toBe(build);
 
   // Once the worker runs, this build's files are all in this build's cache.
   await page.evaluate(() => navigator.serviceWorker.ready.then(() => true));
@@ -40,4 +44,36 @@ test("a back-office page opened once online still opens offline", async ({ page,
   // The client started from the kept files: it knows it is offline.
   await expect(page.getByTestId("connection")).toHaveAttribute("data-link", "offline");
   await context.setOffline(false);
+});
+
+test("the worker keeps pages of its own build only, and looks for the new worker when the server has moved on", async ({
+  page,
+  context,
+}) => {
+  await switchToAna(page, "Two builds till");
+  await page.evaluate(() => navigator.serviceWorker.ready.then(() => true));
+  const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent("serviceworker"));
+  // Inside the running worker: two answers as the server would send them,
+  // one of this build and one of a newer build.
+  const kept = await worker.evaluate(async () => {
+    const answer = (build: string) => {
+      const response = new Response("<p>a page</p>", {
+        headers: { "content-type": "text/html", "x-tillwise-build": build },
+      });
+      Object.defineProperty(response, "type", { value: "basic" });
+      return response;
+    };
+    // The worker script's own top-level names (indirect eval: global scope).
+    const worker = (name: string) => (0, eval)(name);
+    const cache = await caches.open(worker("VERSION"));
+    const keep = worker("keep");
+    await keep(cache, "/this-build-page", answer(worker("BUILD")));
+    await keep(cache, "/newer-build-page", answer("0123456789abcdef"));
+    return {
+      thisBuild: Boolean(await cache.match("/this-build-page")),
+      newerBuild: Boolean(await cache.match("/newer-build-page")),
+      askedForNewWorker: worker("askedForNewWorker"),
+    };
+  });
+  expect(kept).toEqual({ thisBuild: true, newerBuild: false, askedForNewWorker: true });
 });

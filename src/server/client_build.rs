@@ -5,26 +5,39 @@
 //! write it to `pkg/build.txt`; the service worker is stamped with the same
 //! id. A page therefore only ever loads the files of its own build, and a
 //! till's service worker can keep them cache-first: a name never changes
-//! its bytes, so new HTML can never meet an old WASM.
+//! its bytes, so new HTML can never meet an old WASM. Every answer names
+//! the build (`X-Tillwise-Build`), so a worker keeps only pages of its own
+//! build and notices when the server has moved on.
 //!
 //! A site laid out without the id (`cargo leptos watch`, or tests that never
 //! built the client) keeps the plain names.
 
-use axum::extract::Request;
-use axum::http::HeaderValue;
-use axum::http::header::CACHE_CONTROL;
+use axum::extract::{Request, State};
+use axum::http::header::{CACHE_CONTROL, VARY};
+use axum::http::{HeaderName, HeaderValue};
 use axum::middleware::Next;
 use axum::response::Response;
 use leptos::config::LeptosOptions;
 use std::path::Path;
 
-/// The id `make site` wrote, if it is one: 16 lowercase hex digits.
+/// The header every answer carries: the client build this server serves.
+pub const BUILD_HEADER: HeaderName = HeaderName::from_static("x-tillwise-build");
+
+/// The id `make site` wrote, if it is one (16 lowercase hex digits) and
+/// the site was not laid out again since by something that does not name
+/// its files (`cargo leptos watch` writes a plain `tillwise.wasm`).
 pub fn read(options: &LeptosOptions) -> Option<String> {
-    let file = Path::new(options.site_root.as_ref())
-        .join(options.site_pkg_dir.as_ref())
-        .join("build.txt");
-    let text = std::fs::read_to_string(file).ok()?;
-    parse(&text)
+    let pkg = Path::new(options.site_root.as_ref()).join(options.site_pkg_dir.as_ref());
+    let file = pkg.join("build.txt");
+    let modified = |path: &Path| std::fs::metadata(path).and_then(|m| m.modified()).ok();
+    if let (Some(plain), Some(stamped)) = (
+        modified(&pkg.join(format!("{}.wasm", options.output_name))),
+        modified(&file),
+    ) && plain > stamped
+    {
+        return None;
+    }
+    parse(&std::fs::read_to_string(file).ok()?)
 }
 
 fn parse(text: &str) -> Option<String> {
@@ -46,38 +59,77 @@ fn is_build_file(path: &str) -> bool {
         .is_some_and(|(id, ext)| is_build_id(id) && matches!(ext, "js" | "wasm" | "css"))
 }
 
-/// A build's files may be kept a year without asking again, so a browser
-/// without the service worker (a back-office PC) does not fetch 2 MB on
-/// every visit over a shop's Wi-Fi; a new build has new names.
-pub async fn keep_build_files(request: Request, next: Next) -> Response {
+/// Names the build on every answer, and lets browsers keep a build's files
+/// a year without asking again, so one without the service worker (a
+/// back-office PC) does not fetch megabytes on every visit over a shop's
+/// Wi-Fi; a new build has new names. The files go out compressed as the
+/// browser asked, so caches must key them by that too (`Vary`).
+pub async fn mark_build(
+    State(build): State<Option<HeaderValue>>,
+    request: Request,
+    next: Next,
+) -> Response {
     let build_file = is_build_file(request.uri().path());
     let mut response = next.run(request).await;
-    if build_file && response.status().is_success() {
-        response.headers_mut().insert(
+    let kept_long = build_file && response.status().is_success();
+    let headers = response.headers_mut();
+    if let Some(build) = build {
+        headers.insert(BUILD_HEADER, build);
+    }
+    if kept_long {
+        headers.insert(
             CACHE_CONTROL,
             HeaderValue::from_static("public, max-age=31536000, immutable"),
         );
+        headers.insert(VARY, HeaderValue::from_static("accept-encoding"));
     }
     response
 }
 
 /// Points Leptos's hydration scripts and the stylesheet link at this
-/// build's files: they are all named `<output_name>.<ext>`.
-pub fn apply(options: &mut LeptosOptions) {
-    if let Some(build) = read(options) {
+/// build's files (they are all named `<output_name>.<ext>`); returns the
+/// build id, if the site has one.
+pub fn apply(options: &mut LeptosOptions) -> Option<String> {
+    let build = read(options);
+    if let Some(build) = &build {
         tracing::info!(%build, "serving the client build");
         options.output_name = format!("{}.{build}", options.output_name).into();
     } else {
         tracing::warn!(
             site = %options.site_root,
-            "no pkg/build.txt under the site: serving the client under its plain names"
+            "no pkg/build.txt under the site (or an older one): serving the client under its plain names"
         );
     }
+    build
 }
 
 #[cfg(test)]
 mod tests {
-    use super::{is_build_file, parse};
+    use super::{is_build_file, parse, read};
+    use leptos::config::LeptosOptions;
+    use std::time::{Duration, SystemTime};
+
+    #[test]
+    fn a_plain_client_written_after_the_build_id_wins() {
+        let site = std::env::temp_dir().join(format!("tillwise-site-{}", uuid::Uuid::now_v7()));
+        let pkg = site.join("pkg");
+        std::fs::create_dir_all(&pkg).unwrap();
+        let options = LeptosOptions::builder()
+            .output_name("tillwise")
+            .site_root(site.to_string_lossy().into_owned())
+            .site_pkg_dir("pkg")
+            .build();
+        std::fs::write(pkg.join("build.txt"), "0123456789abcdef\n").unwrap();
+        assert_eq!(read(&options).as_deref(), Some("0123456789abcdef"));
+
+        // `cargo leptos watch` lays the site out again, with plain names.
+        let plain = std::fs::File::create(pkg.join("tillwise.wasm")).unwrap();
+        plain
+            .set_modified(SystemTime::now() + Duration::from_secs(5))
+            .unwrap();
+        assert_eq!(read(&options), None);
+        std::fs::remove_dir_all(site).unwrap();
+    }
 
     #[test]
     fn only_a_builds_own_files_are_kept_long() {

@@ -7,6 +7,7 @@ use crate::server::settings::Settings;
 use crate::server::{http, request, services};
 use axum::Router;
 use axum::extract::FromRef;
+use axum::http::HeaderValue;
 use leptos::config::LeptosOptions;
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use std::net::SocketAddr;
@@ -92,7 +93,7 @@ impl Application {
             .map_err(|e| StartupError::Leptos(e.to_string()))?
             .leptos_options;
         leptos_options.site_addr = settings.site_addr;
-        crate::server::client_build::apply(&mut leptos_options);
+        let client_build = crate::server::client_build::apply(&mut leptos_options);
         let listener = TcpListener::bind(settings.site_addr)
             .await
             .map_err(|source| StartupError::Bind {
@@ -104,9 +105,10 @@ impl Application {
             settings: Arc::new(settings),
             leptos_options,
         };
+        let client_build = client_build.and_then(|b| HeaderValue::from_str(&b).ok());
         Ok(Application {
             listener,
-            router: router(state.clone()),
+            router: router(state.clone(), client_build),
             state,
         })
     }
@@ -131,15 +133,16 @@ impl Application {
     }
 }
 
-fn router(state: AppState) -> Router {
+fn router(state: AppState, client_build: Option<HeaderValue>) -> Router {
     let routes = generate_route_list(App);
     let leptos_options = state.leptos_options.clone();
     Router::new()
         .nest("/api", http::api_router())
         .leptos_routes(&state, routes, move || shell(leptos_options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
-        .layer(axum::middleware::from_fn(
-            crate::server::client_build::keep_build_files,
+        .layer(axum::middleware::from_fn_with_state(
+            client_build,
+            crate::server::client_build::mark_build,
         ))
         .layer(axum::middleware::from_fn(
             http::rpc_status::statuses_from_codes,

@@ -1,0 +1,17 @@
+// Writes brotli (-q 11) and gzip (-9) copies beside each of the client's
+// files in the folder given (`make release`); the server sends whichever
+// the browser accepts.
+import fs from "node:fs";
+import zlib from "node:zlib";
+
+const dir = process.argv[2];
+for (const name of fs.readdirSync(dir).filter((f) => /^tillwise\.[0-9a-f]{16}\.(js|wasm|css)$/.test(f))) {
+  const path = `${dir}/${name}`;
+  const data = fs.readFileSync(path);
+  const brotli = zlib.brotliCompressSync(data, {
+    params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: data.length },
+  });
+  fs.writeFileSync(`${path}.br`, brotli);
+  fs.writeFileSync(`${path}.gz`, zlib.gzipSync(data, { level: 9 }));
+  console.log(`${name}: ${data.length} raw, ${brotli.length} brotli`);
+}
