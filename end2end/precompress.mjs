@@ -1,11 +1,13 @@
-// Writes brotli (-q 11) and gzip (-9) copies beside each of the client's
-// files in the folder given (`make release`); the server sends whichever
-// the browser accepts.
+// Writes brotli (-q 11) and gzip (-9) copies beside each of the client
+// build's files in the folder given (`make release`); the server sends
+// whichever the browser accepts.
 import fs from "node:fs";
 import zlib from "node:zlib";
 
 const dir = process.argv[2];
-for (const name of fs.readdirSync(dir).filter((f) => /^tillwise\.[0-9a-f]{16}\.(js|wasm|css)$/.test(f))) {
+// Only the build just made (build.txt); the one kept beside it has its copies.
+const build = fs.readFileSync(`${dir}/build.txt`, "utf8").trim();
+for (const name of ["js", "wasm", "css"].map((ext) => `tillwise.${build}.${ext}`)) {
   const path = `${dir}/${name}`;
   const data = fs.readFileSync(path);
   const brotli = zlib.brotliCompressSync(data, {
