@@ -148,7 +148,15 @@ test("a new version waits until every sale is sent, then installs when asked", a
   const before = await stockAndSales(page);
 
   // The new version: the same scope, another script, so the browser
-  // installs it beside the running one and keeps it waiting.
+  // installs it beside the running one and keeps it waiting. From now on
+  // it is what this server serves: the app's own registration on every
+  // load asks for it too (else, after the update, the app would register
+  // the first script again as yet another new version).
+  await page.addInitScript(() => {
+    const container = navigator.serviceWorker;
+    const register = container.register.bind(container);
+    container.register = (url, options) => register(url === "/sw.js" ? "/sw.js?version=2" : url, options);
+  });
   await page.evaluate(() => navigator.serviceWorker.register("/sw.js?version=2").then(() => true));
   const notice = page.getByTestId("update");
   await expect(notice.getByRole("button", { name: "Update now" })).toBeVisible();
@@ -172,6 +180,14 @@ test("a new version waits until every sale is sent, then installs when asked", a
   await expect
     .poll(() => page.evaluate(() => navigator.serviceWorker.controller?.scriptURL ?? ""))
     .toContain("version=2");
+  // Nothing is waiting any more: the banner stays away once the app has
+  // registered its worker again after the reload.
+  await page.evaluate(() =>
+    new Promise((resolve) => (document.readyState === "complete" ? resolve(true) : addEventListener("load", resolve))),
+  );
+  await expect
+    .poll(() => page.evaluate(() => navigator.serviceWorker.getRegistration().then((r) => Boolean(r?.waiting || r?.installing))))
+    .toBe(false);
   await expect(page.getByTestId("update")).toBeHidden();
 });
 
