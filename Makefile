@@ -143,12 +143,13 @@ fmt:
 BINARYEN := $(HOME)/.cache/tillwise/binaryen
 WASM_OPT := $(BINARYEN)/node_modules/.bin/wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int
 RELEASE_WASM := $(TARGET_DIR)/wasm32-unknown-unknown/wasm-release/tillwise.wasm
+BUILD_RELEASE_WASM := cargo build --lib --target wasm32-unknown-unknown --features hydrate --profile wasm-release
 
 binaryen:
 	@[ -x $(BINARYEN)/node_modules/.bin/wasm-opt ] || npm install --prefix $(BINARYEN) --no-audit --no-fund binaryen@132
 
 release: tools binaryen
-	cargo build --lib --target wasm32-unknown-unknown --features hydrate --profile wasm-release
+	$(BUILD_RELEASE_WASM)
 	$(call bundle,$(RELEASE_WASM))
 	$(WASM_OPT) -o $(PKG)/tillwise.wasm $(PKG)/tillwise.wasm
 	$(fingerprint)
@@ -162,7 +163,7 @@ release: tools binaryen
 REPORT := target/wasm-report
 wasm-report: tools binaryen
 	@command -v twiggy >/dev/null || $(FAST_INSTALL) cargo install --locked twiggy
-	cargo build --lib --target wasm32-unknown-unknown --features hydrate --profile wasm-release
+	$(BUILD_RELEASE_WASM)
 	rm -rf $(REPORT) && mkdir -p $(REPORT)
 	wasm-bindgen --target web --no-typescript --out-dir $(REPORT) --out-name tillwise $(RELEASE_WASM)
 	$(WASM_OPT) -g -o $(REPORT)/named.wasm $(REPORT)/tillwise_bg.wasm

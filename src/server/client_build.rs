@@ -21,12 +21,12 @@ use leptos::config::LeptosOptions;
 use std::path::Path;
 
 /// The header every answer carries: the client build this server serves.
-pub const BUILD_HEADER: HeaderName = HeaderName::from_static("x-tillwise-build");
+const BUILD_HEADER: HeaderName = HeaderName::from_static("x-tillwise-build");
 
 /// The id `make site` wrote, if it is one (16 lowercase hex digits) and
 /// the site was not laid out again since by something that does not name
 /// its files (`cargo leptos watch` writes a plain `tillwise.wasm`).
-pub fn read(options: &LeptosOptions) -> Option<String> {
+fn read(options: &LeptosOptions) -> Option<String> {
     let pkg = Path::new(options.site_root.as_ref()).join(options.site_pkg_dir.as_ref());
     let file = pkg.join("build.txt");
     let modified = |path: &Path| std::fs::metadata(path).and_then(|m| m.modified()).ok();
@@ -88,8 +88,8 @@ pub async fn mark_build(
 
 /// Points Leptos's hydration scripts and the stylesheet link at this
 /// build's files (they are all named `<output_name>.<ext>`); returns the
-/// build id, if the site has one.
-pub fn apply(options: &mut LeptosOptions) -> Option<String> {
+/// build id as `mark_build` sends it, if the site has one.
+pub fn apply(options: &mut LeptosOptions) -> Option<HeaderValue> {
     let build = read(options);
     if let Some(build) = &build {
         tracing::info!(%build, "serving the client build");
@@ -100,7 +100,8 @@ pub fn apply(options: &mut LeptosOptions) -> Option<String> {
             "no pkg/build.txt under the site (or an older one): serving the client under its plain names"
         );
     }
-    build
+    // 16 hex digits (`parse`): always a valid header value.
+    build.and_then(|b| HeaderValue::from_str(&b).ok())
 }
 
 #[cfg(test)]

@@ -105,7 +105,6 @@ impl Application {
             settings: Arc::new(settings),
             leptos_options,
         };
-        let client_build = client_build.and_then(|b| HeaderValue::from_str(&b).ok());
         Ok(Application {
             listener,
             router: router(state.clone(), client_build),
