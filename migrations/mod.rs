@@ -19,6 +19,7 @@ mod m20261204_000009_receipt_settings;
 mod m20261204_000010_replay_identity;
 mod m20261204_000011_till_pairing_expiry;
 mod m20261204_000012_audit_seal;
+mod m20261205_000013_hot_stock;
 
 pub struct Migrator;
 
@@ -38,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000010_replay_identity::Migration),
             Box::new(m20261204_000011_till_pairing_expiry::Migration),
             Box::new(m20261204_000012_audit_seal::Migration),
+            Box::new(m20261205_000013_hot_stock::Migration),
         ]
     }
 }

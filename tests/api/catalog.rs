@@ -11,6 +11,7 @@ on_every_backend!(
     a_stale_update_is_409_with_the_server_version,
     barcodes_and_skus_are_unique_per_store,
     stock_adjustments_add_up_and_are_moves,
+    the_low_stock_list_follows_every_stock_change,
     search_finds_products_by_name_and_sku,
     categories_in_use_cannot_be_deleted,
 );
@@ -353,4 +354,47 @@ async fn categories_in_use_cannot_be_deleted(backend: Backend) {
         .await
         .unwrap();
     assert_eq!(list.as_array().unwrap().len(), 0);
+}
+
+/// `?low_stock=true` lists the products at or below their threshold (5 by
+/// default), read from a column the database derives from the quantity:
+/// it follows every stock change, both ways.
+async fn the_low_stock_list_follows_every_stock_change(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let client = app.signed_in(MANAGER).await;
+    let empty = app.product(&client, "LOW-0", "9001").await;
+    let stocked = app.product(&client, "LOW-10", "9002").await;
+    let ids = |p: &Value| p["id"].as_str().unwrap().to_string();
+    let adjust = |product: String, delta: i64| {
+        let (client, url) = (
+            client.clone(),
+            app.url(&format!("/api/products/{product}/stock")),
+        );
+        async move {
+            let res = client
+                .post(url)
+                .json(&json!({"delta": delta, "reason": "count"}))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(res.status(), StatusCode::CREATED);
+        }
+    };
+    let low = || async {
+        let page = app.get_json(&client, "/api/products?low_stock=true").await;
+        let mut skus: Vec<String> = page["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["sku"].as_str().unwrap().to_string())
+            .collect();
+        skus.sort();
+        skus
+    };
+    adjust(ids(&stocked), 10).await;
+    assert_eq!(low().await, ["LOW-0"]);
+    adjust(ids(&stocked), -5).await;
+    assert_eq!(low().await, ["LOW-0", "LOW-10"], "5 is at the threshold");
+    adjust(ids(&empty), 6).await;
+    assert_eq!(low().await, ["LOW-10"]);
 }

@@ -7,6 +7,7 @@ use crate::helpers::{Backend, MANAGER, TestApp, postgres_admin_url, spawn_app};
 use crate::on_every_backend;
 use crate::sales::{sale, stocked_product};
 use reqwest::{Client, StatusCode};
+use sea_orm::ConnectionTrait;
 use serde_json::{Value, json};
 use tillwise::domain::ids::new_id;
 
@@ -253,6 +254,65 @@ async fn a_young_database_is_analysed_as_it_grows() {
     let tills = (0..20).map(|_| (till.clone(), app.url("/api/sales")));
     tills_selling(tills.collect(), 30, &product).await;
     wait_until(|| analysed() > at_start, "an ANALYZE after 600 sales").await;
+}
+
+/// A sale of a product with stock to spare changes no indexed column of
+/// `products`, so PostgreSQL updates the row in place (a HOT update) and
+/// writes none of the table's ten index entries again (migration 13).
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn selling_stock_to_spare_rewrites_no_product_index() {
+    if postgres_admin_url().is_none() {
+        eprintln!("skipped: TEST_DATABASE_URL is not set");
+        return;
+    }
+    let app = spawn_app(Backend::Postgres).await;
+    let product = stocked_product(&app, "HOT", 1000).await;
+    // The statistics reach the view when a connection next goes idle:
+    // wait for the stock delivery's update before taking the baseline.
+    let (updated, in_place_before) = product_updates(&app, 1).await;
+    let till = app.cashier().await;
+    tills_selling(vec![(till.clone(), app.url("/api/sales"))], 20, &product).await;
+    let (after, in_place) = product_updates(&app, updated + 20).await;
+    assert_eq!(
+        (after - updated, in_place - in_place_before),
+        (20, 20),
+        "every stock update of a sale is in place"
+    );
+}
+
+/// Updates of `products` and how many of them were HOT, once at least
+/// `at_least` updates are counted (5 s at most) and a little later, so
+/// that nothing still on its way is missed.
+async fn product_updates(app: &TestApp, at_least: i64) -> (i64, i64) {
+    let sql = "SELECT n_tup_upd AS updated, n_tup_hot_upd AS in_place \
+               FROM pg_stat_user_tables WHERE relname = 'products'";
+    let read = || async {
+        let row = app
+            .db
+            .conn()
+            .query_one_raw(sea_orm::Statement::from_string(
+                sea_orm::DbBackend::Postgres,
+                sql,
+            ))
+            .await
+            .unwrap()
+            .unwrap();
+        (
+            row.try_get::<i64>("", "updated").unwrap(),
+            row.try_get::<i64>("", "in_place").unwrap(),
+        )
+    };
+    let mut seen = (0, 0);
+    for _ in 0..100 {
+        seen = read().await;
+        if seen.0 >= at_least {
+            // A connection reports at most once a second.
+            tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+            return read().await;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("waited 5 s for {at_least} updates of products; saw {seen:?}");
 }
 
 async fn wait_until(done: impl Fn() -> bool, what: &str) {

@@ -84,7 +84,7 @@ async fn migrations_create_every_table_and_index_and_rerun_cleanly(backend: Back
     for index in [
         "products_store_barcode",
         "products_store_sku",
-        "products_store_active_quantity",
+        "products_store_active_low_stock",
         "products_store_sync",
         "sales_store_created",
         "sales_store_total_created",

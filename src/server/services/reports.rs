@@ -234,10 +234,8 @@ async fn low_stock(db: &DatabaseConnection, actor: &Actor) -> Result<Vec<LowStoc
         .filter(product::Column::StoreId.eq(actor.store_id))
         .filter(product::Column::DeletedAt.is_null())
         .filter(product::Column::Active.eq(true))
-        .filter(
-            Expr::col(product::Column::Quantity).lte(Expr::col(product::Column::LowStockThreshold)),
-        )
-        .order_by_asc(product::Column::Quantity)
+        .filter(product::low_stock_quantity().is_not_null())
+        .order_by_asc(product::low_stock_quantity())
         .order_by_asc(product::Column::Name)
         .limit(LOW_STOCK_ROWS)
         .all(db)

@@ -13,7 +13,7 @@ use crate::server::services::paging::{page_of, window};
 use crate::server::services::search::{search_words, text_match};
 use crate::server::services::{Actor, Db, Page};
 use sea_orm::Select;
-use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::sea_query::ExprTrait;
 use sea_orm::{ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -91,9 +91,7 @@ async fn products_now(
         select = select.filter(product::Column::CategoryId.eq(category_id));
     }
     if query.low_stock {
-        select = select.filter(
-            Expr::col(product::Column::Quantity).lte(Expr::col(product::Column::LowStockThreshold)),
-        );
+        select = select.filter(product::low_stock_quantity().is_not_null());
     }
     if let Some(q) = query.q.as_deref() {
         select = select.filter(search_condition(db, q));
