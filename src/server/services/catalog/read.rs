@@ -91,7 +91,7 @@ async fn products_now(
         select = select.filter(product::Column::CategoryId.eq(category_id));
     }
     if query.low_stock {
-        select = select.filter(product::low_stock_quantity().is_not_null());
+        select = select.filter(product::low_stock().eq(true));
     }
     if let Some(q) = query.q.as_deref() {
         select = select.filter(search_condition(db, q));
