@@ -35,7 +35,7 @@ impl ActiveModelBehavior for ActiveModel {}
 /// rewrites no index unless it crosses the threshold. Not a field of
 /// [`Model`], so nothing ever tries to write it.
 pub fn low_stock() -> sea_orm::sea_query::Expr {
-    sea_orm::sea_query::Expr::col(sea_orm::sea_query::Alias::new("low_stock"))
+    sea_orm::sea_query::Expr::col((Entity, sea_orm::sea_query::Alias::new("low_stock")))
 }
 
 impl From<Model> for crate::domain::catalog::Product {
