@@ -24,36 +24,29 @@ use sea_orm_migration::sea_orm::{ConnectionTrait, DbBackend};
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
-const LOW_STOCK: &str = "GENERATED ALWAYS AS (quantity <= low_stock_threshold)";
-
-impl Migration {
-    fn up_sql(backend: DbBackend) -> Vec<String> {
-        let (prelude, column) = match backend {
-            DbBackend::Postgres => (
-                vec!["ALTER TABLE products SET (fillfactor = 85)".to_string()],
-                format!("ALTER TABLE products ADD COLUMN low_stock BOOLEAN {LOW_STOCK} STORED"),
-            ),
-            _ => (
-                Vec::new(),
-                format!("ALTER TABLE products ADD COLUMN low_stock INTEGER {LOW_STOCK} VIRTUAL"),
-            ),
-        };
-        prelude
-            .into_iter()
-            .chain([
-                column,
-                "DROP INDEX products_store_active_quantity".into(),
-                "CREATE INDEX products_store_active_low_stock ON products (store_id, active, low_stock)".into(),
-            ])
-            .collect()
-    }
-}
-
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         let conn = manager.get_connection();
-        for sql in Self::up_sql(conn.get_database_backend()) {
+        let postgres = conn.get_database_backend() == DbBackend::Postgres;
+        let (kind, kept) = if postgres {
+            ("BOOLEAN", "STORED")
+        } else {
+            ("INTEGER", "VIRTUAL")
+        };
+        if postgres {
+            conn.execute_unprepared("ALTER TABLE products SET (fillfactor = 85)")
+                .await?;
+        }
+        for sql in [
+            format!(
+                "ALTER TABLE products ADD COLUMN low_stock {kind} \
+                 GENERATED ALWAYS AS (quantity <= low_stock_threshold) {kept}"
+            ),
+            "DROP INDEX products_store_active_quantity".into(),
+            "CREATE INDEX products_store_active_low_stock ON products (store_id, active, low_stock)"
+                .into(),
+        ] {
             conn.execute_unprepared(&sql).await?;
         }
         Ok(())

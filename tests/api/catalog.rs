@@ -364,24 +364,14 @@ async fn the_low_stock_list_follows_every_stock_change(backend: Backend) {
     let client = app.signed_in(MANAGER).await;
     let empty = app.product(&client, "LOW-0", "9001").await;
     let stocked = app.product(&client, "LOW-10", "9002").await;
-    let ids = |p: &Value| p["id"].as_str().unwrap().to_string();
-    let adjust = |product: String, delta: i64| {
-        let (client, url) = (
-            client.clone(),
-            app.url(&format!("/api/products/{product}/stock")),
-        );
-        async move {
-            let res = client
-                .post(url)
-                .json(&json!({"delta": delta, "reason": "count"}))
-                .send()
-                .await
-                .unwrap();
-            assert_eq!(res.status(), StatusCode::CREATED);
-        }
+    let (app, client) = (&app, &client);
+    let adjust = |product: &Value, delta: i64| {
+        let path = format!("/api/products/{}/stock", product["id"].as_str().unwrap());
+        let body = json!({"delta": delta, "reason": "count"});
+        async move { app.created(client, &path, &body).await }
     };
     let low = || async {
-        let page = app.get_json(&client, "/api/products?low_stock=true").await;
+        let page = app.get_json(client, "/api/products?low_stock=true").await;
         let mut skus: Vec<String> = page["items"]
             .as_array()
             .unwrap()
@@ -391,10 +381,10 @@ async fn the_low_stock_list_follows_every_stock_change(backend: Backend) {
         skus.sort();
         skus
     };
-    adjust(ids(&stocked), 10).await;
+    adjust(&stocked, 10).await;
     assert_eq!(low().await, ["LOW-0"]);
-    adjust(ids(&stocked), -5).await;
+    adjust(&stocked, -5).await;
     assert_eq!(low().await, ["LOW-0", "LOW-10"], "5 is at the threshold");
-    adjust(ids(&empty), 6).await;
+    adjust(&empty, 6).await;
     assert_eq!(low().await, ["LOW-10"]);
 }
