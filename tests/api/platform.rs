@@ -1,6 +1,6 @@
 //! Health, errors and the pages themselves.
 
-use crate::helpers::{Backend, browser, spawn_app, spawn_app_with};
+use crate::helpers::{Backend, OWNER, browser, spawn_app, spawn_app_with};
 use crate::on_every_backend;
 use reqwest::StatusCode;
 use serde_json::Value;
@@ -11,6 +11,7 @@ on_every_backend!(
     a_body_over_the_limit_is_413_and_changes_nothing,
     a_page_past_every_row_is_empty_at_any_offset,
     the_login_page_is_served,
+    a_guarded_page_reads_its_data_once_when_the_server_renders_it,
     a_post_from_another_site_is_refused_before_it_does_anything,
     a_new_deployment_opens_with_its_first_owner_and_no_demo,
     a_server_function_given_arguments_it_cannot_read_says_400
@@ -188,6 +189,50 @@ async fn errors_are_json_with_a_request_id(backend: Backend) {
         .unwrap();
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
     assert_eq!(res.json::<Value>().await.unwrap()["code"], "not_found");
+}
+
+/// A signed-in screen's panels load their data once per page the server
+/// renders. Leptos walks a screen's view more than once before it streams
+/// it; a panel created on each walk fetched its data each time, and when
+/// the answers differed (the System page's slow statements grow while the
+/// page renders) the HTML came from one answer and the browser hydrated
+/// with another: a dead page.
+async fn a_guarded_page_reads_its_data_once_when_the_server_renders_it(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let owner = app.signed_in(OWNER).await;
+    // The statement that lists the database's indexes.
+    let listing = |sql: &str| sql.contains("FROM dbstat") || sql.contains("AS tbl, i.relname");
+    let runs = || -> u64 {
+        app.db
+            .statements()
+            .all()
+            .iter()
+            .filter(|s| listing(&s.sql))
+            .map(|s| s.runs)
+            .sum()
+    };
+    // The page's two panels that list indexes, read once each by the API.
+    let before = runs();
+    for path in ["/api/indexes/stats", "/api/indexes/slow-queries/analysis"] {
+        let res = owner.get(app.url(path)).send().await.unwrap();
+        assert_eq!(res.status(), StatusCode::OK, "{path}");
+    }
+    let one_read = runs() - before;
+    assert!(one_read > 0);
+
+    let before = runs();
+    let res = owner.get(app.url("/system")).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let html = res.text().await.unwrap();
+    assert!(
+        html.contains("products_store_sku"),
+        "the index panel rendered its data"
+    );
+    assert_eq!(
+        runs() - before,
+        one_read,
+        "the panels read the indexes once each"
+    );
 }
 
 async fn the_login_page_is_served(backend: Backend) {

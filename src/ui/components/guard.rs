@@ -23,7 +23,10 @@ pub fn SignedIn(
                         view! { <p class="notice">"This screen is for managers. Ask a manager to sign in."</p> }
                             .into_any()
                     }
-                    Ok(Some(_)) => children.with_value(|c| c()).into_any(),
+                    Ok(Some(_)) => {
+                        past_the_dry_walks().await;
+                        children.with_value(|c| c()).into_any()
+                    }
                     Ok(None) => view! {
                         <p class="notice">"Please " <A href="/login">"sign in"</A> " or " <A href="/till">"switch in with your PIN"</A> "."</p>
                     }
@@ -33,4 +36,17 @@ pub fn SignedIn(
             })}
         </Suspense>
     }
+}
+
+/// Before the server streams a screen, Leptos walks its view to find what
+/// it waits for, polling each `Suspend` once, and then renders it. A
+/// screen created on a walk (the session already known) fetched its data
+/// on each walk as well as for the render, and the browser hydrated the
+/// HTML of one fetch with the answer of another: where the two differed
+/// (a list that grew meanwhile) the page died. A walk polls once, so the
+/// screen is made only after one yield, when the render itself polls it.
+/// Its panels wait for their data in boundaries of their own.
+async fn past_the_dry_walks() {
+    #[cfg(feature = "ssr")]
+    tokio::task::yield_now().await;
 }
