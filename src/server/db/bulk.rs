@@ -8,6 +8,12 @@
 //! … FROM jsonb_to_recordset($1)`: one text per table, prepared once per
 //! connection, whatever the count. SQLite prepares quickly and keeps the
 //! multi-row INSERT.
+//!
+//! Several tables' rows (a group of sales: the sales, their lines,
+//! payments and stock moves) go the same way in one statement on
+//! PostgreSQL (`Together`): each table an `INSERT … SELECT` in a `WITH`,
+//! one round trip instead of one a table. The foreign keys are checked at
+//! the end of the statement, when every table's rows are in.
 
 use sea_orm::sea_query::Value;
 use sea_orm::{
@@ -49,6 +55,122 @@ where
     A: ActiveModelTrait + Send,
     C: ConnectionTrait,
 {
+    let (sql, records) = json_insert(conn, rows, 1).await?;
+    conn.execute_raw(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        sql,
+        [records],
+    ))
+    .await?;
+    Ok(())
+}
+
+/// Rows of several tables, written in one statement on PostgreSQL (each
+/// table as soon as it is added on SQLite, which has no round trips).
+pub struct Together<'c, C> {
+    conn: &'c C,
+    /// Each table's `INSERT … SELECT` and its rows, `$n` the nth.
+    inserts: Vec<(String, Value)>,
+}
+
+impl<'c, C: ConnectionTrait> Together<'c, C> {
+    pub fn new(conn: &'c C) -> Self {
+        Together {
+            conn,
+            inserts: Vec::new(),
+        }
+    }
+
+    /// Adds `rows` (every one setting the same columns) of one table.
+    pub async fn rows<A>(&mut self, rows: Vec<A>) -> Result<(), DbErr>
+    where
+        A: ActiveModelTrait + Send,
+    {
+        if rows.is_empty() {
+            return Ok(());
+        }
+        if self.conn.get_database_backend() != DbBackend::Postgres {
+            return insert_rows(self.conn, rows).await;
+        }
+        let part = json_insert(self.conn, rows, self.inserts.len() + 1).await?;
+        self.inserts.push(part);
+        Ok(())
+    }
+
+    /// Writes what was added, and `then` after it (its placeholders
+    /// numbered from `$1` as the query builder makes them): one statement
+    /// on PostgreSQL, `then` alone on SQLite.
+    pub async fn write(self, then: Option<Statement>) -> Result<(), DbErr> {
+        if self.conn.get_database_backend() != DbBackend::Postgres {
+            if let Some(then) = then {
+                self.conn.execute_raw(then).await?;
+            }
+            return Ok(());
+        }
+        let n = self.inserts.len();
+        let mut steps: Vec<String> = Vec::with_capacity(n + 1);
+        let mut values: Vec<Value> = Vec::with_capacity(n);
+        for (sql, records) in self.inserts {
+            steps.push(sql);
+            values.push(records);
+        }
+        if let Some(then) = then {
+            steps.push(renumbered(&then.sql, n));
+            values.extend(then.values.map(|v| v.0).unwrap_or_default());
+        }
+        let Some(last) = steps.pop() else {
+            return Ok(());
+        };
+        let sql = if steps.is_empty() {
+            last
+        } else {
+            let with: Vec<String> = steps
+                .iter()
+                .enumerate()
+                .map(|(i, step)| format!("w{i} AS ({step})"))
+                .collect();
+            format!("WITH {} {last}", with.join(", "))
+        };
+        self.conn
+            .execute_raw(Statement::from_sql_and_values(
+                DbBackend::Postgres,
+                sql,
+                values,
+            ))
+            .await?;
+        Ok(())
+    }
+}
+
+/// `sql` with each placeholder `$k` made `$(k + by)`.
+fn renumbered(sql: &str, by: usize) -> String {
+    let mut out = String::with_capacity(sql.len() + 8);
+    let mut chars = sql.chars().peekable();
+    while let Some(c) = chars.next() {
+        out.push(c);
+        if c != '$' {
+            continue;
+        }
+        let mut digits = String::new();
+        while let Some(d) = chars.peek().filter(|d| d.is_ascii_digit()) {
+            digits.push(*d);
+            chars.next();
+        }
+        match digits.parse::<usize>() {
+            Ok(k) => out.push_str(&(k + by).to_string()),
+            Err(_) => out.push_str(&digits),
+        }
+    }
+    out
+}
+
+/// `rows` as `INSERT … SELECT … FROM jsonb_to_recordset($param)` and the
+/// JSON array that parameter carries.
+async fn json_insert<A, C>(conn: &C, rows: Vec<A>, param: usize) -> Result<(String, Value), DbErr>
+where
+    A: ActiveModelTrait + Send,
+    C: ConnectionTrait,
+{
     let columns: Vec<_> = <A::Entity as EntityTrait>::Column::iter()
         .filter(|c| !rows[0].get(*c).is_not_set())
         .collect();
@@ -80,16 +202,10 @@ where
         .collect::<Vec<_>>()
         .join(", ");
     let sql = format!(
-        "INSERT INTO \"{table}\" ({quoted}) SELECT {quoted} FROM jsonb_to_recordset($1::jsonb) AS r({})",
+        "INSERT INTO \"{table}\" ({quoted}) SELECT {quoted} FROM jsonb_to_recordset(${param}::jsonb) AS r({})",
         defs.join(", ")
     );
-    conn.execute_raw(Statement::from_sql_and_values(
-        DbBackend::Postgres,
-        sql,
-        [Value::Json(Some(Box::new(Json::Array(records))))],
-    ))
-    .await?;
-    Ok(())
+    Ok((sql, Value::Json(Some(Box::new(Json::Array(records))))))
 }
 
 /// A column's value as `jsonb_to_recordset` reads it back to its type.
@@ -199,5 +315,14 @@ mod tests {
             assert_eq!(to_json(value).unwrap(), json);
         }
         assert!(to_json(Value::Bytes(Some(vec![1]))).is_err());
+    }
+
+    #[test]
+    fn a_statement_after_others_takes_the_placeholders_after_theirs() {
+        assert_eq!(
+            renumbered("UPDATE s SET a = $1, b = $2 WHERE id = $10", 3),
+            "UPDATE s SET a = $4, b = $5 WHERE id = $13"
+        );
+        assert_eq!(renumbered("SELECT '$' || $1", 2), "SELECT '$' || $3");
     }
 }

@@ -17,11 +17,14 @@ use crate::domain::cache::stale_after;
 use crate::domain::ids::new_id;
 use crate::domain::mutation::EntityKind;
 use crate::server::audit_keys::{AuditKeys, Seal};
-use crate::server::db::bulk::insert_rows;
+use crate::server::db::bulk::Together;
 use crate::server::db::entities::{audit_entry, change, store};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, DatabaseTransaction, DbErr, EntityTrait, IntoActiveModel, QueryFilter};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseTransaction, DbErr, EntityTrait, IntoActiveModel,
+    QueryFilter, QueryTrait,
+};
 use uuid::Uuid;
 
 /// The entry a commit adds when it finds the head's seal broken.
@@ -268,24 +271,24 @@ impl Ledger {
         keys: &AuditKeys,
     ) -> Result<Committed, DbErr> {
         self.check_found_head(keys);
-        insert_rows(
-            txn,
+        // The feed, the audit entries and the counters: one statement.
+        let mut rows = Together::new(txn);
+        rows.rows(
             self.changes
                 .iter()
                 .map(|f| f.row.clone().into_active_model())
                 .collect(),
         )
         .await?;
-        insert_rows(
-            txn,
+        rows.rows(
             self.audits
                 .iter()
                 .cloned()
                 .map(IntoActiveModel::into_active_model)
-                .collect(),
+                .collect::<Vec<audit_entry::ActiveModel>>(),
         )
         .await?;
-        store::Entity::update_many()
+        let counters = store::Entity::update_many()
             .col_expr(store::Column::SaleSeq, Expr::value(self.sale_seq))
             .col_expr(store::Column::ChangeSeq, Expr::value(self.change_seq))
             .col_expr(store::Column::AuditSeq, Expr::value(self.audit_seq))
@@ -295,8 +298,8 @@ impl Ledger {
             )
             .col_expr(store::Column::AuditHead, Expr::value(self.audit_head))
             .filter(store::Column::Id.eq(self.store_id))
-            .exec(txn)
-            .await?;
+            .build(txn.get_database_backend());
+        rows.write(Some(counters)).await?;
         Ok(Committed {
             store_id: self.store_id,
             feed_seq: self.change_seq,

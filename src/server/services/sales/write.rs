@@ -18,6 +18,7 @@ use crate::domain::mutation::EntityKind;
 use crate::domain::sale::{PricedLine, compute_totals, tender};
 use crate::domain::sale_input::SaleInput;
 use crate::domain::sale_record::{Sale, SoldLine};
+use crate::server::db::bulk::Together;
 use crate::server::db::entities::{
     credit, customer, payment, product, sale, sale_line, stock_move,
 };
@@ -29,8 +30,7 @@ use crate::server::services::versioned::id_taken;
 use crate::server::services::write_path::{Target, Written};
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter,
-    QuerySelect,
+    ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QuerySelect,
 };
 use std::collections::{BTreeMap, BTreeSet};
 use uuid::Uuid;
@@ -328,11 +328,13 @@ impl SaleBatch {
     /// customers they changed. An error here is the database's, and the
     /// caller's transaction must not commit.
     pub async fn write(self, txn: &DatabaseTransaction) -> Result<Vec<FeedEntry>, AppError> {
-        insert_all(txn, self.sales).await?;
-        insert_all(txn, self.lines).await?;
-        insert_all(txn, self.payments).await?;
-        insert_all(txn, self.moves).await?;
-        insert_all(txn, self.credits).await?;
+        let mut rows = Together::new(txn);
+        rows.rows(self.sales).await.or_internal()?;
+        rows.rows(self.lines).await.or_internal()?;
+        rows.rows(self.payments).await.or_internal()?;
+        rows.rows(self.moves).await.or_internal()?;
+        rows.rows(self.credits).await.or_internal()?;
+        rows.write(None).await.or_internal()?;
         let mut feed = Vec::new();
         stock::add_on_hand(txn, &self.stock, &mut feed).await?;
         for (customer_id, (spent, orders, at)) in self.customers {
@@ -375,16 +377,6 @@ impl From<&sale_line::Model> for SoldLine {
             total_cents: l.total_cents,
         }
     }
-}
-
-/// `rows` in as few statements as the backend allows (`db::bulk`).
-async fn insert_all<A>(txn: &DatabaseTransaction, rows: Vec<A>) -> Result<(), AppError>
-where
-    A: ActiveModelTrait + Send,
-{
-    crate::server::db::bulk::insert_rows(txn, rows)
-        .await
-        .or_internal()
 }
 
 /// One sale on its own (the REST API): a batch of one.
