@@ -280,10 +280,12 @@ impl Ledger {
                 .collect(),
         )
         .await?;
+        // The notes keep no states, so the entries go to the database whole
+        // without a copy of each receipt.
+        let audits: Vec<AuditNote> = self.audits.iter().map(audit_note).collect();
         rows.rows(
-            self.audits
-                .iter()
-                .cloned()
+            std::mem::take(&mut self.audits)
+                .into_iter()
                 .map(IntoActiveModel::into_active_model)
                 .collect::<Vec<audit_entry::ActiveModel>>(),
         )
@@ -304,7 +306,7 @@ impl Ledger {
             store_id: self.store_id,
             feed_seq: self.change_seq,
             changes: self.changes.into_iter().filter_map(change_note).collect(),
-            audits: self.audits.into_iter().map(audit_note).collect(),
+            audits,
             conflicts: self.conflicts,
         })
     }
@@ -323,12 +325,12 @@ fn change_note(fed: Fed) -> Option<ChangeNote> {
     })
 }
 
-fn audit_note(a: audit_entry::Model) -> AuditNote {
+fn audit_note(a: &audit_entry::Model) -> AuditNote {
     AuditNote {
         id: a.id,
         seq: a.seq,
-        action: a.action,
-        entity_type: a.entity_type,
+        action: a.action.clone(),
+        entity_type: a.entity_type.clone(),
         entity_id: a.entity_id,
         employee_id: a.employee_id,
         created_at: a.created_at,
