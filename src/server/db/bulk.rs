@@ -67,6 +67,12 @@ where
 
 /// Rows of several tables, written in one statement on PostgreSQL (each
 /// table as soon as it is added on SQLite, which has no round trips).
+///
+/// Every part of the statement sees the database as it was before it, so
+/// each table may appear once, and the statement after the rows (`write`'s
+/// `then`) must not read or change the rows added. Forgetting `write` loses
+/// the rows on PostgreSQL only.
+#[must_use = "nothing reaches PostgreSQL until `write`"]
 pub struct Together<'c, C> {
     conn: &'c C,
     /// Each table's `INSERT … SELECT` and its rows, `$n` the nth.
@@ -142,7 +148,9 @@ impl<'c, C: ConnectionTrait> Together<'c, C> {
     }
 }
 
-/// `sql` with each placeholder `$k` made `$(k + by)`.
+/// `sql` with each placeholder `$k` made `$(k + by)`: for statements the
+/// query builder made, which bind every value (a `$1` inside a quoted
+/// literal would be shifted too).
 fn renumbered(sql: &str, by: usize) -> String {
     let mut out = String::with_capacity(sql.len() + 8);
     let mut chars = sql.chars().peekable();

@@ -45,7 +45,12 @@ pub fn SignedIn(
 /// HTML of one fetch with the answer of another: where the two differed
 /// (a list that grew meanwhile) the page died. A walk polls once, so the
 /// screen is made only after one yield, when the render itself polls it.
-/// Its panels wait for their data in boundaries of their own.
+/// Its panels wait for their data in boundaries of their own: a screen
+/// under `SignedIn` reads a resource only inside its own `Suspense` or
+/// `Transition` (or in an effect), never directly in its view, or the
+/// server would render it before the data came. When Leptos is upgraded,
+/// `platform::a_guarded_page_reads_its_data_once_when_the_server_renders_it`
+/// says whether the walks still poll once.
 async fn past_the_dry_walks() {
     #[cfg(feature = "ssr")]
     tokio::task::yield_now().await;
