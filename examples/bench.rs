@@ -21,6 +21,10 @@
 //! server whose user may create databases; a database of its own is made
 //! and dropped.
 
+/// The server's own allocator (src/main.rs), so the figures are the server's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use reqwest::Client;
 use sea_orm::sea_query::Expr;
 use sea_orm::{

@@ -38,30 +38,25 @@ where
         return Ok(());
     }
     if conn.get_database_backend() == DbBackend::Postgres {
-        return insert_as_json(conn, rows).await;
+        let mut one = Together::new(conn);
+        one.rows(rows).await?;
+        return one.write(None).await;
     }
-    let mut rows = rows;
+    insert_in_chunks(conn, rows).await
+}
+
+/// `rows` as multi-row INSERTs of at most `ROWS_PER_INSERT` (SQLite).
+async fn insert_in_chunks<A, C>(conn: &C, mut rows: Vec<A>) -> Result<(), DbErr>
+where
+    A: ActiveModelTrait + Send,
+    C: ConnectionTrait,
+{
     while !rows.is_empty() {
         let rest = rows.split_off(rows.len().min(ROWS_PER_INSERT));
         <A::Entity as EntityTrait>::insert_many(std::mem::replace(&mut rows, rest))
             .exec_without_returning(conn)
             .await?;
     }
-    Ok(())
-}
-
-async fn insert_as_json<A, C>(conn: &C, rows: Vec<A>) -> Result<(), DbErr>
-where
-    A: ActiveModelTrait + Send,
-    C: ConnectionTrait,
-{
-    let (sql, records) = json_insert(conn, rows, 1).await?;
-    conn.execute_raw(Statement::from_sql_and_values(
-        DbBackend::Postgres,
-        sql,
-        [records],
-    ))
-    .await?;
     Ok(())
 }
 
@@ -96,7 +91,7 @@ impl<'c, C: ConnectionTrait> Together<'c, C> {
             return Ok(());
         }
         if self.conn.get_database_backend() != DbBackend::Postgres {
-            return insert_rows(self.conn, rows).await;
+            return insert_in_chunks(self.conn, rows).await;
         }
         let part = json_insert(self.conn, rows, self.inserts.len() + 1).await?;
         self.inserts.push(part);
@@ -114,12 +109,7 @@ impl<'c, C: ConnectionTrait> Together<'c, C> {
             return Ok(());
         }
         let n = self.inserts.len();
-        let mut steps: Vec<String> = Vec::with_capacity(n + 1);
-        let mut values: Vec<Value> = Vec::with_capacity(n);
-        for (sql, records) in self.inserts {
-            steps.push(sql);
-            values.push(records);
-        }
+        let (mut steps, mut values): (Vec<String>, Vec<Value>) = self.inserts.into_iter().unzip();
         if let Some(then) = then {
             steps.push(renumbered(&then.sql, n));
             values.extend(then.values.map(|v| v.0).unwrap_or_default());
