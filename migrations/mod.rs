@@ -20,6 +20,7 @@ mod m20261204_000010_replay_identity;
 mod m20261204_000011_till_pairing_expiry;
 mod m20261204_000012_audit_seal;
 mod m20261205_000013_hot_stock;
+mod m20261206_000014_same_store_references;
 
 pub struct Migrator;
 
@@ -40,6 +41,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000011_till_pairing_expiry::Migration),
             Box::new(m20261204_000012_audit_seal::Migration),
             Box::new(m20261205_000013_hot_stock::Migration),
+            Box::new(m20261206_000014_same_store_references::Migration),
         ]
     }
 }

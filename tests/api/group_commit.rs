@@ -7,7 +7,7 @@ use crate::helpers::{Backend, MANAGER, TestApp, postgres_admin_url, spawn_app};
 use crate::on_every_backend;
 use crate::sales::{sale, stocked_product};
 use reqwest::{Client, StatusCode};
-use sea_orm::ConnectionTrait;
+use sea_orm::{ConnectionTrait, DbBackend, Statement, TransactionTrait};
 use serde_json::{Value, json};
 use tillwise::domain::ids::new_id;
 
@@ -332,4 +332,76 @@ async fn wait_until(done: impl Fn() -> bool, what: &str) {
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
     panic!("waited 5 s for {what}");
+}
+
+/// On PostgreSQL a sale's lines, payments and stock moves name their sale
+/// and product together with their store (migration 14, which made each
+/// row's key checks fewer): a row that names a sale or a product of
+/// another store is refused by the database itself. The same rows with
+/// their own store go in, so the refusals are the keys'.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_sales_rows_cannot_name_another_stores_sale_or_product() {
+    if postgres_admin_url().is_none() {
+        eprintln!("skipped: TEST_DATABASE_URL is not set");
+        return;
+    }
+    let app = spawn_app(Backend::Postgres).await;
+    let product = stocked_product(&app, "XST", 10).await;
+    let till = app.cashier().await;
+    tills_selling(vec![(till.clone(), app.url("/api/sales"))], 1, &product).await;
+    let one = |sql: String| {
+        let db = app.db.clone();
+        async move {
+            let row = db
+                .query_one_raw(Statement::from_string(DbBackend::Postgres, sql))
+                .await
+                .unwrap()
+                .unwrap();
+            row.try_get::<uuid::Uuid>("", "id").unwrap()
+        }
+    };
+    let sale = one(format!(
+        "SELECT sale_id AS id FROM sale_lines WHERE product_id = '{product}'"
+    ))
+    .await;
+    let own = one(format!(
+        "SELECT store_id AS id FROM sales WHERE id = '{sale}'"
+    ))
+    .await;
+    let other = one(format!("SELECT id FROM stores WHERE id <> '{own}' LIMIT 1")).await;
+
+    let rows = |store: uuid::Uuid| {
+        [
+            format!(
+                "INSERT INTO sale_lines (id, sale_id, store_id, line_no, product_id, name, \
+                 quantity, unit_price_cents, tax_rate_bp, tax_cents, total_cents) \
+                 VALUES (gen_random_uuid(), '{sale}', '{store}', 99, '{product}', 'x', 1, 1, 0, 0, 1)"
+            ),
+            format!(
+                "INSERT INTO payments (id, sale_id, store_id, method, amount_cents, created_at) \
+                 VALUES (gen_random_uuid(), '{sale}', '{store}', 'cash', 1, now())"
+            ),
+            format!(
+                "INSERT INTO stock_moves (id, store_id, product_id, delta, reason, created_at) \
+                 VALUES (gen_random_uuid(), '{store}', '{product}', 1, 'count', now())"
+            ),
+        ]
+    };
+    for (sql, own_sql) in rows(other).into_iter().zip(rows(own)) {
+        let txn = app.db.conn().begin().await.unwrap();
+        let refused = txn
+            .execute_unprepared(&sql)
+            .await
+            .expect_err("a row naming another store's sale or product is refused");
+        assert!(
+            refused.to_string().contains("foreign key"),
+            "{sql}: {refused}"
+        );
+        txn.rollback().await.unwrap();
+        let txn = app.db.conn().begin().await.unwrap();
+        txn.execute_unprepared(&own_sql)
+            .await
+            .unwrap_or_else(|e| panic!("{own_sql}: {e}"));
+        txn.rollback().await.unwrap();
+    }
 }

@@ -38,9 +38,9 @@ where
         return Ok(());
     }
     if conn.get_database_backend() == DbBackend::Postgres {
-        let mut one = Together::new(conn);
-        one.rows(rows).await?;
-        return one.write(None).await;
+        let mut one = Together::new();
+        one.rows(conn, rows).await?;
+        return one.write(conn, None).await;
     }
     insert_in_chunks(conn, rows).await
 }
@@ -66,50 +66,62 @@ where
 /// Every part of the statement sees the database as it was before it, so
 /// each table may appear once, and the statement after the rows (`write`'s
 /// `then`) must not read or change the rows added. Forgetting `write` loses
-/// the rows on PostgreSQL only.
+/// the rows on PostgreSQL only. It holds no connection, so what one step of
+/// a transaction adds can wait for the step that ends it (a group of
+/// sales is written with the ledger's rows when the ledger closes).
 #[must_use = "nothing reaches PostgreSQL until `write`"]
-pub struct Together<'c, C> {
-    conn: &'c C,
-    /// Each table's `INSERT … SELECT` and its rows, `$n` the nth.
-    inserts: Vec<(String, Value)>,
+#[derive(Default)]
+pub struct Together {
+    /// Each part's statement and its one value, `$n` the nth.
+    parts: Vec<(String, Value)>,
 }
 
-impl<'c, C: ConnectionTrait> Together<'c, C> {
-    pub fn new(conn: &'c C) -> Self {
-        Together {
-            conn,
-            inserts: Vec::new(),
-        }
+impl Together {
+    pub fn new() -> Self {
+        Together::default()
     }
 
     /// Adds `rows` (every one setting the same columns) of one table.
-    pub async fn rows<A>(&mut self, rows: Vec<A>) -> Result<(), DbErr>
+    pub async fn rows<A, C>(&mut self, conn: &C, rows: Vec<A>) -> Result<(), DbErr>
     where
         A: ActiveModelTrait + Send,
+        C: ConnectionTrait,
     {
         if rows.is_empty() {
             return Ok(());
         }
-        if self.conn.get_database_backend() != DbBackend::Postgres {
-            return insert_in_chunks(self.conn, rows).await;
+        if conn.get_database_backend() != DbBackend::Postgres {
+            return insert_in_chunks(conn, rows).await;
         }
-        let part = json_insert(self.conn, rows, self.inserts.len() + 1).await?;
-        self.inserts.push(part);
+        let part = json_insert(conn, rows, self.parts.len() + 1).await?;
+        self.parts.push(part);
         Ok(())
+    }
+
+    /// Adds a PostgreSQL statement whose one value is `value`, written
+    /// `$1` in `sql` (an `UPDATE … FROM jsonb_to_recordset($1::jsonb)`).
+    /// The caller runs its own statement on SQLite instead.
+    pub fn part(&mut self, sql: &str, value: Value) {
+        let sql = renumbered(sql, self.parts.len());
+        self.parts.push((sql, value));
     }
 
     /// Writes what was added, and `then` after it (its placeholders
     /// numbered from `$1` as the query builder makes them): one statement
     /// on PostgreSQL, `then` alone on SQLite.
-    pub async fn write(self, then: Option<Statement>) -> Result<(), DbErr> {
-        if self.conn.get_database_backend() != DbBackend::Postgres {
+    pub async fn write<C: ConnectionTrait>(
+        self,
+        conn: &C,
+        then: Option<Statement>,
+    ) -> Result<(), DbErr> {
+        if conn.get_database_backend() != DbBackend::Postgres {
             if let Some(then) = then {
-                self.conn.execute_raw(then).await?;
+                conn.execute_raw(then).await?;
             }
             return Ok(());
         }
-        let n = self.inserts.len();
-        let (mut steps, mut values): (Vec<String>, Vec<Value>) = self.inserts.into_iter().unzip();
+        let n = self.parts.len();
+        let (mut steps, mut values): (Vec<String>, Vec<Value>) = self.parts.into_iter().unzip();
         if let Some(then) = then {
             steps.push(renumbered(&then.sql, n));
             values.extend(then.values.map(|v| v.0).unwrap_or_default());
@@ -127,13 +139,12 @@ impl<'c, C: ConnectionTrait> Together<'c, C> {
                 .collect();
             format!("WITH {} {last}", with.join(", "))
         };
-        self.conn
-            .execute_raw(Statement::from_sql_and_values(
-                DbBackend::Postgres,
-                sql,
-                values,
-            ))
-            .await?;
+        conn.execute_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            sql,
+            values,
+        ))
+        .await?;
         Ok(())
     }
 }
@@ -163,7 +174,9 @@ fn renumbered(sql: &str, by: usize) -> String {
 }
 
 /// `rows` as `INSERT … SELECT … FROM jsonb_to_recordset($param)` and the
-/// JSON array that parameter carries.
+/// JSON array that parameter carries, as text (PostgreSQL parses it the
+/// same way either way, and writing it straight from the values spares
+/// building, and then dropping, a map per row).
 async fn json_insert<A, C>(conn: &C, rows: Vec<A>, param: usize) -> Result<(String, Value), DbErr>
 where
     A: ActiveModelTrait + Send,
@@ -173,18 +186,32 @@ where
         .filter(|c| !rows[0].get(*c).is_not_set())
         .collect();
     let names: Vec<&str> = columns.iter().map(|c| c.as_str()).collect();
-    let mut records = Vec::with_capacity(rows.len());
-    for row in rows {
-        let mut record = serde_json::Map::with_capacity(columns.len());
-        for (column, name) in columns.iter().zip(&names) {
+    let mut records = Vec::with_capacity(rows.len() * columns.len() * 24);
+    records.push(b'[');
+    for (i, mut row) in rows.into_iter().enumerate() {
+        records.extend_from_slice(if i == 0 { b"{" } else { b",{" });
+        for (j, (column, name)) in columns.iter().zip(&names).enumerate() {
             let value = row
-                .get(*column)
+                .take(*column)
                 .into_value()
                 .ok_or_else(|| DbErr::Custom(format!("a bulk row leaves column {name} out")))?;
-            record.insert((*name).to_string(), to_json(value)?);
+            if j > 0 {
+                records.push(b',');
+            }
+            // Column names are plain identifiers: nothing to escape.
+            records.push(b'"');
+            records.extend_from_slice(name.as_bytes());
+            records.extend_from_slice(b"\":");
+            let written = match value {
+                Value::Json(Some(json)) => serde_json::to_writer(&mut records, &*json),
+                other => serde_json::to_writer(&mut records, &to_json(other)?),
+            };
+            written.map_err(|e| DbErr::Custom(format!("column {name}: {e}")))?;
         }
-        records.push(Json::Object(record));
+        records.push(b'}');
     }
+    records.push(b']');
+    let records = String::from_utf8(records).map_err(|e| DbErr::Custom(e.to_string()))?;
     let table = A::Entity::default().table_name().to_string();
     let types = column_types(conn, &table).await?;
     let mut defs = Vec::with_capacity(names.len());
@@ -203,7 +230,7 @@ where
         "INSERT INTO \"{table}\" ({quoted}) SELECT {quoted} FROM jsonb_to_recordset(${param}::jsonb) AS r({})",
         defs.join(", ")
     );
-    Ok((sql, Value::Json(Some(Box::new(Json::Array(records))))))
+    Ok((sql, Value::String(Some(records))))
 }
 
 /// A column's value as `jsonb_to_recordset` reads it back to its type.

@@ -22,6 +22,7 @@ use super::ledger::Ledger;
 use super::{Actor, Db, write_path};
 use crate::domain::error::AppError;
 use crate::domain::mutation::{Applied, Mutation};
+use crate::server::db::bulk::Together;
 use crate::server::error::DbResultExt;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -204,7 +205,10 @@ async fn together(db: &Db, sales: &[(&Actor, &Mutation)]) -> Result<Vec<Answer>,
     };
     let txn = write_path::begin(db).await.or_internal()?;
     let mut ledger = Ledger::claim(&txn, first.store_id).await.or_internal()?;
-    let answers = write_path::apply_sales_in(&txn, &mut ledger, first.store_id, sales).await?;
-    ledger.commit(txn, db).await.or_internal()?;
+    let mut rows = Together::new();
+    let answers =
+        write_path::apply_sales_in(&txn, &mut ledger, first.store_id, sales, &mut rows).await?;
+    // The sales go with the feed, audit and counters: one statement.
+    ledger.commit_with(txn, db, rows).await.or_internal()?;
     Ok(answers)
 }

@@ -251,7 +251,18 @@ impl Ledger {
     /// on and announces what it committed to the store's sockets
     /// (realtime): the one way a write transaction ends.
     pub async fn commit(self, txn: DatabaseTransaction, db: &Db) -> Result<(), DbErr> {
-        let committed = self.close(&txn, db.audit_keys()).await?;
+        self.commit_with(txn, db, Together::new()).await
+    }
+
+    /// `commit`, with `rows` the transaction added but has not written yet
+    /// (a group of sales): they go in the same statement as the ledger's.
+    pub async fn commit_with(
+        self,
+        txn: DatabaseTransaction,
+        db: &Db,
+        rows: Together,
+    ) -> Result<(), DbErr> {
+        let committed = self.close(&txn, db.audit_keys(), rows).await?;
         txn.commit().await?;
         // Before the writer hears back, so its next read is fresh.
         let stale = stale_after(committed.changes.iter().map(|c| c.entity));
@@ -269,11 +280,13 @@ impl Ledger {
         mut self,
         txn: &DatabaseTransaction,
         keys: &AuditKeys,
+        mut rows: Together,
     ) -> Result<Committed, DbErr> {
         self.check_found_head(keys);
-        // The feed, the audit entries and the counters: one statement.
-        let mut rows = Together::new(txn);
+        // The feed, the audit entries and the counters (and `rows`): one
+        // statement.
         rows.rows(
+            txn,
             self.changes
                 .iter()
                 .map(|f| f.row.clone().into_active_model())
@@ -284,6 +297,7 @@ impl Ledger {
         // without a copy of each receipt.
         let audits: Vec<AuditNote> = self.audits.iter().map(audit_note).collect();
         rows.rows(
+            txn,
             std::mem::take(&mut self.audits)
                 .into_iter()
                 .map(IntoActiveModel::into_active_model)
@@ -301,7 +315,7 @@ impl Ledger {
             .col_expr(store::Column::AuditHead, Expr::value(self.audit_head))
             .filter(store::Column::Id.eq(self.store_id))
             .build(txn.get_database_backend());
-        rows.write(Some(counters)).await?;
+        rows.write(txn, Some(counters)).await?;
         Ok(Committed {
             store_id: self.store_id,
             feed_seq: self.change_seq,

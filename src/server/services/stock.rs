@@ -5,10 +5,13 @@
 use super::feed::{FeedEntry, FeedOp};
 use crate::domain::error::AppError;
 use crate::domain::mutation::EntityKind;
+use crate::server::db::bulk::Together;
 use crate::server::db::entities::product;
 use crate::server::error::DbResultExt;
-use sea_orm::sea_query::{CaseStatement, Expr, ExprTrait};
-use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter};
+use sea_orm::sea_query::{CaseStatement, Expr, ExprTrait, Value};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseTransaction, DbBackend, EntityTrait, QueryFilter,
+};
 use std::collections::BTreeMap;
 use uuid::Uuid;
 
@@ -54,4 +57,42 @@ pub(super) async fn add_on_hand(
         return Err(AppError::internal());
     }
     Ok(on_hand)
+}
+
+/// `add_on_hand` for a group of sales, whose products (`known`) were read
+/// in this transaction under the store's claim: on PostgreSQL it goes with
+/// the group's other rows (`rows`), one text whatever the products, and the
+/// feed takes each product's version as read (a stock change does not move
+/// it); SQLite runs it at once.
+pub(super) async fn stage_on_hand(
+    txn: &DatabaseTransaction,
+    rows: &mut Together,
+    deltas: &BTreeMap<Uuid, i64>,
+    known: &BTreeMap<Uuid, product::Model>,
+    feed: &mut Vec<FeedEntry>,
+) -> Result<(), AppError> {
+    if txn.get_database_backend() != DbBackend::Postgres {
+        return add_on_hand(txn, deltas, feed).await.map(|_| ());
+    }
+    if deltas.is_empty() {
+        return Ok(());
+    }
+    let mut changes = Vec::with_capacity(deltas.len());
+    for (id, delta) in deltas {
+        let product = known.get(id).ok_or_else(AppError::internal)?;
+        feed.push(FeedEntry {
+            entity: EntityKind::Product,
+            id: *id,
+            op: FeedOp::Upsert,
+            version: product.sync_version,
+        });
+        changes.push(serde_json::json!({ "id": id, "delta": delta }));
+    }
+    rows.part(
+        "UPDATE products SET quantity = products.quantity + d.delta \
+         FROM jsonb_to_recordset($1::jsonb) AS d(id uuid, delta bigint) \
+         WHERE products.id = d.id",
+        Value::Json(Some(Box::new(serde_json::Value::Array(changes)))),
+    );
+    Ok(())
 }

@@ -20,6 +20,7 @@ use crate::domain::sync::{
     MAX_PULL, MAX_PUSH, MutationResult, Outcome, PullResponse, PulledChange, PushRequest,
     PushResponse, PushedMutation, Step, plan,
 };
+use crate::server::db::bulk::Together;
 use crate::server::db::entities::{change, sale, sync_client, sync_result};
 use crate::server::error::DbResultExt;
 use chrono::Utc;
@@ -238,7 +239,12 @@ async fn apply_chunk(
         }
         let (sales, after) = rest.split_at(run);
         let ms: Vec<(&Actor, &Mutation)> = sales.iter().map(|(_, m)| (actor, m)).collect();
-        let results = write_path::apply_sales_in(&txn, &mut ledger, actor.store_id, &ms).await?;
+        let mut rows = Together::new();
+        let results =
+            write_path::apply_sales_in(&txn, &mut ledger, actor.store_id, &ms, &mut rows).await?;
+        // Written now: a refusal below, and the chunk's later mutations
+        // (a refund of one of these sales), read them.
+        rows.write(&txn, None).await.or_internal()?;
         let mut written = BTreeSet::new();
         for ((mutation_id, m), result) in sales.iter().zip(results) {
             let outcome = match result {

@@ -15,6 +15,7 @@ use crate::domain::error::{AppError, ErrorCode};
 use crate::domain::mutation::{Applied, EntityKind, Mutation, Op};
 use crate::domain::sale_input::SaleInput;
 use crate::domain::sync::Outcome;
+use crate::server::db::bulk::Together;
 use crate::server::error::DbResultExt;
 use chrono::{DateTime, Utc};
 use sea_orm::{
@@ -235,13 +236,15 @@ fn record(
 /// inside the caller's transaction, each by its own actor (one till's push,
 /// or a group of online sales from several): each is checked, priced,
 /// numbered and audited on its own and may be refused on its own; the
-/// accepted ones are written in a few multi-row statements. The outer
-/// error is the database's: then nothing of the batch may be committed.
+/// accepted ones are added to `rows`, for the caller to write (on
+/// PostgreSQL nothing is in the database until it does). The outer error
+/// is the database's: then nothing of the batch may be committed.
 pub(super) async fn apply_sales_in(
     txn: &DatabaseTransaction,
     ledger: &mut Ledger,
     store_id: Uuid,
     ms: &[(&Actor, &Mutation)],
+    rows: &mut Together,
 ) -> Result<Vec<Result<Applied, AppError>>, AppError> {
     let now = audit::audit_time(Utc::now());
     let parsed: Vec<Result<SaleInput, AppError>> = ms
@@ -269,7 +272,7 @@ pub(super) async fn apply_sales_in(
                 .map(|written| record(ledger, actor, m, m.op.as_str(), written, now)),
         );
     }
-    let touched = batch.write(txn).await?;
+    let touched = batch.stage(txn, &known, rows).await?;
     ledger.feed(&touched, now);
     Ok(results)
 }

@@ -8,7 +8,8 @@
 //! outbox a batch of up to a chunk. What the batch needs of the database is
 //! read in three queries ([`Known`]), each sale is checked and priced in
 //! memory, and the rows go out in one multi-row INSERT per table with one
-//! stock UPDATE for every product sold. So a push of 200 sales costs about
+//! stock UPDATE for every product sold (on PostgreSQL all in one statement,
+//! with the ledger's rows when the group commits). So a push of 200 sales costs about
 //! ten statements, not two thousand.
 
 use super::effects::{self, StockCause};
@@ -324,19 +325,23 @@ impl SaleBatch {
         })
     }
 
-    /// Writes every added sale; the feed entries of the products and
-    /// customers they changed. An error here is the database's, and the
-    /// caller's transaction must not commit.
-    pub async fn write(self, txn: &DatabaseTransaction) -> Result<Vec<FeedEntry>, AppError> {
-        let mut rows = Together::new(txn);
-        rows.rows(self.sales).await.or_internal()?;
-        rows.rows(self.lines).await.or_internal()?;
-        rows.rows(self.payments).await.or_internal()?;
-        rows.rows(self.moves).await.or_internal()?;
-        rows.rows(self.credits).await.or_internal()?;
-        rows.write(None).await.or_internal()?;
+    /// Adds every added sale's rows to `rows` (written when the caller
+    /// writes them, on PostgreSQL) and updates its customers; the feed
+    /// entries of the products and customers they change. An error here is
+    /// the database's, and the caller's transaction must not commit.
+    pub async fn stage(
+        self,
+        txn: &DatabaseTransaction,
+        known: &Known,
+        rows: &mut Together,
+    ) -> Result<Vec<FeedEntry>, AppError> {
+        rows.rows(txn, self.sales).await.or_internal()?;
+        rows.rows(txn, self.lines).await.or_internal()?;
+        rows.rows(txn, self.payments).await.or_internal()?;
+        rows.rows(txn, self.moves).await.or_internal()?;
+        rows.rows(txn, self.credits).await.or_internal()?;
         let mut feed = Vec::new();
-        stock::add_on_hand(txn, &self.stock, &mut feed).await?;
+        stock::stage_on_hand(txn, rows, &self.stock, &known.products, &mut feed).await?;
         for (customer_id, (spent, orders, at)) in self.customers {
             effects::add_to_customer(txn, customer_id, (spent, orders), Some(at), &mut feed)
                 .await?;
@@ -389,6 +394,10 @@ pub(in crate::server::services) async fn write_sale(
     let known = Known::load(txn, t.actor.store_id, &[(t.id, &input)]).await?;
     let mut batch = SaleBatch::default();
     let mut written = batch.add(ledger, &known, t, input)?;
-    written.feed.extend(batch.write(txn).await?);
+    let mut rows = Together::new();
+    written
+        .feed
+        .extend(batch.stage(txn, &known, &mut rows).await?);
+    rows.write(txn, None).await.or_internal()?;
     Ok(written)
 }
