@@ -405,3 +405,54 @@ async fn a_sales_rows_cannot_name_another_stores_sale_or_product() {
         txn.rollback().await.unwrap();
     }
 }
+
+/// A group's stock update finds its products by their key whatever the
+/// size of the catalog: as a join with the group's JSON rows (whose number
+/// PostgreSQL cannot know) it read every product of a catalog of 5,000.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn the_stock_update_of_a_group_reads_only_the_products_sold() {
+    if postgres_admin_url().is_none() {
+        eprintln!("skipped: TEST_DATABASE_URL is not set");
+        return;
+    }
+    let app = spawn_app(Backend::Postgres).await;
+    let product = stocked_product(&app, "BIG", 10).await;
+    let run = |sql: String| {
+        let db = app.db.clone();
+        async move {
+            db.query_all_raw(Statement::from_string(DbBackend::Postgres, sql))
+                .await
+                .unwrap()
+        }
+    };
+    run(format!(
+        "INSERT INTO products (id, store_id, name, sku, barcode, price_cents, cost_cents, \
+         tax_rate_bp, quantity, low_stock_threshold, active, created_at, updated_at, \
+         sync_version, last_synced_at) \
+         SELECT gen_random_uuid(), store_id, 'Bulk ' || g, 'BULK-' || g, 'BULKB' || g, 100, 50, 0, \
+         1000, 5, true, now(), now(), 1, now() \
+         FROM products, generate_series(1, 5000) AS g WHERE id = '{product}'"
+    ))
+    .await;
+    run("ANALYZE products".into()).await;
+    let sold: Value = run(format!(
+        "SELECT jsonb_object_agg(id, -1)::text AS v FROM \
+         (SELECT id FROM products WHERE sku LIKE 'BULK-%' LIMIT 40) AS s"
+    ))
+    .await[0]
+        .try_get::<String>("", "v")
+        .unwrap()
+        .parse()
+        .unwrap();
+    let sql = tillwise::server::services::stock::STOCK_BY_ID.replace("$1", &format!("'{sold}'"));
+    let plan = run(format!("EXPLAIN {sql}")).await;
+    let plan: Vec<String> = plan
+        .iter()
+        .map(|r| r.try_get::<String>("", "QUERY PLAN").unwrap())
+        .collect();
+    assert!(
+        !plan.iter().any(|l| l.contains("Seq Scan on products")),
+        "{}",
+        plan.join("\n")
+    );
+}

@@ -10,10 +10,13 @@
 //! multi-row INSERT.
 //!
 //! Several tables' rows (a group of sales: the sales, their lines,
-//! payments and stock moves) go the same way in one statement on
-//! PostgreSQL (`Together`): each table an `INSERT … SELECT` in a `WITH`,
-//! one round trip instead of one a table. The foreign keys are checked at
-//! the end of the statement, when every table's rows are in.
+//! payments and stock moves, then the ledger's feed rows and audit
+//! entries) go the same way in one statement on PostgreSQL (`Together`):
+//! each table an `INSERT … SELECT` in a `WITH`, with any other part a
+//! caller adds (the stock `UPDATE … ` of the products sold) and a last
+//! statement (the store's counters), one round trip instead of one a
+//! table. The foreign keys are checked at the end of the statement, when
+//! every table's rows are in.
 
 use sea_orm::sea_query::Value;
 use sea_orm::{

@@ -168,12 +168,7 @@ impl Ledger {
     }
 
     /// Chains an audit entry onto the store's log.
-    pub fn audit(
-        &mut self,
-        actor: &Actor,
-        draft: AuditDraft,
-        now: DateTime<Utc>,
-    ) -> audit_entry::Model {
+    pub fn audit(&mut self, actor: &Actor, draft: AuditDraft, now: DateTime<Utc>) {
         self.audit_seq += 1;
         let mut entry = audit_entry::Model {
             id: new_id(),
@@ -194,8 +189,9 @@ impl Ledger {
         };
         entry.hash = entry_hash(&entry);
         self.audit_head = entry.hash.clone();
-        self.audits.push(entry.clone());
-        entry
+        // Kept whole (a sale's is its receipt) and not copied: the close
+        // writes it, and the announcement keeps only a note of it.
+        self.audits.push(entry);
     }
 
     /// `record` is how the pull sends record `id` of `entity` after this

@@ -29,7 +29,7 @@ pub mod shifts;
 pub mod sign_in_limits;
 pub mod staff;
 pub mod statistics;
-mod stock;
+pub mod stock;
 pub mod stores;
 pub mod sync;
 mod versioned;

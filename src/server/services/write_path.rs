@@ -236,9 +236,10 @@ fn record(
 /// inside the caller's transaction, each by its own actor (one till's push,
 /// or a group of online sales from several): each is checked, priced,
 /// numbered and audited on its own and may be refused on its own; the
-/// accepted ones are added to `rows`, for the caller to write (on
-/// PostgreSQL nothing is in the database until it does). The outer error
-/// is the database's: then nothing of the batch may be committed.
+/// accepted ones' rows and stock update are added to `rows`, for the
+/// caller to write (on PostgreSQL they are not in the database until it
+/// does; customers' totals are updated at once). The outer error is the
+/// database's: then nothing of the batch may be committed.
 pub(super) async fn apply_sales_in(
     txn: &DatabaseTransaction,
     ledger: &mut Ledger,
