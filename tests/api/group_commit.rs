@@ -435,10 +435,9 @@ async fn the_stock_update_of_a_group_reads_only_the_products_sold() {
     ))
     .await;
     run("ANALYZE products".into()).await;
-    let sold: Value = run(format!(
-        "SELECT jsonb_object_agg(id, -1)::text AS v FROM \
+    let sold: Value = run("SELECT jsonb_object_agg(id, -1)::text AS v FROM \
          (SELECT id FROM products WHERE sku LIKE 'BULK-%' LIMIT 40) AS s"
-    ))
+        .into())
     .await[0]
         .try_get::<String>("", "v")
         .unwrap()
