@@ -18,7 +18,9 @@ use leptos_router::path;
 /// Registers the service worker (so the app boots offline after one online
 /// visit), tells the app when a new version of it is installed and waiting
 /// (`tillwise-update`), and gives the app `tillwiseActivateUpdate()` to
-/// switch to it; asks the browser to keep this site's storage, where
+/// switch to it, which always ends in a reload (when the new worker takes
+/// charge or is seen activated; at once if no worker waits any more, as the
+/// page then loads whichever one is in charge); asks the browser to keep this site's storage, where
 /// unsent sales wait, even when the disk runs low. Plain JavaScript, so it
 /// runs before the WASM has loaded.
 const REGISTER_SERVICE_WORKER: &str = r#"if ('serviceWorker' in navigator) {
@@ -38,11 +40,15 @@ const REGISTER_SERVICE_WORKER: &str = r#"if ('serviceWorker' in navigator) {
     }).catch(function () {});
   });
   window.tillwiseActivateUpdate = function () {
+    var reloaded = false;
+    function reload() { if (!reloaded) { reloaded = true; window.location.reload(); } }
     navigator.serviceWorker.getRegistration().then(function (reg) {
-      if (!reg || !reg.waiting) return;
-      navigator.serviceWorker.addEventListener('controllerchange', function () { window.location.reload(); });
-      reg.waiting.postMessage({ type: 'activate-now' });
-    });
+      var next = reg && (reg.waiting || reg.installing);
+      if (!next) { reload(); return; }
+      navigator.serviceWorker.addEventListener('controllerchange', reload);
+      next.addEventListener('statechange', function () { if (next.state === 'activated') reload(); });
+      next.postMessage({ type: 'activate-now' });
+    }).catch(reload);
   };
 }
 if (navigator.storage && navigator.storage.persist) { navigator.storage.persist().catch(function () {}); }"#;
