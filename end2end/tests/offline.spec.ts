@@ -191,6 +191,40 @@ test("a new version waits until every sale is sent, then installs when asked", a
   await expect(page.getByTestId("update")).toBeHidden();
 });
 
+test("Update now reloads into the new version even when another tab already took it", async ({ page }) => {
+  await switchToAna(page, "Second tab till");
+  await page.evaluate(() => navigator.serviceWorker.ready.then(() => true));
+  await page.reload();
+  await waitForHydration(page);
+  await page.addInitScript(() => {
+    const container = navigator.serviceWorker;
+    const register = container.register.bind(container);
+    container.register = (url, options) => register(url === "/sw.js" ? "/sw.js?version=2" : url, options);
+  });
+  await page.evaluate(() => navigator.serviceWorker.register("/sw.js?version=2").then(() => true));
+  const notice = page.getByTestId("update");
+  await expect(notice.getByRole("button", { name: "Update now" })).toBeVisible();
+
+  // Another tab of this till takes the update: the new worker is in
+  // charge before this tab's button is pressed, and nothing waits any more.
+  await page.evaluate(
+    () =>
+      new Promise((resolve) => {
+        navigator.serviceWorker.addEventListener("controllerchange", () => resolve(true), { once: true });
+        navigator.serviceWorker.getRegistration().then((r) => r!.waiting!.postMessage({ type: "activate-now" }));
+      }),
+  );
+  // Before the fix the button did nothing here, and the tab stayed on the
+  // old version with the notice up.
+  const reloaded = page.waitForEvent("load");
+  await notice.getByRole("button", { name: "Update now" }).click();
+  await reloaded;
+  await expect
+    .poll(() => page.evaluate(() => navigator.serviceWorker.controller?.scriptURL ?? ""))
+    .toContain("version=2");
+  await expect(page.getByTestId("update")).toBeHidden();
+});
+
 test("a full disk refuses the sale with a plain message and drops nothing", async ({ page }) => {
   await tillReadyForOffline(page, "Full till");
   const badge = page.getByTestId("connection");
