@@ -11,7 +11,10 @@ use sea_orm::{ConnectionTrait, DbBackend, Statement, TransactionTrait};
 use serde_json::{Value, json};
 use tillwise::domain::ids::new_id;
 
-on_every_backend!(busy_tills_are_written_in_groups_and_answered_one_by_one);
+on_every_backend!(
+    busy_tills_are_written_in_groups_and_answered_one_by_one,
+    a_sales_rows_stock_feed_audit_and_counters_are_written_in_one_execution
+);
 
 /// What one sent sale should come to.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -121,6 +124,49 @@ async fn busy_tills_are_written_in_groups_and_answered_one_by_one(backend: Backe
     assert_eq!(first[0].0, StatusCode::CREATED);
     assert_eq!(replay[0].0, StatusCode::OK);
     assert_eq!(replay[0].1["number"], first[0].1["number"]);
+}
+
+/// Everything a group of sales writes goes to the database at once: on
+/// PostgreSQL one statement, on SQLite one execution of several (each
+/// execution is a hop to SQLite's worker thread and back, and the group
+/// holds the write lock meanwhile). Before, SQLite ran six: the sales, the
+/// lines, the payments, the stock moves, the stock and the ledger's rows.
+async fn a_sales_rows_stock_feed_audit_and_counters_are_written_in_one_execution(
+    backend: Backend,
+) {
+    let app = spawn_app(backend).await;
+    let product = stocked_product(&app, "ONE", 10).await;
+    let till = app.cashier().await;
+    let runs = || -> std::collections::HashMap<String, u64> {
+        app.db
+            .statements()
+            .all()
+            .into_iter()
+            .map(|s| (s.sql, s.runs))
+            .collect()
+    };
+    let before = runs();
+    let body = sale(
+        &product,
+        1,
+        json!([{"method": "card", "amount_cents": 300}]),
+    );
+    let answers = send_all(&app, &till, &[(body, Expect::Recorded)]).await;
+    assert_eq!(answers[0].0, StatusCode::CREATED, "{}", answers[0].1);
+
+    let ran: Vec<String> = runs()
+        .into_iter()
+        .filter(|(sql, n)| before.get(sql) != Some(n))
+        .map(|(sql, _)| sql)
+        .collect();
+    let writes: Vec<&String> = ran
+        .iter()
+        .filter(|sql| sql.contains("INSERT INTO") || sql.starts_with(r#"UPDATE "products""#))
+        .collect();
+    assert_eq!(writes.len(), 1, "one execution writes the sale: {writes:#?}");
+    assert!(writes[0].contains(r#"INSERT INTO "sales""#), "{writes:#?}");
+    assert_eq!(quantity(&app, &till, &product).await, 9);
+    gapless_and_chained(&app, 1).await;
 }
 
 /// Two instances on one PostgreSQL sell to one store at once: each writes

@@ -16,12 +16,15 @@
 //! caller adds (the stock `UPDATE … ` of the products sold) and a last
 //! statement (the store's counters), one round trip instead of one a
 //! table. The foreign keys are checked at the end of the statement, when
-//! every table's rows are in.
+//! every table's rows are in. On SQLite the tables' multi-row INSERTs and
+//! the last statement run as one multi-statement execution, in the order
+//! added: each execution is a hop to the connection's worker thread and
+//! back, a good part of a group's time on two busy cores.
 
 use sea_orm::sea_query::Value;
 use sea_orm::{
     ActiveModelTrait, ConnectionTrait, DbBackend, DbErr, EntityName, EntityTrait, IdenStatic,
-    Iterable, Statement,
+    Iterable, QueryTrait, Statement,
 };
 use serde_json::Value as Json;
 use std::collections::HashMap;
@@ -40,31 +43,20 @@ where
     if rows.is_empty() {
         return Ok(());
     }
-    if conn.get_database_backend() == DbBackend::Postgres {
-        let mut one = Together::new();
-        one.rows(conn, rows).await?;
-        return one.write(conn, None).await;
+    if conn.get_database_backend() != DbBackend::Postgres {
+        // An import can be large: one INSERT at a time, not one text of all.
+        for insert in insert_statements(rows) {
+            conn.execute_raw(insert).await?;
+        }
+        return Ok(());
     }
-    insert_in_chunks(conn, rows).await
+    let mut one = Together::new();
+    one.rows(conn, rows).await?;
+    one.write(conn, None).await
 }
 
-/// `rows` as multi-row INSERTs of at most `ROWS_PER_INSERT` (SQLite).
-async fn insert_in_chunks<A, C>(conn: &C, mut rows: Vec<A>) -> Result<(), DbErr>
-where
-    A: ActiveModelTrait + Send,
-    C: ConnectionTrait,
-{
-    while !rows.is_empty() {
-        let rest = rows.split_off(rows.len().min(ROWS_PER_INSERT));
-        <A::Entity as EntityTrait>::insert_many(std::mem::replace(&mut rows, rest))
-            .exec_without_returning(conn)
-            .await?;
-    }
-    Ok(())
-}
-
-/// Rows of several tables, written in one statement on PostgreSQL (each
-/// table as soon as it is added on SQLite, which has no round trips).
+/// Rows of several tables, written in one statement on PostgreSQL and one
+/// multi-statement execution on SQLite.
 ///
 /// Every part of the statement sees the database as it was before it, so
 /// each table may appear once, and the statement after the rows (`write`'s
@@ -75,8 +67,11 @@ where
 #[must_use = "nothing reaches PostgreSQL until `write`"]
 #[derive(Default)]
 pub struct Together {
-    /// Each part's statement and its one value, `$n` the nth.
+    /// PostgreSQL: each part's statement and its one value, `$n` the nth.
     parts: Vec<(String, Value)>,
+    /// SQLite: the INSERTs and other statements, in the order added (their
+    /// `?` bind in that order).
+    inserts: Vec<Statement>,
 }
 
 impl Together {
@@ -94,7 +89,8 @@ impl Together {
             return Ok(());
         }
         if conn.get_database_backend() != DbBackend::Postgres {
-            return insert_in_chunks(conn, rows).await;
+            self.inserts.extend(insert_statements(rows));
+            return Ok(());
         }
         let part = json_insert(conn, rows, self.parts.len() + 1).await?;
         self.parts.push(part);
@@ -109,19 +105,26 @@ impl Together {
         self.parts.push((sql, value));
     }
 
+    /// Adds a SQLite statement, run in its turn among the rows' INSERTs
+    /// (`part` is PostgreSQL's).
+    pub fn statement(&mut self, statement: Statement) {
+        debug_assert_eq!(statement.db_backend, DbBackend::Sqlite);
+        self.inserts.push(statement);
+    }
+
     /// Writes what was added, and `then` after it (its placeholders
     /// numbered from `$1` as the query builder makes them): one statement
-    /// on PostgreSQL, `then` alone on SQLite.
+    /// on PostgreSQL, one execution of several on SQLite.
     pub async fn write<C: ConnectionTrait>(
         self,
         conn: &C,
         then: Option<Statement>,
     ) -> Result<(), DbErr> {
         if conn.get_database_backend() != DbBackend::Postgres {
-            if let Some(then) = then {
-                conn.execute_raw(then).await?;
-            }
-            return Ok(());
+            return match one_execution(self.inserts.into_iter().chain(then)) {
+                Some(all) => conn.execute_raw(all).await.map(|_| ()),
+                None => Ok(()),
+            };
         }
         let n = self.parts.len();
         let (mut steps, mut values): (Vec<String>, Vec<Value>) = self.parts.into_iter().unzip();
@@ -150,6 +153,33 @@ impl Together {
         .await?;
         Ok(())
     }
+}
+
+/// `rows` as multi-row INSERTs of at most `ROWS_PER_INSERT` (SQLite), to
+/// run later.
+fn insert_statements<A: ActiveModelTrait>(mut rows: Vec<A>) -> Vec<Statement> {
+    let mut statements = Vec::with_capacity(rows.len().div_ceil(ROWS_PER_INSERT));
+    while !rows.is_empty() {
+        let rest = rows.split_off(rows.len().min(ROWS_PER_INSERT));
+        let chunk = std::mem::replace(&mut rows, rest);
+        statements.push(<A::Entity as EntityTrait>::insert_many(chunk).build(DbBackend::Sqlite));
+    }
+    statements
+}
+
+/// SQLite statements as one text: each binds its own `?` in turn from the
+/// joined values (sqlx numbers a multi-statement's `?` across statements).
+fn one_execution(statements: impl Iterator<Item = Statement>) -> Option<Statement> {
+    let mut sql = String::new();
+    let mut values = Vec::new();
+    for statement in statements {
+        if !sql.is_empty() {
+            sql.push_str(";\n");
+        }
+        sql.push_str(&statement.sql);
+        values.extend(statement.values.map(|v| v.0).unwrap_or_default());
+    }
+    (!sql.is_empty()).then(|| Statement::from_sql_and_values(DbBackend::Sqlite, sql, values))
 }
 
 /// `sql` with each placeholder `$k` made `$(k + by)`: for statements the
@@ -343,6 +373,31 @@ mod tests {
             assert_eq!(to_json(value).unwrap(), json);
         }
         assert!(to_json(Value::Bytes(Some(vec![1]))).is_err());
+    }
+
+    #[test]
+    fn statements_run_as_one_bind_their_values_in_turn() {
+        let first = Statement::from_sql_and_values(
+            DbBackend::Sqlite,
+            "INSERT INTO a (x, y) VALUES (?, ?)",
+            [1.into(), 2.into()],
+        );
+        let second = Statement::from_sql_and_values(
+            DbBackend::Sqlite,
+            "UPDATE b SET z = ?",
+            [3.into()],
+        );
+        let last = Statement::from_string(DbBackend::Sqlite, "UPDATE c SET n = n + 1");
+        let all = one_execution([first, second, last].into_iter()).unwrap();
+        assert_eq!(
+            all.sql,
+            "INSERT INTO a (x, y) VALUES (?, ?);\nUPDATE b SET z = ?;\nUPDATE c SET n = n + 1"
+        );
+        assert_eq!(
+            all.values.unwrap().0,
+            vec![Value::from(1), Value::from(2), Value::from(3)]
+        );
+        assert!(one_execution(std::iter::empty()).is_none());
     }
 
     #[test]

@@ -10,7 +10,7 @@ use crate::server::db::entities::product;
 use crate::server::error::DbResultExt;
 use sea_orm::sea_query::{CaseStatement, Expr, ExprTrait, Value};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseTransaction, DbBackend, EntityTrait, QueryFilter,
+    ColumnTrait, DatabaseTransaction, DbBackend, EntityTrait, QueryFilter, QueryTrait, UpdateMany,
 };
 use std::collections::BTreeMap;
 use uuid::Uuid;
@@ -26,18 +26,7 @@ pub(super) async fn add_on_hand(
     if deltas.is_empty() {
         return Ok(BTreeMap::new());
     }
-    let delta = deltas
-        .iter()
-        .fold(CaseStatement::new(), |case, (id, delta)| {
-            case.case(product::Column::Id.eq(*id), Expr::val(*delta))
-        })
-        .finally(Expr::val(0i64));
-    let updated = product::Entity::update_many()
-        .col_expr(
-            product::Column::Quantity,
-            Expr::col(product::Column::Quantity).add(Expr::Case(Box::new(delta))),
-        )
-        .filter(product::Column::Id.is_in(deltas.keys().copied()))
+    let updated = on_hand_update(deltas)
         .exec_with_returning(txn)
         .await
         .or_internal()?;
@@ -45,12 +34,7 @@ pub(super) async fn add_on_hand(
     let mut on_hand = BTreeMap::new();
     // In product id order, whatever order the database returned them in.
     for (id, p) in &rows {
-        feed.push(FeedEntry {
-            entity: EntityKind::Product,
-            id: *id,
-            op: FeedOp::Upsert,
-            version: p.sync_version,
-        });
+        feed.push(restocked(*id, p.sync_version));
         on_hand.insert(*id, p.quantity);
     }
     if on_hand.len() != deltas.len() {
@@ -60,39 +44,64 @@ pub(super) async fn add_on_hand(
 }
 
 /// `add_on_hand` for a group of sales, whose products (`known`) were read
-/// in this transaction under the store's claim: on PostgreSQL it goes with
-/// the group's other rows (`rows`), one text whatever the products, and the
-/// feed takes each product's version as read (a stock change does not move
-/// it); SQLite runs it at once.
-pub(super) async fn stage_on_hand(
-    txn: &DatabaseTransaction,
+/// in this transaction under the store's claim: it goes with the group's
+/// other rows (`rows`), on PostgreSQL as one text whatever the products,
+/// and the feed takes each product's version as read (a stock change does
+/// not move it).
+pub(super) fn stage_on_hand(
+    backend: DbBackend,
     rows: &mut Together,
     deltas: &BTreeMap<Uuid, i64>,
     known: &BTreeMap<Uuid, product::Model>,
     feed: &mut Vec<FeedEntry>,
 ) -> Result<(), AppError> {
-    if txn.get_database_backend() != DbBackend::Postgres {
-        return add_on_hand(txn, deltas, feed).await.map(|_| ());
-    }
     if deltas.is_empty() {
         return Ok(());
     }
-    let mut by_id = serde_json::Map::with_capacity(deltas.len());
-    for (id, delta) in deltas {
+    for id in deltas.keys() {
         let product = known.get(id).ok_or_else(AppError::internal)?;
-        feed.push(FeedEntry {
-            entity: EntityKind::Product,
-            id: *id,
-            op: FeedOp::Upsert,
-            version: product.sync_version,
-        });
-        by_id.insert(id.to_string(), (*delta).into());
+        feed.push(restocked(*id, product.sync_version));
     }
+    if backend != DbBackend::Postgres {
+        rows.statement(on_hand_update(deltas).build(backend));
+        return Ok(());
+    }
+    let by_id: serde_json::Map<String, serde_json::Value> = deltas
+        .iter()
+        .map(|(id, delta)| (id.to_string(), (*delta).into()))
+        .collect();
     rows.part(
         STOCK_BY_ID,
         Value::Json(Some(Box::new(serde_json::Value::Object(by_id)))),
     );
     Ok(())
+}
+
+/// `quantity = quantity + delta` for each product of `deltas`.
+fn on_hand_update(deltas: &BTreeMap<Uuid, i64>) -> UpdateMany<product::Entity> {
+    let delta = deltas
+        .iter()
+        .fold(CaseStatement::new(), |case, (id, delta)| {
+            case.case(product::Column::Id.eq(*id), Expr::val(*delta))
+        })
+        .finally(Expr::val(0i64));
+    product::Entity::update_many()
+        .col_expr(
+            product::Column::Quantity,
+            Expr::col(product::Column::Quantity).add(Expr::Case(Box::new(delta))),
+        )
+        .filter(product::Column::Id.is_in(deltas.keys().copied()))
+}
+
+/// The feed entry that makes tills read product `id` again after its stock
+/// changed.
+fn restocked(id: Uuid, version: i64) -> FeedEntry {
+    FeedEntry {
+        entity: EntityKind::Product,
+        id,
+        op: FeedOp::Upsert,
+        version,
+    }
 }
 
 /// A group's stock update on PostgreSQL, `$1` being `{"<product id>":

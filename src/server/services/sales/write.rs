@@ -31,7 +31,8 @@ use crate::server::services::versioned::id_taken;
 use crate::server::services::write_path::{Target, Written};
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QuerySelect,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter,
+    QuerySelect,
 };
 use std::collections::{BTreeMap, BTreeSet};
 use uuid::Uuid;
@@ -341,7 +342,13 @@ impl SaleBatch {
         rows.rows(txn, self.moves).await.or_internal()?;
         rows.rows(txn, self.credits).await.or_internal()?;
         let mut feed = Vec::new();
-        stock::stage_on_hand(txn, rows, &self.stock, &known.products, &mut feed).await?;
+        stock::stage_on_hand(
+            txn.get_database_backend(),
+            rows,
+            &self.stock,
+            &known.products,
+            &mut feed,
+        )?;
         for (customer_id, (spent, orders, at)) in self.customers {
             effects::add_to_customer(txn, customer_id, (spent, orders), Some(at), &mut feed)
                 .await?;
