@@ -131,9 +131,7 @@ async fn busy_tills_are_written_in_groups_and_answered_one_by_one(backend: Backe
 /// execution is a hop to SQLite's worker thread and back, and the group
 /// holds the write lock meanwhile). Before, SQLite ran six: the sales, the
 /// lines, the payments, the stock moves, the stock and the ledger's rows.
-async fn a_sales_rows_stock_feed_audit_and_counters_are_written_in_one_execution(
-    backend: Backend,
-) {
+async fn a_sales_rows_stock_feed_audit_and_counters_are_written_in_one_execution(backend: Backend) {
     let app = spawn_app(backend).await;
     let product = stocked_product(&app, "ONE", 10).await;
     let till = app.cashier().await;
@@ -163,7 +161,11 @@ async fn a_sales_rows_stock_feed_audit_and_counters_are_written_in_one_execution
         .iter()
         .filter(|sql| sql.contains("INSERT INTO") || sql.starts_with(r#"UPDATE "products""#))
         .collect();
-    assert_eq!(writes.len(), 1, "one execution writes the sale: {writes:#?}");
+    assert_eq!(
+        writes.len(),
+        1,
+        "one execution writes the sale: {writes:#?}"
+    );
     assert!(writes[0].contains(r#"INSERT INTO "sales""#), "{writes:#?}");
     assert_eq!(quantity(&app, &till, &product).await, 9);
     gapless_and_chained(&app, 1).await;

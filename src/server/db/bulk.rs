@@ -382,11 +382,8 @@ mod tests {
             "INSERT INTO a (x, y) VALUES (?, ?)",
             [1.into(), 2.into()],
         );
-        let second = Statement::from_sql_and_values(
-            DbBackend::Sqlite,
-            "UPDATE b SET z = ?",
-            [3.into()],
-        );
+        let second =
+            Statement::from_sql_and_values(DbBackend::Sqlite, "UPDATE b SET z = ?", [3.into()]);
         let last = Statement::from_string(DbBackend::Sqlite, "UPDATE c SET n = n + 1");
         let all = one_execution([first, second, last].into_iter()).unwrap();
         assert_eq!(
