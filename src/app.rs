@@ -20,8 +20,9 @@ use leptos_router::path;
 /// (`tillwise-update`), and gives the app `tillwiseActivateUpdate()` to
 /// switch to it, which always ends in a reload (when the new worker takes
 /// charge or is seen activated; at once if no worker waits any more, as the
-/// page then loads whichever one is in charge); asks the browser to keep this site's storage, where
-/// unsent sales wait, even when the disk runs low. Plain JavaScript, so it
+/// page then loads whichever one is in charge); asks the browser to keep
+/// this site's storage, where unsent sales wait, even when the disk runs
+/// low. Plain JavaScript, so it
 /// runs before the WASM has loaded.
 const REGISTER_SERVICE_WORKER: &str = r#"if ('serviceWorker' in navigator) {
   window.addEventListener('load', function () {

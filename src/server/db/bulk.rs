@@ -60,11 +60,11 @@ where
 ///
 /// Every part of the statement sees the database as it was before it, so
 /// each table may appear once, and the statement after the rows (`write`'s
-/// `then`) must not read or change the rows added. Forgetting `write` loses
-/// the rows on PostgreSQL only. It holds no connection, so what one step of
+/// `then`) must not read or change the rows added. Nothing is written until
+/// `write`, on either database. It holds no connection, so what one step of
 /// a transaction adds can wait for the step that ends it (a group of
 /// sales is written with the ledger's rows when the ledger closes).
-#[must_use = "nothing reaches PostgreSQL until `write`"]
+#[must_use = "nothing reaches the database until `write`"]
 #[derive(Default)]
 pub struct Together {
     /// PostgreSQL: each part's statement and its one value, `$n` the nth.
