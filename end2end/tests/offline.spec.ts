@@ -140,13 +140,14 @@ test("a change the server refuses is kept on the till with the reason, never dro
   await expect(page.getByTestId("kept")).toContainText("short of the total");
 });
 
-test("a new version waits until every sale is sent, then installs when asked", async ({ page, context }) => {
-  await switchToAna(page, "Updating till");
+/// A till (Ana switched in) whose page runs under its service worker, and
+/// then a new version of the worker installed and waiting: the update
+/// notice, offering "Update now".
+async function newVersionWaiting(page: Page, till: string) {
+  await switchToAna(page, till);
   await page.evaluate(() => navigator.serviceWorker.ready.then(() => true));
   await page.reload();
   await waitForHydration(page);
-  const before = await stockAndSales(page);
-
   // The new version: the same scope, another script, so the browser
   // installs it beside the running one and keeps it waiting. From now on
   // it is what this server serves: the app's own registration on every
@@ -160,6 +161,12 @@ test("a new version waits until every sale is sent, then installs when asked", a
   await page.evaluate(() => navigator.serviceWorker.register("/sw.js?version=2").then(() => true));
   const notice = page.getByTestId("update");
   await expect(notice.getByRole("button", { name: "Update now" })).toBeVisible();
+  return notice;
+}
+
+test("a new version waits until every sale is sent, then installs when asked", async ({ page, context }) => {
+  const notice = await newVersionWaiting(page, "Updating till");
+  const before = await stockAndSales(page);
 
   // While a sale waits on the till, the update is not offered.
   await context.setOffline(true);
@@ -192,18 +199,7 @@ test("a new version waits until every sale is sent, then installs when asked", a
 });
 
 test("Update now reloads into the new version even when another tab already took it", async ({ page }) => {
-  await switchToAna(page, "Second tab till");
-  await page.evaluate(() => navigator.serviceWorker.ready.then(() => true));
-  await page.reload();
-  await waitForHydration(page);
-  await page.addInitScript(() => {
-    const container = navigator.serviceWorker;
-    const register = container.register.bind(container);
-    container.register = (url, options) => register(url === "/sw.js" ? "/sw.js?version=2" : url, options);
-  });
-  await page.evaluate(() => navigator.serviceWorker.register("/sw.js?version=2").then(() => true));
-  const notice = page.getByTestId("update");
-  await expect(notice.getByRole("button", { name: "Update now" })).toBeVisible();
+  const notice = await newVersionWaiting(page, "Second tab till");
 
   // Another tab of this till takes the update: the new worker is in
   // charge before this tab's button is pressed, and nothing waits any more.

@@ -3,17 +3,24 @@
 //! stock, a gapless feed and sale numbers, a valid audit chain; a refused
 //! sale is refused alone and a replay is a replay, also across instances.
 
-use crate::helpers::{Backend, MANAGER, TestApp, postgres_admin_url, spawn_app};
-use crate::on_every_backend;
+use crate::helpers::{Backend, MANAGER, TestApp, spawn_app};
 use crate::sales::{sale, stocked_product};
+use crate::{on_every_backend, on_postgres};
 use reqwest::{Client, StatusCode};
-use sea_orm::{ConnectionTrait, DbBackend, Statement, TransactionTrait};
+use sea_orm::{ConnectionTrait, TransactionTrait};
 use serde_json::{Value, json};
 use tillwise::domain::ids::new_id;
 
 on_every_backend!(
     busy_tills_are_written_in_groups_and_answered_one_by_one,
     a_sales_rows_stock_feed_audit_and_counters_are_written_in_one_execution
+);
+on_postgres!(
+    two_instances_selling_to_one_store_keep_every_guarantee,
+    a_young_database_is_analysed_as_it_grows,
+    selling_rewrites_no_product_index_unless_stock_turns_low,
+    a_sales_rows_cannot_name_another_stores_sale_or_product,
+    the_stock_update_of_a_group_reads_only_the_products_sold,
 );
 
 /// What one sent sale should come to.
@@ -173,12 +180,7 @@ async fn a_sales_rows_stock_feed_audit_and_counters_are_written_in_one_execution
 
 /// Two instances on one PostgreSQL sell to one store at once: each writes
 /// its own groups, and they take turns on the store row.
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn two_instances_selling_to_one_store_keep_every_guarantee() {
-    if postgres_admin_url().is_none() {
-        eprintln!("skipped: TEST_DATABASE_URL is not set");
-        return;
-    }
     let a = spawn_app(Backend::Postgres).await;
     let b = a.another_instance(|_| {}).await;
     let product = stocked_product(&a, "TWO", 1000).await;
@@ -275,12 +277,7 @@ async fn gapless_and_chained(app: &TestApp, sales: usize) {
 
 /// A new PostgreSQL database is analysed at start-up and again as its
 /// young tables grow, so its plans are not those of empty tables.
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_young_database_is_analysed_as_it_grows() {
-    if postgres_admin_url().is_none() {
-        eprintln!("skipped: TEST_DATABASE_URL is not set");
-        return;
-    }
     let app = spawn_app(Backend::Postgres).await;
     let statistics = app.db.statistics().clone();
     let analysed = || statistics.analysed();
@@ -325,12 +322,7 @@ async fn a_young_database_is_analysed_as_it_grows() {
 /// place (a HOT update) and writes none of the table's ten index entries
 /// again (migration 13): for a product with stock to spare, and for one
 /// already low that goes on selling (the checkout benchmark's demo stock).
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn selling_rewrites_no_product_index_unless_stock_turns_low() {
-    if postgres_admin_url().is_none() {
-        eprintln!("skipped: TEST_DATABASE_URL is not set");
-        return;
-    }
     let app = spawn_app(Backend::Postgres).await;
     let plenty = stocked_product(&app, "HOT", 1000).await;
     let low = stocked_product(&app, "LOW", 3).await;
@@ -360,19 +352,10 @@ async fn product_updates(app: &TestApp, at_least: i64) -> (i64, i64) {
     let sql = "SELECT n_tup_upd AS updated, n_tup_hot_upd AS in_place \
                FROM pg_stat_user_tables WHERE relname = 'products'";
     let read = || async {
-        let row = app
-            .db
-            .conn()
-            .query_one_raw(sea_orm::Statement::from_string(
-                sea_orm::DbBackend::Postgres,
-                sql,
-            ))
-            .await
-            .unwrap()
-            .unwrap();
+        let rows = app.rows(sql).await;
         (
-            row.try_get::<i64>("", "updated").unwrap(),
-            row.try_get::<i64>("", "in_place").unwrap(),
+            rows[0].try_get::<i64>("", "updated").unwrap(),
+            rows[0].try_get::<i64>("", "in_place").unwrap(),
         )
     };
     let mut seen = (0, 0);
@@ -403,26 +386,16 @@ async fn wait_until(done: impl Fn() -> bool, what: &str) {
 /// row's key checks fewer): a row that names a sale or a product of
 /// another store is refused by the database itself. The same rows with
 /// their own store go in, so the refusals are the keys'.
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_sales_rows_cannot_name_another_stores_sale_or_product() {
-    if postgres_admin_url().is_none() {
-        eprintln!("skipped: TEST_DATABASE_URL is not set");
-        return;
-    }
     let app = spawn_app(Backend::Postgres).await;
     let product = stocked_product(&app, "XST", 10).await;
     let till = app.cashier().await;
     tills_selling(vec![(till.clone(), app.url("/api/sales"))], 1, &product).await;
-    let one = |sql: String| {
-        let db = app.db.clone();
-        async move {
-            let row = db
-                .query_one_raw(Statement::from_string(DbBackend::Postgres, sql))
-                .await
-                .unwrap()
-                .unwrap();
-            row.try_get::<uuid::Uuid>("", "id").unwrap()
-        }
+    let app = &app;
+    let one = move |sql: String| async move {
+        app.rows(&sql).await[0]
+            .try_get::<uuid::Uuid>("", "id")
+            .unwrap()
     };
     let sale = one(format!(
         "SELECT sale_id AS id FROM sale_lines WHERE product_id = '{product}'"
@@ -473,23 +446,10 @@ async fn a_sales_rows_cannot_name_another_stores_sale_or_product() {
 /// A group's stock update finds its products by their key whatever the
 /// size of the catalog: as a join with the group's JSON rows (whose number
 /// PostgreSQL cannot know) it read every product of a catalog of 5,000.
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn the_stock_update_of_a_group_reads_only_the_products_sold() {
-    if postgres_admin_url().is_none() {
-        eprintln!("skipped: TEST_DATABASE_URL is not set");
-        return;
-    }
     let app = spawn_app(Backend::Postgres).await;
     let product = stocked_product(&app, "BIG", 10).await;
-    let run = |sql: String| {
-        let db = app.db.clone();
-        async move {
-            db.query_all_raw(Statement::from_string(DbBackend::Postgres, sql))
-                .await
-                .unwrap()
-        }
-    };
-    run(format!(
+    app.rows(&format!(
         "INSERT INTO products (id, store_id, name, sku, barcode, price_cents, cost_cents, \
          tax_rate_bp, quantity, low_stock_threshold, active, created_at, updated_at, \
          sync_version, last_synced_at) \
@@ -498,17 +458,19 @@ async fn the_stock_update_of_a_group_reads_only_the_products_sold() {
          FROM products, generate_series(1, 5000) AS g WHERE id = '{product}'"
     ))
     .await;
-    run("ANALYZE products".into()).await;
-    let sold: Value = run("SELECT jsonb_object_agg(id, -1)::text AS v FROM \
-         (SELECT id FROM products WHERE sku LIKE 'BULK-%' LIMIT 40) AS s"
-        .into())
-    .await[0]
+    app.rows("ANALYZE products").await;
+    let sold: Value = app
+        .rows(
+            "SELECT jsonb_object_agg(id, -1)::text AS v FROM \
+             (SELECT id FROM products WHERE sku LIKE 'BULK-%' LIMIT 40) AS s",
+        )
+        .await[0]
         .try_get::<String>("", "v")
         .unwrap()
         .parse()
         .unwrap();
     let sql = tillwise::server::services::stock::STOCK_BY_ID.replace("$1", &format!("'{sold}'"));
-    let plan = run(format!("EXPLAIN {sql}")).await;
+    let plan = app.rows(&format!("EXPLAIN {sql}")).await;
     let plan: Vec<String> = plan
         .iter()
         .map(|r| r.try_get::<String>("", "QUERY PLAN").unwrap())

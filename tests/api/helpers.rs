@@ -50,6 +50,24 @@ macro_rules! on_every_backend {
     )*};
 }
 
+/// A test body that needs PostgreSQL: `on_postgres!(name, …)` makes
+/// `name::postgres` from `async fn name()`, skipped without one.
+#[macro_export]
+macro_rules! on_postgres {
+    ($($name:ident),* $(,)?) => {$(
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+            async fn postgres() {
+                if $crate::helpers::postgres_admin_url().is_none() {
+                    eprintln!("skipped: TEST_DATABASE_URL is not set");
+                    return;
+                }
+                super::$name().await
+            }
+        }
+    )*};
+}
+
 pub fn postgres_admin_url() -> Option<String> {
     std::env::var("TEST_DATABASE_URL")
         .ok()
@@ -430,16 +448,22 @@ impl TestApp {
 
     /// How many rows `from` has: a table, optionally with a WHERE clause.
     pub async fn count(&self, from: &str) -> i64 {
-        let row = self
-            .db
-            .query_one_raw(sea_orm::Statement::from_string(
+        let rows = self
+            .rows(&format!("SELECT COUNT(*) AS n FROM {from}"))
+            .await;
+        rows[0].try_get::<i64>("", "n").unwrap()
+    }
+
+    /// The rows `sql` answers, read through the app's own pool (a test's
+    /// look at the database behind the API).
+    pub async fn rows(&self, sql: &str) -> Vec<sea_orm::QueryResult> {
+        self.db
+            .query_all_raw(sea_orm::Statement::from_string(
                 self.db.get_database_backend(),
-                format!("SELECT COUNT(*) AS n FROM {from}"),
+                sql,
             ))
             .await
-            .unwrap()
-            .unwrap();
-        row.try_get::<i64>("", "n").unwrap()
+            .unwrap_or_else(|e| panic!("{sql}: {e}"))
     }
 }
 
