@@ -15,6 +15,48 @@ on_every_backend!(
     busy_tills_are_written_in_groups_and_answered_one_by_one,
     a_sales_rows_stock_feed_audit_and_counters_are_written_in_one_execution
 );
+
+/// SQLite copies its log back into the database file after commits, in the
+/// background (`services::checkpoints`): a few sales are nowhere near the
+/// commits' own threshold, yet their pages are soon all copied.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_copies_its_log_back_beside_the_writers() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let product = stocked_product(&app, "WAL", 10).await;
+    let till = app.cashier().await;
+    for _ in 0..3 {
+        let body = sale(
+            &product,
+            1,
+            json!([{"method": "card", "amount_cents": 300}]),
+        );
+        let answers = send_all(&app, &till, &[(body, Expect::Recorded)]).await;
+        assert_eq!(answers[0].0, StatusCode::CREATED, "{}", answers[0].1);
+    }
+    // The wal-index (SQLite's walformat.html): the log's last frame at
+    // byte 16 of its header, the frames copied back at byte 96.
+    let shm = app.sqlite_file().unwrap().with_extension("db-shm");
+    let log = || {
+        let bytes = std::fs::read(&shm).unwrap();
+        let word = |at: usize| u32::from_ne_bytes(bytes[at..at + 4].try_into().unwrap());
+        (word(16), word(96))
+    };
+    assert!(log().0 > 0, "the sales are in the log");
+    wait_until(
+        || {
+            let (frames, copied) = log();
+            frames == copied
+        },
+        "every frame of the log copied back",
+    )
+    .await;
+    assert!(app.db.checkpoints().done() > 0);
+    assert!(
+        u64::from(log().0) < u64::from(tillwise::server::db::WAL_BACKSTOP_PAGES),
+        "below the commits' own threshold: the copies were the background's"
+    );
+}
+
 on_postgres!(
     two_instances_selling_to_one_store_keep_every_guarantee,
     a_young_database_is_analysed_as_it_grows,

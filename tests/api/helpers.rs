@@ -180,6 +180,16 @@ pub struct TestApp {
     database: Arc<TestDatabase>,
 }
 
+impl TestApp {
+    /// The SQLite database file, on SQLite.
+    pub fn sqlite_file(&self) -> Option<PathBuf> {
+        match &self.database.cleanup {
+            Cleanup::Dir(dir) => Some(dir.join("test.db")),
+            Cleanup::Postgres { .. } => None,
+        }
+    }
+}
+
 impl Drop for TestApp {
     fn drop(&mut self) {
         if let Some(tx) = self.shutdown.take() {

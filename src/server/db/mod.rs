@@ -12,6 +12,11 @@ use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbBackend, DbErr};
 use sea_orm_migration::MigratorTrait;
 use std::time::Duration;
 
+/// Log pages at which a SQLite commit checkpoints the log itself. The
+/// log is copied back in the background (`services::checkpoints`); this
+/// only bounds it (to about 32 MiB) should that fall behind.
+pub const WAL_BACKSTOP_PAGES: u32 = 8000;
+
 /// Connects to `url` (sqlite:… or postgres:…) and brings the schema up to
 /// date. A SQLite file's folder is created if missing, and the file runs in
 /// WAL mode so readers never wait for the writer.
@@ -34,6 +39,10 @@ pub async fn connect_and_migrate(url: &str) -> Result<DatabaseConnection, DbErr>
                 .busy_timeout(Duration::from_secs(10))
                 .foreign_keys(true)
                 .create_if_missing(true)
+                // A statement's undo (for a constraint it breaks halfway)
+                // stays in memory, not a temporary file per statement.
+                .pragma("temp_store", "memory")
+                .pragma("wal_autocheckpoint", WAL_BACKSTOP_PAGES.to_string())
         })
         .map_sqlx_postgres_pool_opts(|pool| {
             pool.after_connect(|_, _| {

@@ -4,6 +4,7 @@
 //! without being announced (`Ledger::commit`).
 
 use super::cache::Cache;
+use super::checkpoints::Checkpoints;
 use super::group_commit::Groups;
 use super::realtime::Realtime;
 use super::sessions::Sessions;
@@ -24,6 +25,7 @@ pub struct Db {
     sessions: Sessions,
     groups: Groups,
     statistics: Statistics,
+    checkpoints: Checkpoints,
     statements: Statements,
     audit_keys: AuditKeys,
 }
@@ -47,6 +49,7 @@ impl Db {
         let cache = Cache::start(settings);
         let statistics = Statistics::default();
         statistics.start(&conn);
+        let checkpoints = Checkpoints::start(&conn);
         Ok(Db {
             conn,
             realtime,
@@ -56,6 +59,7 @@ impl Db {
                 settings.group_commit_wait_us,
             )),
             statistics,
+            checkpoints,
             statements,
             audit_keys,
         })
@@ -91,6 +95,11 @@ impl Db {
     /// index admin).
     pub fn statements(&self) -> &Statements {
         &self.statements
+    }
+
+    /// SQLite's log, copied back into the database file beside the writers.
+    pub fn checkpoints(&self) -> &Checkpoints {
+        &self.checkpoints
     }
 
     /// The planner's statistics, gathered while the database is young.

@@ -264,6 +264,7 @@ impl Ledger {
         let stale = stale_after(committed.changes.iter().map(|c| c.entity));
         db.cache().written(committed.store_id, &stale).await;
         db.statistics().written(db.conn(), committed.changes.len());
+        db.checkpoints().written();
         let announcement = Announcement::Committed(committed);
         db.sessions().forget(&announcement);
         db.realtime().announce(announcement);

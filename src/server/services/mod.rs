@@ -6,6 +6,7 @@ pub mod audit;
 pub mod auth;
 pub mod cache;
 pub mod catalog;
+pub mod checkpoints;
 pub mod conflicts;
 pub mod credits;
 pub mod customers;
