@@ -57,6 +57,43 @@ async fn sqlite_copies_its_log_back_beside_the_writers() {
     );
 }
 
+/// SQLite writes the groups on a connection of their own, whose page cache
+/// no other connection's write empties, set up as the pool's are (keys
+/// checked, statement undo in memory, the log's backstop) with room for a
+/// group's pages.
+#[tokio::test]
+async fn sqlite_writes_groups_on_a_connection_of_their_own() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let pragma = |conn: &sea_orm::DatabaseConnection, name: &'static str| {
+        let conn = conn.clone();
+        async move {
+            let row = conn
+                .query_one_raw(sea_orm::Statement::from_string(
+                    sea_orm::DbBackend::Sqlite,
+                    format!("PRAGMA {name}"),
+                ))
+                .await
+                .unwrap()
+                .unwrap();
+            row.try_get_by_index::<i64>(0).unwrap()
+        }
+    };
+    let writer = app.db.group_writer();
+    let pool = app.db.conn();
+    let cache = -i64::from(tillwise::server::db::GROUP_WRITER_PAGE_CACHE_KIB);
+    assert_eq!(pragma(writer, "cache_size").await, cache);
+    assert_ne!(pragma(pool, "cache_size").await, cache, "not the pool");
+    for conn in [writer, pool] {
+        assert_eq!(pragma(conn, "foreign_keys").await, 1);
+        assert_eq!(pragma(conn, "temp_store").await, 2, "memory");
+        assert_eq!(
+            pragma(conn, "wal_autocheckpoint").await,
+            i64::from(tillwise::server::db::WAL_BACKSTOP_PAGES)
+        );
+    }
+    assert!(pragma(writer, "busy_timeout").await > 0);
+}
+
 on_postgres!(
     two_instances_selling_to_one_store_keep_every_guarantee,
     a_young_database_is_analysed_as_it_grows,

@@ -28,30 +28,7 @@ pub async fn connect_and_migrate(url: &str) -> Result<DatabaseConnection, DbErr>
         std::fs::create_dir_all(dir)
             .map_err(|e| DbErr::Custom(format!("cannot create {}: {e}", dir.display())))?;
     }
-    let mut options = ConnectOptions::new(url.to_string());
-    options
-        .sqlx_logging(false)
-        .connect_timeout(Duration::from_secs(5))
-        .acquire_timeout(Duration::from_secs(10))
-        .max_connections(if url.starts_with("sqlite") { 8 } else { 20 })
-        .map_sqlx_sqlite_opts(|o| {
-            o.journal_mode(SqliteJournalMode::Wal)
-                .busy_timeout(Duration::from_secs(10))
-                .foreign_keys(true)
-                .create_if_missing(true)
-                // A statement's undo (for a constraint it breaks halfway)
-                // stays in memory, not a temporary file per statement.
-                .pragma("temp_store", "memory")
-                .pragma("wal_autocheckpoint", WAL_BACKSTOP_PAGES.to_string())
-        })
-        .map_sqlx_postgres_pool_opts(|pool| {
-            pool.after_connect(|_, _| {
-                Box::pin(async {
-                    nodelay::on_every_tcp_socket();
-                    Ok(())
-                })
-            })
-        });
+    let options = options(url, SQLITE_PAGE_CACHE_KIB);
     // Migrations run on a connection of their own, closed before the app's
     // pool opens: a SQLite connection that prepared statements against the
     // old schema keeps their old columns (a new column "is missing").
@@ -61,6 +38,60 @@ pub async fn connect_and_migrate(url: &str) -> Result<DatabaseConnection, DbErr>
     Migrator::up(&migrator, None).await?;
     migrator.close().await?;
     Database::connect(options).await
+}
+
+/// SQLite's own page cache of a connection (its default).
+const SQLITE_PAGE_CACHE_KIB: u32 = 2000;
+
+/// The group writer's page cache: room for the pages a group of checkout
+/// sales reads and writes (about a thousand of 4 KiB).
+pub const GROUP_WRITER_PAGE_CACHE_KIB: u32 = 32 * 1024;
+
+/// How the app connects to `url`, with a page cache of `page_cache_kib`
+/// on SQLite.
+fn options(url: &str, page_cache_kib: u32) -> ConnectOptions {
+    let mut options = ConnectOptions::new(url.to_string());
+    options
+        .sqlx_logging(false)
+        .connect_timeout(Duration::from_secs(5))
+        .acquire_timeout(Duration::from_secs(10))
+        .max_connections(if url.starts_with("sqlite") { 8 } else { 20 })
+        .map_sqlx_sqlite_opts(move |o| {
+            o.journal_mode(SqliteJournalMode::Wal)
+                .busy_timeout(Duration::from_secs(10))
+                .foreign_keys(true)
+                .create_if_missing(true)
+                // A statement's undo (for a constraint it breaks halfway)
+                // stays in memory, not a temporary file per statement.
+                .pragma("temp_store", "memory")
+                .pragma("wal_autocheckpoint", WAL_BACKSTOP_PAGES.to_string())
+                .pragma("cache_size", format!("-{page_cache_kib}"))
+        })
+        .map_sqlx_postgres_pool_opts(|pool| {
+            pool.after_connect(|_, _| {
+                Box::pin(async {
+                    nodelay::on_every_tcp_socket();
+                    Ok(())
+                })
+            })
+        });
+    options
+}
+
+/// On SQLite, one connection that writes the groups of sales and nothing
+/// else (`services::group_commit`). SQLite throws away a connection's page
+/// cache whenever another connection has written since its last
+/// transaction; a pool hands out its connections in turn, so each group
+/// read its pages in again. On a connection of its own the pages of the
+/// last group are still there. `None` on PostgreSQL (and for a SQLite
+/// database in memory, which a second pool would not share).
+pub async fn connect_group_writer(url: &str) -> Result<Option<DatabaseConnection>, DbErr> {
+    if sqlite_file(url).is_none() {
+        return Ok(None);
+    }
+    let mut writing = options(url, GROUP_WRITER_PAGE_CACHE_KIB);
+    writing.min_connections(1).max_connections(1);
+    Database::connect(writing).await.map(Some)
 }
 
 fn sqlite_file(url: &str) -> Option<&str> {

@@ -20,6 +20,8 @@ use std::ops::Deref;
 #[derive(Clone)]
 pub struct Db {
     conn: DatabaseConnection,
+    /// Where groups of sales are written, if not on `conn`.
+    group_writer: Option<DatabaseConnection>,
     realtime: Realtime,
     cache: Cache,
     sessions: Sessions,
@@ -40,10 +42,16 @@ impl Db {
         let mut conn = crate::server::db::connect_and_migrate(&settings.database_url).await?;
         // Before the connection is cloned, so every clone times its statements.
         let statements = Statements::new(std::time::Duration::from_millis(settings.slow_query_ms));
-        conn.set_metric_callback({
+        let timed = |conn: &mut DatabaseConnection| {
             let statements = statements.clone();
-            move |info| statements.record(info.statement, info.elapsed)
-        });
+            conn.set_metric_callback(move |info| statements.record(info.statement, info.elapsed));
+        };
+        timed(&mut conn);
+        let mut group_writer =
+            crate::server::db::connect_group_writer(&settings.database_url).await?;
+        if let Some(writer) = &mut group_writer {
+            timed(writer);
+        }
         let sessions = Sessions::default();
         let realtime = Realtime::start(conn.clone(), settings, sessions.clone());
         let cache = Cache::start(settings);
@@ -52,6 +60,7 @@ impl Db {
         let checkpoints = Checkpoints::start(&conn);
         Ok(Db {
             conn,
+            group_writer,
             realtime,
             cache,
             sessions,
@@ -67,6 +76,12 @@ impl Db {
 
     pub fn conn(&self) -> &DatabaseConnection {
         &self.conn
+    }
+
+    /// The connection groups of sales are written on: on SQLite one of
+    /// its own (`db::connect_group_writer`), elsewhere the pool.
+    pub fn group_writer(&self) -> &DatabaseConnection {
+        self.group_writer.as_ref().unwrap_or(&self.conn)
     }
 
     pub fn realtime(&self) -> &Realtime {

@@ -203,7 +203,7 @@ async fn together(db: &Db, sales: &[(&Actor, &Mutation)]) -> Result<Vec<Answer>,
     let Some((first, _)) = sales.first() else {
         return Ok(Vec::new());
     };
-    let txn = write_path::begin(db).await.or_internal()?;
+    let txn = write_path::begin(db.group_writer()).await.or_internal()?;
     let mut ledger = Ledger::claim(&txn, first.store_id).await.or_internal()?;
     let mut rows = Together::new();
     let answers =
