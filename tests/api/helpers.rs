@@ -180,16 +180,6 @@ pub struct TestApp {
     database: Arc<TestDatabase>,
 }
 
-impl TestApp {
-    /// The SQLite database file, on SQLite.
-    pub fn sqlite_file(&self) -> Option<PathBuf> {
-        match &self.database.cleanup {
-            Cleanup::Dir(dir) => Some(dir.join("test.db")),
-            Cleanup::Postgres { .. } => None,
-        }
-    }
-}
-
 impl Drop for TestApp {
     fn drop(&mut self) {
         if let Some(tx) = self.shutdown.take() {
@@ -467,14 +457,26 @@ impl TestApp {
     /// The rows `sql` answers, read through the app's own pool (a test's
     /// look at the database behind the API).
     pub async fn rows(&self, sql: &str) -> Vec<sea_orm::QueryResult> {
-        self.db
-            .query_all_raw(sea_orm::Statement::from_string(
-                self.db.get_database_backend(),
-                sql,
-            ))
-            .await
-            .unwrap_or_else(|e| panic!("{sql}: {e}"))
+        rows_on(self.db.conn(), sql).await
     }
+
+    /// The SQLite database file, on SQLite.
+    pub fn sqlite_file(&self) -> Option<PathBuf> {
+        match &self.database.cleanup {
+            Cleanup::Dir(dir) => Some(dir.join("test.db")),
+            Cleanup::Postgres { .. } => None,
+        }
+    }
+}
+
+/// The rows `sql` answers on one connection of the app's.
+pub async fn rows_on(conn: &sea_orm::DatabaseConnection, sql: &str) -> Vec<sea_orm::QueryResult> {
+    conn.query_all_raw(sea_orm::Statement::from_string(
+        conn.get_database_backend(),
+        sql,
+    ))
+    .await
+    .unwrap_or_else(|e| panic!("{sql}: {e}"))
 }
 
 #[test]
