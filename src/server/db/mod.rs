@@ -40,6 +40,10 @@ pub async fn connect_and_migrate(url: &str) -> Result<DatabaseConnection, DbErr>
     Database::connect(options).await
 }
 
+/// How long a pooled connection may sit idle before it is tried with a
+/// ping on checkout.
+const PING_IF_IDLE_FOR: Duration = Duration::from_secs(30);
+
 /// SQLite's own page cache of a connection (its default).
 const SQLITE_PAGE_CACHE_KIB: u32 = 2000;
 
@@ -56,6 +60,11 @@ fn options(url: &str, page_cache_kib: u32) -> ConnectOptions {
         .connect_timeout(Duration::from_secs(5))
         .acquire_timeout(Duration::from_secs(10))
         .max_connections(if url.starts_with("sqlite") { 8 } else { 20 })
+        // sqlx pings a connection on every checkout by default: a round
+        // trip to PostgreSQL (a hop to SQLite's worker thread) before each
+        // transaction, a group of sales too. Only a connection idle long
+        // enough to have been dropped by the server or a proxy is tried.
+        .test_before_acquire_if_idle_for(PING_IF_IDLE_FOR)
         .map_sqlx_sqlite_opts(move |o| {
             o.journal_mode(SqliteJournalMode::Wal)
                 .busy_timeout(Duration::from_secs(10))
@@ -108,7 +117,20 @@ pub fn is_sqlite(db: &DatabaseConnection) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::sqlite_file;
+    use super::{PING_IF_IDLE_FOR, options, sqlite_file};
+
+    #[test]
+    fn pings_only_connections_that_sat_idle() {
+        for url in ["sqlite://data/tillwise.db", "postgres://localhost/x"] {
+            let options = options(url, 2000);
+            assert!(!options.get_test_before_acquire(), "{url}");
+            assert_eq!(
+                options.get_test_before_acquire_if_idle_for(),
+                Some(PING_IF_IDLE_FOR),
+                "{url}"
+            );
+        }
+    }
 
     #[test]
     fn finds_the_file_of_a_sqlite_url() {
