@@ -21,14 +21,15 @@
 //! added: each execution is a hop to the connection's worker thread and
 //! back, a good part of a group's time on two busy cores.
 
-use sea_orm::sea_query::Value;
+use sea_orm::sea_query::{Expr, SimpleExpr, Value};
 use sea_orm::{
-    ActiveModelTrait, ConnectionTrait, DbBackend, DbErr, EntityName, EntityTrait, IdenStatic,
-    Iterable, QueryTrait, Statement,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityName, EntityTrait,
+    IdenStatic, Iterable, QueryTrait, Statement,
 };
 use serde_json::Value as Json;
 use std::collections::HashMap;
 use std::sync::{Mutex, PoisonError};
+use uuid::Uuid;
 
 /// Rows per multi-row INSERT on SQLite: the widest row written in bulk (a
 /// sale, 21 columns) times this stays under its 32,766 binds.
@@ -157,6 +158,28 @@ impl Together {
 
 /// `rows` as multi-row INSERTs of at most `ROWS_PER_INSERT` (SQLite), to
 /// run later.
+/// `column` is one of `ids`, in one text whatever their number: on
+/// PostgreSQL the ids go as one JSON parameter (`= ANY(…)`), as the rows
+/// do above, so a read under a group of sales is not parsed and planned
+/// again for each group's count; SQLite keeps `IN (…)`.
+pub fn one_of(
+    backend: DbBackend,
+    column: impl ColumnTrait,
+    ids: impl IntoIterator<Item = Uuid>,
+) -> SimpleExpr {
+    match backend {
+        DbBackend::Postgres => {
+            let ids: Vec<String> = ids.into_iter().map(|id| id.to_string()).collect();
+            let list = Json::from(ids).to_string();
+            Expr::cust_with_exprs(
+                "$1 = ANY(ARRAY(SELECT jsonb_array_elements_text($2::jsonb)::uuid))",
+                [Expr::col(column.as_column_ref()), Expr::val(list)],
+            )
+        }
+        _ => column.is_in(ids),
+    }
+}
+
 fn insert_statements<A: ActiveModelTrait>(mut rows: Vec<A>) -> Vec<Statement> {
     let mut statements = Vec::with_capacity(rows.len().div_ceil(ROWS_PER_INSERT));
     while !rows.is_empty() {

@@ -19,7 +19,7 @@ use crate::domain::mutation::EntityKind;
 use crate::domain::sale::{PricedLine, compute_totals, tender};
 use crate::domain::sale_input::SaleInput;
 use crate::domain::sale_record::{Sale, SoldLine};
-use crate::server::db::bulk::Together;
+use crate::server::db::bulk::{Together, one_of};
 use crate::server::db::entities::{
     credit, customer, payment, product, sale, sale_line, stock_move,
 };
@@ -64,9 +64,10 @@ impl Known {
             .collect();
         let customer_ids: BTreeSet<Uuid> =
             sales.iter().filter_map(|(_, s)| s.customer_id).collect();
+        let backend = txn.get_database_backend();
         let products = product::Entity::find()
             .filter(product::Column::StoreId.eq(store_id))
-            .filter(product::Column::Id.is_in(product_ids))
+            .filter(one_of(backend, product::Column::Id, product_ids))
             .all(txn)
             .await
             .or_internal()?
@@ -80,7 +81,7 @@ impl Known {
                 .select_only()
                 .column(customer::Column::Id)
                 .filter(customer::Column::StoreId.eq(store_id))
-                .filter(customer::Column::Id.is_in(customer_ids))
+                .filter(one_of(backend, customer::Column::Id, customer_ids))
                 .into_tuple::<Uuid>()
                 .all(txn)
                 .await
@@ -91,7 +92,11 @@ impl Known {
         let taken = sale::Entity::find()
             .select_only()
             .column(sale::Column::Id)
-            .filter(sale::Column::Id.is_in(sales.iter().map(|(id, _)| *id)))
+            .filter(one_of(
+                backend,
+                sale::Column::Id,
+                sales.iter().map(|(id, _)| *id),
+            ))
             .into_tuple::<Uuid>()
             .all(txn)
             .await
