@@ -156,8 +156,6 @@ impl Together {
     }
 }
 
-/// `rows` as multi-row INSERTs of at most `ROWS_PER_INSERT` (SQLite), to
-/// run later.
 /// `column` is one of `ids`, in one text whatever their number: on
 /// PostgreSQL the ids go as one JSON parameter (`= ANY(…)`), as the rows
 /// do above, so a read under a group of sales is not parsed and planned
@@ -180,6 +178,8 @@ pub fn one_of(
     }
 }
 
+/// `rows` as multi-row INSERTs of at most `ROWS_PER_INSERT` (SQLite), to
+/// run later.
 fn insert_statements<A: ActiveModelTrait>(mut rows: Vec<A>) -> Vec<Statement> {
     let mut statements = Vec::with_capacity(rows.len().div_ceil(ROWS_PER_INSERT));
     while !rows.is_empty() {
