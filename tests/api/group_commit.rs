@@ -565,18 +565,10 @@ async fn a_group_of_another_size_runs_no_statement_text_not_seen_before() {
         stocked_product(&app, "P2", 10).await,
     );
     let till = app.cashier().await;
-    let texts = || -> std::collections::HashSet<String> {
-        app.db
-            .statements()
-            .all()
-            .into_iter()
-            .map(|s| s.sql)
-            .collect()
-    };
     let first = sale(&one, 1, json!([{"method": "card", "amount_cents": 300}]));
     let answers = send_all(&app, &till, &[(first, Expect::Recorded)]).await;
     assert_eq!(answers[0].0, StatusCode::CREATED, "{}", answers[0].1);
-    let seen = texts();
+    let seen = app.statement_texts();
 
     let mut bigger = sale(&one, 1, json!([{"method": "card", "amount_cents": 600}]));
     bigger["lines"]
@@ -585,7 +577,7 @@ async fn a_group_of_another_size_runs_no_statement_text_not_seen_before() {
         .push(json!({"product_id": two, "quantity": 1, "unit_price_cents": 250}));
     let answers = send_all(&app, &till, &[(bigger, Expect::Recorded)]).await;
     assert_eq!(answers[0].0, StatusCode::CREATED, "{}", answers[0].1);
-    let new: Vec<String> = texts().difference(&seen).cloned().collect();
+    let new: Vec<String> = app.statement_texts().difference(&seen).cloned().collect();
     assert!(new.is_empty(), "texts run for the first time: {new:#?}");
     assert_eq!(quantity(&app, &till, &two).await, 9);
 }

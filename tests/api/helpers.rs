@@ -460,6 +460,16 @@ impl TestApp {
         rows_on(self.db.conn(), sql).await
     }
 
+    /// Every statement text the app has run since it started.
+    pub fn statement_texts(&self) -> std::collections::HashSet<String> {
+        self.db
+            .statements()
+            .all()
+            .into_iter()
+            .map(|s| s.sql)
+            .collect()
+    }
+
     /// The SQLite database file, on SQLite.
     pub fn sqlite_file(&self) -> Option<PathBuf> {
         match &self.database.cleanup {

@@ -161,18 +161,22 @@ impl Together {
 
 /// `column` is one of `ids`, in one text whatever their number: on
 /// PostgreSQL the ids go as one JSON parameter (`= ANY(…)`), as the rows
-/// do above, so a read under a group of sales is not parsed and planned
-/// again for each group's count; SQLite keeps `IN (…)`.
-pub fn one_of(
+/// do above, so a read of a varying count of records (a group's products,
+/// a page's lines, a push's replays) is not parsed and planned again for
+/// each count; SQLite keeps `IN (…)`.
+pub fn one_of<T: ListedId>(
     backend: DbBackend,
     column: impl ColumnTrait,
-    ids: impl IntoIterator<Item = Uuid>,
+    ids: impl IntoIterator<Item = T>,
 ) -> SimpleExpr {
     match backend {
         DbBackend::Postgres => {
-            let list: Json = ids.into_iter().map(|id| id.to_string()).collect();
+            let list: Json = ids.into_iter().map(|id| id.json()).collect();
             Expr::cust_with_exprs(
-                "$1 = ANY(ARRAY(SELECT jsonb_array_elements_text($2::jsonb)::uuid))",
+                format!(
+                    "$1 = ANY(ARRAY(SELECT jsonb_array_elements_text($2::jsonb)::{}))",
+                    T::POSTGRES_TYPE
+                ),
                 [
                     Expr::col(column.as_column_ref()),
                     Expr::val(list.to_string()),
@@ -180,6 +184,26 @@ pub fn one_of(
             )
         }
         _ => column.is_in(ids),
+    }
+}
+
+/// A key `one_of` can list: its PostgreSQL type and its JSON form.
+pub trait ListedId: Into<Value> {
+    const POSTGRES_TYPE: &'static str;
+    fn json(&self) -> Json;
+}
+
+impl ListedId for Uuid {
+    const POSTGRES_TYPE: &'static str = "uuid";
+    fn json(&self) -> Json {
+        Json::String(self.to_string())
+    }
+}
+
+impl ListedId for i64 {
+    const POSTGRES_TYPE: &'static str = "bigint";
+    fn json(&self) -> Json {
+        Json::from(*self)
     }
 }
 

@@ -2,9 +2,10 @@
 //! is): one query per kind, none when there are no ids.
 
 use crate::domain::error::AppError;
+use crate::server::db::bulk::one_of;
 use crate::server::db::entities::{customer, employee};
 use crate::server::error::DbResultExt;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
+use sea_orm::{ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
 use std::collections::BTreeMap;
 use uuid::Uuid;
 
@@ -36,7 +37,7 @@ async fn names<E: EntityTrait>(
     Ok(E::find()
         .select_only()
         .columns([id, name])
-        .filter(id.is_in(ids))
+        .filter(one_of(db.get_database_backend(), id, ids))
         .into_tuple::<(Uuid, String)>()
         .all(db)
         .await

@@ -20,7 +20,7 @@ use crate::domain::sync::{
     MAX_PULL, MAX_PUSH, MutationResult, Outcome, PullResponse, PulledChange, PushRequest,
     PushResponse, PushedMutation, Step, plan,
 };
-use crate::server::db::bulk::Together;
+use crate::server::db::bulk::{Together, one_of};
 use crate::server::db::entities::{change, sale, sync_client, sync_result};
 use crate::server::error::DbResultExt;
 use chrono::Utc;
@@ -89,7 +89,11 @@ pub async fn push(db: &Db, actor: &Actor, request: PushRequest) -> Result<PushRe
         for row in sync_result::Entity::find()
             .filter(sync_result::Column::ClientId.eq(client_id))
             .filter(sync_result::Column::StoreId.eq(actor.store_id))
-            .filter(sync_result::Column::MutationId.is_in(replayed))
+            .filter(one_of(
+                db.get_database_backend(),
+                sync_result::Column::MutationId,
+                replayed,
+            ))
             .all(db)
             .await
             .or_internal()?
@@ -395,7 +399,11 @@ pub async fn pull(
         .column(change::Column::EntityId)
         .column_as(change::Column::Seq.max(), "seq")
         .filter(change::Column::StoreId.eq(actor.store_id))
-        .filter(change::Column::EntityId.is_in(ids))
+        .filter(one_of(
+            db.get_database_backend(),
+            change::Column::EntityId,
+            ids,
+        ))
         .group_by(change::Column::EntityId)
         .into_tuple::<(Uuid, i64)>()
         .all(db)

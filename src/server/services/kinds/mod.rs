@@ -177,7 +177,11 @@ where
     let (id, store) = (column("id")?, column(store_column)?);
     let rows = E::find()
         .filter(store.eq(store_id))
-        .filter(id.is_in(ids))
+        .filter(crate::server::db::bulk::one_of(
+            db.get_database_backend(),
+            id,
+            ids,
+        ))
         .all(db)
         .await
         .or_internal()?;

@@ -7,6 +7,7 @@ use crate::domain::page::Page;
 use crate::domain::permissions::Action;
 use crate::domain::sale::{Payment, PaymentMethod};
 use crate::domain::sale_record::{Sale, SoldLine};
+use crate::server::db::bulk::one_of;
 use crate::server::db::entities::{payment, sale, sale_line};
 use crate::server::error::DbResultExt;
 use crate::server::services::cache::Cached;
@@ -39,14 +40,19 @@ async fn with_details(
     rows: Vec<sale::Model>,
 ) -> Result<Vec<Sale>, AppError> {
     let ids: Vec<Uuid> = rows.iter().map(|s| s.id).collect();
+    let backend = db.get_database_backend();
     let lines = sale_line::Entity::find()
-        .filter(sale_line::Column::SaleId.is_in(ids.clone()))
+        .filter(one_of(
+            backend,
+            sale_line::Column::SaleId,
+            ids.iter().copied(),
+        ))
         .order_by_asc(sale_line::Column::LineNo)
         .all(db)
         .await
         .or_internal()?;
     let payments = payment::Entity::find()
-        .filter(payment::Column::SaleId.is_in(ids))
+        .filter(one_of(backend, payment::Column::SaleId, ids))
         .all(db)
         .await
         .or_internal()?;
@@ -117,7 +123,7 @@ pub(in crate::server::services) async fn by_ids(
 ) -> Result<Vec<Sale>, AppError> {
     let rows = sale::Entity::find()
         .filter(sale::Column::StoreId.eq(store_id))
-        .filter(sale::Column::Id.is_in(ids))
+        .filter(one_of(db.get_database_backend(), sale::Column::Id, ids))
         .all(db)
         .await
         .or_internal()?;

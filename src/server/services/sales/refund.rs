@@ -12,6 +12,7 @@ use crate::domain::permissions::Action;
 use crate::domain::sale::refund_share;
 use crate::domain::sale_input::RefundInput;
 use crate::domain::sale_record::SoldLine;
+use crate::server::db::bulk::one_of;
 use crate::server::db::entities::{credit, payment, sale, sale_line};
 use crate::server::error::DbResultExt;
 use crate::server::services::feed::{FeedEntry, FeedOp};
@@ -20,7 +21,8 @@ use crate::server::services::versioned::id_taken;
 use crate::server::services::write_path::{Target, Written};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait,
+    PaginatorTrait, QueryFilter,
 };
 use std::collections::BTreeMap;
 
@@ -84,7 +86,11 @@ pub(in crate::server::services) async fn write_refund(
         .await
         .or_internal()?;
     let earlier_lines = sale_line::Entity::find()
-        .filter(sale_line::Column::SaleId.is_in(earlier.iter().map(|s| s.id)))
+        .filter(one_of(
+            txn.get_database_backend(),
+            sale_line::Column::SaleId,
+            earlier.iter().map(|s| s.id),
+        ))
         .all(txn)
         .await
         .or_internal()?;
