@@ -618,29 +618,37 @@ async fn a_pull_pages_the_latest_state_with_tombstones_for_this_store_only(backe
 
 crate::on_postgres!(reading_more_records_runs_no_statement_text_not_seen_before);
 
-/// A push's replays, a pull and a page of sales name their records' ids as
-/// one parameter on PostgreSQL (`db::bulk::one_of`): with more records the
-/// same texts run, so none is parsed and planned again for a new count.
+/// A push's replays, a pull (its records and their latest feed numbers)
+/// and a page of sales name their records' ids as one parameter on
+/// PostgreSQL (`db::bulk::one_of`): with more records of each the same
+/// texts run, so none is parsed and planned again for a new count.
 async fn reading_more_records_runs_no_statement_text_not_seen_before() {
     let app = spawn_app(Backend::Postgres).await;
-    let product = stocked_product(&app, "ONE", 100).await;
     let till = app.cashier().await;
     let client = new_id().to_string();
+    let mut products = Vec::new();
     let mut sent = Vec::new();
     let mut seen = None;
     for more in [1, 3] {
-        for _ in 0..more {
-            sent.push(sale(sent.len() as i64 + 1, &product));
+        // A product more each round, so the pull reads more products too.
+        products.push(stocked_product(&app, &format!("ONE{more}"), 100).await);
+        for n in 0..more {
+            let product = &products[n % products.len()];
+            sent.push(sale(sent.len() as i64 + 1, product));
         }
-        push(&app, &till, &client, sent.clone()).await;
-        // Every mutation sent again: each is answered as a replay.
+        let first = push(&app, &till, &client, sent.clone()).await;
+        // Every mutation sent again: each gets its stored result.
         let again = push(&app, &till, &client, sent.clone()).await;
         assert_eq!(statuses(&again).len(), sent.len(), "{again}");
+        assert_eq!(again["results"], first["results"], "a replay is a replay");
         let pulled = app.get_json(&till, "/api/sync/pull?cursor=0").await;
-        assert!(
-            pulled["changes"].as_array().unwrap().len() > more,
-            "{pulled}"
-        );
+        let pulled_products = pulled["changes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|c| c["entity"] == "product")
+            .count();
+        assert_eq!(pulled_products, products.len(), "{pulled}");
         let page = app.get_json(&till, "/api/sales").await;
         assert_eq!(
             page["items"].as_array().unwrap().len(),

@@ -21,8 +21,8 @@
 //! added: each execution is a hop to the connection's worker thread and
 //! back, a good part of a group's time on two busy cores.
 //!
-//! The reads under a group name their ids the same way (`one_of`): one
-//! JSON parameter on PostgreSQL, whatever their number.
+//! Every read of a varying list of ids names them the same way
+//! (`one_of`): one JSON parameter on PostgreSQL, whatever their number.
 
 use sea_orm::sea_query::{Expr, SimpleExpr, Value};
 use sea_orm::{

@@ -166,6 +166,7 @@ where
     E: EntityTrait<Column: std::str::FromStr>,
     W: serde::Serialize + From<E::Model>,
 {
+    use crate::server::db::bulk::one_of;
     use crate::server::error::DbResultExt;
     use sea_orm::{ColumnTrait, ModelTrait, QueryFilter, Value as Sql};
     use std::str::FromStr;
@@ -177,11 +178,7 @@ where
     let (id, store) = (column("id")?, column(store_column)?);
     let rows = E::find()
         .filter(store.eq(store_id))
-        .filter(crate::server::db::bulk::one_of(
-            db.get_database_backend(),
-            id,
-            ids,
-        ))
+        .filter(one_of(db.get_database_backend(), id, ids))
         .all(db)
         .await
         .or_internal()?;
