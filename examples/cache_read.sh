@@ -2,9 +2,10 @@
 # The cached product list under wrk: Tillwise (PostgreSQL + Redis) beside
 # the seed-style Node peer, one server at a time, same PostgreSQL, same
 # Redis, both pools 20, the peer's own driver (../shared/peers/load/
-# products_read.sh: 50 connections, 2 threads, 15 s). Then Tillwise at 1
-# connection, Tillwise with the product cache off, and a bare axum handler
-# returning the same bytes. Reports; never fails on a figure.
+# products_read.sh: 50 connections, 2 threads, 15 s), and a bare axum
+# handler returning the same bytes, in every round. Then Tillwise at 1
+# connection, Tillwise with the product cache off, and the bare handler at
+# 1 connection. Reports; never fails on a figure.
 #
 #   examples/cache_read.sh            # ROUNDS=2 DURATION=15s by default
 set -euo pipefail
@@ -22,7 +23,7 @@ OUT=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$OUT"' EXIT
 
 command -v wrk >/dev/null || apt-get install -y wrk >/dev/null
-cargo build --release --features ssr --bin tillwise --example bare_json
+cargo build --release --features ssr --bin tillwise --example bench --example bare_json
 [ -d "$PEERS/node-seed/node_modules" ] || (cd "$PEERS/node-seed" && npm ci --silent)
 
 psql "$PG/postgres" -q -c "DO \$\$ BEGIN CREATE ROLE peer LOGIN PASSWORD 'peer'; EXCEPTION WHEN duplicate_object THEN NULL; END \$\$;"
@@ -54,15 +55,45 @@ peer() {
 }
 stop() { kill "$(cat "$OUT/pid")" 2>/dev/null || true; pkill -f "node src/server.js" 2>/dev/null || true; sleep 1; }
 
+sign_in() { # url
+  curl -sS -o /dev/null -D - -H 'content-type: application/json' \
+    -d '{"email":"owner@demo.test","password":"demo1234"}' "$1/api/auth/login" \
+    | tr -d '\r' | awk 'tolower($1) == "set-cookie:" { sub(/;.*/, "", $2); print $2 }' | head -1
+}
+bare() {
+  "$BIN/examples/bare_json" "$OUT/list.json" 127.0.0.1:3200 &
+  echo $! >"$OUT/pid"
+  sleep 0.5
+}
+rps() { grep '^SUMMARY' "$1" | sed 's/.* rps=\([0-9.]*\).*/\1/'; }
+
+# The bytes the bare handler sends: Tillwise's own answer.
+tillwise
+COOKIE=$(sign_in http://127.0.0.1:3100)
+curl -sS -H "Cookie: $COOKIE" 'http://127.0.0.1:3100/api/products?limit=50' >"$OUT/list.json"
+echo "tillwise response bytes=$(wc -c <"$OUT/list.json")"
+stop
+
+# Each round: the peer, Tillwise and the bare handler one after another,
+# in reversed order the next round, so neither the peer nor Tillwise always
+# runs on a warmer machine, and Tillwise and the bare handler, whose ratio
+# is a target, always run next to each other (this machine's own speed
+# swings by a third over a minute; BENCHMARKS.md, "Cached reads").
 for round in $(seq 1 "$ROUNDS"); do
-  # Reversed order each round, so neither always runs on a warmer machine.
-  for who in $( [ $((round % 2)) = 1 ] && echo "peer tillwise" || echo "tillwise peer"); do
-    if [ "$who" = peer ]; then peer; URL=http://127.0.0.1:3000; else tillwise; URL=http://127.0.0.1:3100; fi
+  for who in $( [ $((round % 2)) = 1 ] && echo "peer tillwise bare" || echo "bare tillwise peer"); do
+    case $who in
+      peer) peer; URL=http://127.0.0.1:3000 ;;
+      tillwise) tillwise; URL=http://127.0.0.1:3100 ;;
+      bare) bare; URL=http://127.0.0.1:3200 ;;
+    esac
     warm_up "$URL"
     "$DRIVER" "$URL" >"$OUT/run" 2>&1 || true
     summary "$OUT/run" "round=$round $who c=50"
+    rps "$OUT/run" >"$OUT/rps.$who"
     stop
   done
+  awk -v r="$round" -v t="$(cat "$OUT/rps.tillwise")" -v b="$(cat "$OUT/rps.bare")" -v p="$(cat "$OUT/rps.peer")" \
+    'BEGIN { printf "round=%s tillwise/bare=%.1f %% tillwise/peer=%.1fx\n", r, 100 * t / b, t / p }'
 done
 
 tillwise
@@ -71,11 +102,7 @@ CONNECTIONS=1 THREADS=1 "$DRIVER" http://127.0.0.1:3100 >"$OUT/run" 2>&1 || true
 summary "$OUT/run" "tillwise c=1"
 "$DRIVER" http://127.0.0.1:3100 >"$OUT/run" 2>&1 || true
 summary "$OUT/run" "tillwise c=50 (again, for the stats)"
-COOKIE=$(curl -sS -o /dev/null -D - -H 'content-type: application/json' \
-  -d '{"email":"owner@demo.test","password":"demo1234"}' http://127.0.0.1:3100/api/auth/login \
-  | tr -d '\r' | awk 'tolower($1) == "set-cookie:" { sub(/;.*/, "", $2); print $2 }' | head -1)
-curl -sS -H "Cookie: $COOKIE" 'http://127.0.0.1:3100/api/products?limit=50' >"$OUT/list.json"
-echo "tillwise response bytes=$(wc -c <"$OUT/list.json")"
+COOKIE=$(sign_in http://127.0.0.1:3100)
 curl -sS -H "Cookie: $COOKIE" http://127.0.0.1:3100/api/cache/stats \
   | python3 -c 'import json,sys; s=json.load(sys.stdin); p=[r for r in s["reads"] if r["kind"]=="products"][0]; print("tillwise cache backend=%s products hits=%d misses=%d hit_ratio=%.4f" % (s["backend"], p["hits"], p["misses"], p["hit_ratio"]))'
 stop
@@ -88,18 +115,12 @@ stop
 
 peer
 curl -sS -c /dev/null -o /dev/null http://127.0.0.1:3000/api/health
-PCOOKIE=$(curl -sS -o /dev/null -D - -H 'content-type: application/json' \
-  -d '{"email":"owner@demo.test","password":"demo1234"}' http://127.0.0.1:3000/api/auth/login \
-  | tr -d '\r' | awk 'tolower($1) == "set-cookie:" { sub(/;.*/, "", $2); print $2 }' | head -1)
+PCOOKIE=$(sign_in http://127.0.0.1:3000)
 echo "peer response bytes=$(curl -sS -H "Cookie: $PCOOKIE" 'http://127.0.0.1:3000/api/products?limit=50' | wc -c)"
 stop
 
-"$BIN/examples/bare_json" "$OUT/list.json" 127.0.0.1:3200 &
-echo $! >"$OUT/pid"
-sleep 0.5
+bare
 warm_up http://127.0.0.1:3200
-"$DRIVER" http://127.0.0.1:3200 >"$OUT/run" 2>&1 || true
-summary "$OUT/run" "bare axum, same bytes, c=50"
 CONNECTIONS=1 THREADS=1 "$DRIVER" http://127.0.0.1:3200 >"$OUT/run" 2>&1 || true
 summary "$OUT/run" "bare axum, same bytes, c=1"
 stop

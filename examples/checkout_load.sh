@@ -29,7 +29,9 @@ BIN=$CARGO_TARGET_DIR/release/tillwise
 OUT=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$OUT"' EXIT
 
-cargo build --release --features ssr --bin tillwise
+# The same build as the other benchmark scripts (an example brings the
+# dev-dependencies' features in), so running one after another rebuilds nothing.
+cargo build --release --features ssr --bin tillwise --example bench --example bare_json
 [ -d "$PEERS/node-seed/node_modules" ] || (cd "$PEERS/node-seed" && npm ci --silent)
 [ -d "$PEERS/load/node_modules" ] || (cd "$PEERS/load" && npm ci --silent)
 psql "$PG/postgres" -q -c "DO \$\$ BEGIN CREATE ROLE peer LOGIN PASSWORD 'peer'; EXCEPTION WHEN duplicate_object THEN NULL; END \$\$;"

@@ -14,13 +14,26 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use tokio::net::TcpListener;
 
-/// What every handler and server function can reach.
+/// What every handler and server function can reach. The router clones it
+/// for every request (each route, middleware and extractor holds its own),
+/// so it is one `Arc`: a clone of the parts themselves was a quarter of a
+/// cached read's CPU (BENCHMARKS.md, "Cached reads").
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Shared>);
+
+pub struct Shared {
     /// The database, with this instance's realtime (what every write announces).
     pub db: Db,
     pub settings: Arc<Settings>,
     pub leptos_options: LeptosOptions,
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -100,11 +113,11 @@ impl Application {
                 addr: settings.site_addr,
                 source,
             })?;
-        let state = AppState {
+        let state = AppState(Arc::new(Shared {
             db,
             settings: Arc::new(settings),
             leptos_options,
-        };
+        }));
         Ok(Application {
             listener,
             router: router(state.clone(), client_build),
@@ -152,4 +165,16 @@ fn router(state: AppState, client_build: Option<HeaderValue>) -> Router {
         .layer(axum::middleware::from_fn(request::with_request_meta))
         .layer(axum::extract::DefaultBodyLimit::max(http::MAX_BODY_BYTES))
         .with_state(state)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::AppState;
+
+    /// Every request clones the state several times over: it must stay one
+    /// pointer, whatever is added to `Shared`.
+    #[test]
+    fn the_state_every_request_clones_is_one_pointer() {
+        assert_eq!(size_of::<AppState>(), size_of::<usize>());
+    }
 }

@@ -62,6 +62,10 @@ impl Answers {
         key: Key,
         fill: impl Future<Output = Result<Bytes, AppError>>,
     ) -> Result<Bytes, Arc<AppError>> {
+        // A hit needs no entry (whose making clones the cache's handles).
+        if let Some(json) = self.cache.get(&key).await {
+            return Ok(json);
+        }
         self.cache
             .entry(key)
             .or_try_insert_with(fill)
