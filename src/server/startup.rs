@@ -21,6 +21,7 @@ use tokio::net::TcpListener;
 #[derive(Clone)]
 pub struct AppState(Arc<Shared>);
 
+/// What [`AppState`] points to, made once at start-up.
 pub struct Shared {
     /// The database, with this instance's realtime (what every write announces).
     pub db: Db,
