@@ -12,10 +12,8 @@
 //! A site laid out without the id (`cargo leptos watch`, or tests that never
 //! built the client) keeps the plain names.
 
-use axum::extract::{Request, State};
 use axum::http::header::{CACHE_CONTROL, VARY};
 use axum::http::{HeaderName, HeaderValue};
-use axum::middleware::Next;
 use axum::response::Response;
 use leptos::config::LeptosOptions;
 use std::path::Path;
@@ -53,7 +51,7 @@ fn is_build_id(id: &str) -> bool {
 }
 
 /// `/pkg/tillwise.<build>.<ext>`: a file whose bytes never change under its name.
-fn is_build_file(path: &str) -> bool {
+pub fn is_build_file(path: &str) -> bool {
     path.strip_prefix("/pkg/tillwise.")
         .and_then(|rest| rest.split_once('.'))
         .is_some_and(|(id, ext)| is_build_id(id) && matches!(ext, "js" | "wasm" | "css"))
@@ -64,17 +62,11 @@ fn is_build_file(path: &str) -> bool {
 /// back-office PC) does not fetch megabytes on every visit over a shop's
 /// Wi-Fi; a new build has new names. The files go out compressed as the
 /// browser asked, so caches must key them by that too (`Vary`).
-pub async fn mark_build(
-    State(build): State<Option<HeaderValue>>,
-    request: Request,
-    next: Next,
-) -> Response {
-    let build_file = is_build_file(request.uri().path());
-    let mut response = next.run(request).await;
+pub fn mark(build: Option<&HeaderValue>, build_file: bool, response: &mut Response) {
     let kept_long = build_file && response.status().is_success();
     let headers = response.headers_mut();
     if let Some(build) = build {
-        headers.insert(BUILD_HEADER, build);
+        headers.insert(BUILD_HEADER, build.clone());
     }
     if kept_long {
         headers.insert(
@@ -83,7 +75,6 @@ pub async fn mark_build(
         );
         headers.insert(VARY, HeaderValue::from_static("accept-encoding"));
     }
-    response
 }
 
 /// Points Leptos's hydration scripts and the stylesheet link at this

@@ -5,6 +5,7 @@ pub mod audit_keys;
 pub mod client_build;
 pub mod db;
 pub mod error;
+pub mod front_door;
 pub mod http;
 #[path = "../../migrations/mod.rs"]
 pub mod migrations;

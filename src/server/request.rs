@@ -3,10 +3,9 @@
 
 use axum::extract::{ConnectInfo, Request};
 use axum::http::HeaderValue;
-use axum::middleware::Next;
 use axum::response::Response;
 use std::net::SocketAddr;
-use tracing::Instrument;
+use tracing::{Instrument, Span};
 
 tokio::task_local! {
     static REQUEST_ID: String;
@@ -26,10 +25,9 @@ pub struct RequestMeta {
 
 pub const REQUEST_ID_HEADER: &str = "x-request-id";
 
-/// Gives each request an id (a UUIDv7, or a sane one the caller sent), puts
-/// [`RequestMeta`] in its extensions, wraps it in a tracing span and echoes
-/// the id in the response.
-pub async fn with_request_meta(mut req: Request, next: Next) -> Response {
+/// Gives the request an id (a UUIDv7, or a sane one the caller sent) and
+/// puts [`RequestMeta`] in its extensions; returns the id.
+pub fn attach_meta(req: &mut Request) -> String {
     let request_id = req
         .headers()
         .get(REQUEST_ID_HEADER)
@@ -55,10 +53,25 @@ pub async fn with_request_meta(mut req: Request, next: Next) -> Response {
         ip,
         user_agent,
     });
+    request_id
+}
 
-    let span = tracing::info_span!("request", request_id = %request_id, method = %req.method(), path = %req.uri().path());
+/// The tracing span request `request_id` is served in.
+pub fn span(request_id: &str, req: &Request) -> Span {
+    tracing::info_span!("request", request_id = %request_id, method = %req.method(), path = %req.uri().path())
+}
+
+/// Serves `answer` as request `request_id`: inside its `span`, with
+/// [`current_request_id`] set, logging a failure, and echoing the id in
+/// the response.
+pub async fn serve_as(
+    request_id: String,
+    span: Span,
+    answer: impl Future<Output = Response>,
+) -> Response {
+    let header = HeaderValue::from_str(&request_id);
     let mut response = REQUEST_ID
-        .scope(request_id.clone(), next.run(req).instrument(span.clone()))
+        .scope(request_id, answer.instrument(span.clone()))
         .await;
     span.in_scope(|| {
         let status = response.status();
@@ -68,7 +81,7 @@ pub async fn with_request_meta(mut req: Request, next: Next) -> Response {
             tracing::debug!(%status, "request done");
         }
     });
-    if let Ok(value) = HeaderValue::from_str(&request_id) {
+    if let Ok(value) = header {
         response.headers_mut().insert(REQUEST_ID_HEADER, value);
     }
     response

@@ -4,7 +4,7 @@
 use crate::app::{App, shell};
 use crate::server::services::Db;
 use crate::server::settings::Settings;
-use crate::server::{http, request, services};
+use crate::server::{http, services};
 use axum::Router;
 use axum::extract::FromRef;
 use axum::http::HeaderValue;
@@ -155,15 +155,8 @@ fn router(state: AppState, client_build: Option<HeaderValue>) -> Router {
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(axum::middleware::from_fn_with_state(
             client_build,
-            crate::server::client_build::mark_build,
+            crate::server::front_door::every_request,
         ))
-        .layer(axum::middleware::from_fn(
-            http::rpc_status::statuses_from_codes,
-        ))
-        .layer(axum::middleware::from_fn(
-            http::same_origin::refuse_cross_site_writes,
-        ))
-        .layer(axum::middleware::from_fn(request::with_request_meta))
         .layer(axum::extract::DefaultBodyLimit::max(http::MAX_BODY_BYTES))
         .with_state(state)
 }

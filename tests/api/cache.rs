@@ -427,3 +427,26 @@ async fn redis_down_at_start_up_is_retried_and_reported_down() {
     until_hit(&app, &manager, "/api/products").await;
     assert_eq!(health(&app).await["redis"], "ok");
 }
+
+/// Every request's future is moved several times on its way through the
+/// router, whole: a cached read must not carry the database query it
+/// makes only on a miss (kilobytes of state), nor a session check the
+/// query it makes only when the session is not in memory. Each is held
+/// against one plain database read's future.
+#[tokio::test]
+async fn a_cached_read_does_not_carry_its_database_query() {
+    use tillwise::server::services::{Actor, auth, catalog};
+    let app = spawn_app(Backend::Sqlite).await;
+    let actor = Actor {
+        role: tillwise::domain::auth::Role::Owner,
+        ..Actor::system(app.store)
+    };
+    let one_read = size_of_val(&catalog::product(&app.db, &actor, new_id()));
+    let query = catalog::ProductQuery::default();
+    let cached = size_of_val(&catalog::products(&app.db, &actor, &query));
+    let session = size_of_val(&auth::session_for_token(&app.db, "token"));
+    assert!(
+        cached < one_read && session < one_read,
+        "cached read {cached} bytes, session check {session}, one database read {one_read}"
+    );
+}

@@ -6,18 +6,20 @@
 
 use crate::domain::error::AppError;
 use axum::body::{Body, to_bytes};
-use axum::extract::Request;
 use axum::http::StatusCode;
-use axum::middleware::Next;
 use axum::response::Response;
 
 /// Error bodies are small; a bigger one is passed on as it is.
 const ERROR_BODY_LIMIT: usize = 64 * 1024;
 
-pub async fn statuses_from_codes(req: Request, next: Next) -> Response {
-    let is_rpc = req.uri().path().starts_with("/rpc/");
-    let response = next.run(req).await;
-    if !is_rpc || response.status() != StatusCode::INTERNAL_SERVER_ERROR {
+/// Whether a request to `path` is a server function's.
+pub fn is_rpc(path: &str) -> bool {
+    path.starts_with("/rpc/")
+}
+
+/// A server function's answer, with the status its error's code says.
+pub async fn status_from_code(response: Response) -> Response {
+    if response.status() != StatusCode::INTERNAL_SERVER_ERROR {
         return response;
     }
     let (mut parts, body) = response.into_parts();

@@ -10,19 +10,21 @@
 use crate::domain::error::{AppError, ErrorCode};
 use axum::extract::Request;
 use axum::http::{HeaderMap, Method, header};
-use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-pub async fn refuse_cross_site_writes(req: Request, next: Next) -> Response {
-    if is_cross_site_write(req.method(), req.headers()) {
-        tracing::warn!(path = %req.uri().path(), "cross-site write refused");
-        return AppError::new(
+/// The answer to a cross-site write: it is refused, before any handler runs.
+pub fn refusal(req: &Request) -> Option<Response> {
+    if !is_cross_site_write(req.method(), req.headers()) {
+        return None;
+    }
+    tracing::warn!(path = %req.uri().path(), "cross-site write refused");
+    Some(
+        AppError::new(
             ErrorCode::Forbidden,
             "This request came from another site, so it was refused.",
         )
-        .into_response();
-    }
-    next.run(req).await
+        .into_response(),
+    )
 }
 
 fn is_cross_site_write(method: &Method, headers: &HeaderMap) -> bool {

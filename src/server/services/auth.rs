@@ -259,7 +259,13 @@ pub async fn session_for_token(db: &Db, token: &str) -> Result<Option<Live>, App
     if let Some(live) = db.sessions().get(&hash) {
         return Ok(Some(live));
     }
-    let live = live_session(db, session::Column::TokenHash.eq(hash.clone())).await?;
+    // Boxed: a query's state is kilobytes, and a cached session (nearly
+    // every request) should not carry it.
+    let live = Box::pin(live_session(
+        db,
+        session::Column::TokenHash.eq(hash.clone()),
+    ))
+    .await?;
     if let Some(live) = &live {
         db.sessions().keep(hash, live.clone());
     }

@@ -42,7 +42,7 @@ pub async fn customers(
         limit: Some(limit),
         offset: Some(offset),
     };
-    let compute = customers_now(db, actor.store_id, &query);
+    let compute = || customers_now(db, actor.store_id, &query);
     db.cache()
         .read(actor.store_id, CachedRead::Customers, &query, compute)
         .await

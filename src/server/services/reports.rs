@@ -48,7 +48,7 @@ pub async fn sales_report(
     let range = DayRange::parse(query.from, query.to, today)
         .map_err(|problem| AppError::field("from", problem))?;
     let days = (range.from, range.to, zone.clone());
-    let compute = report_now(db, actor, range, zone);
+    let compute = move || report_now(db, actor, range, zone);
     db.cache()
         .read(actor.store_id, CachedRead::Reports, &days, compute)
         .await

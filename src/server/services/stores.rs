@@ -77,7 +77,7 @@ pub async fn count(db: &DatabaseConnection) -> Result<u64, AppError> {
 /// cached).
 pub async fn settings(db: &Db, actor: &Actor) -> Result<Cached<StoreSettings>, AppError> {
     actor.must_on(EntityKind::StoreSettings, Action::Read)?;
-    let compute = settings_now(db, actor.store_id);
+    let compute = || settings_now(db, actor.store_id);
     db.cache()
         .read(actor.store_id, CachedRead::Settings, &(), compute)
         .await

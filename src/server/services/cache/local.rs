@@ -66,9 +66,8 @@ impl Answers {
         if let Some(json) = self.cache.get(&key).await {
             return Ok(json);
         }
-        self.cache
-            .entry(key)
-            .or_try_insert_with(fill)
+        // Boxed: moka's entry future is large, and only a miss needs it.
+        Box::pin(self.cache.entry(key).or_try_insert_with(fill))
             .await
             .map(|entry| entry.into_value())
     }

@@ -111,17 +111,23 @@ impl Cache {
     }
 
     /// The answer to `read` for `store` and `query`, from the cache or else
-    /// from `compute` (which it then keeps). The caller checks permissions
-    /// first; `query` holds everything the answer depends on.
-    pub async fn read<T, F>(
+    /// from what `compute` makes (which it then keeps). The caller checks
+    /// permissions first; `query` holds everything the answer depends on.
+    ///
+    /// `compute` makes its database query only on a miss, and that query
+    /// runs boxed: a hit's future then holds neither, and stays a few
+    /// hundred bytes where a query's state is kilobytes, which every
+    /// request would otherwise copy as the router moves the future along.
+    pub async fn read<T, C, F>(
         &self,
         store: Uuid,
         read: CachedRead,
         query: &impl Serialize,
-        compute: F,
+        compute: C,
     ) -> Result<Cached<T>, AppError>
     where
         T: Serialize,
+        C: FnOnce() -> F,
         F: Future<Output = Result<T, AppError>>,
     {
         let inner = &self.inner;
@@ -136,7 +142,7 @@ impl Cache {
         };
         let (Some(query), Some(generation)) = (hash, generation) else {
             inner.figures.count(read, Source::Bypass);
-            return answer(compute.await?, Source::Bypass);
+            return answer(Box::pin(compute()).await?, Source::Bypass);
         };
         let key = Key {
             store,
@@ -147,11 +153,11 @@ impl Cache {
         let computed = AtomicBool::new(false);
         let fill = async {
             if let Some(shared) = &inner.shared
-                && let Some(json) = shared.answer(&key).await
+                && let Some(json) = Box::pin(shared.answer(&key)).await
             {
                 return Ok(json);
             }
-            let json = to_json(&compute.await?)?;
+            let json = to_json(&Box::pin(compute()).await?)?;
             computed.store(true, Ordering::Relaxed);
             if let Some(shared) = &inner.shared {
                 shared.keep(&key, json.clone(), ttl);

@@ -72,7 +72,7 @@ pub async fn products(
 ) -> Result<Cached<Page<Product>>, AppError> {
     actor.must_on(EntityKind::Product, Action::Read)?;
     let query = query.normalised();
-    let compute = products_now(db, actor.store_id, &query);
+    let compute = || products_now(db, actor.store_id, &query);
     db.cache()
         .read(actor.store_id, CachedRead::Products, &query, compute)
         .await
@@ -149,7 +149,7 @@ pub async fn product_by_barcode(
 /// The store's categories in shelf order (cached).
 pub async fn categories(db: &Db, actor: &Actor) -> Result<Cached<Vec<Category>>, AppError> {
     actor.must_on(EntityKind::Category, Action::Read)?;
-    let compute = categories_now(db, actor.store_id);
+    let compute = || categories_now(db, actor.store_id);
     db.cache()
         .read(actor.store_id, CachedRead::Categories, &(), compute)
         .await

@@ -146,7 +146,7 @@ pub async fn sales(db: &Db, actor: &Actor, q: &SaleQuery) -> Result<Cached<Page<
         offset: Some(offset),
         ..q.clone()
     };
-    let compute = sales_now(db, actor.store_id, &q);
+    let compute = || sales_now(db, actor.store_id, &q);
     db.cache()
         .read(actor.store_id, CachedRead::Sales, &q, compute)
         .await
