@@ -20,7 +20,6 @@
 //! names is read with the actor's store).
 
 use sea_orm_migration::prelude::*;
-use sea_orm_migration::sea_orm::{ConnectionTrait, DbBackend};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -77,21 +76,10 @@ const DOWN: [&str; 5] = [
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        run(manager, &UP).await
+        super::on_postgres(manager, &UP).await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        run(manager, &DOWN).await
+        super::on_postgres(manager, &DOWN).await
     }
-}
-
-async fn run(manager: &SchemaManager<'_>, steps: &[&str]) -> Result<(), DbErr> {
-    let conn = manager.get_connection();
-    if conn.get_database_backend() != DbBackend::Postgres {
-        return Ok(());
-    }
-    for sql in steps {
-        conn.execute_unprepared(sql).await?;
-    }
-    Ok(())
 }

@@ -21,6 +21,7 @@ mod m20261204_000011_till_pairing_expiry;
 mod m20261204_000012_audit_seal;
 mod m20261205_000013_hot_stock;
 mod m20261206_000014_same_store_references;
+mod m20261206_000015_ledger_rows_under_the_claim;
 
 pub struct Migrator;
 
@@ -42,6 +43,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000012_audit_seal::Migration),
             Box::new(m20261205_000013_hot_stock::Migration),
             Box::new(m20261206_000014_same_store_references::Migration),
+            Box::new(m20261206_000015_ledger_rows_under_the_claim::Migration),
         ]
     }
 }
@@ -66,6 +68,19 @@ async fn run_all(manager: &SchemaManager<'_>, sql: &str) -> Result<(), DbErr> {
     let sql = dialect(conn.get_database_backend(), sql);
     for statement in sql.split(';').map(str::trim).filter(|s| !s.is_empty()) {
         conn.execute_unprepared(statement).await?;
+    }
+    Ok(())
+}
+
+/// Runs `steps` in order on PostgreSQL; nothing on SQLite (for changes of
+/// keys, which SQLite cannot make without copying a table).
+async fn on_postgres(manager: &SchemaManager<'_>, steps: &[&str]) -> Result<(), DbErr> {
+    let conn = manager.get_connection();
+    if conn.get_database_backend() != DbBackend::Postgres {
+        return Ok(());
+    }
+    for sql in steps {
+        conn.execute_unprepared(*sql).await?;
     }
     Ok(())
 }
