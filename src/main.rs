@@ -13,6 +13,8 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 #[tokio::main]
 async fn main() {
+    // Before anything opens a database.
+    let sqlite_on_mimalloc = tillwise::server::db::sqlite_memory::use_the_server_allocator();
     let settings = match Settings::load() {
         Ok(s) => s,
         Err(e) => {
@@ -21,6 +23,9 @@ async fn main() {
         }
     };
     telemetry::init(&settings);
+    if !sqlite_on_mimalloc {
+        tracing::warn!("SQLite keeps its own allocator (it had started already)");
+    }
     let seed_demo = settings.seed_demo;
     let database = redact_url(&settings.database_url);
     let app = match Application::build(settings).await {

@@ -4,6 +4,7 @@
 pub mod bulk;
 pub mod entities;
 mod nodelay;
+pub mod sqlite_memory;
 pub mod statements;
 
 use crate::server::migrations::Migrator;
