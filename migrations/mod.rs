@@ -80,7 +80,7 @@ async fn on_postgres(manager: &SchemaManager<'_>, steps: &[&str]) -> Result<(), 
         return Ok(());
     }
     for sql in steps {
-        conn.execute_unprepared(*sql).await?;
+        conn.execute_unprepared(sql).await?;
     }
     Ok(())
 }
