@@ -115,9 +115,9 @@ impl Cache {
     /// permissions first; `query` holds everything the answer depends on.
     ///
     /// `compute` makes its database query only on a miss, and that query
-    /// runs boxed: a hit's future then holds neither, and stays a few
-    /// hundred bytes where a query's state is kilobytes, which every
-    /// request would otherwise copy as the router moves the future along.
+    /// runs boxed: a hit's future then holds neither (1.3 KB in a debug
+    /// build, against 10 KB carrying the product list's query), and every
+    /// request's future is copied whole as the router moves it along.
     pub async fn read<T, C, F>(
         &self,
         store: Uuid,
