@@ -63,7 +63,9 @@ fn report(name: &str, mut samples: Vec<Duration>, wall: Duration) {
 #[tokio::main]
 async fn main() {
     // As the server does (src/main.rs), before any database is opened.
-    tillwise::server::db::sqlite_memory::use_the_server_allocator();
+    if !tillwise::server::db::sqlite_memory::use_the_server_allocator() {
+        eprintln!("note: SQLite keeps its own allocator (it had started already)");
+    }
     let args: Vec<String> = std::env::args().skip(1).collect();
     let backend = args.first().map_or("sqlite", String::as_str).to_string();
     let sync_mode = args.get(1).is_some_and(|a| a == "sync");
