@@ -63,8 +63,9 @@ fn report(name: &str, mut samples: Vec<Duration>, wall: Duration) {
 #[tokio::main]
 async fn main() {
     // As the server does (src/main.rs), before any database is opened.
-    if !tillwise::server::db::sqlite_memory::use_the_server_allocator() {
-        eprintln!("note: SQLite keeps its own allocator (it had started already)");
+    use tillwise::server::db::sqlite_memory;
+    if !sqlite_memory::use_the_server_allocator() {
+        eprintln!("note: {}", sqlite_memory::KEPT_ITS_OWN);
     }
     let args: Vec<String> = std::env::args().skip(1).collect();
     let backend = args.first().map_or("sqlite", String::as_str).to_string();

@@ -24,7 +24,7 @@ async fn main() {
     };
     telemetry::init(&settings);
     if !sqlite_on_mimalloc {
-        tracing::warn!("SQLite keeps its own allocator (it had started already)");
+        tracing::warn!("{}", tillwise::server::db::sqlite_memory::KEPT_ITS_OWN);
     }
     let seed_demo = settings.seed_demo;
     let database = redact_url(&settings.database_url);

@@ -45,6 +45,10 @@ unsafe extern "C" fn start(_: *mut c_void) -> c_int {
 
 unsafe extern "C" fn stop(_: *mut c_void) {}
 
+/// What the server and the benchmark say when `use_the_server_allocator`
+/// was refused.
+pub const KEPT_ITS_OWN: &str = "SQLite keeps its own allocator (it had started already)";
+
 /// Call once, first thing, before any database is opened (SQLite takes its
 /// configuration only before it starts). Returns whether it took it.
 pub fn use_the_server_allocator() -> bool {
