@@ -36,12 +36,19 @@ test: tools browser-tools
 	$(MAKE) --no-print-directory e2e
 	$(MAKE) --no-print-directory fuzz
 
-## The WASM target and wasm-bindgen at the crate's exact version; each
-## installs only when missing.
+## The WASM target, wasm-bindgen at the crate's exact version and the
+## splitter (Leptos's lazy routes, `bundle` below); each installs only when
+## missing.
+SPLITTER_VERSION := 0.2.4
+# The splitter has no --version: a stamp says which one cargo installed.
+SPLITTER_STAMP := $(HOME)/.cache/tillwise/wasm-split-cli.version
 tools:
 	@rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
 	@wasm-bindgen --version 2>/dev/null | grep -q "$(WASM_BINDGEN_VERSION)" \
 		|| $(FAST_INSTALL) cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION)
+	@[ "$$(cat $(SPLITTER_STAMP) 2>/dev/null)" = "$(SPLITTER_VERSION)" ] && command -v wasm-split-cli >/dev/null \
+		|| { $(FAST_INSTALL) cargo install --locked wasm_split_cli_support --version $(SPLITTER_VERSION) --features build-binary \
+			&& mkdir -p $(dir $(SPLITTER_STAMP)) && echo $(SPLITTER_VERSION) > $(SPLITTER_STAMP); }
 
 ## The browser side, as cargo-leptos lays it out: the WASM client and its
 ## JS glue under pkg/, the stylesheet, and public/ at the site root.
@@ -50,16 +57,24 @@ site: tools
 	$(call bundle,$(TARGET_DIR)/wasm32-unknown-unknown/debug/tillwise.wasm)
 	$(fingerprint)
 
-# $(call bundle,wasm): wasm-bindgen's output, the stylesheet and public/
-# laid out as the server serves them. `fingerprint` then names the client's
-# files after one build id (a hash of all three), so a page, the files it
-# loads and the service worker that keeps them for offline always belong to
-# the same build (src/server/client_build.rs, public/sw.js).
+# $(call bundle,wasm): the client split in pieces (the main module with the
+# floor screens, one piece per back-office page, `chunk_*` for code two
+# pages share, and `__wasm_split.js` that fetches them), through
+# wasm-bindgen, the stylesheet and public/, laid out as the server serves
+# them. wasm-bindgen must keep the exports the pieces link against
+# (`--keep-lld-exports`). `fingerprint` then names every file after one
+# build id (a hash of all of them), so a page, the files it loads and the
+# service worker that keeps them for offline always belong to the same
+# build (src/server/client_build.rs, public/sw.js).
+SPLIT := $(TARGET_DIR)/wasm-split
 define bundle
 	mkdir -p $(PKG)
-	rm -f $(PKG)/tillwise.js $(PKG)/tillwise.wasm $(PKG)/tillwise.css $(PKG)/tillwise_bg.*
-	wasm-bindgen --target web --no-typescript --out-dir $(PKG) --out-name tillwise $(1)
+	rm -rf $(SPLIT) && rm -f $(PKG)/tillwise.js $(PKG)/tillwise.wasm $(PKG)/tillwise.css $(PKG)/tillwise_bg.* \
+		$(PKG)/__wasm_split.js $(PKG)/split_*.wasm $(PKG)/chunk_*.wasm
+	wasm-split-cli --target web --out-name tillwise $(1) $(SPLIT)
+	wasm-bindgen --target web --no-typescript --keep-lld-exports --no-demangle --out-dir $(PKG) --out-name tillwise $(SPLIT)/tillwise.wasm
 	mv $(PKG)/tillwise_bg.wasm $(PKG)/tillwise.wasm
+	cp $(SPLIT)/__wasm_split.js $(SPLIT)/*_*.wasm $(PKG)/
 	cp style/main.css $(PKG)/tillwise.css
 	cp -R public/. $(SITE)/
 endef
@@ -72,14 +87,23 @@ define precompress
 endef
 
 # The build before stays beside the new one (a server still running from
-# this folder keeps serving it until restarted); older ones go.
+# this folder keeps serving it until restarted); older ones go. The pieces
+# become `tillwise.<build>.<piece>`, and the names the loader and the main
+# module's glue give each other and the pieces are rewritten to match; the
+# service worker gets the list of pieces to keep (PIECES in public/sw.js).
 define fingerprint
-	cd $(PKG) && build=$$(cat tillwise.js tillwise.wasm tillwise.css | sha256sum | cut -c1-16) \
+	cd $(PKG) && pieces=$$(find . -maxdepth 1 \( -name 'split_*.wasm' -o -name 'chunk_*.wasm' \) -printf '%f\n' | sort | tr '\n' ' ') \
+		&& build=$$(cat tillwise.js tillwise.wasm tillwise.css __wasm_split.js $$pieces | sha256sum | cut -c1-16) \
 		&& before=$$(cat build.txt 2>/dev/null || true) \
 		&& for f in tillwise.*.*; do case "$$f" in tillwise.$$build.*|tillwise.$${before:-none}.*) ;; *) rm -f "$$f";; esac; done \
+		&& sed -i "s#from \"./__wasm_split.js\"#from \"./tillwise.$$build.split.js\"#" tillwise.js \
+		&& grep -q "tillwise.$$build.split.js" tillwise.js \
+		&& sed -i -e "s#\"./tillwise.js\"#\"./tillwise.$$build.js\"#" -e "s#\"./\(split_[A-Za-z0-9_]*\|chunk_[0-9]*\)\.wasm\"#\"./tillwise.$$build.\1.wasm\"#g" __wasm_split.js \
+		&& mv __wasm_split.js tillwise.$$build.split.js \
+		&& for f in $$pieces; do mv $$f tillwise.$$build.$$f; done \
 		&& for ext in js wasm css; do mv tillwise.$$ext tillwise.$$build.$$ext; done \
-		&& sed -i "s/__TILLWISE_BUILD__/$$build/" ../sw.js \
-		&& echo "$$build" > build.txt && echo "client build $$build"
+		&& sed -i -e "s/__TILLWISE_BUILD__/$$build/" -e "s/__TILLWISE_PIECES__/split.js $${pieces% }/" ../sw.js \
+		&& echo "$$build" > build.txt && echo "client build $$build: main module and $$(echo $$pieces | wc -w) pieces"
 endef
 
 # The server binary as `cargo test` builds it (its dev-dependencies unify
@@ -151,28 +175,33 @@ binaryen:
 release: tools binaryen
 	$(BUILD_RELEASE_WASM)
 	$(call bundle,$(RELEASE_WASM))
-	$(WASM_OPT) -o $(PKG)/tillwise.wasm $(PKG)/tillwise.wasm
+	for f in $(PKG)/tillwise.wasm $(PKG)/split_*.wasm $(PKG)/chunk_*.wasm; do [ ! -e "$$f" ] || $(WASM_OPT) -o "$$f" "$$f"; done
 	$(fingerprint)
 	$(precompress)
 	cargo build --release --features ssr --bin tillwise
 	@echo "Serve it with: $(TARGET_DIR)/release/tillwise (from this folder, or set LEPTOS_SITE_ROOT)"
 
-## What is big in the release client: the same build as `release`, kept
-## with its function names (wasm-opt -g), through twiggy (installed when
-## missing), summed by crate. Writes target/wasm-report/.
+## What is big in the release client: the same build as `release`, split
+## the same way, its main module (what a till loads first) kept with its
+## function names (wasm-opt -g), through twiggy (installed when missing),
+## summed by crate; then the size of each back-office piece. Writes
+## target/wasm-report/.
 REPORT := target/wasm-report
 wasm-report: tools binaryen
 	@command -v twiggy >/dev/null || $(FAST_INSTALL) cargo install --locked twiggy
 	$(BUILD_RELEASE_WASM)
 	rm -rf $(REPORT) && mkdir -p $(REPORT)
-	wasm-bindgen --target web --no-typescript --out-dir $(REPORT) --out-name tillwise $(RELEASE_WASM)
+	wasm-split-cli --target web --out-name tillwise $(RELEASE_WASM) $(REPORT)/split
+	wasm-bindgen --target web --no-typescript --keep-lld-exports --no-demangle --out-dir $(REPORT) --out-name tillwise $(REPORT)/split/tillwise.wasm
 	$(WASM_OPT) -g -o $(REPORT)/named.wasm $(REPORT)/tillwise_bg.wasm
 	$(WASM_OPT) -o $(REPORT)/stripped.wasm $(REPORT)/tillwise_bg.wasm
+	for f in $(REPORT)/split/*_*.wasm; do $(WASM_OPT) -o "$$f" "$$f"; done
 	twiggy top -n 40 $(REPORT)/named.wasm | tee $(REPORT)/top.txt
 	twiggy dominators -d 4 -r 60 $(REPORT)/named.wasm > $(REPORT)/dominators.txt
 	twiggy top -n 1000000 -f csv $(REPORT)/named.wasm > $(REPORT)/top.csv
 	python3 examples/wasm_crates.py $(REPORT)/top.csv $(REPORT)/stripped.wasm | tee $(REPORT)/crates.txt
-	@echo "More: $(REPORT)/dominators.txt (what keeps what), $(REPORT)/top.csv (every item)"
+	@cd $(REPORT)/split && ls -S *_*.wasm | xargs wc -c | tee ../pieces.txt
+	@echo "More: $(REPORT)/dominators.txt (what keeps what), $(REPORT)/top.csv (every item), $(REPORT)/pieces.txt"
 
 ## The client-size benchmark (BENCHMARKS.md): the release build served on a
 ## fresh demo database; a fresh Chromium pairs a till and opens the checkout

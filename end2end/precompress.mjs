@@ -1,5 +1,5 @@
 // Writes brotli (-q 11) and gzip (-9) copies beside each of the client
-// build's files in the folder given (`make release`); the server sends
+// build's files (its main module and every piece) in the folder given (`make release`); the server sends
 // whichever the browser accepts.
 import fs from "node:fs";
 import zlib from "node:zlib";
@@ -7,7 +7,10 @@ import zlib from "node:zlib";
 const dir = process.argv[2];
 // Only the build just made (build.txt); the one kept beside it has its copies.
 const build = fs.readFileSync(`${dir}/build.txt`, "utf8").trim();
-for (const name of ["js", "wasm", "css"].map((ext) => `tillwise.${build}.${ext}`)) {
+const names = fs
+  .readdirSync(dir)
+  .filter((name) => name.startsWith(`tillwise.${build}.`) && !name.endsWith(".br") && !name.endsWith(".gz"));
+for (const name of names) {
   const path = `${dir}/${name}`;
   const data = fs.readFileSync(path);
   const brotli = zlib.brotliCompressSync(data, {

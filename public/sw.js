@@ -11,7 +11,16 @@ const BUILD = "__TILLWISE_BUILD__";
 // A site laid out without a build id (cargo leptos watch) keeps plain names.
 const CLIENT = BUILD.startsWith("__") ? "tillwise" : `tillwise.${BUILD}`;
 const VERSION = `tillwise-${BUILD}`;
-const CLIENT_FILES = [`/pkg/${CLIENT}.js`, `/pkg/${CLIENT}.wasm`, `/pkg/${CLIENT}.css`];
+// The client's other pieces, which `make site` lists here: the loader
+// (`split.js`) and the code of each back-office page, fetched when a page
+// is first opened. All are kept with the build, so every page opens offline.
+const PIECES = "__TILLWISE_PIECES__".split(" ").filter((piece) => piece && !piece.startsWith("__"));
+const CLIENT_FILES = [
+  `/pkg/${CLIENT}.js`,
+  `/pkg/${CLIENT}.wasm`,
+  `/pkg/${CLIENT}.css`,
+  ...PIECES.map((piece) => `/pkg/${CLIENT}.${piece}`),
+];
 const SHELL = [
   ...CLIENT_FILES,
   "/",

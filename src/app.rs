@@ -5,13 +5,14 @@ use crate::till::live::provide_live;
 use crate::till::toasts::provide_toasts;
 use crate::ui::components::layout::Layout;
 use crate::ui::pages::{
-    AuditPage, CategoriesPage, CheckoutPage, ClockPage, ConflictsPage, CreditsPage, CustomersPage,
-    HomePage, LoginPage, PairPage, ProductsPage, ReportsPage, SalesPage, SettingsPage, StaffPage,
-    SystemPage, TillPage,
+    AuditRoute, CategoriesRoute, CheckoutPage, ClockPage, ConflictsRoute, CreditsPage,
+    CustomersPage, HomePage, LoginPage, PairPage, ProductsRoute, ReportsRoute, SalesRoute,
+    SettingsRoute, StaffRoute, SystemRoute, TillPage,
 };
 use crate::ui::session::provide_session;
 use leptos::prelude::*;
 use leptos_meta::{HashedStylesheet, MetaTags, Title, provide_meta_context};
+use leptos_router::Lazy;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
@@ -98,18 +99,18 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/checkout") view=CheckoutPage/>
                     <Route path=path!("/till") view=TillPage/>
                     <Route path=path!("/pair") view=PairPage/>
-                    <Route path=path!("/products") view=ProductsPage/>
-                    <Route path=path!("/categories") view=CategoriesPage/>
-                    <Route path=path!("/sales") view=SalesPage/>
-                    <Route path=path!("/reports") view=ReportsPage/>
+                    <Route path=path!("/products") view={Lazy::<ProductsRoute>::new()}/>
+                    <Route path=path!("/categories") view={Lazy::<CategoriesRoute>::new()}/>
+                    <Route path=path!("/sales") view={Lazy::<SalesRoute>::new()}/>
+                    <Route path=path!("/reports") view={Lazy::<ReportsRoute>::new()}/>
                     <Route path=path!("/customers") view=CustomersPage/>
                     <Route path=path!("/credits") view=CreditsPage/>
-                    <Route path=path!("/staff") view=StaffPage/>
-                    <Route path=path!("/audit") view=AuditPage/>
-                    <Route path=path!("/conflicts") view=ConflictsPage/>
+                    <Route path=path!("/staff") view={Lazy::<StaffRoute>::new()}/>
+                    <Route path=path!("/audit") view={Lazy::<AuditRoute>::new()}/>
+                    <Route path=path!("/conflicts") view={Lazy::<ConflictsRoute>::new()}/>
                     <Route path=path!("/clock") view=ClockPage/>
-                    <Route path=path!("/settings") view=SettingsPage/>
-                    <Route path=path!("/system") view=SystemPage/>
+                    <Route path=path!("/settings") view={Lazy::<SettingsRoute>::new()}/>
+                    <Route path=path!("/system") view={Lazy::<SystemRoute>::new()}/>
                 </Routes>
             </Layout>
         </Router>

@@ -14,10 +14,11 @@ pub mod server;
 pub mod till;
 pub mod ui;
 
-/// The client's entry point: hydrates the server-rendered page.
+/// The client's entry point: hydrates the server-rendered page. Lazily, as
+/// a back-office page's piece of the client may have to be fetched first.
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(app::App);
+    leptos::mount::hydrate_lazy(app::App);
 }

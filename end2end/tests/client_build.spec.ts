@@ -31,6 +31,48 @@ test("the page, its client files and the service worker are of one build, kept f
   expect(kept).toContain("/checkout");
 });
 
+// A back-office page's code is a piece of the client of its own
+// (`.split_<page>.wasm`, `.chunk_<n>.wasm` for code pages share).
+const piece = /\/pkg\/tillwise\.[0-9a-f]{16}\.(split_|chunk_)\w*\.wasm$/;
+
+test("the checkout loads without the back office's code, and the worker keeps every piece of it", async ({ page }) => {
+  await switchToAna(page, "Pieces till");
+  await page.evaluate(() => navigator.serviceWorker.ready.then(() => true));
+  const fetched: string[] = [];
+  page.on("request", (request) => fetched.push(new URL(request.url()).pathname));
+  await page.reload();
+  await waitForHydration(page);
+  await expect(page.locator("#scan")).toBeVisible();
+  expect(fetched.some((path) => /\/pkg\/tillwise\.[0-9a-f]{16}\.wasm$/.test(path))).toBe(true);
+  expect(fetched.filter((path) => piece.test(path))).toEqual([]);
+
+  const worker = await (await page.request.get("/sw.js")).text();
+  const build = /const BUILD = "([0-9a-f]{16})"/.exec(worker)?.[1];
+  const pieces = (/const PIECES = "([^"]*)"/.exec(worker)?.[1] ?? "").split(" ");
+  expect(pieces).toContain("split.js");
+  expect(pieces.filter((name) => name.startsWith("split_")).length, "one piece per back-office page").toBeGreaterThanOrEqual(9);
+  const kept = await page.evaluate(async (build) => {
+    const cache = await caches.open(`tillwise-${build}`);
+    return (await cache.keys()).map((r) => new URL(r.url).pathname);
+  }, build);
+  for (const name of pieces) expect(kept).toContain(`/pkg/tillwise.${build}.${name}`);
+});
+
+test("offline, a back-office page never opened before still opens from the menu", async ({ page, context }) => {
+  await signIn(page, "manager@demo.test");
+  await page.evaluate(() => navigator.serviceWorker.ready.then(() => true));
+  await expect.poll(() => page.evaluate(() => Boolean(navigator.serviceWorker.controller))).toBe(true);
+  const fetched: string[] = [];
+  page.on("request", (request) => fetched.push(new URL(request.url()).pathname));
+
+  await context.setOffline(true);
+  await page.getByRole("link", { name: "Reports" }).click();
+  await expect(page.getByRole("heading", { name: "Reports", level: 1 })).toBeVisible();
+  // Its code came from the worker's copy, fetched at install.
+  expect(fetched.filter((path) => piece.test(path)).length).toBeGreaterThan(0);
+  await context.setOffline(false);
+});
+
 test("a back-office page opened once online still opens offline", async ({ page, context }) => {
   await signIn(page, "manager@demo.test");
   await page.evaluate(() => navigator.serviceWorker.ready.then(() => true));

@@ -50,11 +50,24 @@ fn is_build_id(id: &str) -> bool {
             .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
-/// `/pkg/tillwise.<build>.<ext>`: a file whose bytes never change under its name.
+/// `/pkg/tillwise.<build>.<ext>`, or one of the build's pieces
+/// (`.split.js`, `.split_<page>.wasm`, `.chunk_<n>.wasm`): a file whose
+/// bytes never change under its name.
 pub fn is_build_file(path: &str) -> bool {
     path.strip_prefix("/pkg/tillwise.")
         .and_then(|rest| rest.split_once('.'))
-        .is_some_and(|(id, ext)| is_build_id(id) && matches!(ext, "js" | "wasm" | "css"))
+        .is_some_and(|(id, name)| is_build_id(id) && is_client_file(name))
+}
+
+fn is_client_file(name: &str) -> bool {
+    let piece = |stem: &str| {
+        (stem.starts_with("split_") || stem.starts_with("chunk_"))
+            && stem.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+    };
+    match name {
+        "js" | "wasm" | "css" | "split.js" => true,
+        _ => name.strip_suffix(".wasm").is_some_and(piece),
+    }
 }
 
 /// Names the build on every answer, and lets browsers keep a build's files
@@ -127,6 +140,16 @@ mod tests {
     fn only_a_builds_own_files_are_kept_long() {
         assert!(is_build_file("/pkg/tillwise.0123456789abcdef.wasm"));
         assert!(is_build_file("/pkg/tillwise.0123456789abcdef.css"));
+        assert!(is_build_file("/pkg/tillwise.0123456789abcdef.split.js"));
+        assert!(is_build_file(
+            "/pkg/tillwise.0123456789abcdef.split_products_route_view_123.wasm"
+        ));
+        assert!(is_build_file("/pkg/tillwise.0123456789abcdef.chunk_3.wasm"));
+        assert!(!is_build_file("/pkg/tillwise.0123456789abcdef.chunk_3.js"));
+        assert!(!is_build_file(
+            "/pkg/tillwise.0123456789abcdef.split_a/b.wasm"
+        ));
+        assert!(!is_build_file("/pkg/tillwise.0123456789abcdef.main.wasm"));
         assert!(!is_build_file("/pkg/tillwise.wasm"));
         assert!(!is_build_file("/pkg/tillwise.0123456789abcdef.html"));
         assert!(!is_build_file("/sw.js"));

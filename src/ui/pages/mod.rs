@@ -1,4 +1,5 @@
 mod audit;
+mod back_office;
 mod categories;
 mod checkout;
 mod clock;
@@ -18,6 +19,10 @@ mod till;
 mod tills;
 
 pub use audit::AuditPage;
+pub use back_office::{
+    AuditRoute, CategoriesRoute, ConflictsRoute, ProductsRoute, ReportsRoute, SalesRoute,
+    SettingsRoute, StaffRoute, SystemRoute,
+};
 pub use categories::CategoriesPage;
 pub use checkout::CheckoutPage;
 pub use clock::ClockPage;
