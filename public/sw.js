@@ -35,6 +35,11 @@ const SHELL = [
 // reached by a link inside the app still opens after a reload offline.
 const FLOOR_SCREENS = ["/checkout", "/customers", "/credits", "/clock"];
 const NETWORK_TIMEOUT_MS = 5000;
+// Keeping pages is work the worker holds open (`waitUntil`), and the browser
+// lets a new version take over only once the old one has none: that work
+// is bounded, and dropped when the page asks for the update (`stop-keeping`).
+const KEEP_TIMEOUT_MS = 10000;
+let keeping = new AbortController();
 
 self.addEventListener("install", (event) => {
   // The client's files must all be there, or this build is not installed
@@ -62,12 +67,17 @@ self.addEventListener("activate", (event) => {
   );
 });
 
-// The page tells a waiting worker to take over once nothing is pending,
-// and, once someone is signed in, to keep the floor screens as the server
-// renders them for this till now.
+// The page tells a waiting worker to take over once nothing is pending
+// (and the running one to drop what it is keeping first), and, once
+// someone is signed in, to keep the floor screens as the server renders
+// them for this till now.
 self.addEventListener("message", (event) => {
   const type = event.data && event.data.type;
   if (type === "activate-now") self.skipWaiting();
+  if (type === "stop-keeping") {
+    keeping.abort();
+    keeping = new AbortController();
+  }
   if (type === "keep-floor-screens") event.waitUntil(keepFloorScreens());
 });
 
@@ -78,9 +88,10 @@ async function keepFloorScreens() {
 
 async function fetchAndKeep(cache, path) {
   try {
-    await keep(cache, path, await fetch(new Request(path, { credentials: "include" })));
+    const signal = AbortSignal.any([keeping.signal, AbortSignal.timeout(KEEP_TIMEOUT_MS)]);
+    await keep(cache, path, await fetch(new Request(path, { credentials: "include", signal })));
   } catch (error) {
-    // Offline: the copy kept earlier, if any, stays.
+    // Offline, too slow or dropped: the copy kept earlier, if any, stays.
   }
 }
 

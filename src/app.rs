@@ -21,7 +21,11 @@ use leptos_router::path;
 /// (`tillwise-update`), and gives the app `tillwiseActivateUpdate()` to
 /// switch to it, which always ends in a reload (when the new worker takes
 /// charge or is seen activated; at once if no worker waits any more, as the
-/// page then loads whichever one is in charge); asks the browser to keep
+/// page then loads whichever one is in charge). The browser lets the new
+/// worker take over only once the running one has no work open, so that
+/// one is told to drop the pages it is keeping, and the registration is
+/// looked at again every two seconds (a newer version that arrived
+/// meanwhile is asked in turn). It also asks the browser to keep
 /// this site's storage, where unsent sales wait, even when the disk runs
 /// low. Plain JavaScript, so it
 /// runs before the WASM has loaded.
@@ -42,15 +46,25 @@ const REGISTER_SERVICE_WORKER: &str = r#"if ('serviceWorker' in navigator) {
     }).catch(function () {});
   });
   window.tillwiseActivateUpdate = function () {
-    var reloaded = false;
+    var reloaded = false, asked = null;
     function reload() { if (!reloaded) { reloaded = true; window.location.reload(); } }
-    navigator.serviceWorker.getRegistration().then(function (reg) {
-      var next = reg && (reg.waiting || reg.installing);
-      if (!next) { reload(); return; }
-      navigator.serviceWorker.addEventListener('controllerchange', reload);
-      next.addEventListener('statechange', function () { if (next.state === 'activated') reload(); });
-      next.postMessage({ type: 'activate-now' });
-    }).catch(reload);
+    var running = navigator.serviceWorker.controller;
+    if (running) running.postMessage({ type: 'stop-keeping' });
+    navigator.serviceWorker.addEventListener('controllerchange', reload);
+    function ask() {
+      if (reloaded) return;
+      navigator.serviceWorker.getRegistration().then(function (reg) {
+        var next = reg && (reg.waiting || reg.installing);
+        if (!next) { reload(); return; }
+        if (next !== asked) {
+          asked = next;
+          next.addEventListener('statechange', function () { if (next.state === 'activated') reload(); });
+          next.postMessage({ type: 'activate-now' });
+        }
+        setTimeout(ask, 2000);
+      }).catch(reload);
+    }
+    ask();
   };
 }
 if (navigator.storage && navigator.storage.persist) { navigator.storage.persist().catch(function () {}); }"#;
