@@ -270,7 +270,10 @@ pub fn use_conflict_dialog() -> ConflictDialog {
     expect_context::<ConflictDialog>()
 }
 
-/// Where the resolver appears, above every screen.
+/// Where the resolver appears, above every screen. It is a piece of the
+/// client of its own (`#[lazy]`), fetched the first time a conflict is
+/// shown, as most tills never see one; the service worker keeps it with
+/// the rest of the build, so it opens offline too.
 #[component]
 pub fn ConflictHost() -> impl IntoView {
     let dialog = use_conflict_dialog();
@@ -280,12 +283,21 @@ pub fn ConflictHost() -> impl IntoView {
             dialog.resolved.update(|n| *n += 1);
         }
     });
-    move || {
-        dialog
-            .open
-            .get()
-            .map(|report| view! { <ConflictResolver report on_done=done/> })
+    view! {
+        <Suspense fallback=|| ()>
+            {move || {
+                dialog
+                    .open
+                    .get()
+                    .map(|report| Suspend::new(async move { resolver(report, done).await }))
+            }}
+        </Suspense>
     }
+}
+
+#[leptos::lazy]
+fn resolver(report: ConflictReport, on_done: Callback<Option<Resolved>>) -> AnyView {
+    view! { <ConflictResolver report on_done/> }.into_any()
 }
 
 /// The conflicts this till's edits ran into, under the banner, each with
