@@ -5,8 +5,9 @@
 #
 # Neither needs cargo-leptos: the site is built with cargo and wasm-bindgen
 # alone (`site` below), which saves the ~45 minutes cargo-leptos takes to
-# install on two cores. `cargo leptos watch` still works for whoever has it
-# (Cargo.toml's [package.metadata.leptos] describes the same site).
+# install on two cores. Whoever has cargo-leptos can use `cargo leptos
+# watch --split` (Cargo.toml's [package.metadata.leptos] describes the
+# same site).
 
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
