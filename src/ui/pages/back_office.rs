@@ -1,9 +1,10 @@
 //! The back-office screens as lazy routes: each is its own piece of the
 //! client, fetched when first opened (and kept by the service worker with
 //! the rest of the build), so a till's first load carries only the floor
-//! screens a cashier uses (issue 17; docs/ARCHITECTURE.md, "The client in
-//! pieces"). The floor screens stay in the main module: a piece that cannot
-//! be fetched stops Leptos 0.8's client, and a till must boot offline.
+//! screens a cashier uses (issue 17; docs/ARCHITECTURE.md, "The client
+//! comes in pieces"). The floor screens stay in the main module: a piece
+//! that cannot be fetched stops Leptos 0.8's client, and a till must boot
+//! offline.
 
 use super::{
     AuditPage, CategoriesPage, ConflictsPage, ProductsPage, ReportsPage, SalesPage, SettingsPage,
