@@ -87,10 +87,18 @@ async function keepFloorScreens() {
   await Promise.all(FLOOR_SCREENS.map((path) => fetchAndKeep(cache, path)));
 }
 
+// Dropped on `stop-keeping` or after KEEP_TIMEOUT_MS, whichever comes
+// first; a browser without `AbortSignal.any` (Safari before 17.4) still
+// drops it when asked.
+function keepSignal() {
+  return AbortSignal.any && AbortSignal.timeout
+    ? AbortSignal.any([keeping.signal, AbortSignal.timeout(KEEP_TIMEOUT_MS)])
+    : keeping.signal;
+}
+
 async function fetchAndKeep(cache, path) {
   try {
-    const signal = AbortSignal.any([keeping.signal, AbortSignal.timeout(KEEP_TIMEOUT_MS)]);
-    await keep(cache, path, await fetch(new Request(path, { credentials: "include", signal })));
+    await keep(cache, path, await fetch(new Request(path, { credentials: "include", signal: keepSignal() })));
   } catch (error) {
     // Offline, too slow or dropped: the copy kept earlier, if any, stays.
   }
