@@ -68,12 +68,16 @@ site: tools
 # service worker that keeps them for offline always belong to the same
 # build (src/server/client_build.rs, public/sw.js).
 SPLIT := $(TARGET_DIR)/wasm-split
+# The splitter writes <out-name>.wasm and a loader importing ./<out-name>.js;
+# wasm-bindgen then keeps the exports the pieces link against.
+SPLIT_WASM := wasm-split-cli --target web --out-name tillwise
+BINDGEN_SPLIT := wasm-bindgen --target web --no-typescript --keep-lld-exports --no-demangle --out-name tillwise
 define bundle
 	mkdir -p $(PKG)
 	rm -rf $(SPLIT) && rm -f $(PKG)/tillwise.js $(PKG)/tillwise.wasm $(PKG)/tillwise.css $(PKG)/tillwise_bg.* \
 		$(PKG)/__wasm_split.js $(PKG)/split_*.wasm $(PKG)/chunk_*.wasm
-	wasm-split-cli --target web --out-name tillwise $(1) $(SPLIT)
-	wasm-bindgen --target web --no-typescript --keep-lld-exports --no-demangle --out-dir $(PKG) --out-name tillwise $(SPLIT)/tillwise.wasm
+	$(SPLIT_WASM) $(1) $(SPLIT)
+	$(BINDGEN_SPLIT) --out-dir $(PKG) $(SPLIT)/tillwise.wasm
 	mv $(PKG)/tillwise_bg.wasm $(PKG)/tillwise.wasm
 	cp $(SPLIT)/__wasm_split.js $(SPLIT)/*_*.wasm $(PKG)/
 	cp style/main.css $(PKG)/tillwise.css
@@ -192,8 +196,8 @@ wasm-report: tools binaryen
 	@command -v twiggy >/dev/null || $(FAST_INSTALL) cargo install --locked twiggy
 	$(BUILD_RELEASE_WASM)
 	rm -rf $(REPORT) && mkdir -p $(REPORT)
-	wasm-split-cli --target web --out-name tillwise $(RELEASE_WASM) $(REPORT)/split
-	wasm-bindgen --target web --no-typescript --keep-lld-exports --no-demangle --out-dir $(REPORT) --out-name tillwise $(REPORT)/split/tillwise.wasm
+	$(SPLIT_WASM) $(RELEASE_WASM) $(REPORT)/split
+	$(BINDGEN_SPLIT) --out-dir $(REPORT) $(REPORT)/split/tillwise.wasm
 	$(WASM_OPT) -g -o $(REPORT)/named.wasm $(REPORT)/tillwise_bg.wasm
 	$(WASM_OPT) -o $(REPORT)/stripped.wasm $(REPORT)/tillwise_bg.wasm
 	for f in $(REPORT)/split/*_*.wasm; do $(WASM_OPT) -o "$$f" "$$f"; done

@@ -25,6 +25,11 @@ const browser = await chromium.launch({
 const context = await browser.newContext({ baseURL: base, viewport: { width: 1024, height: 768 } });
 const page = await context.newPage();
 
+const brotliSize = (body) =>
+  zlib.brotliCompressSync(body, {
+    params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: body.length },
+  }).length;
+
 const files = new Map();
 page.on("response", async (response) => {
   const url = new URL(response.url());
@@ -64,9 +69,7 @@ const sizes = [...files].map(([name, { body, sent, encoding }]) => ({
   encoding,
   raw: body.length,
   gzip: zlib.gzipSync(body, { level: 9 }).length,
-  brotli: zlib.brotliCompressSync(body, {
-    params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: body.length },
-  }).length,
+  brotli: brotliSize(body),
 }));
 // A back-office page's piece of the client (`.split_<page>.wasm`, and
 // `.chunk_<n>.wasm` for code pages share) is fetched when that page is
@@ -103,9 +106,7 @@ let piecesBrotli = 0;
 for (const piece of pieces) {
   const body = Buffer.from(await (await fetch(`${base}/pkg/tillwise.${build}.${piece}`)).arrayBuffer());
   piecesRaw += body.length;
-  piecesBrotli += zlib.brotliCompressSync(body, {
-    params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: body.length },
-  }).length;
+  piecesBrotli += brotliSize(body);
 }
 console.log(
   `the back-office pieces (${pieces.length} files, kept by the service worker, loaded when a page is opened): ` +

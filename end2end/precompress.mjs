@@ -1,6 +1,6 @@
 // Writes brotli (-q 11) and gzip (-9) copies beside each of the client
-// build's files (its main module and every piece) in the folder given (`make release`); the server sends
-// whichever the browser accepts.
+// build's files (its main module and every piece) in the folder given
+// (`make release`); the server sends whichever the browser accepts.
 import fs from "node:fs";
 import zlib from "node:zlib";
 
