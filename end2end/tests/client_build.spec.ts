@@ -73,6 +73,33 @@ test("offline, a back-office page never opened before still opens from the menu"
   await context.setOffline(false);
 });
 
+test.describe("a back-office page whose piece does not arrive", () => {
+  // Without the worker (it would answer from its copy), the page's own
+  // fetches of a piece can be cut.
+  test.use({ serviceWorkers: "block" });
+
+  test("says so, leaves the rest of the till working, and opens on Try again", async ({ page }) => {
+    let cut = true;
+    await page.route(/\.split_\w*reports\w*\.wasm$/, (route) => (cut ? route.abort() : route.continue()));
+    await signIn(page, "manager@demo.test");
+    await page.getByRole("link", { name: "Reports" }).click();
+    const missing = page.getByTestId("piece-missing");
+    await expect(missing).toContainText("This screen could not be loaded");
+
+    // The client still runs: another page opens, and Reports says the same again.
+    await page.getByRole("link", { name: "Products" }).click();
+    await expect(page.getByRole("heading", { name: "Products", level: 1 })).toBeVisible();
+    await page.getByRole("link", { name: "Reports" }).click();
+    await missing.getByRole("button", { name: "Try again" }).click();
+    await expect(missing).toContainText("Tried again: it still did not arrive.");
+
+    cut = false;
+    await missing.getByRole("button", { name: "Try again" }).click();
+    await expect(page.getByRole("heading", { name: "Reports", level: 1 })).toBeVisible();
+    await expect(missing).toHaveCount(0);
+  });
+});
+
 test("a back-office page opened once online still opens offline", async ({ page, context }) => {
   await signIn(page, "manager@demo.test");
   await page.evaluate(() => navigator.serviceWorker.ready.then(() => true));

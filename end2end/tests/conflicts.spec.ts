@@ -191,3 +191,33 @@ test("the resolver names a category instead of showing its id, lists only what c
   await resolver.getByRole("button", { name: "Keep theirs" }).click();
   await expect(resolver).toBeHidden();
 });
+
+test("when the resolver's piece does not arrive, the dialog says so and Try again brings it", async ({ browser, playwright, baseURL }) => {
+  const api = await playwright.request.newContext({ baseURL });
+  await api.post("/api/auth/login", { data: { email: "owner@demo.test", password: "demo1234" } });
+  const name = `Herbs ${Date.now().toString().slice(-6)}`;
+  const category = await (await api.post("/api/categories", { data: { name, description: "dried" } })).json();
+  // Without the worker (it would answer from its copy), the page's own
+  // fetch of the resolver's piece can be cut.
+  const context = await browser.newContext({ serviceWorkers: "block" });
+  let cut = true;
+  await context.route(/\.split_\w*resolver\w*\.wasm$/, (route) => (cut ? route.abort() : route.continue()));
+  const page = await context.newPage();
+  await signIn(page, "manager@demo.test");
+  await page.getByRole("link", { name: "Categories" }).first().click();
+  await page.getByRole("row").filter({ hasText: name }).getByRole("button", { name: "Edit" }).click();
+  const res = await api.put(`/api/categories/${category.id}`, { data: { name, description: "dried, loose", sync_version: 1 } });
+  expect(res.status()).toBe(200);
+  await page.getByLabel("Description").fill("dried, bagged");
+  await page.getByRole("button", { name: "Save category" }).click();
+
+  const dialog = page.getByRole("dialog", { name: "Resolve a conflict" });
+  await expect(dialog.getByTestId("piece-missing")).toContainText("could not be loaded");
+  cut = false;
+  await dialog.getByRole("button", { name: "Try again" }).click();
+  const resolver = page.getByTestId("conflict-resolver");
+  await expect(resolver.locator('tr[data-field="description"]')).toHaveClass(/clash/);
+  await resolver.getByRole("button", { name: "Keep theirs" }).click();
+  await expect(resolver).toBeHidden();
+  await context.close();
+});

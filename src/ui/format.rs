@@ -9,7 +9,7 @@
 
 use crate::domain::money::money_text;
 use crate::ui::session::use_session;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Datelike, NaiveDateTime, Timelike, Utc};
 use leptos::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -68,24 +68,36 @@ pub fn use_money() -> impl Fn(i64) -> String + Copy + Send + Sync + 'static {
     move |cents| format.with_untracked(|f| f.money(cents))
 }
 
-const SHAPE: &str = "%Y-%m-%d %H:%M";
+/// "2026-12-04 15:46", written out by hand: chrono's `format` would bring
+/// its whole strftime machinery into the till's first load for this one
+/// shape (issue 17).
+fn shape(at: NaiveDateTime) -> String {
+    format!(
+        "{:04}-{:02}-{:02} {:02}:{:02}",
+        at.year(),
+        at.month(),
+        at.day(),
+        at.hour(),
+        at.minute()
+    )
+}
 
 #[cfg(feature = "ssr")]
 fn local_time(at: DateTime<Utc>, zone: &str) -> String {
     match zone.parse::<chrono_tz::Tz>() {
-        Ok(tz) => at.with_timezone(&tz).format(SHAPE).to_string(),
-        Err(_) => at.format(SHAPE).to_string(),
+        Ok(tz) => shape(at.with_timezone(&tz).naive_local()),
+        Err(_) => shape(at.naive_utc()),
     }
 }
 
 #[cfg(all(feature = "hydrate", not(feature = "ssr")))]
 fn local_time(at: DateTime<Utc>, zone: &str) -> String {
-    intl::local_time(at, zone).unwrap_or_else(|| at.format(SHAPE).to_string())
+    intl::local_time(at, zone).unwrap_or_else(|| shape(at.naive_utc()))
 }
 
 #[cfg(not(any(feature = "ssr", feature = "hydrate")))]
 fn local_time(at: DateTime<Utc>, _zone: &str) -> String {
-    at.format(SHAPE).to_string()
+    shape(at.naive_utc())
 }
 
 #[cfg(all(feature = "hydrate", not(feature = "ssr")))]

@@ -11,6 +11,7 @@ use crate::domain::mutation::Op;
 use crate::till::connection::{ConnectionState, use_connection};
 use crate::till::local;
 use crate::till::toasts::{Toasts, use_toasts};
+use crate::ui::components::piece::{Fetched, PieceMissing, PieceUnreachable};
 use crate::ui::components::record_names::names_of;
 use leptos::prelude::*;
 use std::collections::BTreeMap;
@@ -271,9 +272,10 @@ pub fn use_conflict_dialog() -> ConflictDialog {
 }
 
 /// Where the resolver appears, above every screen. It is a piece of the
-/// client of its own (`#[lazy]`), fetched the first time a conflict is
-/// shown, as most tills never see one; the service worker keeps it with
-/// the rest of the build, so it opens offline too.
+/// client of its own, fetched the first time a conflict is shown, as most
+/// tills never see one; the service worker keeps it with the rest of the
+/// build, so it opens offline too. If it does not arrive, the dialog says
+/// so and offers Try again (`components::piece`).
 #[component]
 pub fn ConflictHost() -> impl IntoView {
     let dialog = use_conflict_dialog();
@@ -286,18 +288,47 @@ pub fn ConflictHost() -> impl IntoView {
     view! {
         <Suspense fallback=|| ()>
             {move || {
-                dialog
-                    .open
-                    .get()
-                    .map(|report| Suspend::new(async move { resolver(report, done).await }))
+                dialog.open.get().map(|report| Suspend::new(async move {
+                    match resolver(report.clone(), done).await {
+                        Ok(view) => view,
+                        Err(PieceUnreachable) => resolver_missing(report, dialog, done).into_any(),
+                    }
+                }))
             }}
         </Suspense>
     }
 }
 
-#[leptos::lazy]
-fn resolver(report: ConflictReport, on_done: Callback<Option<Resolved>>) -> AnyView {
-    view! { <ConflictResolver report on_done/> }.into_any()
+#[leptos::wasm_split::wasm_split(conflict_resolver, fallible, wasm_split_path = ::leptos::wasm_split)]
+fn resolver(report: ConflictReport, on_done: Callback<Option<Resolved>>) -> Fetched {
+    Ok(view! { <ConflictResolver report on_done/> }.into_any())
+}
+
+/// The resolver's dialog when its piece did not arrive: Try again shows
+/// the same conflict anew, which fetches the piece again.
+fn resolver_missing(
+    report: ConflictReport,
+    dialog: ConflictDialog,
+    done: Callback<Option<Resolved>>,
+) -> impl IntoView {
+    let retry = Callback::new(move |()| dialog.open.set(Some(report.clone())));
+    view! {
+        <div class="dialog-backdrop">
+            <div
+                class="dialog card"
+                role="dialog"
+                aria-label="Resolve a conflict"
+                on:keydown=move |ev| if ev.key() == "Escape" { done.run(None) }
+            >
+                <PieceMissing retry/>
+                <div class="row">
+                    <button class="button" type="button" on:click=move |_| done.run(None)>
+                        "Close"
+                    </button>
+                </div>
+            </div>
+        </div>
+    }
 }
 
 /// The conflicts this till's edits ran into, under the banner, each with

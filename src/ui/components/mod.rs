@@ -5,6 +5,7 @@ pub mod guard;
 pub mod layout;
 pub mod on_till;
 pub mod pager;
+pub mod piece;
 pub mod product_editor;
 pub mod receipt;
 pub mod record_names;

@@ -2,45 +2,24 @@
 //! client, fetched when first opened (and kept by the service worker with
 //! the rest of the build), so a till's first load carries only the floor
 //! screens a cashier uses (issue 17; docs/ARCHITECTURE.md, "The client
-//! comes in pieces"). The floor screens stay in the main module: a piece
-//! that cannot be fetched stops Leptos 0.8's client, and a till must boot
-//! offline.
+//! comes in pieces"). A piece that does not arrive leaves a notice with Try
+//! again, not a stopped client (`components::piece`). The floor screens
+//! stay in the main module: a till must boot offline.
 
 use super::{
     AuditPage, CategoriesPage, ConflictsPage, ProductsPage, ReportsPage, SalesPage, SettingsPage,
     StaffPage, SystemPage,
 };
-use leptos::prelude::*;
-use leptos_router::{LazyRoute, lazy_route};
+use crate::ui::components::piece::page_piece;
 
-/// A back-office page as a lazy route: `$route` is what `<Route view=…>`
-/// names (`Lazy::<$route>::new()`), `$page` the page's component.
-macro_rules! back_office_route {
-    ($($route:ident => $page:ident),* $(,)?) => {$(
-        #[doc = concat!("`", stringify!($page), "`, loaded when first opened.")]
-        pub struct $route;
-
-        #[lazy_route]
-        impl LazyRoute for $route {
-            fn data() -> Self {
-                $route
-            }
-
-            fn view(_this: Self) -> AnyView {
-                view! { <$page/> }.into_any()
-            }
-        }
-    )*};
-}
-
-back_office_route! {
-    ProductsRoute => ProductsPage,
-    CategoriesRoute => CategoriesPage,
-    SalesRoute => SalesPage,
-    ReportsRoute => ReportsPage,
-    StaffRoute => StaffPage,
-    AuditRoute => AuditPage,
-    ConflictsRoute => ConflictsPage,
-    SettingsRoute => SettingsPage,
-    SystemRoute => SystemPage,
+page_piece! {
+    ProductsRoute, products_page => ProductsPage,
+    CategoriesRoute, categories_page => CategoriesPage,
+    SalesRoute, sales_page => SalesPage,
+    ReportsRoute, reports_page => ReportsPage,
+    StaffRoute, staff_page => StaffPage,
+    AuditRoute, audit_page => AuditPage,
+    ConflictsRoute, conflicts_page => ConflictsPage,
+    SettingsRoute, settings_page => SettingsPage,
+    SystemRoute, system_page => SystemPage,
 }
