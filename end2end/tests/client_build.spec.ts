@@ -73,6 +73,22 @@ test("offline, a back-office page never opened before still opens from the menu"
   await context.setOffline(false);
 });
 
+test("every back-office page opened by its address hydrates: its piece is there before the page is", async ({ page }) => {
+  const errors: string[] = [];
+  page.on("console", (message) => {
+    if (message.type() === "error") errors.push(message.text());
+  });
+  await signIn(page, "owner@demo.test");
+  for (const path of ["/products", "/categories", "/sales", "/reports", "/staff", "/audit", "/conflicts", "/settings", "/system"]) {
+    await page.goto(path);
+    await waitForHydration(page);
+    expect(errors.filter((e) => /hydrat|panicked/i.test(e)), `${path} hydrates`).toEqual([]);
+  }
+  // Hydrated, the menu moves between pages without asking the server for one.
+  await page.getByRole("link", { name: "Reports" }).click();
+  await expect(page.getByRole("heading", { name: "Reports", level: 1 })).toBeVisible();
+});
+
 test.describe("a back-office page whose piece does not arrive", () => {
   // Without the worker (it would answer from its copy), the page's own
   // fetches of a piece can be cut.

@@ -33,8 +33,13 @@ pub type PagePiece = fn() -> Pin<Box<dyn Future<Output = Fetched> + Send>>;
 
 /// A back-office page as a lazy route whose code is a fallible piece of its
 /// own: `$route` is what `<Route view=…>` names (`Lazy::<$route>::new()`),
-/// `$piece` the piece (`split_<piece>.wasm` in the build), `$page` the
-/// page's component.
+/// `$piece` the piece (`split_<piece>.wasm` in the build, and a module
+/// here), `$page` the page's component.
+///
+/// The router fetches the piece (`preload`) before it asks for the view,
+/// so the view is ready on its first poll, on the server and in the
+/// browser alike: hydrating a page the server rendered needs that (a view
+/// still pending in the browser does not match the server's HTML).
 macro_rules! page_piece {
     ($($route:ident, $piece:ident => $page:ident),* $(,)?) => {$(
         #[doc = concat!("`", stringify!($page), "`, fetched when first opened.")]
@@ -46,14 +51,28 @@ macro_rules! page_piece {
             }
 
             async fn view(_this: Self) -> ::leptos::prelude::AnyView {
-                $crate::ui::components::piece::open_page(|| Box::pin($piece())).await
+                $crate::ui::components::piece::open_page(|| Box::pin($piece::page())).await
+            }
+
+            async fn preload() {
+                // A failure shows in `view`, which fetches again.
+                let _ = $piece::preload().await;
             }
         }
 
-        #[::leptos::wasm_split::wasm_split($piece, fallible, wasm_split_path = ::leptos::wasm_split)]
-        fn $piece() -> $crate::ui::components::piece::Fetched {
+        mod $piece {
+            use super::*;
             use ::leptos::prelude::*;
-            Ok(view! { <$page/> }.into_any())
+
+            #[::leptos::wasm_split::wasm_split(
+                $piece,
+                fallible,
+                wasm_split_path = ::leptos::wasm_split,
+                preload(preload)
+            )]
+            pub fn page() -> $crate::ui::components::piece::Fetched {
+                Ok(view! { <$page/> }.into_any())
+            }
         }
     )*};
 }
