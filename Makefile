@@ -91,24 +91,11 @@ define precompress
 	node end2end/precompress.mjs $(PKG)
 endef
 
-# The build before stays beside the new one (a server still running from
-# this folder keeps serving it until restarted); older ones go. The pieces
-# become `tillwise.<build>.<piece>`, and the names the loader and the main
-# module's glue give each other and the pieces are rewritten to match; the
-# service worker gets the list of pieces to keep (PIECES in public/sw.js).
+# Every file of the client named after one build id, the names the glue,
+# the loader and the pieces give each other rewritten to match, and the
+# service worker told the build and its pieces (end2end/fingerprint.mjs).
 define fingerprint
-	cd $(PKG) && pieces=$$(find . -maxdepth 1 \( -name 'split_*.wasm' -o -name 'chunk_*.wasm' \) -printf '%f\n' | sort | tr '\n' ' ') \
-		&& build=$$(cat tillwise.js tillwise.wasm tillwise.css __wasm_split.js $$pieces | sha256sum | cut -c1-16) \
-		&& before=$$(cat build.txt 2>/dev/null || true) \
-		&& for f in tillwise.*.*; do case "$$f" in tillwise.$$build.*|tillwise.$${before:-none}.*) ;; *) rm -f "$$f";; esac; done \
-		&& sed -i "s#from \"./__wasm_split.js\"#from \"./tillwise.$$build.split.js\"#" tillwise.js \
-		&& grep -q "tillwise.$$build.split.js" tillwise.js \
-		&& sed -i -e "s#\"./tillwise.js\"#\"./tillwise.$$build.js\"#" -e "s#\"./\(split_[A-Za-z0-9_]*\|chunk_[0-9]*\)\.wasm\"#\"./tillwise.$$build.\1.wasm\"#g" __wasm_split.js \
-		&& mv __wasm_split.js tillwise.$$build.split.js \
-		&& for f in $$pieces; do mv $$f tillwise.$$build.$$f; done \
-		&& for ext in js wasm css; do mv tillwise.$$ext tillwise.$$build.$$ext; done \
-		&& sed -i -e "s/__TILLWISE_BUILD__/$$build/" -e "s/__TILLWISE_PIECES__/split.js $${pieces% }/" ../sw.js \
-		&& echo "$$build" > build.txt && echo "client build $$build: main module and $$(echo $$pieces | wc -w) pieces"
+	node end2end/fingerprint.mjs $(PKG)
 endef
 
 # The server binary as `cargo test` builds it (its dev-dependencies unify

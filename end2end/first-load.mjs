@@ -13,6 +13,7 @@
 // Usage: node first-load.mjs http://127.0.0.1:3211
 import { chromium } from "@playwright/test";
 import zlib from "node:zlib";
+import { isBuiltPiece } from "./client_files.mjs";
 
 const base = process.argv[2] ?? "http://127.0.0.1:3211";
 const rounds = Number(process.env.ROUNDS ?? 10);
@@ -38,8 +39,11 @@ page.on("response", async (response) => {
   if (response.request().method() !== "GET" || !response.ok()) return;
   try {
     const body = await response.body();
-    const sent = (await response.request().sizes()).responseBodySize;
-    const encoding = (await response.allHeaders())["content-encoding"] ?? "none";
+    // Answered by the service worker from its copy: nothing crossed the
+    // wire (Chromium's own figure for such a response is meaningless).
+    const fromWorker = response.fromServiceWorker();
+    const sent = fromWorker ? 0 : (await response.request().sizes()).responseBodySize;
+    const encoding = fromWorker ? "from the worker" : ((await response.allHeaders())["content-encoding"] ?? "none");
     const key = url.pathname === "/" || !url.pathname.includes(".") ? `${url.pathname} (page)` : url.pathname;
     if (!files.has(key)) files.set(key, { body, sent, encoding });
   } catch {
@@ -75,8 +79,7 @@ const sizes = [...files].map(([name, { body, sent, encoding }]) => ({
 // `.chunk_<n>.wasm` for code pages share) is fetched when that page is
 // first opened; this flow opens the products page before the checkout,
 // but a till opening its checkout does not load them.
-const isPiece = (name) => /\.(split_|chunk_)[A-Za-z0-9_]*\.wasm$/.test(name);
-const firstLoad = (s) => (/\.(js|wasm|css)$/.test(s.name) && !isPiece(s.name)) || s.name.endsWith("(page)");
+const firstLoad = (s) => (/\.(js|wasm|css)$/.test(s.name) && !isBuiltPiece(s.name)) || s.name.endsWith("(page)");
 const pad = (v, n) => String(v).padStart(n);
 // "sent" is what this server put on the wire to this browser: the
 // pre-compressed copy `make release` wrote, in the encoding Chromium asked

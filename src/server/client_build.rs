@@ -59,6 +59,8 @@ pub fn is_build_file(path: &str) -> bool {
         .is_some_and(|(id, name)| is_build_id(id) && is_client_file(name))
 }
 
+/// The splitter's names for pieces, as `end2end/client_files.mjs` spells
+/// them for the scripts that make and measure the build.
 fn is_client_file(name: &str) -> bool {
     let piece = |stem: &str| {
         (stem.starts_with("split_") || stem.starts_with("chunk_"))
