@@ -42,7 +42,10 @@ page.on("response", async (response) => {
     // Answered by the service worker from its copy: nothing crossed the
     // wire (Chromium's own figure for such a response is meaningless).
     const fromWorker = response.fromServiceWorker();
-    const sent = fromWorker ? 0 : (await response.request().sizes()).responseBodySize;
+    // Chromium gives no figure (a negative one) for a body the page
+    // streamed straight into WebAssembly: shown as unknown.
+    const measured = fromWorker ? 0 : (await response.request().sizes()).responseBodySize;
+    const sent = measured >= 0 ? measured : "unknown";
     const encoding = fromWorker ? "from the worker" : ((await response.allHeaders())["content-encoding"] ?? "none");
     const key = url.pathname === "/" || !url.pathname.includes(".") ? `${url.pathname} (page)` : url.pathname;
     if (!files.has(key)) files.set(key, { body, sent, encoding });
@@ -91,7 +94,7 @@ for (const s of sizes)
   console.log(
     `${s.name.slice(0, 44).padEnd(44)} ${pad(s.raw, 9)} ${pad(s.gzip, 9)} ${pad(s.brotli, 9)} ${pad(s.sent, 9)} ${s.encoding}`,
   );
-const sum = (list, k) => list.reduce((a, s) => a + s[k], 0);
+const sum = (list, k) => list.reduce((a, s) => a + (typeof s[k] === "number" ? s[k] : 0), 0);
 const first = sizes.filter(firstLoad);
 console.log(
   `first load (pages, JS, WASM, CSS: ${first.length} files): raw ${sum(first, "raw")}, gzip ${sum(first, "gzip")}, ` +
