@@ -137,40 +137,55 @@ pub fn ConflictResolver(
         _ => ("Keep theirs", "Keep mine"),
     };
     view! {
+        <ResolverBox on_done testid="conflict-resolver">
+            <h2>{heading}</h2>
+            <p class="hint">
+                "Rows marked ⚠ were changed on both sides: choose which to keep. A value marked ✎ was changed on one side only and is kept whatever you choose."
+            </p>
+            <table class="grid resolver">
+                <thead>
+                    <tr><th>"Field"</th><th>"Before"</th><th>"Theirs (now saved)"</th><th>"Mine"</th></tr>
+                </thead>
+                <tbody>{table}</tbody>
+            </table>
+            <div class="row">
+                <button class="button big" disabled=busy on:click=move |_| { resolve.dispatch(Strategy::Server); }>
+                    {keep_theirs}
+                </button>
+                <button class="button big" disabled=busy on:click=move |_| { resolve.dispatch(Strategy::Client); }>
+                    {keep_mine}
+                </button>
+                <Show when=move || manual>
+                    <button class="button primary big" disabled=busy on:click=move |_| { resolve.dispatch(Strategy::Manual); }>
+                        "Use my picks"
+                    </button>
+                </Show>
+                <button class="button big subtle" disabled=busy on:click=move |_| on_done.run(None)>
+                    "Decide later"
+                </button>
+            </div>
+        </ResolverBox>
+    }
+}
+
+/// The resolver's dialog box, whatever it holds (the resolver, or the
+/// notice that its piece did not arrive): Escape closes it unresolved.
+#[component]
+fn ResolverBox(
+    on_done: Callback<Option<Resolved>>,
+    #[prop(optional)] testid: Option<&'static str>,
+    children: Children,
+) -> impl IntoView {
+    view! {
         <div class="dialog-backdrop">
             <div
                 class="dialog card"
                 role="dialog"
                 aria-label="Resolve a conflict"
-                data-testid="conflict-resolver"
+                data-testid=testid
                 on:keydown=move |ev| if ev.key() == "Escape" { on_done.run(None) }
             >
-                <h2>{heading}</h2>
-                <p class="hint">
-                    "Rows marked ⚠ were changed on both sides: choose which to keep. A value marked ✎ was changed on one side only and is kept whatever you choose."
-                </p>
-                <table class="grid resolver">
-                    <thead>
-                        <tr><th>"Field"</th><th>"Before"</th><th>"Theirs (now saved)"</th><th>"Mine"</th></tr>
-                    </thead>
-                    <tbody>{table}</tbody>
-                </table>
-                <div class="row">
-                    <button class="button big" disabled=busy on:click=move |_| { resolve.dispatch(Strategy::Server); }>
-                        {keep_theirs}
-                    </button>
-                    <button class="button big" disabled=busy on:click=move |_| { resolve.dispatch(Strategy::Client); }>
-                        {keep_mine}
-                    </button>
-                    <Show when=move || manual>
-                        <button class="button primary big" disabled=busy on:click=move |_| { resolve.dispatch(Strategy::Manual); }>
-                            "Use my picks"
-                        </button>
-                    </Show>
-                    <button class="button big subtle" disabled=busy on:click=move |_| on_done.run(None)>
-                        "Decide later"
-                    </button>
-                </div>
+                {children()}
             </div>
         </div>
     }
@@ -313,21 +328,14 @@ fn resolver_missing(
 ) -> impl IntoView {
     let retry = Callback::new(move |()| dialog.open.set(Some(report.clone())));
     view! {
-        <div class="dialog-backdrop">
-            <div
-                class="dialog card"
-                role="dialog"
-                aria-label="Resolve a conflict"
-                on:keydown=move |ev| if ev.key() == "Escape" { done.run(None) }
-            >
-                <PieceMissing retry/>
-                <div class="row">
-                    <button class="button" type="button" on:click=move |_| done.run(None)>
-                        "Close"
-                    </button>
-                </div>
+        <ResolverBox on_done=done>
+            <PieceMissing retry/>
+            <div class="row">
+                <button class="button" type="button" on:click=move |_| done.run(None)>
+                    "Close"
+                </button>
             </div>
-        </div>
+        </ResolverBox>
     }
 }
 
