@@ -78,10 +78,11 @@ const sizes = [...files].map(([name, { body, sent, encoding }]) => ({
   gzip: zlib.gzipSync(body, { level: 9 }).length,
   brotli: brotliSize(body),
 }));
-// A back-office page's piece of the client (`.split_<page>.wasm`, and
-// `.chunk_<n>.wasm` for code pages share) is fetched when that page is
-// first opened; this flow opens the products page before the checkout,
-// but a till opening its checkout does not load them.
+// A page's piece of the client (`.split_<page>.wasm`, and `.chunk_<n>.wasm`
+// for code pages share: the back office, customers, credit, clock) is
+// fetched when that page is first opened; this flow opens the products
+// page before the checkout, but a till opening its checkout does not load
+// them.
 const firstLoad = (s) => (/\.(js|wasm|css)$/.test(s.name) && !isBuiltPiece(s.name)) || s.name.endsWith("(page)");
 const pad = (v, n) => String(v).padStart(n);
 // "sent" is what this server put on the wire to this browser: the
@@ -115,7 +116,7 @@ for (const piece of pieces) {
   piecesBrotli += brotliSize(body);
 }
 console.log(
-  `the back-office pieces (${pieces.length} files, kept by the service worker, loaded when a page is opened): ` +
+  `the pieces (${pieces.length} files, kept by the service worker, loaded when a page is opened): ` +
     `raw ${piecesRaw}, brotli ${piecesBrotli} bytes`,
 );
 

@@ -5,8 +5,8 @@ use crate::till::live::provide_live;
 use crate::till::toasts::provide_toasts;
 use crate::ui::components::layout::Layout;
 use crate::ui::pages::{
-    AuditRoute, CategoriesRoute, CheckoutPage, ClockPage, ConflictsRoute, CreditsPage,
-    CustomersPage, HomePage, LoginPage, PairPage, ProductsRoute, ReportsRoute, SalesRoute,
+    AuditRoute, CategoriesRoute, CheckoutPage, ClockRoute, ConflictsRoute, CreditsRoute,
+    CustomersRoute, HomePage, LoginPage, PairPage, ProductsRoute, ReportsRoute, SalesRoute,
     SettingsRoute, StaffRoute, SystemRoute, TillPage,
 };
 use crate::ui::session::provide_session;
@@ -117,12 +117,12 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/categories") view={Lazy::<CategoriesRoute>::new()}/>
                     <Route path=path!("/sales") view={Lazy::<SalesRoute>::new()}/>
                     <Route path=path!("/reports") view={Lazy::<ReportsRoute>::new()}/>
-                    <Route path=path!("/customers") view=CustomersPage/>
-                    <Route path=path!("/credits") view=CreditsPage/>
+                    <Route path=path!("/customers") view={Lazy::<CustomersRoute>::new()}/>
+                    <Route path=path!("/credits") view={Lazy::<CreditsRoute>::new()}/>
                     <Route path=path!("/staff") view={Lazy::<StaffRoute>::new()}/>
                     <Route path=path!("/audit") view={Lazy::<AuditRoute>::new()}/>
                     <Route path=path!("/conflicts") view={Lazy::<ConflictsRoute>::new()}/>
-                    <Route path=path!("/clock") view=ClockPage/>
+                    <Route path=path!("/clock") view={Lazy::<ClockRoute>::new()}/>
                     <Route path=path!("/settings") view={Lazy::<SettingsRoute>::new()}/>
                     <Route path=path!("/system") view={Lazy::<SystemRoute>::new()}/>
                 </Routes>

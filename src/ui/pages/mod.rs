@@ -1,5 +1,4 @@
 mod audit;
-mod back_office;
 mod categories;
 mod checkout;
 mod clock;
@@ -9,6 +8,7 @@ mod customers;
 mod home;
 mod login;
 mod pair;
+mod pieces;
 mod products;
 mod reports;
 mod sales;
@@ -19,10 +19,6 @@ mod till;
 mod tills;
 
 pub use audit::AuditPage;
-pub use back_office::{
-    AuditRoute, CategoriesRoute, ConflictsRoute, ProductsRoute, ReportsRoute, SalesRoute,
-    SettingsRoute, StaffRoute, SystemRoute,
-};
 pub use categories::CategoriesPage;
 pub use checkout::CheckoutPage;
 pub use clock::ClockPage;
@@ -32,6 +28,10 @@ pub use customers::CustomersPage;
 pub use home::HomePage;
 pub use login::LoginPage;
 pub use pair::PairPage;
+pub use pieces::{
+    AuditRoute, CategoriesRoute, ClockRoute, ConflictsRoute, CreditsRoute, CustomersRoute,
+    ProductsRoute, ReportsRoute, SalesRoute, SettingsRoute, StaffRoute, SystemRoute,
+};
 pub use products::ProductsPage;
 pub use reports::ReportsPage;
 pub use sales::SalesPage;
