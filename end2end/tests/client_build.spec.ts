@@ -50,7 +50,7 @@ test("the checkout loads without the back office's code, and the worker keeps ev
   const build = /const BUILD = "([0-9a-f]{16})"/.exec(worker)?.[1];
   const pieces = (/const PIECES = "([^"]*)"/.exec(worker)?.[1] ?? "").split(" ");
   expect(pieces).toContain("split.js");
-  expect(pieces.filter((name) => name.startsWith("split_")).length, "one piece per back-office page").toBeGreaterThanOrEqual(9);
+  expect(pieces.filter((name) => name.startsWith("split_")).length, "one piece per back-office page, customers, credit and clock").toBeGreaterThanOrEqual(12);
   const kept = await page.evaluate(async (build) => {
     const cache = await caches.open(`tillwise-${build}`);
     return (await cache.keys()).map((r) => new URL(r.url).pathname);
@@ -73,13 +73,13 @@ test("offline, a back-office page never opened before still opens from the menu"
   await context.setOffline(false);
 });
 
-test("every back-office page opened by its address hydrates: its piece is there before the page is", async ({ page }) => {
+test("every page that is a piece, opened by its address, hydrates: its piece is there before the page is", async ({ page }) => {
   const errors: string[] = [];
   page.on("console", (message) => {
     if (message.type() === "error") errors.push(message.text());
   });
   await signIn(page, "owner@demo.test");
-  for (const path of ["/products", "/categories", "/sales", "/reports", "/staff", "/audit", "/conflicts", "/settings", "/system"]) {
+  for (const path of ["/products", "/categories", "/sales", "/reports", "/staff", "/audit", "/conflicts", "/settings", "/system", "/customers", "/credits", "/clock"]) {
     await page.goto(path);
     await waitForHydration(page);
     expect(errors.filter((e) => /hydrat|panicked/i.test(e)), `${path} hydrates`).toEqual([]);
@@ -89,7 +89,7 @@ test("every back-office page opened by its address hydrates: its piece is there 
   await expect(page.getByRole("heading", { name: "Reports", level: 1 })).toBeVisible();
 });
 
-test.describe("a back-office page whose piece does not arrive", () => {
+test.describe("a page whose piece does not arrive", () => {
   // Without the worker (it would answer from its copy), the page's own
   // fetches of a piece can be cut.
   test.use({ serviceWorkers: "block" });
@@ -113,6 +113,26 @@ test.describe("a back-office page whose piece does not arrive", () => {
     await missing.getByRole("button", { name: "Try again" }).click();
     await expect(page.getByRole("heading", { name: "Reports", level: 1 })).toBeVisible();
     await expect(missing).toHaveCount(0);
+  });
+
+  test("at the till, the customers screen says so and the checkout still sells", async ({ page }) => {
+    let cut = true;
+    await page.route(/\.split_\w*customers\w*\.wasm$/, (route) => (cut ? route.abort() : route.continue()));
+    await switchToAna(page, "Missing piece till");
+    await page.getByRole("link", { name: "Customers" }).click();
+    const missing = page.getByTestId("piece-missing");
+    await expect(missing).toContainText("This screen could not be loaded");
+
+    await page.getByRole("link", { name: "Checkout" }).click();
+    await page.getByLabel("Barcode").fill("4000000000013");
+    await page.keyboard.press("Enter");
+    await expect(page.getByRole("table").getByRole("row")).toHaveCount(1);
+
+    await page.getByRole("link", { name: "Customers" }).click();
+    await expect(missing).toBeVisible();
+    cut = false;
+    await missing.getByRole("button", { name: "Try again" }).click();
+    await expect(page.getByLabel("Search customers")).toBeVisible();
   });
 });
 
