@@ -1,5 +1,6 @@
-//! A piece of the client fetched when first used (a back-office page, the
-//! conflict resolver; docs/ARCHITECTURE.md, "The client comes in pieces").
+//! A piece of the client fetched when first used (a back-office page; the
+//! customers, store credit or clock screen; the conflict resolver;
+//! docs/ARCHITECTURE.md, "The client comes in pieces").
 //!
 //! The service worker keeps every piece at install, so a piece is normally
 //! read from the till itself. It can still fail to arrive: a page opened
@@ -31,8 +32,8 @@ pub type Fetched = Result<AnyView, PieceUnreachable>;
 /// Fetches a page's piece and gives its view.
 pub type PagePiece = fn() -> Pin<Box<dyn Future<Output = Fetched> + Send>>;
 
-/// A back-office page as a lazy route whose code is a fallible piece of its
-/// own: `$route` is what `<Route view=…>` names (`Lazy::<$route>::new()`),
+/// A page as a lazy route whose code is a fallible piece of its own:
+/// `$route` is what `<Route view=…>` names (`Lazy::<$route>::new()`),
 /// `$piece` the piece (`split_<piece>.wasm` in the build, and a module
 /// here), `$page` the page's component.
 ///
