@@ -12,9 +12,10 @@ const BUILD = "__TILLWISE_BUILD__";
 const CLIENT = BUILD.startsWith("__") ? "tillwise" : `tillwise.${BUILD}`;
 const VERSION = `tillwise-${BUILD}`;
 // The client's other pieces, which `make site` lists here: the loader
-// (`split.js`) and the code of each back-office page and of the conflict
-// resolver, fetched when first opened. All are kept with the build, so
-// every page opens offline.
+// (`split.js`) and the code of each back-office page, of the customers,
+// store credit and clock screens and of the conflict resolver, fetched
+// when first opened. All are kept with the build, so every page opens
+// offline.
 const PIECES = "__TILLWISE_PIECES__".split(" ").filter((piece) => piece && !piece.startsWith("__"));
 const CLIENT_FILES = [
   `/pkg/${CLIENT}.js`,
