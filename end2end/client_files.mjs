@@ -1,6 +1,7 @@
 // How the client build's files are named, for the scripts that make and
-// measure them (fingerprint.mjs, first-load.mjs). The server tells the
-// same names apart in src/server/client_build.rs (`is_client_file`).
+// measure them (fingerprint.mjs, first-load.mjs) and the browser tests
+// (client_build.spec.ts). The server tells the same names apart in
+// src/server/client_build.rs (`is_client_file`).
 
 // A piece of the client as the splitter writes it: `split_<name>.wasm`
 // for a lazy page or function, `chunk_<n>.wasm` for code two pieces share.

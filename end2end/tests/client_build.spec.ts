@@ -1,4 +1,6 @@
 import { expect, test } from "@playwright/test";
+// A page's code as a piece of the client of its own, named after its build.
+import { isBuiltPiece } from "../client_files.mjs";
 import { signIn, switchToAna, waitForHydration } from "./pages";
 
 test("the page, its client files and the service worker are of one build, kept for offline", async ({ page }) => {
@@ -31,10 +33,6 @@ test("the page, its client files and the service worker are of one build, kept f
   expect(kept).toContain("/checkout");
 });
 
-// A back-office page's code is a piece of the client of its own
-// (`.split_<page>.wasm`, `.chunk_<n>.wasm` for code pages share).
-const piece = /\/pkg\/tillwise\.[0-9a-f]{16}\.(split_|chunk_)\w*\.wasm$/;
-
 test("the checkout loads without the back office's code, and the worker keeps every piece of it", async ({ page }) => {
   await switchToAna(page, "Pieces till");
   await page.evaluate(() => navigator.serviceWorker.ready.then(() => true));
@@ -44,7 +42,7 @@ test("the checkout loads without the back office's code, and the worker keeps ev
   await waitForHydration(page);
   await expect(page.locator("#scan")).toBeVisible();
   expect(fetched.some((path) => /\/pkg\/tillwise\.[0-9a-f]{16}\.wasm$/.test(path))).toBe(true);
-  expect(fetched.filter((path) => piece.test(path))).toEqual([]);
+  expect(fetched.filter(isBuiltPiece)).toEqual([]);
 
   const worker = await (await page.request.get("/sw.js")).text();
   const build = /const BUILD = "([0-9a-f]{16})"/.exec(worker)?.[1];
@@ -69,7 +67,7 @@ test("offline, a back-office page never opened before still opens from the menu"
   await page.getByRole("link", { name: "Reports" }).click();
   await expect(page.getByRole("heading", { name: "Reports", level: 1 })).toBeVisible();
   // Its code came from the worker's copy, fetched at install.
-  expect(fetched.filter((path) => piece.test(path)).length).toBeGreaterThan(0);
+  expect(fetched.filter(isBuiltPiece).length).toBeGreaterThan(0);
   await context.setOffline(false);
 });
 
