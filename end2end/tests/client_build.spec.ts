@@ -1,7 +1,7 @@
 import { expect, test } from "@playwright/test";
 // A page's code as a piece of the client of its own, named after its build.
 import { isBuiltPiece } from "../client_files.mjs";
-import { signIn, switchToAna, waitForHydration } from "./pages";
+import { cutPiece, signIn, switchToAna, waitForHydration } from "./pages";
 
 test("the page, its client files and the service worker are of one build, kept for offline", async ({ page }) => {
   await switchToAna(page, "Build till");
@@ -93,8 +93,7 @@ test.describe("a page whose piece does not arrive", () => {
   test.use({ serviceWorkers: "block" });
 
   test("says so, leaves the rest of the till working, and opens on Try again", async ({ page }) => {
-    let cut = true;
-    await page.route(/\.split_\w*reports\w*\.wasm$/, (route) => (cut ? route.abort() : route.continue()));
+    const reports = await cutPiece(page, "reports");
     await signIn(page, "manager@demo.test");
     await page.getByRole("link", { name: "Reports" }).click();
     const missing = page.getByTestId("piece-missing");
@@ -107,15 +106,14 @@ test.describe("a page whose piece does not arrive", () => {
     await missing.getByRole("button", { name: "Try again" }).click();
     await expect(missing).toContainText("Tried again: it still did not arrive.");
 
-    cut = false;
+    reports.restore();
     await missing.getByRole("button", { name: "Try again" }).click();
     await expect(page.getByRole("heading", { name: "Reports", level: 1 })).toBeVisible();
     await expect(missing).toHaveCount(0);
   });
 
   test("at the till, the customers screen says so and the checkout still sells", async ({ page }) => {
-    let cut = true;
-    await page.route(/\.split_\w*customers\w*\.wasm$/, (route) => (cut ? route.abort() : route.continue()));
+    const customers = await cutPiece(page, "customers");
     await switchToAna(page, "Missing piece till");
     await page.getByRole("link", { name: "Customers" }).click();
     const missing = page.getByTestId("piece-missing");
@@ -128,7 +126,7 @@ test.describe("a page whose piece does not arrive", () => {
 
     await page.getByRole("link", { name: "Customers" }).click();
     await expect(missing).toBeVisible();
-    cut = false;
+    customers.restore();
     await missing.getByRole("button", { name: "Try again" }).click();
     await expect(page.getByLabel("Search customers")).toBeVisible();
   });

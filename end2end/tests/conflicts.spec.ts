@@ -1,5 +1,5 @@
 import { APIRequestContext, Browser, expect, Page, test } from "@playwright/test";
-import { signIn } from "./pages";
+import { cutPiece, signIn } from "./pages";
 
 /// A new product made through the REST API by `api`.
 async function newProduct(api: APIRequestContext, suffix: string) {
@@ -200,8 +200,7 @@ test("when the resolver's piece does not arrive, the dialog says so and Try agai
   // Without the worker (it would answer from its copy), the page's own
   // fetch of the resolver's piece can be cut.
   const context = await browser.newContext({ serviceWorkers: "block" });
-  let cut = true;
-  await context.route(/\.split_\w*resolver\w*\.wasm$/, (route) => (cut ? route.abort() : route.continue()));
+  const resolverPiece = await cutPiece(context, "resolver");
   const page = await context.newPage();
   await signIn(page, "manager@demo.test");
   await page.getByRole("link", { name: "Categories" }).first().click();
@@ -213,7 +212,7 @@ test("when the resolver's piece does not arrive, the dialog says so and Try agai
 
   const dialog = page.getByRole("dialog", { name: "Resolve a conflict" });
   await expect(dialog.getByTestId("piece-missing")).toContainText("could not be loaded");
-  cut = false;
+  resolverPiece.restore();
   await dialog.getByRole("button", { name: "Try again" }).click();
   const resolver = page.getByTestId("conflict-resolver");
   await expect(resolver.locator('tr[data-field="description"]')).toHaveClass(/clash/);

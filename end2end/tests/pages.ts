@@ -1,5 +1,5 @@
 // Page objects: what a person does, in their words.
-import { expect, Page } from "@playwright/test";
+import { BrowserContext, expect, Page } from "@playwright/test";
 
 export async function signIn(page: Page, email: string, password = "demo1234") {
   await page.goto("/login");
@@ -82,3 +82,14 @@ export const usd = (cents: number) => `$${(cents / 100).toFixed(2)}`;
 
 /** The number in an amount as a screen writes it ("$5.04" → "5.04"), as a cashier types it. */
 export const plain = (shown: string) => shown.replace(/[^0-9.-]/g, "");
+
+/// Makes a piece of the client (`split_<name>….wasm`: a page's code, the
+/// conflict resolver's) fail to arrive until `restore` is called. Only the
+/// page's own fetches are cut: block the service worker too, or it answers
+/// from its copy.
+export async function cutPiece(target: Page | BrowserContext, name: string) {
+  let cut = true;
+  await target.route(new RegExp(`\\.split_\\w*${name}\\w*\\.wasm$`), (route) => (cut ? route.abort() : route.continue()));
+  return { restore: () => { cut = false; } };
+}
+
